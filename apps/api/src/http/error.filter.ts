@@ -1,0 +1,53 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@qc/shared';
+import { isAppError } from '@qc/core';
+import { LOGGER } from '../tokens';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'VALIDATION',
+  415: 'VALIDATION',
+  429: 'RATE_LIMITED',
+};
+
+/** Every REST error leaves as `{ error: { code, message } }` with the matching status. */
+@Catch()
+export class ErrorEnvelopeFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    const { status, body } = this.toEnvelope(exception, req);
+    if (status >= 500) this.logger.error({ err: exception, reqId: req.id, path: req.path }, 'request failed');
+    if (!res.headersSent) res.status(status).json({ error: body });
+  }
+
+  private toEnvelope(e: unknown, req: Request): { status: number; body: ErrorBody } {
+    if (isAppError(e)) return { status: HTTP_STATUS_BY_CODE[e.code], body: e.toBody() };
+    if (e instanceof HttpException) {
+      const status = e.getStatus();
+      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION');
+      const message = status === 404 ? `no route ${req.method} ${req.path}` : e.message;
+      return { status, body: { code, message } };
+    }
+    // body-parser errors (bad JSON, too large) carry a status and a type.
+    const bp = e as { status?: number; type?: string };
+    if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) {
+      const message =
+        bp.type === 'entity.parse.failed'
+          ? 'the request body is not valid JSON'
+          : bp.type === 'entity.too.large'
+            ? 'the request body is too large'
+            : 'the request body could not be read';
+      return { status: bp.status, body: { code: CODE_BY_STATUS[bp.status] ?? 'VALIDATION', message } };
+    }
+    return { status: 500, body: { code: 'INTERNAL', message: 'something went wrong on our side; it has been logged' } };
+  }
+}

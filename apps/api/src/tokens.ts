@@ -1,0 +1,3 @@
+/** DI tokens for values that are not classes. */
+export const APP_CONFIG = Symbol('AppConfig');
+export const LOGGER = Symbol('Logger');

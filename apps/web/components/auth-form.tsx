@@ -1,0 +1,162 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useId, useState, type FormEvent } from 'react';
+import { loginBody, registerBody, type AuthResponse } from '@qc/shared';
+import { api } from '@/lib/api';
+import { ApiError } from '@/lib/http';
+import { safeNextPath, session } from '@/lib/session';
+
+type Mode = 'login' | 'register';
+type Field = 'username' | 'password' | 'displayName';
+
+/**
+ * Sign in and sign up. Input is checked with the same zod schemas the api uses, so people
+ * see the rule they broke before a round trip; the api's own message is shown otherwise.
+ */
+export function AuthForm({ mode }: { mode: Mode }) {
+  const router = useRouter();
+  const next = safeNextPath(useSearchParams().get('next'));
+  const id = useId();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const isRegister = mode === 'register';
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    let request: (() => Promise<AuthResponse>) | null = null;
+    let issues: readonly { path: readonly PropertyKey[]; message: string }[] = [];
+    if (isRegister) {
+      const parsed = registerBody.safeParse({ username, password, ...(displayName.trim() ? { displayName } : {}) });
+      if (parsed.success) request = () => api.register(parsed.data);
+      else issues = parsed.error.issues;
+    } else {
+      const parsed = loginBody.safeParse({ username, password });
+      if (parsed.success) request = () => api.login(parsed.data);
+      else issues = parsed.error.issues;
+    }
+    if (!request) {
+      const errors: Partial<Record<Field, string>> = {};
+      for (const issue of issues) {
+        const field = issue.path[0];
+        if ((field === 'username' || field === 'password' || field === 'displayName') && !errors[field]) {
+          errors[field] = issue.message;
+        }
+      }
+      setFieldErrors(errors);
+      return;
+    }
+    setFieldErrors({});
+    setBusy(true);
+    try {
+      const auth = await request();
+      session.signIn(auth);
+      router.replace(next);
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.code === 'CONFLICT') {
+        setFieldErrors({ username: err.message || 'That username is taken.' });
+      } else {
+        setError(err instanceof Error ? err.message : 'Something went wrong. Please try again.');
+      }
+    }
+  }
+
+  const fieldProps = (field: Field) => ({
+    id: `${id}-${field}`,
+    'aria-invalid': fieldErrors[field] ? true : undefined,
+    'aria-describedby': fieldErrors[field] ? `${id}-${field}-error` : undefined,
+  });
+  const fieldError = (field: Field) =>
+    fieldErrors[field] ? (
+      <p className="field__error" id={`${id}-${field}-error`}>
+        {fieldErrors[field]}
+      </p>
+    ) : null;
+
+  const otherHref = `${isRegister ? '/login' : '/register'}${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`;
+
+  return (
+    <main className="auth">
+      <div className="auth__card">
+        <div className="auth__brand" aria-hidden="true">
+          <span className="auth__logo">Q</span> Quantum Chat
+        </div>
+        <h1 className="auth__title">{isRegister ? 'Create your account' : 'Welcome back'}</h1>
+        <p className="auth__subtitle">
+          {isRegister ? 'Pick a username people can find you by.' : 'Sign in to pick up where you left off.'}
+        </p>
+
+        {error && (
+          <div className="auth__error" role="alert">
+            {error}
+          </div>
+        )}
+
+        <form className="auth__form" onSubmit={onSubmit} noValidate>
+          <div className="field">
+            <label htmlFor={`${id}-username`}>Username</label>
+            <input
+              {...fieldProps('username')}
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              autoFocus
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+            {fieldError('username')}
+          </div>
+
+          {isRegister && (
+            <div className="field">
+              <label htmlFor={`${id}-displayName`}>Display name</label>
+              <input
+                {...fieldProps('displayName')}
+                name="displayName"
+                autoComplete="nickname"
+                placeholder="How others see you (optional)"
+                value={displayName}
+                onChange={(e) => setDisplayName(e.target.value)}
+              />
+              {fieldError('displayName')}
+            </div>
+          )}
+
+          <div className="field">
+            <label htmlFor={`${id}-password`}>Password</label>
+            <input
+              {...fieldProps('password')}
+              name="password"
+              type="password"
+              autoComplete={isRegister ? 'new-password' : 'current-password'}
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            {isRegister && !fieldErrors.password && <p className="field__hint">At least 8 characters.</p>}
+            {fieldError('password')}
+          </div>
+
+          <button className="button button--primary button--block" type="submit" disabled={busy}>
+            {isRegister ? 'Sign up' : 'Sign in'}
+          </button>
+        </form>
+
+        <p className="auth__switch">
+          {isRegister ? 'Already have an account? ' : 'New to Quantum Chat? '}
+          <Link href={otherHref}>{isRegister ? 'Sign in' : 'Create an account'}</Link>
+        </p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,29 @@
+import type { User } from '@qc/shared';
+
+const HUES = [210, 260, 330, 20, 40, 150, 180, 290];
+
+function hueFor(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i += 1) hash = (hash * 31 + id.charCodeAt(i)) | 0;
+  return HUES[Math.abs(hash) % HUES.length]!;
+}
+
+function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0]![0], words[1]![0]] : [...(words[0] ?? '?')].slice(0, 2);
+  return letters.join('').toUpperCase();
+}
+
+/** The person's picture when it is an http(s) URL, else their initials on a stable colour. Decorative. */
+export function Avatar({ user, size = 32 }: { user: Pick<User, 'id' | 'displayName' | 'avatarUrl'>; size?: number }) {
+  const style = { width: size, height: size, fontSize: Math.round(size * 0.4) };
+  if (user.avatarUrl && /^https?:\/\//i.test(user.avatarUrl)) {
+    // A plain <img>: the static export has no image optimizer behind next/image.
+    return <img className="avatar" src={user.avatarUrl} alt="" style={style} referrerPolicy="no-referrer" />;
+  }
+  return (
+    <span className="avatar avatar--initials" aria-hidden="true" style={{ ...style, background: `hsl(${hueFor(user.id)} 55% 45%)` }}>
+      {initials(user.displayName || '?')}
+    </span>
+  );
+}

@@ -1,0 +1,71 @@
+import type {
+  AuthResponse,
+  CreateRoomBody,
+  HistoryPage,
+  LoginBody,
+  Member,
+  MyRoom,
+  PatchMeBody,
+  PatchRoomBody,
+  RegisterBody,
+  Room,
+  User,
+} from '@qc/shared';
+import { ApiError, requestJson, type HttpMethod } from './http';
+import { session } from './session';
+
+/** A public channel as `GET /rooms?browse=channels` lists it. */
+export type BrowsedChannel = Room & { joined: boolean };
+
+/**
+ * An authenticated request. A 401 means the access token expired (or the server restarted):
+ * refresh once and try again; if refreshing fails the session is over and the caller sees
+ * the 401.
+ */
+async function authed<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+  const token = session.accessToken ?? (await session.refresh());
+  if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'Please sign in again.');
+  try {
+    return await requestJson<T>(method, path, { body, token });
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    const fresh = await session.refresh();
+    if (!fresh) throw err;
+    return requestJson<T>(method, path, { body, token: fresh });
+  }
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  register: (body: RegisterBody) => requestJson<AuthResponse>('POST', '/api/v1/auth/register', { body }),
+  login: (body: LoginBody) => requestJson<AuthResponse>('POST', '/api/v1/auth/login', { body }),
+
+  me: () => authed<User>('GET', '/api/v1/users/me'),
+  updateMe: (body: PatchMeBody) => authed<User>('PATCH', '/api/v1/users/me', body),
+  searchUsers: (q: string) => authed<User[]>('GET', `/api/v1/users?q=${enc(q)}`),
+
+  listRooms: () => authed<MyRoom[]>('GET', '/api/v1/rooms'),
+  browseChannels: (q: string) =>
+    authed<BrowsedChannel[]>('GET', `/api/v1/rooms?browse=channels${q ? `&q=${enc(q)}` : ''}`),
+  createRoom: (body: CreateRoomBody) => authed<MyRoom>('POST', '/api/v1/rooms', body),
+  getRoom: (roomId: string) => authed<MyRoom>('GET', `/api/v1/rooms/${enc(roomId)}`),
+  updateRoom: (roomId: string, body: PatchRoomBody) => authed<MyRoom>('PATCH', `/api/v1/rooms/${enc(roomId)}`, body),
+  deleteRoom: (roomId: string) => authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}`),
+
+  listMembers: (roomId: string) => authed<Member[]>('GET', `/api/v1/rooms/${enc(roomId)}/members`),
+  addMember: (roomId: string, userId: string) =>
+    authed<Member>('POST', `/api/v1/rooms/${enc(roomId)}/members`, { userId }),
+  removeMember: (roomId: string, userId: string) =>
+    authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}`),
+
+  /** Newest page when neither bound is given; `before` pages back, `after` catches up. */
+  history: (roomId: string, page: { before?: number; after?: number; limit?: number } = {}) => {
+    const params = new URLSearchParams();
+    if (page.before !== undefined) params.set('before', String(page.before));
+    if (page.after !== undefined) params.set('after', String(page.after));
+    if (page.limit !== undefined) params.set('limit', String(page.limit));
+    const qs = params.toString();
+    return authed<HistoryPage>('GET', `/api/v1/rooms/${enc(roomId)}/messages${qs ? `?${qs}` : ''}`);
+  },
+};

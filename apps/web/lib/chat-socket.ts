@@ -1,0 +1,84 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  ClientToServerEvents,
+  ErrorBody,
+  Message,
+  MessageSendPayload,
+  PresenceSetPayload,
+  RoomReadPayload,
+  RoomSyncPayload,
+  ServerToClientEvents,
+  TypingPayload,
+} from '@qc/shared';
+
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Longest wait for an ack; after it a send is shown as failed with a Retry button. */
+export const ACK_TIMEOUT_MS = 10_000;
+
+/** A refused or unanswered socket request. `code` is the server's, or TIMEOUT. */
+export class SocketRequestError extends Error {
+  constructor(
+    readonly code: ErrorBody['code'] | 'TIMEOUT',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SocketRequestError';
+  }
+}
+
+/**
+ * The socket to the api at the same origin. `auth` is a function so that every connection
+ * attempt, including automatic reconnects, presents the token we hold now rather than the
+ * one we held when the socket was made.
+ */
+export function createChatSocket(getToken: () => string | null): ChatSocket {
+  return io({
+    autoConnect: false,
+    transports: ['websocket', 'polling'],
+    auth: (cb) => cb({ token: getToken() ?? '' }),
+  });
+}
+
+function settle<T extends object>(resolve: (value: T) => void, reject: (err: Error) => void) {
+  return (err: Error | null, response: Ack<T>) => {
+    if (err) {
+      reject(new SocketRequestError('TIMEOUT', 'The server did not answer in time.'));
+    } else if (!response.ok) {
+      reject(new SocketRequestError(response.error.code, response.error.message));
+    } else {
+      resolve(response);
+    }
+  };
+}
+
+export function sendMessage(socket: ChatSocket, payload: MessageSendPayload): Promise<{ message: Message }> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('message:send', payload, settle(resolve, reject));
+  });
+}
+
+export function syncRoom(
+  socket: ChatSocket,
+  payload: RoomSyncPayload,
+): Promise<{ messages: Message[]; hasMore: boolean }> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:sync', payload, settle(resolve, reject));
+  });
+}
+
+export function markRoomRead(socket: ChatSocket, payload: RoomReadPayload): Promise<{ readSeq: number }> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:read', payload, settle(resolve, reject));
+  });
+}
+
+/** Typing is volatile: a lost "is typing" is harmless and must not queue up while offline. */
+export function sendTyping(socket: ChatSocket, payload: TypingPayload): void {
+  if (socket.connected) socket.volatile.emit('typing', payload);
+}
+
+export function setPresence(socket: ChatSocket, payload: PresenceSetPayload): void {
+  if (socket.connected) socket.volatile.emit('presence:set', payload);
+}

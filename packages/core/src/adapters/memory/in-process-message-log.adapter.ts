@@ -1,0 +1,32 @@
+import type { LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
+
+/**
+ * The embedded profile's log: `publish` runs every consumer inline and resolves when all
+ * have run, like twenty's sync queue driver. Order per room follows from the caller
+ * publishing in seq order. A failing consumer is reported and does not stop the others:
+ * the message is already durable and clients heal by `room:sync`.
+ */
+export class InProcessMessageLog implements MessageLog {
+  private readonly consumers: { name: string; handler: LogHandler }[] = [];
+
+  constructor(private readonly onConsumerError: (consumer: string, err: unknown, record: LogRecord) => void) {}
+
+  subscribe(consumer: string, handler: LogHandler): void {
+    if (this.consumers.some((c) => c.name === consumer)) throw new Error(`consumer "${consumer}" is already subscribed`);
+    this.consumers.push({ name: consumer, handler });
+  }
+
+  async publish(record: LogRecord): Promise<void> {
+    for (const c of this.consumers) {
+      try {
+        await c.handler(record);
+      } catch (err) {
+        this.onConsumerError(c.name, err, record);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.consumers.length = 0;
+  }
+}

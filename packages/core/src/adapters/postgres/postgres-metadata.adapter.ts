@@ -1,0 +1,297 @@
+import type { DataSource } from 'typeorm';
+import type { Role, RoomKind } from '@qc/shared';
+import type {
+  MembershipRecord,
+  MetadataStore,
+  NewRoom,
+  RefreshTokenRecord,
+  RoomRecord,
+  UserRecord,
+} from '../../ports/metadata.port';
+import { uuidv7 } from '../../lib/uuidv7';
+import { queryRows } from './pg-rows';
+
+/* Row shapes as pg returns them (bigint as string). */
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  avatar_url: string | null;
+  password_hash: string;
+  created_at: Date;
+  last_seen_at: Date | null;
+}
+interface RoomRow {
+  id: string;
+  kind: RoomKind;
+  name: string | null;
+  topic: string | null;
+  created_by: string;
+  created_at: Date;
+  last_seq: string;
+  last_message_at: Date | null;
+  member_count: string | number;
+}
+interface MemberRow {
+  room_id: string;
+  user_id: string;
+  role: Role;
+  joined_at: Date;
+  read_seq: string;
+}
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  avatarUrl: r.avatar_url,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+});
+const toRoom = (r: RoomRow): RoomRecord => ({
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  topic: r.topic,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  lastSeq: Number(r.last_seq),
+  lastMessageAt: r.last_message_at,
+  memberCount: Number(r.member_count),
+});
+const toMember = (r: MemberRow): MembershipRecord => ({
+  roomId: r.room_id,
+  userId: r.user_id,
+  role: r.role,
+  joinedAt: r.joined_at,
+  readSeq: Number(r.read_seq),
+});
+
+const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.last_seq, r.last_message_at,
+  (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count`;
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === UNIQUE_VIOLATION;
+
+export class PostgresMetadataStore implements MetadataStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async createUser(u: { id: string; username: string; displayName: string; passwordHash: string }) {
+    const rows = await queryRows<UserRow>(this.ds, 
+      `INSERT INTO users (id, username, display_name, password_hash) VALUES ($1,$2,$3,$4)
+       ON CONFLICT (username) DO NOTHING RETURNING *`,
+      [u.id, u.username, u.displayName, u.passwordHash],
+    );
+    if (!rows[0]) throw Object.assign(new Error('username taken'), { code: UNIQUE_VIOLATION });
+    return toUser(rows[0]);
+  }
+
+  async findUserById(id: string) {
+    const rows = await queryRows<UserRow>(this.ds, `SELECT * FROM users WHERE id = $1`, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUserByUsername(username: string) {
+    const rows = await queryRows<UserRow>(this.ds, `SELECT * FROM users WHERE username = $1`, [username]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUsersByIds(ids: string[]) {
+    if (ids.length === 0) return [];
+    const rows = await queryRows<UserRow>(this.ds, `SELECT * FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map(toUser);
+  }
+
+  async searchUsers(query: string, limit: number) {
+    const prefix = query.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    const rows = await queryRows<UserRow>(this.ds, 
+      `SELECT * FROM users WHERE username LIKE $1 OR lower(display_name) LIKE $1
+       ORDER BY username LIMIT $2`,
+      [prefix, limit],
+    );
+    return rows.map(toUser);
+  }
+
+  async updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null }) {
+    const rows = await queryRows<UserRow>(this.ds, 
+      `UPDATE users SET
+         display_name = COALESCE($2, display_name),
+         avatar_url = CASE WHEN $3::boolean THEN $4 ELSE avatar_url END
+       WHERE id = $1 RETURNING *`,
+      [id, patch.displayName ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async touchLastSeen(id: string, at: Date) {
+    await this.ds.query(`UPDATE users SET last_seen_at = $2 WHERE id = $1`, [id, at]);
+  }
+
+  async insertRefreshToken(t: Omit<RefreshTokenRecord, 'revokedAt'>) {
+    await this.ds.query(
+      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1,$2,$3,$4,$5)`,
+      [t.id, t.userId, t.familyId, t.tokenHash, t.expiresAt],
+    );
+  }
+
+  async findRefreshTokenByHash(hash: string) {
+    const rows = await queryRows<{ id: string; user_id: string; family_id: string; token_hash: string; expires_at: Date; revoked_at: Date | null }>(this.ds, `SELECT * FROM refresh_tokens WHERE token_hash = $1`, [hash]);
+    const r = rows[0];
+    return r
+      ? { id: r.id, userId: r.user_id, familyId: r.family_id, tokenHash: r.token_hash, expiresAt: r.expires_at, revokedAt: r.revoked_at }
+      : null;
+  }
+
+  async revokeRefreshToken(id: string, at: Date) {
+    // Conditional update: of two concurrent refreshes with one token, exactly one wins.
+    const rows = await queryRows<unknown>(this.ds, 
+      `UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+      [id, at],
+    );
+    return rows.length === 1;
+  }
+
+  async revokeRefreshFamily(familyId: string, at: Date) {
+    await this.ds.query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [familyId, at]);
+  }
+
+  async createRoom(r: NewRoom) {
+    if (r.directKey) {
+      const existing = await this.findRoomByDirectKey(r.directKey);
+      if (existing) return { room: existing, created: false };
+    }
+    const id = uuidv7();
+    try {
+      await this.ds.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO rooms (id, kind, name, topic, direct_key, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
+          [id, r.kind, r.name, r.topic, r.directKey, r.createdBy],
+        );
+        for (const mem of r.members) {
+          await m.query(`INSERT INTO room_members (room_id, user_id, role) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [
+            id,
+            mem.userId,
+            mem.role,
+          ]);
+        }
+      });
+    } catch (e) {
+      // Two people opening the same DM at once: the loser gets the winner's room.
+      if (r.directKey && isUniqueViolation(e)) {
+        const existing = await this.findRoomByDirectKey(r.directKey);
+        if (existing) return { room: existing, created: false };
+      }
+      throw e;
+    }
+    const room = await this.findRoomById(id);
+    if (!room) throw new Error('room vanished right after creation');
+    return { room, created: true };
+  }
+
+  async findRoomById(id: string) {
+    const rows = await queryRows<RoomRow>(this.ds, `SELECT ${ROOM_COLS} FROM rooms r WHERE r.id = $1`, [id]);
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async findRoomByDirectKey(key: string) {
+    const rows = await queryRows<RoomRow>(this.ds, `SELECT ${ROOM_COLS} FROM rooms r WHERE r.direct_key = $1`, [key]);
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async updateRoom(id: string, patch: { name?: string; topic?: string | null }) {
+    await this.ds.query(
+      `UPDATE rooms SET name = COALESCE($2, name), topic = CASE WHEN $3::boolean THEN $4 ELSE topic END WHERE id = $1`,
+      [id, patch.name ?? null, patch.topic !== undefined, patch.topic ?? null],
+    );
+    return this.findRoomById(id);
+  }
+
+  async deleteRoom(id: string) {
+    await this.ds.query(`DELETE FROM rooms WHERE id = $1`, [id]);
+  }
+
+  async listRoomsOfUser(userId: string) {
+    const rows = await queryRows<RoomRow & { m_role: Role; m_joined_at: Date; m_read_seq: string }>(this.ds, 
+      `SELECT ${ROOM_COLS}, m.role AS m_role, m.joined_at AS m_joined_at, m.read_seq AS m_read_seq
+       FROM room_members m JOIN rooms r ON r.id = m.room_id
+       WHERE m.user_id = $1
+       ORDER BY COALESCE(r.last_message_at, r.created_at) DESC`,
+      [userId],
+    );
+    return rows.map((row) => ({
+      room: toRoom(row),
+      membership: { roomId: row.id, userId, role: row.m_role, joinedAt: row.m_joined_at, readSeq: Number(row.m_read_seq) },
+    }));
+  }
+
+  async listChannels(query: string | undefined, limit: number) {
+    const params: unknown[] = [limit];
+    let where = `r.kind = 'channel'`;
+    if (query) {
+      params.push('%' + query.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+      where += ` AND lower(r.name) LIKE $2`;
+    }
+    const rows = await queryRows<RoomRow>(this.ds, 
+      `SELECT ${ROOM_COLS} FROM rooms r WHERE ${where} ORDER BY lower(r.name) LIMIT $1`,
+      params,
+    );
+    return rows.map(toRoom);
+  }
+
+  async getMembership(roomId: string, userId: string) {
+    const rows = await queryRows<MemberRow>(this.ds, `SELECT * FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, userId]);
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async listMembers(roomId: string) {
+    const rows = await queryRows<MemberRow>(this.ds, 
+      `SELECT * FROM room_members WHERE room_id = $1 ORDER BY joined_at, user_id`,
+      [roomId],
+    );
+    return rows.map(toMember);
+  }
+
+  async addMember(roomId: string, userId: string, role: Role) {
+    const rows = await queryRows<MemberRow>(this.ds, 
+      `INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [roomId, userId, role],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
+  }
+
+  async removeMember(roomId: string, userId: string) {
+    const rows = await queryRows<unknown>(this.ds, `DELETE FROM room_members WHERE room_id = $1 AND user_id = $2 RETURNING user_id`, [
+      roomId,
+      userId,
+    ]);
+    return rows.length > 0;
+  }
+
+  async advanceReadMarker(roomId: string, userId: string, seq: number) {
+    const rows = await queryRows<{ read_seq: string }>(this.ds, 
+      `UPDATE room_members m
+         SET read_seq = GREATEST(m.read_seq, LEAST($3::bigint, r.last_seq))
+       FROM rooms r
+       WHERE m.room_id = $1 AND m.user_id = $2 AND r.id = m.room_id
+       RETURNING m.read_seq`,
+      [roomId, userId, seq],
+    );
+    return rows[0] ? Number(rows[0].read_seq) : 0;
+  }
+
+  async listPeersOf(userId: string) {
+    const rows = await queryRows<{ user_id: string }>(this.ds, 
+      `SELECT DISTINCT o.user_id FROM room_members me
+       JOIN room_members o ON o.room_id = me.room_id AND o.user_id <> me.user_id
+       WHERE me.user_id = $1`,
+      [userId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  async ping() {
+    await this.ds.query('SELECT 1');
+  }
+}

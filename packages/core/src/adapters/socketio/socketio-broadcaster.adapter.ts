@@ -1,0 +1,61 @@
+import type { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@qc/shared';
+import {
+  roomChannel,
+  userChannel,
+  type BroadcastOptions,
+  type Broadcaster,
+  type ServerEvent,
+  type ServerEventPayload,
+} from '../../ports/broadcaster.port';
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents>;
+
+/**
+ * Fan-out through the Socket.IO server of this process. With the in-memory adapter that
+ * reaches this node's sockets; with the Redis adapter installed on the same server it
+ * reaches every node's, with no change here. The server is attached once the gateway
+ * has created it; before that no socket exists, so there is nobody to tell.
+ */
+export class SocketIoBroadcaster implements Broadcaster {
+  private server: ChatServer | null = null;
+
+  attach(server: ChatServer) {
+    this.server = server;
+  }
+
+  private target(channels: string | string[], opts?: BroadcastOptions) {
+    if (!this.server) return null;
+    let op = this.server.to(channels);
+    if (opts?.exceptSocketId) op = op.except(opts.exceptSocketId);
+    if (opts?.volatile) op = op.volatile;
+    return op;
+  }
+
+  toRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
+    this.emit(this.target(roomChannel(roomId), opts), event, payload);
+  }
+
+  toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
+    this.emit(this.target(userChannel(userId), opts), event, payload);
+  }
+
+  toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
+    if (userIds.length === 0) return;
+    this.emit(this.target(userIds.map(userChannel), opts), event, payload);
+  }
+
+  addUserToRoom(userId: string, roomId: string) {
+    this.server?.in(userChannel(userId)).socketsJoin(roomChannel(roomId));
+  }
+
+  removeUserFromRoom(userId: string, roomId: string) {
+    this.server?.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
+  }
+
+  private emit<E extends ServerEvent>(op: ReturnType<ChatServer['to']> | null, event: E, payload: ServerEventPayload<E>) {
+    if (!op) return;
+    // The typed emit wants the exact tuple of the event's parameters.
+    (op.emit as (ev: string, p: unknown) => boolean)(event, payload);
+  }
+}

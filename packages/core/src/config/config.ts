@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The one validated, typed configuration, built once from the environment at start-up.
+ * A bad value stops start-up with a message naming the variable; an engine's settings
+ * are required only when that engine is selected.
+ */
+const intFrom = (name: string, dflt: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return dflt;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} must be an integer from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: intFrom('PORT', 3000, 1, 65535),
+  QC_DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must start with postgres:// or postgresql://'),
+  EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
+  JWT_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 32, 'JWT_SECRET must be at least 32 characters'),
+  ALLOWED_ORIGINS: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_MESSAGES_PER_SEC: intFrom('RATE_LIMIT_MESSAGES_PER_SEC', 10, 1, 100000),
+  RATE_LIMIT_MESSAGES_BURST: intFrom('RATE_LIMIT_MESSAGES_BURST', 20, 1, 100000),
+  ARGON2_MEMORY_KIB: intFrom('ARGON2_MEMORY_KIB', 19456, 19456, 4194304),
+  ARGON2_TIME_COST: intFrom('ARGON2_TIME_COST', 2, 2, 20),
+  WEB_DIR: z.string().optional(),
+  SHUTDOWN_GRACE_MS: intFrom('SHUTDOWN_GRACE_MS', 5000, 0, 120000),
+});
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  database: { kind: 'embedded'; port: number } | { kind: 'external'; url: string };
+  jwtSecret: string;
+  allowedOrigins: string[];
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  rateLimit: { messagesPerSec: number; messagesBurst: number };
+  argon2: { memoryKib: number; timeCost: number };
+  /** Where the built web app lives; served at / when present. */
+  webDir: string | null;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nFix the environment variable(s) named above and start again.`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.QC_DATA_DIR);
+  const problems: string[] = [];
+
+  const database: AppConfig['database'] = e.DATABASE_URL
+    ? { kind: 'external', url: e.DATABASE_URL }
+    : { kind: 'embedded', port: e.EMBEDDED_PG_PORT };
+
+  let jwtSecret = e.JWT_SECRET ?? '';
+  if (!jwtSecret) {
+    if (database.kind === 'external') {
+      // Several nodes share one database; each must sign with the same key.
+      problems.push('JWT_SECRET: required when DATABASE_URL is set (every node must share it); use 32+ random characters');
+    } else {
+      jwtSecret = readOrCreateSecret(dataDir);
+    }
+  }
+
+  const allowedOrigins = e.ALLOWED_ORIGINS
+    ? e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)
+    : [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
+  for (const o of allowedOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(o)) problems.push(`ALLOWED_ORIGINS: "${o}" is not an origin like http://host:port (no path, no trailing slash)`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    database,
+    jwtSecret,
+    allowedOrigins,
+    logLevel: e.LOG_LEVEL,
+    rateLimit: { messagesPerSec: e.RATE_LIMIT_MESSAGES_PER_SEC, messagesBurst: e.RATE_LIMIT_MESSAGES_BURST },
+    argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST },
+    webDir: e.WEB_DIR ? path.resolve(cwd, e.WEB_DIR) : null,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** The embedded profile keeps its signing key beside its data so sessions survive restarts. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

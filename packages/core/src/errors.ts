@@ -1,0 +1,43 @@
+import type { ErrorBody, ErrorCode } from '@qc/shared';
+
+/**
+ * The one error type services throw. The edges (REST filter, gateway) turn it into the
+ * wire envelope; anything else that escapes is an INTERNAL error and gets logged.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorBody['details'],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toBody(): ErrorBody {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+
+  static validation(message: string, details?: ErrorBody['details']) {
+    return new AppError('VALIDATION', message, details);
+  }
+  static unauthenticated(message = 'sign in again: your session is missing or expired') {
+    return new AppError('UNAUTHENTICATED', message);
+  }
+  static forbidden(message = 'you are not a member of this room') {
+    return new AppError('FORBIDDEN', message);
+  }
+  static notFound(what: string) {
+    return new AppError('NOT_FOUND', `${what} not found`);
+  }
+  static conflict(message: string) {
+    return new AppError('CONFLICT', message);
+  }
+  static rateLimited(retryAfterMs: number) {
+    return new AppError('RATE_LIMITED', `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`);
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

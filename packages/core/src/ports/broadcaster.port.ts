@@ -1,0 +1,30 @@
+import type { ServerToClientEvents } from '@qc/shared';
+
+export type ServerEvent = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
+
+/**
+ * Socket fan-out. Every socket of a user is in `user:<id>`; every socket of a room's
+ * members is in `room:<id>`. The embedded adapter is the Socket.IO server itself; across
+ * nodes it is the Redis adapter (or the Redis emitter from workers).
+ */
+export interface Broadcaster {
+  toRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions): void;
+  toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions): void;
+  toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions): void;
+  /** Subscribes every connected socket of the user to the room's broadcasts. */
+  addUserToRoom(userId: string, roomId: string): void;
+  removeUserFromRoom(userId: string, roomId: string): void;
+}
+
+export interface BroadcastOptions {
+  /** Best-effort: dropped if the socket is not ready (typing, presence). */
+  volatile?: boolean;
+  /** Leave out this socket (the sender's own) */
+  exceptSocketId?: string;
+}
+
+export const BROADCASTER = Symbol('Broadcaster');
+
+export const userChannel = (userId: string) => `user:${userId}`;
+export const roomChannel = (roomId: string) => `room:${roomId}`;

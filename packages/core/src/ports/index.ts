@@ -1,0 +1,6 @@
+export * from './metadata.port';
+export * from './message-store.port';
+export * from './message-log.port';
+export * from './broadcaster.port';
+export * from './presence.port';
+export * from './rate-limiter.port';

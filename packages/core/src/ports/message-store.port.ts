@@ -1,0 +1,35 @@
+import type { ContentType, Message } from '@qc/shared';
+
+export interface NewMessage {
+  id: string;
+  roomId: string;
+  senderId: string;
+  clientMsgId: string;
+  content: string;
+  contentType: ContentType;
+  replyTo: string | null;
+  createdAt: Date;
+}
+
+export interface AppendResult {
+  message: Message;
+  /** false when (room, sender, clientMsgId) already existed: the original is returned. */
+  created: boolean;
+}
+
+/**
+ * Message history. `append` is the durability point of the delivery contract: when it
+ * resolves the message is committed, has the next gap-free seq of its room, and a retry
+ * with the same (room, sender, clientMsgId) returns the original.
+ */
+export interface MessageStore {
+  append(m: NewMessage): Promise<AppendResult>;
+  findByClientMsgId(roomId: string, senderId: string, clientMsgId: string): Promise<Message | null>;
+  /** Messages with seq > afterSeq, ascending, at most `limit`. */
+  listAfter(roomId: string, afterSeq: number, limit: number): Promise<Message[]>;
+  /** Messages with seq < beforeSeq (or the newest when null), returned ascending, at most `limit`. */
+  listBefore(roomId: string, beforeSeq: number | null, limit: number): Promise<Message[]>;
+  deleteRoomMessages(roomId: string): Promise<void>;
+}
+
+export const MESSAGE_STORE = Symbol('MessageStore');

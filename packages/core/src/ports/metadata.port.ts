@@ -1,0 +1,95 @@
+import type { Role, RoomKind } from '@qc/shared';
+
+/** Users, rooms, members and refresh tokens: the relational metadata of the product. */
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl: string | null;
+  passwordHash: string;
+  createdAt: Date;
+  lastSeenAt: Date | null;
+}
+
+export interface RoomRecord {
+  id: string;
+  kind: RoomKind;
+  name: string | null;
+  topic: string | null;
+  createdBy: string;
+  createdAt: Date;
+  lastSeq: number;
+  lastMessageAt: Date | null;
+  memberCount: number;
+}
+
+export interface MembershipRecord {
+  roomId: string;
+  userId: string;
+  role: Role;
+  joinedAt: Date;
+  readSeq: number;
+}
+
+export interface RefreshTokenRecord {
+  id: string;
+  userId: string;
+  familyId: string;
+  tokenHash: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface NewRoom {
+  kind: RoomKind;
+  name: string | null;
+  topic: string | null;
+  createdBy: string;
+  /** For direct rooms: a stable key of the two user ids, unique, so a DM exists once. */
+  directKey: string | null;
+  members: { userId: string; role: Role }[];
+}
+
+export interface MetadataStore {
+  // users
+  createUser(u: { id: string; username: string; displayName: string; passwordHash: string }): Promise<UserRecord>;
+  findUserById(id: string): Promise<UserRecord | null>;
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  findUsersByIds(ids: string[]): Promise<UserRecord[]>;
+  searchUsers(query: string, limit: number): Promise<UserRecord[]>;
+  updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null }): Promise<UserRecord | null>;
+  touchLastSeen(id: string, at: Date): Promise<void>;
+
+  // refresh tokens
+  insertRefreshToken(t: Omit<RefreshTokenRecord, 'revokedAt'>): Promise<void>;
+  findRefreshTokenByHash(hash: string): Promise<RefreshTokenRecord | null>;
+  /** Marks one token used; false if it was already revoked (a reuse). */
+  revokeRefreshToken(id: string, at: Date): Promise<boolean>;
+  revokeRefreshFamily(familyId: string, at: Date): Promise<void>;
+
+  // rooms
+  /** Creates the room and its members in one transaction. A direct room whose key exists returns the existing one. */
+  createRoom(r: NewRoom): Promise<{ room: RoomRecord; created: boolean }>;
+  findRoomById(id: string): Promise<RoomRecord | null>;
+  findRoomByDirectKey(key: string): Promise<RoomRecord | null>;
+  updateRoom(id: string, patch: { name?: string; topic?: string | null }): Promise<RoomRecord | null>;
+  deleteRoom(id: string): Promise<void>;
+  listRoomsOfUser(userId: string): Promise<{ room: RoomRecord; membership: MembershipRecord }[]>;
+  listChannels(query: string | undefined, limit: number): Promise<RoomRecord[]>;
+
+  // members
+  getMembership(roomId: string, userId: string): Promise<MembershipRecord | null>;
+  listMembers(roomId: string): Promise<MembershipRecord[]>;
+  /** Adds a member; returns null if they were already one. */
+  addMember(roomId: string, userId: string, role: Role): Promise<MembershipRecord | null>;
+  removeMember(roomId: string, userId: string): Promise<boolean>;
+  /** Moves a read marker forward only (never back), capped at the room's last seq. */
+  advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number>;
+  /** Everyone who shares at least one room with the user (for presence). */
+  listPeersOf(userId: string): Promise<string[]>;
+
+  ping(): Promise<void>;
+}
+
+export const METADATA_STORE = Symbol('MetadataStore');

@@ -1,0 +1,147 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash as argonHash, verify as argonVerify, Algorithm } from '@node-rs/argon2';
+import jwt from 'jsonwebtoken';
+import { LIMITS, type AuthResponse, type LoginBody, type RegisterBody } from '@qc/shared';
+import { AppError } from '../errors';
+import type { MetadataStore } from '../ports/metadata.port';
+import { uuidv7 } from '../lib/uuidv7';
+import { toPublicUser } from './users.service';
+
+export interface AuthSettings {
+  jwtSecret: string;
+  argon2: { memoryKib: number; timeCost: number };
+  accessTtlSeconds?: number;
+  refreshTtlDays?: number;
+}
+
+export interface IssuedSession extends AuthResponse {
+  /** Opaque; goes to the browser only as an httpOnly cookie. */
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+export interface AccessClaims {
+  userId: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Accounts and sessions. Access tokens are short-lived JWTs (HS256); refresh tokens are
+ * random, stored only as a hash, rotated on every use and grouped in families so that a
+ * stolen token used after its owner refreshed (a reuse) revokes the whole family.
+ */
+export class AuthService {
+  private readonly accessTtl: number;
+  private readonly refreshTtlMs: number;
+  /** A real hash of nothing, verified against when the user does not exist, so timing does not reveal usernames. */
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly settings: AuthSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.accessTtl = settings.accessTtlSeconds ?? LIMITS.accessTokenTtlSeconds;
+    this.refreshTtlMs = (settings.refreshTtlDays ?? LIMITS.refreshTokenTtlDays) * 86_400_000;
+  }
+
+  private hashPassword(password: string) {
+    return argonHash(password, {
+      algorithm: Algorithm.Argon2id,
+      memoryCost: this.settings.argon2.memoryKib,
+      timeCost: this.settings.argon2.timeCost,
+      parallelism: 1,
+    });
+  }
+
+  async register(input: RegisterBody): Promise<IssuedSession> {
+    // The schema lowercases at the edge; doing it here too keeps "Bob" and "bob" one account for any caller.
+    const body = { ...input, username: input.username.toLowerCase() };
+    if (await this.meta.findUserByUsername(body.username)) throw AppError.conflict(`the username "${body.username}" is taken`);
+    const passwordHash = await this.hashPassword(body.password);
+    try {
+      const user = await this.meta.createUser({
+        id: uuidv7(),
+        username: body.username,
+        displayName: body.displayName ?? body.username,
+        passwordHash,
+      });
+      return this.issue(user.id, uuidv7());
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw AppError.conflict(`the username "${body.username}" is taken`);
+      throw e;
+    }
+  }
+
+  async login(body: LoginBody): Promise<IssuedSession> {
+    const user = await this.meta.findUserByUsername(body.username.toLowerCase());
+    if (!user) {
+      this.dummyHash ??= this.hashPassword(randomBytes(16).toString('hex'));
+      await argonVerify(await this.dummyHash, body.password).catch(() => false);
+      throw AppError.unauthenticated('wrong username or password');
+    }
+    const ok = await argonVerify(user.passwordHash, body.password).catch(() => false);
+    if (!ok) throw AppError.unauthenticated('wrong username or password');
+    return this.issue(user.id, uuidv7());
+  }
+
+  async refresh(refreshToken: string | undefined): Promise<IssuedSession> {
+    if (!refreshToken) throw AppError.unauthenticated('no session: sign in');
+    const record = await this.meta.findRefreshTokenByHash(sha256(refreshToken));
+    if (!record) throw AppError.unauthenticated('unknown session: sign in again');
+    const now = this.now();
+    if (record.revokedAt) {
+      // Presented again after it was rotated: someone else holds a copy. End every session of this family.
+      await this.meta.revokeRefreshFamily(record.familyId, now);
+      throw AppError.unauthenticated('this session was ended for safety (a refresh token was reused): sign in again');
+    }
+    if (record.expiresAt <= now) throw AppError.unauthenticated('session expired: sign in again');
+    if (!(await this.meta.revokeRefreshToken(record.id, now))) {
+      await this.meta.revokeRefreshFamily(record.familyId, now);
+      throw AppError.unauthenticated('this session was ended for safety (a refresh token was reused): sign in again');
+    }
+    return this.issue(record.userId, record.familyId);
+  }
+
+  async logout(refreshToken: string | undefined): Promise<void> {
+    if (!refreshToken) return;
+    const record = await this.meta.findRefreshTokenByHash(sha256(refreshToken));
+    if (record) await this.meta.revokeRefreshFamily(record.familyId, this.now());
+  }
+
+  /** Throws UNAUTHENTICATED for a missing, forged, expired or non-access token. */
+  verifyAccessToken(token: unknown): AccessClaims {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw AppError.unauthenticated('missing access token');
+    try {
+      const claims = jwt.verify(token, this.settings.jwtSecret, { algorithms: ['HS256'], clockTimestamp: Math.floor(this.now().getTime() / 1000) });
+      if (typeof claims !== 'object' || claims === null || claims.typ !== 'access' || typeof claims.sub !== 'string') {
+        throw new Error('not an access token');
+      }
+      return { userId: claims.sub };
+    } catch (e) {
+      if (e instanceof jwt.TokenExpiredError) throw AppError.unauthenticated('access token expired: refresh it');
+      throw AppError.unauthenticated('invalid access token');
+    }
+  }
+
+  signAccessToken(userId: string): string {
+    const iat = Math.floor(this.now().getTime() / 1000);
+    return jwt.sign({ sub: userId, typ: 'access', iat, exp: iat + this.accessTtl }, this.settings.jwtSecret, { algorithm: 'HS256' });
+  }
+
+  private async issue(userId: string, familyId: string): Promise<IssuedSession> {
+    const user = await this.meta.findUserById(userId);
+    if (!user) throw AppError.unauthenticated('account no longer exists');
+    const refreshToken = randomBytes(32).toString('base64url');
+    const refreshExpiresAt = new Date(this.now().getTime() + this.refreshTtlMs);
+    await this.meta.insertRefreshToken({ id: uuidv7(), userId, familyId, tokenHash: sha256(refreshToken), expiresAt: refreshExpiresAt });
+    return {
+      accessToken: this.signAccessToken(userId),
+      expiresIn: this.accessTtl,
+      user: toPublicUser(user),
+      refreshToken,
+      refreshExpiresAt,
+    };
+  }
+}

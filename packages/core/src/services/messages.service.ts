@@ -1,0 +1,89 @@
+import { LIMITS, type HistoryPage, type HistoryQuery, type Message, type MessageSendPayload, type RoomSyncPayload } from '@qc/shared';
+import { AppError } from '../errors';
+import { KeyedSerialQueue } from '../lib/keyed-serial-queue';
+import { uuidv7 } from '../lib/uuidv7';
+import type { Broadcaster } from '../ports/broadcaster.port';
+import type { MessageLog } from '../ports/message-log.port';
+import type { MessageStore } from '../ports/message-store.port';
+import type { MetadataStore } from '../ports/metadata.port';
+import type { RateLimiter } from '../ports/rate-limiter.port';
+import type { RoomsService } from './rooms.service';
+
+export interface MessagesSettings {
+  messagesPerSec: number;
+  messagesBurst: number;
+}
+
+/**
+ * The write and read paths of the delivery contract:
+ * send = authorise, rate-limit, append (durable, seq, idempotent), then publish to the log;
+ * the caller's ack is sent after `send` resolves, so acked means committed.
+ */
+export class MessagesService {
+  /** Per room: publish in commit order, so live delivery never shows 6 before 5. */
+  private readonly roomQueue = new KeyedSerialQueue();
+
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly meta: MetadataStore,
+    private readonly store: MessageStore,
+    private readonly log: MessageLog,
+    private readonly limiter: RateLimiter,
+    private readonly broadcaster: Broadcaster,
+    private readonly settings: MessagesSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async send(senderId: string, p: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
+    await this.rooms.requireMember(p.roomId, senderId);
+    // A retry of something already stored is answered without spending the sender's budget.
+    const existing = await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId);
+    if (existing) return { message: existing, created: false };
+    const budget = await this.limiter.take(`send:${senderId}`, {
+      ratePerSec: this.settings.messagesPerSec,
+      burst: this.settings.messagesBurst,
+    });
+    if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
+
+    return this.roomQueue.run(p.roomId, async () => {
+      const result = await this.store.append({
+        id: uuidv7(),
+        roomId: p.roomId,
+        senderId,
+        clientMsgId: p.clientMsgId,
+        content: p.content,
+        contentType: p.contentType ?? 'text',
+        replyTo: p.replyTo ?? null,
+        createdAt: this.now(),
+      });
+      if (result.created) await this.log.publish({ type: 'message.created', message: result.message });
+      return result;
+    });
+  }
+
+  /** Catch-up after a reconnect: exactly the messages after `afterSeq`, ascending. */
+  async sync(userId: string, p: RoomSyncPayload): Promise<{ messages: Message[]; hasMore: boolean }> {
+    await this.rooms.requireMember(p.roomId, userId);
+    const limit = p.limit ?? LIMITS.syncPageDefault;
+    const rows = await this.store.listAfter(p.roomId, p.afterSeq, limit + 1);
+    return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  async history(userId: string, roomId: string, q: HistoryQuery): Promise<HistoryPage> {
+    await this.rooms.requireMember(roomId, userId);
+    if (q.after !== undefined) {
+      const rows = await this.store.listAfter(roomId, q.after, q.limit + 1);
+      return { messages: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
+    }
+    const rows = await this.store.listBefore(roomId, q.before ?? null, q.limit + 1);
+    return { messages: rows.length > q.limit ? rows.slice(1) : rows, hasMore: rows.length > q.limit };
+  }
+
+  /** Moves the read marker forward and tells the member's other devices. */
+  async markRead(userId: string, roomId: string, seq: number): Promise<number> {
+    await this.rooms.requireMember(roomId, userId);
+    const readSeq = await this.meta.advanceReadMarker(roomId, userId, seq);
+    this.broadcaster.toUser(userId, 'room:read', { roomId, readSeq });
+    return readSeq;
+  }
+}

@@ -1,0 +1,211 @@
+import type { AddMemberBody, CreateRoomBody, Member, MyRoom, PatchRoomBody, Room, Role } from '@qc/shared';
+import { AppError } from '../errors';
+import type { Broadcaster } from '../ports/broadcaster.port';
+import type { MembershipRecord, MetadataStore, RoomRecord } from '../ports/metadata.port';
+import type { MessageStore } from '../ports/message-store.port';
+import type { PresenceStore } from '../ports/presence.port';
+import { canDeleteRoom, canEditRoom, canManageMembers, canRemoveMember, canSelfJoin, directKey } from './room-policy';
+import { toPublicUser } from './users.service';
+
+export class RoomsService {
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly messages: MessageStore,
+    private readonly presence: PresenceStore,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  /** The membership check every read and write of a room goes through. */
+  async requireMember(roomId: string, userId: string): Promise<MembershipRecord> {
+    const m = await this.meta.getMembership(roomId, userId);
+    if (!m) throw AppError.forbidden();
+    return m;
+  }
+
+  async listMine(userId: string): Promise<MyRoom[]> {
+    const rows = await this.meta.listRoomsOfUser(userId);
+    return Promise.all(rows.map(({ room, membership }) => this.toMyRoom(room, membership)));
+  }
+
+  async browseChannels(userId: string, q: string | undefined): Promise<(Room & { joined: boolean })[]> {
+    const [channels, mine] = await Promise.all([this.meta.listChannels(q, 100), this.meta.listRoomsOfUser(userId)]);
+    const joined = new Set(mine.map((r) => r.room.id));
+    return channels.map((c) => ({ ...toRoom(c, c.name ?? ''), joined: joined.has(c.id) }));
+  }
+
+  async get(roomId: string, userId: string): Promise<MyRoom> {
+    const membership = await this.requireMember(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    return this.toMyRoom(room, membership);
+  }
+
+  async create(userId: string, body: CreateRoomBody): Promise<{ room: MyRoom; created: boolean }> {
+    let result: { room: RoomRecord; created: boolean };
+    let memberIds: string[];
+    if (body.kind === 'direct') {
+      if (body.userId === userId) throw AppError.validation('userId: a direct conversation needs another person');
+      if (!(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
+      memberIds = [userId, body.userId];
+      result = await this.meta.createRoom({
+        kind: 'direct',
+        name: null,
+        topic: null,
+        createdBy: userId,
+        directKey: directKey(userId, body.userId),
+        members: memberIds.map((id) => ({ userId: id, role: 'member' as Role })),
+      });
+    } else if (body.kind === 'group') {
+      const invited = [...new Set(body.memberIds.filter((id) => id !== userId))];
+      const found = await this.meta.findUsersByIds(invited);
+      if (found.length !== invited.length) throw AppError.validation('memberIds: some of these people do not exist');
+      memberIds = [userId, ...invited];
+      result = await this.meta.createRoom({
+        kind: 'group',
+        name: body.name,
+        topic: null,
+        createdBy: userId,
+        directKey: null,
+        members: [{ userId, role: 'owner' }, ...invited.map((id) => ({ userId: id, role: 'member' as Role }))],
+      });
+    } else {
+      memberIds = [userId];
+      result = await this.meta.createRoom({
+        kind: 'channel',
+        name: body.name,
+        topic: body.topic ?? null,
+        createdBy: userId,
+        directKey: null,
+        members: [{ userId, role: 'owner' }],
+      });
+    }
+    if (result.created) {
+      for (const id of memberIds) await this.announceAdded(result.room.id, id);
+    }
+    return { room: await this.get(result.room.id, userId), created: result.created };
+  }
+
+  async patch(roomId: string, userId: string, body: PatchRoomBody): Promise<MyRoom> {
+    const m = await this.requireMember(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    if (!canEditRoom(room.kind, m.role)) throw AppError.forbidden('only owners and admins can change this room');
+    await this.meta.updateRoom(roomId, body);
+    return this.get(roomId, userId);
+  }
+
+  async remove(roomId: string, userId: string): Promise<void> {
+    const m = await this.requireMember(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    if (!canDeleteRoom(room.kind, m.role)) throw AppError.forbidden('only the owner can delete this room');
+    const members = await this.meta.listMembers(roomId);
+    await this.meta.deleteRoom(roomId);
+    await this.messages.deleteRoomMessages(roomId);
+    for (const mem of members) {
+      this.broadcaster.toUser(mem.userId, 'room:removed', { roomId });
+      this.broadcaster.removeUserFromRoom(mem.userId, roomId);
+    }
+  }
+
+  async listMembers(roomId: string, userId: string): Promise<Member[]> {
+    await this.requireMember(roomId, userId);
+    const members = await this.meta.listMembers(roomId);
+    const ids = members.map((m) => m.userId);
+    const [users, presence] = await Promise.all([this.meta.findUsersByIds(ids), this.presence.get(ids)]);
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return members.flatMap((m) => {
+      const u = byId.get(m.userId);
+      if (!u) return [];
+      return [
+        {
+          roomId,
+          userId: m.userId,
+          role: m.role,
+          joinedAt: m.joinedAt.toISOString(),
+          readSeq: m.readSeq,
+          user: toPublicUser(u),
+          presence: presence.get(m.userId)?.status ?? 'offline',
+        },
+      ];
+    });
+  }
+
+  async addMember(roomId: string, actorId: string, body: AddMemberBody): Promise<Member> {
+    const room = await this.meta.findRoomById(roomId);
+    if (body.userId === actorId) {
+      // Joining a public channel yourself: the one write a non-member may make.
+      if (!room) throw AppError.notFound('room');
+      if (!canSelfJoin(room.kind)) throw AppError.forbidden('this room is by invitation only');
+      if (await this.meta.getMembership(roomId, actorId)) throw AppError.conflict('you are already a member');
+      await this.meta.addMember(roomId, actorId, 'member');
+    } else {
+      const actor = await this.requireMember(roomId, actorId);
+      if (!room) throw AppError.notFound('room');
+      if (!canManageMembers(room.kind, actor.role)) throw AppError.forbidden('only owners and admins can add people');
+      if (body.role === 'admin' && actor.role !== 'owner') throw AppError.forbidden('only the owner can make admins');
+      if (!(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
+      const added = await this.meta.addMember(roomId, body.userId, body.role ?? 'member');
+      if (!added) throw AppError.conflict('already a member');
+    }
+    await this.announceAdded(roomId, body.userId);
+    this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId: body.userId, change: 'joined' });
+    const member = (await this.listMembers(roomId, body.userId)).find((m) => m.userId === body.userId);
+    if (!member) throw AppError.notFound('member');
+    return member;
+  }
+
+  async removeMember(roomId: string, actorId: string, targetId: string): Promise<void> {
+    const actor = await this.requireMember(roomId, actorId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    const target = actorId === targetId ? actor : await this.meta.getMembership(roomId, targetId);
+    if (!target) throw AppError.notFound('member');
+    if (!canRemoveMember(room.kind, { id: actorId, role: actor.role }, { id: targetId, role: target.role })) {
+      throw AppError.forbidden(room.kind === 'direct' ? 'a direct conversation cannot be left' : 'you cannot remove this member');
+    }
+    await this.meta.removeMember(roomId, targetId);
+    this.broadcaster.removeUserFromRoom(targetId, roomId);
+    this.broadcaster.toUser(targetId, 'room:removed', { roomId });
+    this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId: targetId, change: 'left' });
+  }
+
+  private async announceAdded(roomId: string, userId: string) {
+    this.broadcaster.addUserToRoom(userId, roomId);
+    const m = await this.meta.getMembership(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (m && room) this.broadcaster.toUser(userId, 'room:added', await this.toMyRoom(room, m));
+  }
+
+  private async toMyRoom(room: RoomRecord, m: MembershipRecord): Promise<MyRoom> {
+    const [last] = await this.messages.listBefore(room.id, null, 1);
+    let peer: MyRoom['peer'] = null;
+    if (room.kind === 'direct') {
+      const members = await this.meta.listMembers(room.id);
+      const other = members.find((x) => x.userId !== m.userId);
+      const u = other ? await this.meta.findUserById(other.userId) : null;
+      peer = u ? toPublicUser(u) : null;
+    }
+    const name = room.kind === 'direct' ? (peer?.displayName ?? 'Direct message') : (room.name ?? '');
+    return {
+      ...toRoom(room, name),
+      role: m.role,
+      readSeq: m.readSeq,
+      unreadCount: Math.max(0, room.lastSeq - m.readSeq),
+      lastMessage: last ?? null,
+      peer,
+    };
+  }
+}
+
+function toRoom(r: RoomRecord, name: string): Room {
+  return {
+    id: r.id,
+    kind: r.kind,
+    name,
+    topic: r.topic,
+    createdAt: r.createdAt.toISOString(),
+    lastSeq: r.lastSeq,
+    memberCount: r.memberCount,
+  };
+}

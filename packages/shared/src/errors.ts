@@ -1,0 +1,36 @@
+/**
+ * Error codes shared by REST and the socket. A client switches on `code`, never on the
+ * message text, so the message can be written for people and changed freely.
+ */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Field-level problems for VALIDATION, as `path: message` pairs. */
+  details?: { path: string; message: string }[];
+}
+
+/** The REST error envelope: `{ "error": { "code", "message" } }`. */
+export interface ErrorEnvelope {
+  error: ErrorBody;
+}
+
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};

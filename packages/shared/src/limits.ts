@@ -1,0 +1,22 @@
+/** Numbers both sides agree on; the server enforces them, the client uses them to help people. */
+export const LIMITS = {
+  /** Longest message body, in characters. */
+  messageContentMax: 4000,
+  /** Largest socket payload the server accepts (Socket.IO maxHttpBufferSize), in bytes. */
+  socketPayloadMaxBytes: 64 * 1024,
+  /** A typing indicator not renewed within this many ms is gone. */
+  typingTtlMs: 5000,
+  /** Messages per page over REST and per room:sync answer. */
+  historyPageDefault: 50,
+  historyPageMax: 100,
+  syncPageDefault: 100,
+  syncPageMax: 200,
+  /** Members one group can be created with. */
+  groupInitialMembersMax: 100,
+  /** Access token lifetime: short so a stolen one is useful briefly. */
+  accessTokenTtlSeconds: 15 * 60,
+  refreshTokenTtlDays: 30,
+} as const;
+
+/** Name of the httpOnly cookie that carries the refresh token. */
+export const REFRESH_COOKIE = 'qc_refresh';

@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+
+/*
+ * Every payload that crosses the wire is defined here, once. Objects are `.strict()`:
+ * an unknown key (including `__proto__`) is refused rather than silently carried along.
+ */
+
+export const uuid = z.string().uuid();
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+// ---------- accounts ----------
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, 'at least 3 characters')
+  .max(32, 'at most 32 characters')
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only')
+  .transform((s) => s.toLowerCase());
+
+export const passwordSchema = z
+  .string()
+  .min(8, 'at least 8 characters')
+  .max(128, 'at most 128 characters');
+
+export const displayNameSchema = z.string().trim().min(1).max(64);
+
+/** Only http(s) URLs: a `javascript:` avatar would be a script injection. */
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http or https URL');
+
+export const registerBody = z
+  .object({
+    username: usernameSchema,
+    password: passwordSchema,
+    displayName: displayNameSchema.optional(),
+  })
+  .strict();
+export type RegisterBody = z.infer<typeof registerBody>;
+
+export const loginBody = z
+  .object({
+    username: usernameSchema,
+    password: z.string().min(1).max(128),
+  })
+  .strict();
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const patchMeBody = z
+  .object({
+    displayName: displayNameSchema.optional(),
+    avatarUrl: httpUrlSchema.nullable().optional(),
+  })
+  .strict();
+export type PatchMeBody = z.infer<typeof patchMeBody>;
+
+export const userSearchQuery = z
+  .object({ q: z.string().trim().min(1).max(64) })
+  .strict();
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl: string | null;
+  createdAt: string;
+}
+
+export interface AuthResponse {
+  accessToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  user: User;
+}
+
+// ---------- rooms ----------
+
+export const ROOM_KINDS = ['direct', 'group', 'channel'] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number];
+export const ROLES = ['owner', 'admin', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+const roomName = z.string().trim().min(1).max(80);
+const roomTopic = z.string().trim().max(250);
+
+export const createRoomBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('direct'), userId: uuid }).strict(),
+  z
+    .object({
+      kind: z.literal('group'),
+      name: roomName,
+      memberIds: z.array(uuid).max(LIMITS.groupInitialMembersMax).default([]),
+    })
+    .strict(),
+  z.object({ kind: z.literal('channel'), name: roomName, topic: roomTopic.optional() }).strict(),
+]);
+export type CreateRoomBody = z.infer<typeof createRoomBody>;
+
+export const patchRoomBody = z
+  .object({ name: roomName.optional(), topic: roomTopic.nullable().optional() })
+  .strict();
+export type PatchRoomBody = z.infer<typeof patchRoomBody>;
+
+/** `GET /rooms` lists my rooms; `GET /rooms?browse=channels` lists public channels to join. */
+export const listRoomsQuery = z
+  .object({
+    browse: z.literal('channels').optional(),
+    q: z.string().trim().max(80).optional(),
+  })
+  .strict();
+
+export const addMemberBody = z
+  .object({ userId: uuid, role: z.enum(['admin', 'member']).optional() })
+  .strict();
+export type AddMemberBody = z.infer<typeof addMemberBody>;
+
+export const roomIdParam = z.object({ roomId: uuid }).strict();
+export const memberParams = z.object({ roomId: uuid, userId: uuid }).strict();
+
+export interface Room {
+  id: string;
+  kind: RoomKind;
+  /** For a direct room, the other person's display name. */
+  name: string;
+  topic: string | null;
+  createdAt: string;
+  /** Highest seq in the room: a client that has seen less has something to catch up. */
+  lastSeq: number;
+  memberCount: number;
+}
+
+/** A room as one member sees it in their list. */
+export interface MyRoom extends Room {
+  role: Role;
+  readSeq: number;
+  unreadCount: number;
+  lastMessage: Message | null;
+  /** For direct rooms: the other person. */
+  peer: User | null;
+}
+
+export interface Member {
+  roomId: string;
+  userId: string;
+  role: Role;
+  joinedAt: string;
+  readSeq: number;
+  user: User;
+  presence: PresenceStatus;
+}
+
+// ---------- messages ----------
+
+export const CONTENT_TYPES = ['text'] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+/** A client-chosen id that makes a retry of the same send land once. */
+export const clientMsgIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
+
+export const messageSendPayload = z
+  .object({
+    roomId: uuid,
+    clientMsgId: clientMsgIdSchema,
+    content: z
+      .string()
+      .max(LIMITS.messageContentMax, `at most ${LIMITS.messageContentMax} characters`)
+      .refine((s) => s.trim().length > 0, 'must not be empty'),
+    contentType: z.enum(CONTENT_TYPES).optional(),
+    replyTo: uuid.nullable().optional(),
+  })
+  .strict();
+export type MessageSendPayload = z.infer<typeof messageSendPayload>;
+
+export interface Message {
+  id: string;
+  roomId: string;
+  /** Per-room, gap-free: 1, 2, 3 … */
+  seq: number;
+  senderId: string;
+  clientMsgId: string;
+  content: string;
+  contentType: ContentType;
+  replyTo: string | null;
+  createdAt: string;
+}
+
+const limitParam = (max: number, dflt: number) =>
+  z.coerce.number().int().min(1).max(max).default(dflt);
+
+export const historyQuery = z
+  .object({
+    before: z.coerce.number().int().min(1).optional(),
+    after: z.coerce.number().int().min(0).optional(),
+    limit: limitParam(LIMITS.historyPageMax, LIMITS.historyPageDefault),
+  })
+  .strict()
+  .refine((q) => !(q.before !== undefined && q.after !== undefined), {
+    message: 'give either before or after, not both',
+  });
+export type HistoryQuery = z.infer<typeof historyQuery>;
+
+export interface HistoryPage {
+  /** Always ascending by seq. */
+  messages: Message[];
+  hasMore: boolean;
+}
+
+export const roomSyncPayload = z
+  .object({
+    roomId: uuid,
+    afterSeq: seq,
+    limit: z.number().int().min(1).max(LIMITS.syncPageMax).optional(),
+  })
+  .strict();
+export type RoomSyncPayload = z.infer<typeof roomSyncPayload>;
+
+export const roomReadPayload = z.object({ roomId: uuid, seq }).strict();
+export type RoomReadPayload = z.infer<typeof roomReadPayload>;
+
+export const typingPayload = z.object({ roomId: uuid, isTyping: z.boolean() }).strict();
+export type TypingPayload = z.infer<typeof typingPayload>;
+
+// ---------- presence ----------
+
+export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;
+export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
+
+/** A device tells the server whether its person is looking (`online`) or idle (`away`). */
+export const presenceSetPayload = z
+  .object({ status: z.enum(['online', 'away']) })
+  .strict();
+export type PresenceSetPayload = z.infer<typeof presenceSetPayload>;
+
+export interface PresenceEvent {
+  userId: string;
+  status: PresenceStatus;
+  /** ISO time of the last activity; null if never seen. */
+  lastSeen: string | null;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  uptimeSeconds: number;
+  checks: Record<string, { status: 'up' | 'down'; latencyMs?: number; error?: string }>;
+}
