@@ -21,6 +21,7 @@ import { ChatGateway } from './gateway/chat.gateway';
 import { ErrorEnvelopeFilter } from './http/error.filter';
 import { AccessTokenGuard } from './http/auth.guard';
 import { APP_CONFIG, LOGGER } from './tokens';
+import { WorkersModule } from '@qc/workers';
 
 export interface AppModuleDeps {
   config: AppConfig;
@@ -38,6 +39,8 @@ export class AppModule {
   static register({ config, logger, core, broadcaster }: AppModuleDeps): DynamicModule {
     return {
       module: AppModule,
+      // Embedded profile: the workers' log consumers run in this process.
+      imports: [WorkersModule.register(core.messageLog, broadcaster)],
       controllers: [AuthController, UsersController, RoomsController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

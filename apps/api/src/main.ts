@@ -14,7 +14,6 @@ import {
   createDataSource,
   loadConfig,
   openAndMigrate,
-  registerLogConsumers,
   SocketIoBroadcaster,
   startEmbeddedPostgres,
   type AppConfig,
@@ -73,7 +72,6 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
   const broadcaster = new SocketIoBroadcaster();
   const adapters = createAdapters(dataSource, logger);
   const core = createCoreServices(config, adapters, broadcaster);
-  registerLogConsumers(core.messageLog, broadcaster);
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, core, broadcaster }), {
     logger: new PinoNestLogger(logger),

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `npm test`: every suite of the project, in one run.
+//   1. build every workspace (turbo; cached parts are reused)
+//   2. unit, medium (real PostgreSQL) and api/socket contract specs with node:test
+//   3. Playwright end-to-end specs in Debian's Chromium against `npm start`
+// Flags: --no-build, --no-e2e, --only-e2e.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const t0 = Date.now();
+const say = (line) => console.log(`\n[test +${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}`);
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' };
+
+function run(cmd, argv, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd: root, stdio: 'inherit', env, ...opts });
+    child.on('error', (e) => {
+      console.error(`could not run ${cmd}: ${e.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function findSpecs(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) findSpecs(p, out);
+    else if (name.endsWith('.spec.js')) out.push(p);
+  }
+  return out;
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+
+if (!args.has('--no-build')) {
+  say('building every workspace (turbo)');
+  const code = await run(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only', '--log-prefix=none']);
+  if (code !== 0) {
+    console.error('The build failed; fix the errors above and run "npm test" again.');
+    process.exit(code);
+  }
+}
+
+if (!args.has('--only-e2e')) {
+  const dists = ['packages/shared', 'packages/core', 'apps/workers', 'apps/api'].map((w) => path.join(root, w, 'dist'));
+  const specs = dists.flatMap((d) => findSpecs(d)).sort();
+  if (specs.length === 0) {
+    console.error('No compiled spec files were found under */dist: did the build run?');
+    process.exit(1);
+  }
+  say(`node:test — ${specs.length} spec files (unit, medium on real PostgreSQL, api and socket contract)`);
+  const tap = path.join(mkdtempSync(path.join(tmpdir(), 'qc-tap-')), 'results.tap');
+  const code = await run(process.execPath, [
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...specs.map((s) => path.relative(root, s)),
+  ]);
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  const passed = count('pass');
+  const failed = count('fail') + count('cancelled') + (code !== 0 && count('fail') === 0 && count('cancelled') === 0 ? 1 : 0);
+  const skipped = count('skipped') + count('todo');
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  lines.push(`node:test: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+}
+
+if (!args.has('--no-e2e')) {
+  if (!existsSync('/usr/bin/chromium')) {
+    console.error('The e2e specs need Debian\'s Chromium at /usr/bin/chromium: install it with "apt-get install -y chromium" and run "npm test" again.');
+    totals.failed += 1;
+    lines.push('playwright: not run (no /usr/bin/chromium)');
+  } else {
+    say('Playwright e2e in /usr/bin/chromium (boots the product with `npm start` on port 3100)');
+    const results = path.join(root, 'e2e/test-results/results.json');
+    const code = await run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test'], { cwd: path.join(root, 'e2e') });
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    if (existsSync(results)) {
+      const stats = JSON.parse(readFileSync(results, 'utf8')).stats ?? {};
+      passed = (stats.expected ?? 0) + (stats.flaky ?? 0);
+      failed = stats.unexpected ?? 0;
+      skipped = stats.skipped ?? 0;
+    }
+    if (code !== 0 && failed === 0) failed = 1;
+    totals.passed += passed;
+    totals.failed += failed;
+    totals.skipped += skipped;
+    lines.push(`playwright: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  }
+}
+
+say(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+for (const l of lines) console.log(`  ${l}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
