@@ -14,7 +14,9 @@ const say = (line) => console.log(`[quantum-chat +${((Date.now() - t0) / 1000).t
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
-  console.error(`Quantum Chat needs Node.js 20.19 or newer; this is ${process.versions.node}. Install a newer Node and run "npm start" again.`);
+  console.error(
+    `Quantum Chat needs Node.js 20.19 or newer; this is ${process.versions.node}. Install a newer Node and run "npm start" again.`,
+  );
   process.exit(1);
 }
 if (!existsSync(path.join(root, 'node_modules'))) {
@@ -24,7 +26,12 @@ if (!existsSync(path.join(root, 'node_modules'))) {
 
 function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' }, ...opts });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1' },
+      ...opts,
+    });
     const forward = () => child.kill('SIGINT');
     process.once('SIGINT', forward);
     child.on('error', reject);
@@ -44,7 +51,13 @@ if (process.env.QC_SKIP_BUILD === '1' && existsSync(apiEntry)) {
   const cold = !existsSync(apiEntry) || !existsSync(webIndex);
   say(cold ? 'building the api and the web app (first start: this takes a minute)' : 'checking the build (cached parts are reused)');
   try {
-    await run(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only', '--log-prefix=none']);
+    await run(process.execPath, [
+      path.join(root, 'node_modules/turbo/bin/turbo'),
+      'run',
+      'build',
+      '--output-logs=errors-only',
+      '--log-prefix=none',
+    ]);
   } catch (e) {
     console.error(`The build failed: ${e.message}. Read the errors above, fix them, and run "npm start" again.`);
     process.exit(1);

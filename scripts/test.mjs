@@ -42,7 +42,13 @@ const lines = [];
 
 if (!args.has('--no-build')) {
   say('building every workspace (turbo)');
-  const code = await run(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only', '--log-prefix=none']);
+  const code = await run(process.execPath, [
+    path.join(root, 'node_modules/turbo/bin/turbo'),
+    'run',
+    'build',
+    '--output-logs=errors-only',
+    '--log-prefix=none',
+  ]);
   if (code !== 0) {
     console.error('The build failed; fix the errors above and run "npm test" again.');
     process.exit(code);
@@ -80,13 +86,17 @@ if (!args.has('--only-e2e')) {
 
 if (!args.has('--no-e2e')) {
   if (!existsSync('/usr/bin/chromium')) {
-    console.error('The e2e specs need Debian\'s Chromium at /usr/bin/chromium: install it with "apt-get install -y chromium" and run "npm test" again.');
+    console.error(
+      'The e2e specs need Debian\'s Chromium at /usr/bin/chromium: install it with "apt-get install -y chromium" and run "npm test" again.',
+    );
     totals.failed += 1;
     lines.push('playwright: not run (no /usr/bin/chromium)');
   } else {
     say('Playwright e2e in /usr/bin/chromium (boots the product with `npm start` on port 3100)');
     const results = path.join(root, 'e2e/test-results/results.json');
-    const code = await run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test'], { cwd: path.join(root, 'e2e') });
+    const code = await run(process.execPath, [path.join(root, 'node_modules/@playwright/test/cli.js'), 'test'], {
+      cwd: path.join(root, 'e2e'),
+    });
     let passed = 0;
     let failed = 0;
     let skipped = 0;

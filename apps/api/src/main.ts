@@ -66,7 +66,9 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     progress(ran.length ? `applied migrations: ${ran.join(', ')}` : 'database schema is up to date');
   } catch (e) {
     await embedded?.stop();
-    throw new Error(`could not open the database (${redactUrl(dbUrl)}): ${e instanceof Error ? e.message : String(e)}. Check that PostgreSQL is running and DATABASE_URL is right.`);
+    throw new Error(
+      `could not open the database (${redactUrl(dbUrl)}): ${e instanceof Error ? e.message : String(e)}. Check that PostgreSQL is running and DATABASE_URL is right.`,
+    );
   }
 
   const broadcaster = new SocketIoBroadcaster();

@@ -16,7 +16,11 @@ export function describeWorkersMode(env: NodeJS.ProcessEnv): { runsHere: boolean
         'Run apps/workers separately once KAFKA_BROKERS points at a Kafka cluster.',
     };
   }
-  return { runsHere: false, reason: 'KAFKA_BROKERS is set, but the Kafka message log adapter is not built yet; the api cannot hand records to a separate workers process.' };
+  return {
+    runsHere: false,
+    reason:
+      'KAFKA_BROKERS is set, but the Kafka message log adapter is not built yet; the api cannot hand records to a separate workers process.',
+  };
 }
 
 if (require.main === module) {

@@ -23,7 +23,10 @@ test('the workers context subscribes the fan-out consumer to the message log', a
     createdAt: new Date().toISOString(),
   };
   await log.publish({ type: 'message.created', message });
-  assert.deepEqual(broadcaster.of('message:new').map((e) => [e.to.room, (e.payload as Message).id]), [[message.roomId, message.id]]);
+  assert.deepEqual(
+    broadcaster.of('message:new').map((e) => [e.to.room, (e.payload as Message).id]),
+    [[message.roomId, message.id]],
+  );
   await ctx.close();
 });
 

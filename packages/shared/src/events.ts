@@ -11,17 +11,12 @@ import type {
 } from './schemas';
 
 /** Every client event is answered through its ack with this shape. */
-export type Ack<T extends object = object> =
-  | ({ ok: true } & T)
-  | { ok: false; error: ErrorBody };
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 export type AckFn<T extends object = object> = (response: Ack<T>) => void;
 
 export interface ClientToServerEvents {
   'message:send': (payload: MessageSendPayload, ack: AckFn<{ message: Message }>) => void;
-  'room:sync': (
-    payload: RoomSyncPayload,
-    ack: AckFn<{ messages: Message[]; hasMore: boolean }>,
-  ) => void;
+  'room:sync': (payload: RoomSyncPayload, ack: AckFn<{ messages: Message[]; hasMore: boolean }>) => void;
   'room:read': (payload: RoomReadPayload, ack: AckFn<{ readSeq: number }>) => void;
   typing: (payload: TypingPayload, ack?: AckFn) => void;
   'presence:set': (payload: PresenceSetPayload, ack?: AckFn) => void;

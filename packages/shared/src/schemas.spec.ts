@@ -10,7 +10,10 @@ test('a good message payload parses; contentType defaults later, unknown keys ar
   assert.equal(ok.ok, true);
   const extra = parseWith(messageSendPayload, { roomId, clientMsgId: 'abc', content: 'hi', isAdmin: true });
   assert.equal(extra.ok, false);
-  const proto = parseWith(messageSendPayload, JSON.parse(`{"roomId":"${roomId}","clientMsgId":"a","content":"x","__proto__":{"polluted":1}}`));
+  const proto = parseWith(
+    messageSendPayload,
+    JSON.parse(`{"roomId":"${roomId}","clientMsgId":"a","content":"x","__proto__":{"polluted":1}}`),
+  );
   assert.equal(proto.ok, false);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });

@@ -19,10 +19,7 @@ export const usernameSchema = z
   .regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only')
   .transform((s) => s.toLowerCase());
 
-export const passwordSchema = z
-  .string()
-  .min(8, 'at least 8 characters')
-  .max(128, 'at most 128 characters');
+export const passwordSchema = z.string().min(8, 'at least 8 characters').max(128, 'at most 128 characters');
 
 export const displayNameSchema = z.string().trim().min(1).max(64);
 
@@ -59,9 +56,7 @@ export const patchMeBody = z
   .strict();
 export type PatchMeBody = z.infer<typeof patchMeBody>;
 
-export const userSearchQuery = z
-  .object({ q: z.string().trim().min(1).max(64) })
-  .strict();
+export const userSearchQuery = z.object({ q: z.string().trim().min(1).max(64) }).strict();
 
 export interface User {
   id: string;
@@ -101,9 +96,7 @@ export const createRoomBody = z.discriminatedUnion('kind', [
 ]);
 export type CreateRoomBody = z.infer<typeof createRoomBody>;
 
-export const patchRoomBody = z
-  .object({ name: roomName.optional(), topic: roomTopic.nullable().optional() })
-  .strict();
+export const patchRoomBody = z.object({ name: roomName.optional(), topic: roomTopic.nullable().optional() }).strict();
 export type PatchRoomBody = z.infer<typeof patchRoomBody>;
 
 /** `GET /rooms` lists my rooms; `GET /rooms?browse=channels` lists public channels to join. */
@@ -114,9 +107,7 @@ export const listRoomsQuery = z
   })
   .strict();
 
-export const addMemberBody = z
-  .object({ userId: uuid, role: z.enum(['admin', 'member']).optional() })
-  .strict();
+export const addMemberBody = z.object({ userId: uuid, role: z.enum(['admin', 'member']).optional() }).strict();
 export type AddMemberBody = z.infer<typeof addMemberBody>;
 
 export const roomIdParam = z.object({ roomId: uuid }).strict();
@@ -193,8 +184,7 @@ export interface Message {
   createdAt: string;
 }
 
-const limitParam = (max: number, dflt: number) =>
-  z.coerce.number().int().min(1).max(max).default(dflt);
+const limitParam = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
 
 export const historyQuery = z
   .object({
@@ -235,9 +225,7 @@ export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const;
 export type PresenceStatus = (typeof PRESENCE_STATUSES)[number];
 
 /** A device tells the server whether its person is looking (`online`) or idle (`away`). */
-export const presenceSetPayload = z
-  .object({ status: z.enum(['online', 'away']) })
-  .strict();
+export const presenceSetPayload = z.object({ status: z.enum(['online', 'away']) }).strict();
 export type PresenceSetPayload = z.infer<typeof presenceSetPayload>;
 
 export interface PresenceEvent {

@@ -31,7 +31,11 @@ export class RoomsController {
   }
 
   @Post()
-  async create(@CurrentUserId() userId: string, @Body(new ZodPipe(createRoomBody)) body: CreateRoomBody, @Res({ passthrough: true }) res: Response) {
+  async create(
+    @CurrentUserId() userId: string,
+    @Body(new ZodPipe(createRoomBody)) body: CreateRoomBody,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { room, created } = await this.rooms.create(userId, body);
     res.status(created ? 201 : 200);
     return room;
@@ -43,7 +47,11 @@ export class RoomsController {
   }
 
   @Patch(':roomId')
-  patch(@CurrentUserId() userId: string, @Param(new ZodPipe(roomIdParam)) p: { roomId: string }, @Body(new ZodPipe(patchRoomBody)) body: PatchRoomBody) {
+  patch(
+    @CurrentUserId() userId: string,
+    @Param(new ZodPipe(roomIdParam)) p: { roomId: string },
+    @Body(new ZodPipe(patchRoomBody)) body: PatchRoomBody,
+  ) {
     return this.rooms.patch(p.roomId, userId, body);
   }
 
@@ -59,7 +67,11 @@ export class RoomsController {
   }
 
   @Post(':roomId/members')
-  addMember(@CurrentUserId() userId: string, @Param(new ZodPipe(roomIdParam)) p: { roomId: string }, @Body(new ZodPipe(addMemberBody)) body: AddMemberBody) {
+  addMember(
+    @CurrentUserId() userId: string,
+    @Param(new ZodPipe(roomIdParam)) p: { roomId: string },
+    @Body(new ZodPipe(addMemberBody)) body: AddMemberBody,
+  ) {
     return this.rooms.addMember(p.roomId, userId, body);
   }
 
@@ -70,7 +82,11 @@ export class RoomsController {
   }
 
   @Get(':roomId/messages')
-  history(@CurrentUserId() userId: string, @Param(new ZodPipe(roomIdParam)) p: { roomId: string }, @Query(new ZodPipe(historyQuery)) q: HistoryQuery) {
+  history(
+    @CurrentUserId() userId: string,
+    @Param(new ZodPipe(roomIdParam)) p: { roomId: string },
+    @Query(new ZodPipe(historyQuery)) q: HistoryQuery,
+  ) {
     return this.messages.history(userId, p.roomId, q);
   }
 }

@@ -105,14 +105,18 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleConnection(socket: ChatSocket) {
     const userId = socket.data.userId;
     this.logger.info({ connId: socket.id, userId, transport: socket.conn.transport.name }, 'socket connected');
-    await this.presence.connected(userId, socket.id).catch((err: unknown) => this.logger.error({ err, connId: socket.id }, 'presence update failed'));
+    await this.presence
+      .connected(userId, socket.id)
+      .catch((err: unknown) => this.logger.error({ err, connId: socket.id }, 'presence update failed'));
   }
 
   async handleDisconnect(socket: ChatSocket) {
     const userId = socket.data.userId;
     if (!userId) return;
     this.logger.info({ connId: socket.id, userId }, 'socket disconnected');
-    await this.presence.disconnected(userId, socket.id).catch((err: unknown) => this.logger.error({ err, connId: socket.id }, 'presence update failed'));
+    await this.presence
+      .disconnected(userId, socket.id)
+      .catch((err: unknown) => this.logger.error({ err, connId: socket.id }, 'presence update failed'));
   }
 
   @SubscribeMessage('message:send')

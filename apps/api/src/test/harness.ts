@@ -28,7 +28,14 @@ export class ApiHarness {
     const dir = mkdtempSync(path.join(tmpdir(), 'qc-api-test-'));
     const port = await freePort();
     const api = await bootstrap({
-      env: { QC_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', WEB_DIR: path.join(dir, 'no-web'), ...env },
+      env: {
+        QC_DATA_DIR: dir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        WEB_DIR: path.join(dir, 'no-web'),
+        ...env,
+      },
       progress: () => undefined,
     });
     return new ApiHarness(api, `http://127.0.0.1:${port}`, dir);
@@ -40,7 +47,11 @@ export class ApiHarness {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  async http<T = unknown>(method: string, url: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+  async http<T = unknown>(
+    method: string,
+    url: string,
+    opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
@@ -100,7 +111,12 @@ export function call<E extends keyof ClientToServerEvents>(socket: ClientSocket,
 // The ack's shape varies by event; tests read the fields they expect.
 export type AckResponse = { ok: boolean; error?: { code: string; message: string } } & Record<string, unknown>;
 
-export function waitFor<T>(socket: ClientSocket, event: keyof ServerToClientEvents, pred: (p: T) => boolean = () => true, ms = 5000): Promise<T> {
+export function waitFor<T>(
+  socket: ClientSocket,
+  event: keyof ServerToClientEvents,
+  pred: (p: T) => boolean = () => true,
+  ms = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const listeners = socket as unknown as { on(e: string, f: (p: T) => void): void; off(e: string, f: (p: T) => void): void };
     const t = setTimeout(() => {

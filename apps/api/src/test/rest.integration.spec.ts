@@ -59,7 +59,10 @@ describe('accounts', () => {
 
   test('refresh from a foreign Origin is refused', async () => {
     const u = await h.user('xsite');
-    const bad = await fetch(`${h.base}/api/v1/auth/refresh`, { method: 'POST', headers: { cookie: u.cookie, origin: 'https://evil.example' } });
+    const bad = await fetch(`${h.base}/api/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: u.cookie, origin: 'https://evil.example' },
+    });
     assert.equal(bad.status, 403);
     const good = await fetch(`${h.base}/api/v1/auth/refresh`, { method: 'POST', headers: { cookie: u.cookie, origin: origin() } });
     assert.equal(good.status, 200);
@@ -67,22 +70,34 @@ describe('accounts', () => {
 
   test('wrong password, duplicate username and bad bodies get clear coded errors', async () => {
     const u = await h.user('dup');
-    const dup = await h.http<{ error: { code: string } }>('POST', '/auth/register', { body: { username: u.user.username, password: 'another password' } });
+    const dup = await h.http<{ error: { code: string } }>('POST', '/auth/register', {
+      body: { username: u.user.username, password: 'another password' },
+    });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.error.code, 'CONFLICT');
-    const wrong = await h.http<{ error: { code: string } }>('POST', '/auth/login', { body: { username: u.user.username, password: 'wrong password' } });
+    const wrong = await h.http<{ error: { code: string } }>('POST', '/auth/login', {
+      body: { username: u.user.username, password: 'wrong password' },
+    });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error.code, 'UNAUTHENTICATED');
-    const short = await h.http<{ error: { code: string; message: string } }>('POST', '/auth/register', { body: { username: 'ok_name', password: 'short' } });
+    const short = await h.http<{ error: { code: string; message: string } }>('POST', '/auth/register', {
+      body: { username: 'ok_name', password: 'short' },
+    });
     assert.equal(short.status, 400);
     assert.equal(short.body.error.code, 'VALIDATION');
     assert.match(short.body.error.message, /password/);
     const junk = await h.http<{ error: { code: string } }>('POST', '/auth/login', { rawBody: '{"username": ' });
     assert.equal(junk.status, 400);
     assert.equal(junk.body.error.code, 'VALIDATION');
-    const proto = await h.http<{ error: { code: string } }>('POST', '/auth/register', { rawBody: '{"username":"protouser","password":"correct horse","__proto__":{"admin":true}}' });
+    const proto = await h.http<{ error: { code: string } }>('POST', '/auth/register', {
+      rawBody: '{"username":"protouser","password":"correct horse","__proto__":{"admin":true}}',
+    });
     assert.equal(proto.body.error.code, 'VALIDATION');
-    assert.equal((await h.http('POST', '/auth/login', { body: { username: 'protouser', password: 'correct horse' } })).status, 401, 'nothing stored');
+    assert.equal(
+      (await h.http('POST', '/auth/login', { body: { username: 'protouser', password: 'correct horse' } })).status,
+      401,
+      'nothing stored',
+    );
     const noToken = await h.http<{ error: { code: string } }>('GET', '/users/me');
     assert.equal(noToken.status, 401);
     assert.equal(noToken.body.error.code, 'UNAUTHENTICATED');
@@ -93,10 +108,16 @@ describe('accounts', () => {
 
   test('profile: display name and avatar URL (http/https only)', async () => {
     const u = await h.user('profile');
-    const ok = await h.http<User>('PATCH', '/users/me', { token: u.accessToken, body: { displayName: 'Pat Smith', avatarUrl: 'https://example.com/a.png' } });
+    const ok = await h.http<User>('PATCH', '/users/me', {
+      token: u.accessToken,
+      body: { displayName: 'Pat Smith', avatarUrl: 'https://example.com/a.png' },
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.avatarUrl, 'https://example.com/a.png');
-    const js = await h.http<{ error: { code: string } }>('PATCH', '/users/me', { token: u.accessToken, body: { avatarUrl: 'javascript:alert(1)' } });
+    const js = await h.http<{ error: { code: string } }>('PATCH', '/users/me', {
+      token: u.accessToken,
+      body: { avatarUrl: 'javascript:alert(1)' },
+    });
     assert.equal(js.status, 400);
     assert.equal((await h.http<User>('GET', '/users/me', { token: u.accessToken })).body.avatarUrl, 'https://example.com/a.png');
     const cleared = await h.http<User>('PATCH', '/users/me', { token: u.accessToken, body: { avatarUrl: null } });
@@ -120,23 +141,46 @@ describe('rooms', () => {
     assert.equal(again.body.id, first.body.id);
     assert.equal(fromB.body.id, first.body.id);
     assert.equal(fromB.body.name, 'dma');
-    const self = await h.http<{ error: { code: string } }>('POST', '/rooms', { token: a.accessToken, body: { kind: 'direct', userId: a.user.id } });
+    const self = await h.http<{ error: { code: string } }>('POST', '/rooms', {
+      token: a.accessToken,
+      body: { kind: 'direct', userId: a.user.id },
+    });
     assert.equal(self.body.error.code, 'VALIDATION');
-    const leave = await h.http<{ error: { code: string } }>('DELETE', `/rooms/${first.body.id}/members/${a.user.id}`, { token: a.accessToken });
+    const leave = await h.http<{ error: { code: string } }>('DELETE', `/rooms/${first.body.id}/members/${a.user.id}`, {
+      token: a.accessToken,
+    });
     assert.equal(leave.body.error.code, 'FORBIDDEN');
   });
 
   test('groups: owner and admins add and remove; members cannot; outsiders see nothing', async () => {
-    const [owner, admin, member, newbie, outsider] = await Promise.all([h.user('owner'), h.user('admin'), h.user('member'), h.user('newbie'), h.user('outsider')]);
-    const g = await h.http<MyRoom>('POST', '/rooms', { token: owner.accessToken, body: { kind: 'group', name: 'Design', memberIds: [member.user.id] } });
+    const [owner, admin, member, newbie, outsider] = await Promise.all([
+      h.user('owner'),
+      h.user('admin'),
+      h.user('member'),
+      h.user('newbie'),
+      h.user('outsider'),
+    ]);
+    const g = await h.http<MyRoom>('POST', '/rooms', {
+      token: owner.accessToken,
+      body: { kind: 'group', name: 'Design', memberIds: [member.user.id] },
+    });
     assert.equal(g.status, 201);
     assert.equal(g.body.role, 'owner');
     assert.equal(g.body.memberCount, 2);
     const id = g.body.id;
-    assert.equal((await h.http('POST', `/rooms/${id}/members`, { token: owner.accessToken, body: { userId: admin.user.id, role: 'admin' } })).status, 201);
-    const byMember = await h.http<{ error: { code: string } }>('POST', `/rooms/${id}/members`, { token: member.accessToken, body: { userId: newbie.user.id } });
+    assert.equal(
+      (await h.http('POST', `/rooms/${id}/members`, { token: owner.accessToken, body: { userId: admin.user.id, role: 'admin' } })).status,
+      201,
+    );
+    const byMember = await h.http<{ error: { code: string } }>('POST', `/rooms/${id}/members`, {
+      token: member.accessToken,
+      body: { userId: newbie.user.id },
+    });
     assert.equal(byMember.status, 403);
-    assert.equal((await h.http('POST', `/rooms/${id}/members`, { token: admin.accessToken, body: { userId: newbie.user.id } })).status, 201);
+    assert.equal(
+      (await h.http('POST', `/rooms/${id}/members`, { token: admin.accessToken, body: { userId: newbie.user.id } })).status,
+      201,
+    );
     const adminRemovesOwner = await h.http('DELETE', `/rooms/${id}/members/${owner.user.id}`, { token: admin.accessToken });
     assert.equal(adminRemovesOwner.status, 403);
     assert.equal((await h.http('DELETE', `/rooms/${id}/members/${newbie.user.id}`, { token: admin.accessToken })).status, 204);
@@ -148,13 +192,19 @@ describe('rooms', () => {
       ['GET', `/rooms/${id}/messages`],
       ['PATCH', `/rooms/${id}`],
     ] as const) {
-      const r = await h.http<{ error: { code: string } }>(method, path, { token: outsider.accessToken, body: method === 'PATCH' ? { name: 'x' } : undefined });
+      const r = await h.http<{ error: { code: string } }>(method, path, {
+        token: outsider.accessToken,
+        body: method === 'PATCH' ? { name: 'x' } : undefined,
+      });
       assert.equal(r.status, 403, `${method} ${path}`);
       assert.equal(r.body.error.code, 'FORBIDDEN');
     }
     const selfJoin = await h.http('POST', `/rooms/${id}/members`, { token: outsider.accessToken, body: { userId: outsider.user.id } });
     assert.equal(selfJoin.status, 403, 'groups are by invitation');
-    const renamed = await h.http<MyRoom>('PATCH', `/rooms/${id}`, { token: admin.accessToken, body: { name: 'Design team', topic: 'pixels' } });
+    const renamed = await h.http<MyRoom>('PATCH', `/rooms/${id}`, {
+      token: admin.accessToken,
+      body: { name: 'Design team', topic: 'pixels' },
+    });
     assert.equal(renamed.body.name, 'Design team');
     assert.equal((await h.http('DELETE', `/rooms/${id}`, { token: admin.accessToken })).status, 403);
     assert.equal((await h.http('DELETE', `/rooms/${id}`, { token: owner.accessToken })).status, 204);
@@ -163,16 +213,25 @@ describe('rooms', () => {
 
   test('channels: browse, join, leave', async () => {
     const [creator, joiner] = await Promise.all([h.user('chan'), h.user('joiner')]);
-    const c = await h.http<MyRoom>('POST', '/rooms', { token: creator.accessToken, body: { kind: 'channel', name: 'general-talk', topic: 'anything' } });
+    const c = await h.http<MyRoom>('POST', '/rooms', {
+      token: creator.accessToken,
+      body: { kind: 'channel', name: 'general-talk', topic: 'anything' },
+    });
     assert.equal(c.status, 201);
     const browse = await h.http<(Room & { joined: boolean })[]>('GET', '/rooms?browse=channels&q=general', { token: joiner.accessToken });
     const listed = browse.body.find((r) => r.id === c.body.id);
     assert.ok(listed);
     assert.equal(listed.joined, false);
-    const join = await h.http<Member>('POST', `/rooms/${c.body.id}/members`, { token: joiner.accessToken, body: { userId: joiner.user.id } });
+    const join = await h.http<Member>('POST', `/rooms/${c.body.id}/members`, {
+      token: joiner.accessToken,
+      body: { userId: joiner.user.id },
+    });
     assert.equal(join.status, 201);
     assert.equal(join.body.role, 'member');
-    assert.equal((await h.http('POST', `/rooms/${c.body.id}/members`, { token: joiner.accessToken, body: { userId: joiner.user.id } })).status, 409);
+    assert.equal(
+      (await h.http('POST', `/rooms/${c.body.id}/members`, { token: joiner.accessToken, body: { userId: joiner.user.id } })).status,
+      409,
+    );
     const mine = await h.http<MyRoom[]>('GET', '/rooms', { token: joiner.accessToken });
     assert.ok(mine.body.some((r) => r.id === c.body.id));
     assert.equal((await h.http('DELETE', `/rooms/${c.body.id}/members/${joiner.user.id}`, { token: joiner.accessToken })).status, 204);
@@ -184,7 +243,10 @@ describe('rooms', () => {
     const u = await h.user('badroom');
     assert.equal((await h.http('POST', '/rooms', { token: u.accessToken, body: { kind: 'secret', name: 'x' } })).status, 400);
     assert.equal((await h.http('GET', '/rooms/not-a-uuid', { token: u.accessToken })).status, 400);
-    const ghost = await h.http<{ error: { code: string } }>('POST', '/rooms', { token: u.accessToken, body: { kind: 'direct', userId: '00000000-0000-4000-8000-000000000000' } });
+    const ghost = await h.http<{ error: { code: string } }>('POST', '/rooms', {
+      token: u.accessToken,
+      body: { kind: 'direct', userId: '00000000-0000-4000-8000-000000000000' },
+    });
     assert.equal(ghost.status, 404);
     assert.equal(ghost.body.error.code, 'NOT_FOUND');
   });
@@ -195,17 +257,30 @@ describe('history and health', () => {
     const [a, b] = await Promise.all([h.user('hist'), h.user('histb')]);
     const room = (await h.http<MyRoom>('POST', '/rooms', { token: a.accessToken, body: { kind: 'direct', userId: b.user.id } })).body;
     const s = await h.connect(a.accessToken);
-    for (let i = 1; i <= 12; i++) assert.equal((await call(s, 'message:send', { roomId: room.id, clientMsgId: `h${i}`, content: `m${i}` })).ok, true);
+    for (let i = 1; i <= 12; i++)
+      assert.equal((await call(s, 'message:send', { roomId: room.id, clientMsgId: `h${i}`, content: `m${i}` })).ok, true);
     const latest = await h.http<HistoryPage>('GET', `/rooms/${room.id}/messages?limit=5`, { token: b.accessToken });
-    assert.deepEqual(latest.body.messages.map((m: Message) => m.seq), [8, 9, 10, 11, 12]);
+    assert.deepEqual(
+      latest.body.messages.map((m: Message) => m.seq),
+      [8, 9, 10, 11, 12],
+    );
     assert.equal(latest.body.hasMore, true);
     const older = await h.http<HistoryPage>('GET', `/rooms/${room.id}/messages?before=8&limit=5`, { token: b.accessToken });
-    assert.deepEqual(older.body.messages.map((m) => m.seq), [3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      older.body.messages.map((m) => m.seq),
+      [3, 4, 5, 6, 7],
+    );
     const oldest = await h.http<HistoryPage>('GET', `/rooms/${room.id}/messages?before=3&limit=5`, { token: b.accessToken });
-    assert.deepEqual(oldest.body.messages.map((m) => m.seq), [1, 2]);
+    assert.deepEqual(
+      oldest.body.messages.map((m) => m.seq),
+      [1, 2],
+    );
     assert.equal(oldest.body.hasMore, false);
     const after = await h.http<HistoryPage>('GET', `/rooms/${room.id}/messages?after=10`, { token: b.accessToken });
-    assert.deepEqual(after.body.messages.map((m) => m.seq), [11, 12]);
+    assert.deepEqual(
+      after.body.messages.map((m) => m.seq),
+      [11, 12],
+    );
     assert.equal((await h.http('GET', `/rooms/${room.id}/messages?before=3&after=1`, { token: b.accessToken })).status, 400);
     assert.equal((await h.http('GET', `/rooms/${room.id}/messages?limit=1000`, { token: b.accessToken })).status, 400);
     const listed = (await h.http<MyRoom[]>('GET', '/rooms', { token: b.accessToken })).body.find((r) => r.id === room.id)!;

@@ -18,7 +18,10 @@ after(async () => {
 });
 
 async function group(owner: TestUser, others: TestUser[], name = 'team') {
-  const r = await h.http<MyRoom>('POST', '/rooms', { token: owner.accessToken, body: { kind: 'group', name, memberIds: others.map((o) => o.user.id) } });
+  const r = await h.http<MyRoom>('POST', '/rooms', {
+    token: owner.accessToken,
+    body: { kind: 'group', name, memberIds: others.map((o) => o.user.id) },
+  });
   assert.equal(r.status, 201);
   return r.body;
 }
@@ -49,17 +52,33 @@ describe('message delivery', () => {
     const seen = sockets.map((s) => collect(s, room.id));
     const perSender = 20;
     const acks = await Promise.all(
-      sockets.slice(0, 5).flatMap((s, u) =>
-        Array.from({ length: perSender }, (_, i) => call(s, 'message:send', { roomId: room.id, clientMsgId: `u${u}-m${i}`, content: `from ${u} #${i}` })),
-      ),
+      sockets
+        .slice(0, 5)
+        .flatMap((s, u) =>
+          Array.from({ length: perSender }, (_, i) =>
+            call(s, 'message:send', { roomId: room.id, clientMsgId: `u${u}-m${i}`, content: `from ${u} #${i}` }),
+          ),
+        ),
     );
-    assert.ok(acks.every((a) => a.ok), JSON.stringify(acks.find((a) => !a.ok)));
+    assert.ok(
+      acks.every((a) => a.ok),
+      JSON.stringify(acks.find((a) => !a.ok)),
+    );
     const total = 5 * perSender;
     await until(() => seen.every((s) => s.length >= total));
     const expected = Array.from({ length: total }, (_, i) => i + 1);
-    for (const s of seen) assert.deepEqual(s.map((m) => m.seq), expected, 'a client saw a gap, a duplicate or a reordering');
+    for (const s of seen)
+      assert.deepEqual(
+        s.map((m) => m.seq),
+        expected,
+        'a client saw a gap, a duplicate or a reordering',
+      );
     const ids = seen[0]!.map((m) => m.id);
-    for (const s of seen) assert.deepEqual(s.map((m) => m.id), ids);
+    for (const s of seen)
+      assert.deepEqual(
+        s.map((m) => m.id),
+        ids,
+      );
     // Each sender's own messages keep the order they were sent in.
     for (let u = 0; u < 5; u++) {
       const mine = seen[0]!.filter((m) => m.clientMsgId.startsWith(`u${u}-`)).map((m) => Number(m.clientMsgId.split('-m')[1]));
@@ -73,7 +92,11 @@ describe('message delivery', () => {
     const [sa, sb] = await Promise.all([h.connect(a.accessToken), h.connect(b.accessToken)]);
     const atB = collect(sb, room.id);
     const payload = { roomId: room.id, clientMsgId: 'same-id-1', content: 'only once' };
-    const acks = await Promise.all([call(sa, 'message:send', payload), call(sa, 'message:send', payload), call(sa, 'message:send', payload)]);
+    const acks = await Promise.all([
+      call(sa, 'message:send', payload),
+      call(sa, 'message:send', payload),
+      call(sa, 'message:send', payload),
+    ]);
     const later = await call(sa, 'message:send', payload);
     const ids = new Set([...acks, later].map((x) => (x.message as Message).id));
     assert.equal(ids.size, 1);
@@ -89,21 +112,32 @@ describe('message delivery', () => {
     const sa = await h.connect(a.accessToken);
     let sb = await h.connect(b.accessToken);
     const atB = collect(sb, room.id);
-    for (let i = 0; i < 3; i++) assert.equal((await call(sa, 'message:send', { roomId: room.id, clientMsgId: `pre${i}`, content: `before ${i}` })).ok, true);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await call(sa, 'message:send', { roomId: room.id, clientMsgId: `pre${i}`, content: `before ${i}` })).ok, true);
     await until(() => atB.length === 3);
     const lastSeen = atB[atB.length - 1]!.seq;
     sb.disconnect();
-    for (let i = 0; i < 7; i++) assert.equal((await call(sa, 'message:send', { roomId: room.id, clientMsgId: `miss${i}`, content: `missed ${i}` })).ok, true);
+    for (let i = 0; i < 7; i++)
+      assert.equal((await call(sa, 'message:send', { roomId: room.id, clientMsgId: `miss${i}`, content: `missed ${i}` })).ok, true);
     sb = await h.connect(b.accessToken);
     const sync = await call(sb, 'room:sync', { roomId: room.id, afterSeq: lastSeen });
     assert.equal(sync.ok, true);
     const missed = sync.messages as Message[];
-    assert.deepEqual(missed.map((m) => m.seq), [4, 5, 6, 7, 8, 9, 10]);
-    assert.deepEqual(missed.map((m) => m.content), Array.from({ length: 7 }, (_, i) => `missed ${i}`));
+    assert.deepEqual(
+      missed.map((m) => m.seq),
+      [4, 5, 6, 7, 8, 9, 10],
+    );
+    assert.deepEqual(
+      missed.map((m) => m.content),
+      Array.from({ length: 7 }, (_, i) => `missed ${i}`),
+    );
     assert.equal(sync.hasMore, false);
     // Paged catch-up: limit 3 walks the same ground with hasMore.
     const p1 = await call(sb, 'room:sync', { roomId: room.id, afterSeq: lastSeen, limit: 3 });
-    assert.deepEqual((p1.messages as Message[]).map((m) => m.seq), [4, 5, 6]);
+    assert.deepEqual(
+      (p1.messages as Message[]).map((m) => m.seq),
+      [4, 5, 6],
+    );
     assert.equal(p1.hasMore, true);
   });
 
@@ -232,7 +266,10 @@ describe('bad input is refused at the edge', () => {
     assert.equal((ok.message as Message).seq, 1);
     const s2 = await h.connect(a.accessToken);
     const sync = await call(s2, 'room:sync', { roomId: room.id, afterSeq: 0 });
-    assert.deepEqual((sync.messages as Message[]).map((m) => m.clientMsgId), ['after-huge']);
+    assert.deepEqual(
+      (sync.messages as Message[]).map((m) => m.clientMsgId),
+      ['after-huge'],
+    );
   });
 
   test('sending faster than the budget gets RATE_LIMITED', async () => {
@@ -241,7 +278,9 @@ describe('bad input is refused at the edge', () => {
       const [a, b] = await Promise.all([strict.user('flood'), strict.user('calm')]);
       const r = await strict.http<MyRoom>('POST', '/rooms', { token: a.accessToken, body: { kind: 'direct', userId: b.user.id } });
       const sa = await strict.connect(a.accessToken);
-      const acks = await Promise.all(Array.from({ length: 30 }, (_, i) => call(sa, 'message:send', { roomId: r.body.id, clientMsgId: `f${i}`, content: 'spam' })));
+      const acks = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => call(sa, 'message:send', { roomId: r.body.id, clientMsgId: `f${i}`, content: 'spam' })),
+      );
       const ok = acks.filter((x) => x.ok).length;
       const limited = acks.filter((x) => x.error?.code === 'RATE_LIMITED').length;
       assert.ok(ok >= 20 && ok <= 22, `ok=${ok}`);
@@ -284,7 +323,11 @@ describe('presence, typing and read state', () => {
     laptop.disconnect();
     const ev = await offline;
     assert.ok(ev.lastSeen && !Number.isNaN(Date.parse(ev.lastSeen)));
-    const members = await h.http<{ userId: string; presence: string }[]>('GET', `/rooms/${(await h.http<MyRoom[]>('GET', '/rooms', { token: b.accessToken })).body[0]!.id}/members`, { token: b.accessToken });
+    const members = await h.http<{ userId: string; presence: string }[]>(
+      'GET',
+      `/rooms/${(await h.http<MyRoom[]>('GET', '/rooms', { token: b.accessToken })).body[0]!.id}/members`,
+      { token: b.accessToken },
+    );
     assert.equal(members.body.find((m) => m.userId === a.user.id)?.presence, 'offline');
   });
 

@@ -18,7 +18,10 @@ test('defaults give the embedded profile on port 3000 with a persisted secret', 
 });
 
 test('a bad setting stops start-up with a message naming it', () => {
-  assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), PORT: 'eighty' }), (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message));
+  assert.throws(
+    () => loadConfig({ QC_DATA_DIR: tmp(), PORT: 'eighty' }),
+    (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message),
+  );
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), ALLOWED_ORIGINS: 'http://ok:1,not an origin' }), /ALLOWED_ORIGINS/);
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), ARGON2_MEMORY_KIB: '1024' }), /ARGON2_MEMORY_KIB/);

@@ -30,7 +30,10 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .optional()
-    .refine((v) => v === undefined || v === '' || /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must start with postgres:// or postgresql://'),
+    .refine(
+      (v) => v === undefined || v === '' || /^postgres(ql)?:\/\//.test(v),
+      'DATABASE_URL must start with postgres:// or postgresql://',
+    ),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
   JWT_SECRET: z
     .string()
@@ -93,10 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   const allowedOrigins = e.ALLOWED_ORIGINS
-    ? e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)
+    ? e.ALLOWED_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     : [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`];
   for (const o of allowedOrigins) {
-    if (!/^https?:\/\/[^/]+$/.test(o)) problems.push(`ALLOWED_ORIGINS: "${o}" is not an origin like http://host:port (no path, no trailing slash)`);
+    if (!/^https?:\/\/[^/]+$/.test(o))
+      problems.push(`ALLOWED_ORIGINS: "${o}" is not an origin like http://host:port (no path, no trailing slash)`);
   }
   if (problems.length) throw new ConfigError(problems);
 

@@ -12,7 +12,12 @@ export interface PresenceSnapshot {
  */
 export interface PresenceStore {
   /** Records one connection's status; returns the user's aggregate before and after. */
-  setConnection(userId: string, connectionId: string, status: 'online' | 'away', ttlMs: number): Promise<{ before: PresenceStatus; after: PresenceStatus }>;
+  setConnection(
+    userId: string,
+    connectionId: string,
+    status: 'online' | 'away',
+    ttlMs: number,
+  ): Promise<{ before: PresenceStatus; after: PresenceStatus }>;
   removeConnection(userId: string, connectionId: string): Promise<{ before: PresenceStatus; after: PresenceStatus }>;
   /** Extends the TTL of these connections (a node's heartbeat). */
   refresh(entries: { userId: string; connectionId: string }[], ttlMs: number): Promise<void>;

@@ -114,7 +114,10 @@ export class AuthService {
   verifyAccessToken(token: unknown): AccessClaims {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw AppError.unauthenticated('missing access token');
     try {
-      const claims = jwt.verify(token, this.settings.jwtSecret, { algorithms: ['HS256'], clockTimestamp: Math.floor(this.now().getTime() / 1000) });
+      const claims = jwt.verify(token, this.settings.jwtSecret, {
+        algorithms: ['HS256'],
+        clockTimestamp: Math.floor(this.now().getTime() / 1000),
+      });
       if (typeof claims !== 'object' || claims === null || claims.typ !== 'access' || typeof claims.sub !== 'string') {
         throw new Error('not an access token');
       }

@@ -23,7 +23,11 @@ async function user(name: string) {
 
 before(async () => {
   db = await startTestDatabase();
-  const config = loadConfig({ QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')), RATE_LIMIT_MESSAGES_PER_SEC: '1000', RATE_LIMIT_MESSAGES_BURST: '1000' });
+  const config = loadConfig({
+    QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')),
+    RATE_LIMIT_MESSAGES_PER_SEC: '1000',
+    RATE_LIMIT_MESSAGES_BURST: '1000',
+  });
   bc = new RecordingBroadcaster();
   core = createCoreServices(config, createAdapters(db.ds, silent), bc);
   registerLogConsumers(core.messageLog, bc);
@@ -43,7 +47,10 @@ describe('MessagesService on PostgreSQL', () => {
     }
     const results = await Promise.all(sends);
     const seqs = results.map((r) => r.message.seq).sort((a, b) => a - b);
-    assert.deepEqual(seqs, Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     const published = bc.of('message:new').map((e) => (e.payload as Message).seq);
     assert.deepEqual(published, seqs, 'live delivery must follow seq order');
   });
@@ -52,7 +59,9 @@ describe('MessagesService on PostgreSQL', () => {
     const [a, b] = await Promise.all([user('a'), user('b')]);
     const { room } = await core.rooms.create(a, { kind: 'direct', userId: b });
     const first = await core.messages.send(a, { roomId: room.id, clientMsgId: 'retry-1', content: 'once' });
-    const again = await Promise.all([1, 2, 3].map(() => core.messages.send(a, { roomId: room.id, clientMsgId: 'retry-1', content: 'once' })));
+    const again = await Promise.all(
+      [1, 2, 3].map(() => core.messages.send(a, { roomId: room.id, clientMsgId: 'retry-1', content: 'once' })),
+    );
     for (const r of again) {
       assert.equal(r.created, false);
       assert.equal(r.message.id, first.message.id);
@@ -70,7 +79,10 @@ describe('MessagesService on PostgreSQL', () => {
     const { room } = await core.rooms.create(a, { kind: 'direct', userId: b });
     for (let i = 1; i <= 23; i++) await core.messages.send(i % 2 ? a : b, { roomId: room.id, clientMsgId: `h${i}`, content: `n${i}` });
     const s = await core.messages.sync(b, { roomId: room.id, afterSeq: 17 });
-    assert.deepEqual(s.messages.map((m) => m.seq), [18, 19, 20, 21, 22, 23]);
+    assert.deepEqual(
+      s.messages.map((m) => m.seq),
+      [18, 19, 20, 21, 22, 23],
+    );
     assert.equal(s.hasMore, false);
     const partial = await core.messages.sync(b, { roomId: room.id, afterSeq: 0, limit: 10 });
     assert.equal(partial.messages.length, 10);
@@ -84,7 +96,10 @@ describe('MessagesService on PostgreSQL', () => {
       if (!page.hasMore) break;
       before = page.messages[0]!.seq;
     }
-    assert.deepEqual(seen, Array.from({ length: 23 }, (_, i) => i + 1));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 23 }, (_, i) => i + 1),
+    );
   });
 
   test('non-members can neither send nor read: FORBIDDEN, nothing stored', async () => {
@@ -96,7 +111,7 @@ describe('MessagesService on PostgreSQL', () => {
     assert.equal((await core.messages.sync(a, { roomId: room.id, afterSeq: 0 })).messages.length, 0);
   });
 
-  test('unread counts: others\' messages count, my own move my marker, reading clears', async () => {
+  test("unread counts: others' messages count, my own move my marker, reading clears", async () => {
     const [a, b] = await Promise.all([user('a'), user('b')]);
     const { room } = await core.rooms.create(a, { kind: 'direct', userId: b });
     for (let i = 0; i < 3; i++) await core.messages.send(a, { roomId: room.id, clientMsgId: `u${i}`, content: 'x' });
@@ -111,7 +126,11 @@ describe('MessagesService on PostgreSQL', () => {
   });
 
   test('the sender is rate limited with RATE_LIMITED once the burst is spent', async () => {
-    const config = loadConfig({ QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')), RATE_LIMIT_MESSAGES_PER_SEC: '1', RATE_LIMIT_MESSAGES_BURST: '3' });
+    const config = loadConfig({
+      QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')),
+      RATE_LIMIT_MESSAGES_PER_SEC: '1',
+      RATE_LIMIT_MESSAGES_BURST: '3',
+    });
     const strict = createCoreServices(config, createAdapters(db.ds, silent), new RecordingBroadcaster());
     const [a, b] = await Promise.all([user('a'), user('b')]);
     const { room } = await strict.rooms.create(a, { kind: 'direct', userId: b });

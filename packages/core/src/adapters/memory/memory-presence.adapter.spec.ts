@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MemoryPresenceStore } from './memory-presence.adapter';
 
 test('presence aggregates over devices: online beats away beats offline', async () => {
-  let now = 0;
+  const now = 0;
   const p = new MemoryPresenceStore(() => now);
   assert.deepEqual(await p.setConnection('u', 'phone', 'away', 1000), { before: 'offline', after: 'away' });
   assert.deepEqual(await p.setConnection('u', 'laptop', 'online', 1000), { before: 'away', after: 'online' });

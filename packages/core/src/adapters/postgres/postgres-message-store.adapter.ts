@@ -44,13 +44,15 @@ export class PostgresMessageStore implements MessageStore {
     if (existing) return { message: existing, created: false };
     try {
       const row = await this.ds.transaction(async (tx) => {
-        const seqRows = await queryRows<{ last_seq: string }>(tx, 
+        const seqRows = await queryRows<{ last_seq: string }>(
+          tx,
           `UPDATE rooms SET last_seq = last_seq + 1, last_message_at = $2 WHERE id = $1 RETURNING last_seq`,
           [m.roomId, m.createdAt],
         );
         const seqRow = seqRows[0];
         if (!seqRow) throw Object.assign(new Error(`room ${m.roomId} does not exist`), { code: 'ROOM_MISSING' });
-        const inserted = await queryRows<MessageRow>(tx, 
+        const inserted = await queryRows<MessageRow>(
+          tx,
           `INSERT INTO messages (id, room_id, seq, sender_id, client_msg_id, content, content_type, reply_to, created_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING *`,
           [m.id, m.roomId, seqRow.last_seq, m.senderId, m.clientMsgId, m.content, m.contentType, m.replyTo, m.createdAt],
@@ -74,7 +76,8 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async findByClientMsgId(roomId: string, senderId: string, clientMsgId: string) {
-    const rows = await queryRows<MessageRow>(this.ds, 
+    const rows = await queryRows<MessageRow>(
+      this.ds,
       `SELECT * FROM messages WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`,
       [roomId, senderId, clientMsgId],
     );
@@ -82,15 +85,17 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async listAfter(roomId: string, afterSeq: number, limit: number) {
-    const rows = await queryRows<MessageRow>(this.ds, 
-      `SELECT * FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
-      [roomId, afterSeq, limit],
-    );
+    const rows = await queryRows<MessageRow>(this.ds, `SELECT * FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`, [
+      roomId,
+      afterSeq,
+      limit,
+    ]);
     return rows.map(toMessage);
   }
 
   async listBefore(roomId: string, beforeSeq: number | null, limit: number) {
-    const rows = await queryRows<MessageRow>(this.ds, 
+    const rows = await queryRows<MessageRow>(
+      this.ds,
       `SELECT * FROM messages WHERE room_id = $1 AND ($2::bigint IS NULL OR seq < $2) ORDER BY seq DESC LIMIT $3`,
       [roomId, beforeSeq, limit],
     );

@@ -1,13 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Role, RoomKind } from '@qc/shared';
-import type {
-  MembershipRecord,
-  MetadataStore,
-  NewRoom,
-  RefreshTokenRecord,
-  RoomRecord,
-  UserRecord,
-} from '../../ports/metadata.port';
+import type { MembershipRecord, MetadataStore, NewRoom, RefreshTokenRecord, RoomRecord, UserRecord } from '../../ports/metadata.port';
 import { uuidv7 } from '../../lib/uuidv7';
 import { queryRows } from './pg-rows';
 
@@ -78,7 +71,8 @@ export class PostgresMetadataStore implements MetadataStore {
   constructor(private readonly ds: DataSource) {}
 
   async createUser(u: { id: string; username: string; displayName: string; passwordHash: string }) {
-    const rows = await queryRows<UserRow>(this.ds, 
+    const rows = await queryRows<UserRow>(
+      this.ds,
       `INSERT INTO users (id, username, display_name, password_hash) VALUES ($1,$2,$3,$4)
        ON CONFLICT (username) DO NOTHING RETURNING *`,
       [u.id, u.username, u.displayName, u.passwordHash],
@@ -105,7 +99,8 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async searchUsers(query: string, limit: number) {
     const prefix = query.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    const rows = await queryRows<UserRow>(this.ds, 
+    const rows = await queryRows<UserRow>(
+      this.ds,
       `SELECT * FROM users WHERE username LIKE $1 OR lower(display_name) LIKE $1
        ORDER BY username LIMIT $2`,
       [prefix, limit],
@@ -114,7 +109,8 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null }) {
-    const rows = await queryRows<UserRow>(this.ds, 
+    const rows = await queryRows<UserRow>(
+      this.ds,
       `UPDATE users SET
          display_name = COALESCE($2, display_name),
          avatar_url = CASE WHEN $3::boolean THEN $4 ELSE avatar_url END
@@ -129,14 +125,24 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async insertRefreshToken(t: Omit<RefreshTokenRecord, 'revokedAt'>) {
-    await this.ds.query(
-      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1,$2,$3,$4,$5)`,
-      [t.id, t.userId, t.familyId, t.tokenHash, t.expiresAt],
-    );
+    await this.ds.query(`INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1,$2,$3,$4,$5)`, [
+      t.id,
+      t.userId,
+      t.familyId,
+      t.tokenHash,
+      t.expiresAt,
+    ]);
   }
 
   async findRefreshTokenByHash(hash: string) {
-    const rows = await queryRows<{ id: string; user_id: string; family_id: string; token_hash: string; expires_at: Date; revoked_at: Date | null }>(this.ds, `SELECT * FROM refresh_tokens WHERE token_hash = $1`, [hash]);
+    const rows = await queryRows<{
+      id: string;
+      user_id: string;
+      family_id: string;
+      token_hash: string;
+      expires_at: Date;
+      revoked_at: Date | null;
+    }>(this.ds, `SELECT * FROM refresh_tokens WHERE token_hash = $1`, [hash]);
     const r = rows[0];
     return r
       ? { id: r.id, userId: r.user_id, familyId: r.family_id, tokenHash: r.token_hash, expiresAt: r.expires_at, revokedAt: r.revoked_at }
@@ -145,7 +151,8 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async revokeRefreshToken(id: string, at: Date) {
     // Conditional update: of two concurrent refreshes with one token, exactly one wins.
-    const rows = await queryRows<unknown>(this.ds, 
+    const rows = await queryRows<unknown>(
+      this.ds,
       `UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
       [id, at],
     );
@@ -164,10 +171,14 @@ export class PostgresMetadataStore implements MetadataStore {
     const id = uuidv7();
     try {
       await this.ds.transaction(async (m) => {
-        await m.query(
-          `INSERT INTO rooms (id, kind, name, topic, direct_key, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
-          [id, r.kind, r.name, r.topic, r.directKey, r.createdBy],
-        );
+        await m.query(`INSERT INTO rooms (id, kind, name, topic, direct_key, created_by) VALUES ($1,$2,$3,$4,$5,$6)`, [
+          id,
+          r.kind,
+          r.name,
+          r.topic,
+          r.directKey,
+          r.createdBy,
+        ]);
         for (const mem of r.members) {
           await m.query(`INSERT INTO room_members (room_id, user_id, role) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [
             id,
@@ -200,10 +211,12 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async updateRoom(id: string, patch: { name?: string; topic?: string | null }) {
-    await this.ds.query(
-      `UPDATE rooms SET name = COALESCE($2, name), topic = CASE WHEN $3::boolean THEN $4 ELSE topic END WHERE id = $1`,
-      [id, patch.name ?? null, patch.topic !== undefined, patch.topic ?? null],
-    );
+    await this.ds.query(`UPDATE rooms SET name = COALESCE($2, name), topic = CASE WHEN $3::boolean THEN $4 ELSE topic END WHERE id = $1`, [
+      id,
+      patch.name ?? null,
+      patch.topic !== undefined,
+      patch.topic ?? null,
+    ]);
     return this.findRoomById(id);
   }
 
@@ -212,7 +225,8 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async listRoomsOfUser(userId: string) {
-    const rows = await queryRows<RoomRow & { m_role: Role; m_joined_at: Date; m_read_seq: string }>(this.ds, 
+    const rows = await queryRows<RoomRow & { m_role: Role; m_joined_at: Date; m_read_seq: string }>(
+      this.ds,
       `SELECT ${ROOM_COLS}, m.role AS m_role, m.joined_at AS m_joined_at, m.read_seq AS m_read_seq
        FROM room_members m JOIN rooms r ON r.id = m.room_id
        WHERE m.user_id = $1
@@ -232,7 +246,8 @@ export class PostgresMetadataStore implements MetadataStore {
       params.push('%' + query.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%');
       where += ` AND lower(r.name) LIKE $2`;
     }
-    const rows = await queryRows<RoomRow>(this.ds, 
+    const rows = await queryRows<RoomRow>(
+      this.ds,
       `SELECT ${ROOM_COLS} FROM rooms r WHERE ${where} ORDER BY lower(r.name) LIMIT $1`,
       params,
     );
@@ -245,15 +260,13 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async listMembers(roomId: string) {
-    const rows = await queryRows<MemberRow>(this.ds, 
-      `SELECT * FROM room_members WHERE room_id = $1 ORDER BY joined_at, user_id`,
-      [roomId],
-    );
+    const rows = await queryRows<MemberRow>(this.ds, `SELECT * FROM room_members WHERE room_id = $1 ORDER BY joined_at, user_id`, [roomId]);
     return rows.map(toMember);
   }
 
   async addMember(roomId: string, userId: string, role: Role) {
-    const rows = await queryRows<MemberRow>(this.ds, 
+    const rows = await queryRows<MemberRow>(
+      this.ds,
       `INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING *`,
       [roomId, userId, role],
@@ -270,7 +283,8 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async advanceReadMarker(roomId: string, userId: string, seq: number) {
-    const rows = await queryRows<{ read_seq: string }>(this.ds, 
+    const rows = await queryRows<{ read_seq: string }>(
+      this.ds,
       `UPDATE room_members m
          SET read_seq = GREATEST(m.read_seq, LEAST($3::bigint, r.last_seq))
        FROM rooms r
@@ -282,7 +296,8 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async listPeersOf(userId: string) {
-    const rows = await queryRows<{ user_id: string }>(this.ds, 
+    const rows = await queryRows<{ user_id: string }>(
+      this.ds,
       `SELECT DISTINCT o.user_id FROM room_members me
        JOIN room_members o ON o.room_id = me.room_id AND o.user_id <> me.user_id
        WHERE me.user_id = $1`,
