@@ -359,3 +359,14 @@ describe('presence, typing and read state', () => {
     assert.equal((await got).content, 'welcome!');
   });
 });
+
+describe('shutdown', () => {
+  test('a graceful stop tells connected clients to go (they reconnect elsewhere and catch up)', async () => {
+    const own = await ApiHarness.start();
+    const u = await own.user('drained');
+    const s = await own.connect(u.accessToken);
+    const reason = new Promise<string>((r) => s.once('disconnect', (why) => r(why)));
+    await own.stop();
+    assert.equal(await reason, 'io server disconnect');
+  });
+});
