@@ -366,7 +366,8 @@ describe('shutdown', () => {
     const u = await own.user('drained');
     const s = await own.connect(u.accessToken);
     const reason = new Promise<string>((r) => s.once('disconnect', (why) => r(why)));
-    await own.stop();
+    await own.api.close();
     assert.equal(await reason, 'io server disconnect');
+    await own.stop();
   });
 });
