@@ -95,7 +95,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     }),
   );
   app.use(cookieParser());
-  app.use('/api', express.json({ limit: '256kb', strict: true }));
+  app.use('/api', express.json({ limit: '256kb', strict: true }), bodyParseErrors);
   app.setGlobalPrefix('api/v1');
 
   const webDir = config.webDir ?? DEFAULT_WEB_DIR;
@@ -132,6 +132,19 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     })());
 
   return { url, config, dataSource, close };
+}
+
+/** A body that is not JSON, or too big, is a VALIDATION error in the usual envelope. */
+function bodyParseErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
+  const e = err as { status?: number; type?: string } | null;
+  if (!e || typeof e.status !== 'number' || e.status >= 500) return next(err);
+  const message =
+    e.type === 'entity.parse.failed'
+      ? 'the request body is not valid JSON: send a JSON object with Content-Type: application/json'
+      : e.type === 'entity.too.large'
+        ? 'the request body is too large (256 KB at most)'
+        : 'the request body could not be read';
+  res.status(e.status).json({ error: { code: 'VALIDATION', message } });
 }
 
 function noCacheHtml(res: Response, file: string) {
