@@ -18,8 +18,10 @@ export function RequireSession({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (state.status !== 'anonymous') return;
     const here = `${pathname}${search ? `?${search}` : ''}`;
-    router.replace(here === '/chat' ? '/login' : `/login?next=${encodeURIComponent(here)}`);
-  }, [state.status, pathname, search, router]);
+    // After choosing to sign out, coming back to this page is not what anyone wants.
+    const keepPlace = !state.signedOut && here !== '/chat';
+    router.replace(keepPlace ? `/login?next=${encodeURIComponent(here)}` : '/login');
+  }, [state, pathname, search, router]);
 
   if (state.status !== 'authenticated') return <Splash />;
   return <>{children}</>;

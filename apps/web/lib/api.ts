@@ -46,18 +46,15 @@ export const api = {
   searchUsers: (q: string) => authed<User[]>('GET', `/api/v1/users?q=${enc(q)}`),
 
   listRooms: () => authed<MyRoom[]>('GET', '/api/v1/rooms'),
-  browseChannels: (q: string) =>
-    authed<BrowsedChannel[]>('GET', `/api/v1/rooms?browse=channels${q ? `&q=${enc(q)}` : ''}`),
+  browseChannels: (q: string) => authed<BrowsedChannel[]>('GET', `/api/v1/rooms?browse=channels${q ? `&q=${enc(q)}` : ''}`),
   createRoom: (body: CreateRoomBody) => authed<MyRoom>('POST', '/api/v1/rooms', body),
   getRoom: (roomId: string) => authed<MyRoom>('GET', `/api/v1/rooms/${enc(roomId)}`),
-  updateRoom: (roomId: string, body: PatchRoomBody) => authed<MyRoom>('PATCH', `/api/v1/rooms/${enc(roomId)}`, body),
+  updateRoom: (roomId: string, body: PatchRoomBody) => authed<Room>('PATCH', `/api/v1/rooms/${enc(roomId)}`, body),
   deleteRoom: (roomId: string) => authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}`),
 
   listMembers: (roomId: string) => authed<Member[]>('GET', `/api/v1/rooms/${enc(roomId)}/members`),
-  addMember: (roomId: string, userId: string) =>
-    authed<Member>('POST', `/api/v1/rooms/${enc(roomId)}/members`, { userId }),
-  removeMember: (roomId: string, userId: string) =>
-    authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}`),
+  addMember: (roomId: string, userId: string) => authed<Member>('POST', `/api/v1/rooms/${enc(roomId)}/members`, { userId }),
+  removeMember: (roomId: string, userId: string) => authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}`),
 
   /** Newest page when neither bound is given; `before` pages back, `after` catches up. */
   history: (roomId: string, page: { before?: number; after?: number; limit?: number } = {}) => {

@@ -37,6 +37,9 @@ export function createChatSocket(getToken: () => string | null): ChatSocket {
   return io({
     autoConnect: false,
     transports: ['websocket', 'polling'],
+    // Without this a failed WebSocket is retried as a WebSocket forever; with it, a network
+    // that blocks WebSockets still gets a connection over long-polling.
+    tryAllTransports: true,
     auth: (cb) => cb({ token: getToken() ?? '' }),
   });
 }
@@ -59,10 +62,7 @@ export function sendMessage(socket: ChatSocket, payload: MessageSendPayload): Pr
   });
 }
 
-export function syncRoom(
-  socket: ChatSocket,
-  payload: RoomSyncPayload,
-): Promise<{ messages: Message[]; hasMore: boolean }> {
+export function syncRoom(socket: ChatSocket, payload: RoomSyncPayload): Promise<{ messages: Message[]; hasMore: boolean }> {
   return new Promise((resolve, reject) => {
     socket.timeout(ACK_TIMEOUT_MS).emit('room:sync', payload, settle(resolve, reject));
   });

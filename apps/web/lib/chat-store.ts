@@ -138,6 +138,7 @@ export class ChatStore {
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly typingSentAt = new Map<string, number>();
   private readonly readSent = new Map<string, number>();
+  private readonly membersLoads = new Map<string, Promise<void>>();
 
   /** Bumped on every socket connect, so work started before a reconnect can tell. */
   private connectEpoch = 0;
@@ -433,7 +434,16 @@ export class ChatStore {
 
   // ---------- members and presence ----------
 
-  async loadMembers(roomId: string): Promise<void> {
+  /** Concurrent asks for one room's members (open, room:added, catch-up) share one request. */
+  loadMembers(roomId: string): Promise<void> {
+    const running = this.membersLoads.get(roomId);
+    if (running) return running;
+    const run = this.fetchMembers(roomId).finally(() => this.membersLoads.delete(roomId));
+    this.membersLoads.set(roomId, run);
+    return run;
+  }
+
+  private async fetchMembers(roomId: string): Promise<void> {
     const list = await api.listMembers(roomId);
     if (this.stopped) return;
     const presence = { ...this.state.presence };
@@ -448,12 +458,12 @@ export class ChatStore {
 
   async addMember(roomId: string, userId: string): Promise<void> {
     await api.addMember(roomId, userId);
-    await this.loadMembers(roomId);
+    await this.fetchMembers(roomId);
   }
 
   async removeMember(roomId: string, userId: string): Promise<void> {
     await api.removeMember(roomId, userId);
-    await this.loadMembers(roomId);
+    await this.fetchMembers(roomId);
   }
 
   private handleMemberChanged(roomId: string, userId: string, change: 'joined' | 'left'): void {
@@ -531,9 +541,7 @@ export class ChatStore {
       const held = this.waiting.get(roomId) ?? [];
       this.waiting.delete(roomId);
       const merged = mergeNewer(page.messages, held);
-      const mine = new Set(
-        merged.messages.filter((m) => m.senderId === this.meId).map((m) => m.clientMsgId),
-      );
+      const mine = new Set(merged.messages.filter((m) => m.senderId === this.meId).map((m) => m.clientMsgId));
       this.setTimeline(roomId, (t) => ({
         ...t,
         status: 'ready',
@@ -745,9 +753,7 @@ export class ChatStore {
       this.setTimeline(roomId, (t) => ({
         ...t,
         pending: t.pending.map((p) =>
-          p.clientMsgId === clientMsgId && p.status === 'pending'
-            ? { ...p, status: 'failed', error: { code, message } }
-            : p,
+          p.clientMsgId === clientMsgId && p.status === 'pending' ? { ...p, status: 'failed', error: { code, message } } : p,
         ),
       }));
       if (code === 'RATE_LIMITED') {

@@ -40,8 +40,7 @@ function errorFromBody(status: number, body: unknown): ApiError {
     }
   }
   // A proxy page or a crash without the envelope: still give people something readable.
-  const code: ErrorCode =
-    status === 401 ? 'UNAUTHENTICATED' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
+  const code: ErrorCode = status === 401 ? 'UNAUTHENTICATED' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
   return new ApiError(status, code, `The server answered ${status}. Please try again.`);
 }
 
@@ -49,11 +48,7 @@ function errorFromBody(status: number, body: unknown): ApiError {
  * One JSON request to the api at the same origin. The refresh cookie rides along because
  * of `credentials: 'same-origin'`; the access token, when given, goes in the header.
  */
-export async function requestJson<T>(
-  method: HttpMethod,
-  path: string,
-  { body, token, signal }: RequestOptions = {},
-): Promise<T> {
+export async function requestJson<T>(method: HttpMethod, path: string, { body, token, signal }: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;

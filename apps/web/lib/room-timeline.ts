@@ -25,11 +25,7 @@ export interface MergeResult {
  * keeps the rest aside. `baseSeq` is the seq the run continues from when it is empty
  * (the newest page of an empty room is empty, and the room then starts at seq 1).
  */
-export function mergeNewer(
-  messages: readonly Message[],
-  incoming: Iterable<Message>,
-  baseSeq = 0,
-): MergeResult {
+export function mergeNewer(messages: readonly Message[], incoming: Iterable<Message>, baseSeq = 0): MergeResult {
   const bySeq = new Map<number, Message>();
   for (const m of incoming) bySeq.set(m.seq, m);
   const candidates = [...bySeq.values()].sort((a, b) => a.seq - b.seq);

@@ -12,7 +12,8 @@ import { ApiError, requestJson } from './http';
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'anonymous'; reason?: string }
+  /** `signedOut`: the person chose to sign out here (not an expired or missing session). */
+  | { status: 'anonymous'; reason?: string; signedOut?: boolean }
   | { status: 'authenticated'; user: User; accessToken: string; expiresAt: number };
 
 type Listener = () => void;
@@ -114,7 +115,7 @@ class SessionStore {
     const token = this.accessToken;
     this.generation += 1;
     this.clearTimer();
-    this.setState({ status: 'anonymous' });
+    this.setState({ status: 'anonymous', signedOut: true });
     try {
       await requestJson<void>('POST', '/api/v1/auth/logout', { token });
     } catch {

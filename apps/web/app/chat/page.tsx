@@ -9,7 +9,9 @@ export const metadata = { title: 'Quantum Chat' };
 export default function ChatPage() {
   return (
     <Suspense fallback={<Splash />}>
-      <RequireSession><ChatApp /></RequireSession>
+      <RequireSession>
+        <ChatApp />
+      </RequireSession>
     </Suspense>
   );
 }

@@ -8,7 +8,9 @@ export const metadata = { title: 'Settings · Quantum Chat' };
 export default function SettingsPage() {
   return (
     <Suspense fallback={<Splash />}>
-      <RequireSession><SettingsForm /></RequireSession>
+      <RequireSession>
+        <SettingsForm />
+      </RequireSession>
     </Suspense>
   );
 }

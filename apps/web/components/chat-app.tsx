@@ -1,0 +1,68 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { useRouter, useSearchParams } from 'next/navigation';
+import type { User } from '@qc/shared';
+import { acquireChatStore } from '@/lib/chat-store';
+import { useSession } from '@/lib/session';
+import { ChatStoreContext, useChatState, useChatStore } from '@/lib/use-chat';
+import { ConnectionBanner } from './connection-banner';
+import { NoticeToast } from './notice-toast';
+import { RoomView } from './room-view';
+import { Sidebar } from './sidebar';
+
+/** The chat screen: sidebar with my rooms, and the room named in `?room=`. */
+export function ChatApp() {
+  const state = useSession();
+  if (state.status !== 'authenticated') return null;
+  return <ChatWithStore me={state.user} />;
+}
+
+function ChatWithStore({ me }: { me: User }) {
+  // The store outlives this page (see acquireChatStore), so taking it during render is safe
+  // and idempotent, and the first paint already has the rooms it knows.
+  const [store] = useState(() => acquireChatStore(me));
+  return (
+    <ChatStoreContext.Provider value={store}>
+      <ChatLayout />
+    </ChatStoreContext.Provider>
+  );
+}
+
+function ChatLayout() {
+  const store = useChatStore();
+  const router = useRouter();
+  const roomId = useSearchParams().get('room');
+  const removedRoomId = useChatState((s) => s.removedRoomId);
+
+  useEffect(() => {
+    store.setOpenRoom(roomId);
+    // Leaving the page (to settings, say) closes the room, so new messages count as unread.
+    return () => store.setOpenRoom(null);
+  }, [store, roomId]);
+
+  useEffect(() => {
+    if (roomId && removedRoomId === roomId) router.replace('/chat');
+  }, [removedRoomId, roomId, router]);
+
+  return (
+    <div className="chat" data-view={roomId ? 'room' : 'list'}>
+      <ConnectionBanner />
+      <Sidebar openRoomId={roomId} />
+      <main className="chat__main">{roomId ? <RoomView key={roomId} roomId={roomId} /> : <NoRoomOpen />}</main>
+      <NoticeToast />
+    </div>
+  );
+}
+
+function NoRoomOpen() {
+  return (
+    <div className="empty-state">
+      <span className="empty-state__logo" aria-hidden="true">
+        Q
+      </span>
+      <h1 className="empty-state__title">Pick a conversation</h1>
+      <p className="empty-state__text">Choose a room on the left, or start a direct message, a group or a channel.</p>
+    </div>
+  );
+}

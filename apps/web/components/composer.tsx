@@ -1,0 +1,99 @@
+'use client';
+
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { LIMITS, type RoomKind } from '@qc/shared';
+import { useChatStore } from '@/lib/use-chat';
+import { SendIcon } from './icons';
+
+/** Unsent text per room, so switching rooms does not lose what someone was writing. */
+const drafts = new Map<string, string>();
+
+const MAX_HEIGHT_PX = 200;
+/** Show the remaining characters only when they start to matter. */
+const COUNT_FROM = LIMITS.messageContentMax - 500;
+
+export function Composer({ roomId, placeholderName, kind }: { roomId: string; placeholderName: string; kind: RoomKind }) {
+  const store = useChatStore();
+  const id = useId();
+  const [text, setText] = useState(() => drafts.get(roomId) ?? '');
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+
+  const trimmed = text.trim();
+  const tooLong = text.length > LIMITS.messageContentMax;
+  const canSend = trimmed.length > 0 && !tooLong;
+
+  useLayoutEffect(() => {
+    const el = textareaRef.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [text]);
+
+  // Put the cursor in the composer on desktop; on a phone that would throw up the keyboard.
+  useEffect(() => {
+    if (window.matchMedia('(min-width: 481px)').matches) textareaRef.current?.focus();
+  }, [roomId]);
+
+  function update(value: string) {
+    setText(value);
+    if (value) drafts.set(roomId, value);
+    else drafts.delete(roomId);
+    if (value.trim()) store.noteTyping(roomId);
+    else store.stopTyping(roomId);
+  }
+
+  function send() {
+    if (!canSend) return;
+    store.send(roomId, trimmed);
+    update('');
+    textareaRef.current?.focus();
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    send();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  }
+
+  const remaining = LIMITS.messageContentMax - text.length;
+  const where = kind === 'channel' ? `#${placeholderName}` : placeholderName;
+
+  return (
+    <form className="composer" onSubmit={onSubmit}>
+      <label className="sr-only" htmlFor={`${id}-message`}>
+        Message
+      </label>
+      <textarea
+        ref={textareaRef}
+        id={`${id}-message`}
+        className="composer__input"
+        rows={1}
+        maxLength={LIMITS.messageContentMax}
+        placeholder={where ? `Message ${where}` : 'Write a message'}
+        value={text}
+        onChange={(e) => update(e.target.value)}
+        onKeyDown={onKeyDown}
+        onBlur={() => store.stopTyping(roomId)}
+        aria-describedby={`${id}-hint`}
+      />
+      {text.length >= COUNT_FROM && (
+        <span className={`composer__count${remaining < 0 ? ' composer__count--over' : ''}`} aria-live="polite">
+          {remaining} characters left
+        </span>
+      )}
+      <span className="sr-only" id={`${id}-hint`}>
+        Enter to send, Shift+Enter for a new line.
+      </span>
+      <button type="submit" className="composer__send" disabled={!canSend} aria-label="Send" title="Send (Enter)">
+        <SendIcon size={18} />
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,147 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import type { Member, Role, User } from '@qc/shared';
+import { kindNoun, roomTitle } from '@/lib/room-display';
+import { useChatState, useChatStore } from '@/lib/use-chat';
+import { Avatar } from './avatar';
+import { CloseIcon } from './icons';
+import { PeopleSearch } from './people-search';
+import { PresenceDot } from './presence-dot';
+import { MEMBERS_PANEL_ID } from './room-header';
+
+const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
+
+/** Who is in the room, who is online; owners and admins add and remove people here. */
+export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () => void }) {
+  const store = useChatStore();
+  const router = useRouter();
+  const room = useChatState((s) => s.rooms.find((r) => r.id === roomId));
+  const members = useChatState((s) => s.members[roomId]);
+  const presence = useChatState((s) => s.presence);
+  const meId = useChatState((s) => s.me.id);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (!room) return null;
+  const canManage = room.kind !== 'direct' && (room.role === 'owner' || room.role === 'admin');
+  const sorted = [...(members ?? [])].sort(
+    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user.displayName.localeCompare(b.user.displayName),
+  );
+
+  async function run(action: () => Promise<void>, failure: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const canRemove = (m: Member) => canManage && m.userId !== meId && m.role !== 'owner' && (room.role === 'owner' || m.role === 'member');
+
+  const add = (user: User) => run(() => store.addMember(roomId, user.id), `Could not add ${user.displayName}.`);
+  const remove = (m: Member) => run(() => store.removeMember(roomId, m.userId), `Could not remove ${m.user.displayName}.`);
+  const leave = () => {
+    if (!window.confirm(`Leave ${roomTitle(room)}?`)) return;
+    void run(async () => {
+      await store.leaveRoom(roomId);
+      router.replace('/chat');
+    }, 'Could not leave.');
+  };
+  const destroy = () => {
+    if (!window.confirm(`Delete ${roomTitle(room)} for everyone? This cannot be undone.`)) return;
+    void run(async () => {
+      await store.deleteRoom(roomId);
+      router.replace('/chat');
+    }, 'Could not delete.');
+  };
+
+  return (
+    <aside
+      className="members"
+      id={MEMBERS_PANEL_ID}
+      aria-label="Members"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
+      <header className="members__header">
+        <h2 className="members__title">
+          Members <span className="members__count">{room.memberCount}</span>
+        </h2>
+        <button type="button" className="icon-button" aria-label="Close members" onClick={onClose}>
+          <CloseIcon />
+        </button>
+      </header>
+
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+
+      {canManage && (
+        <div className="members__add">
+          <PeopleSearch
+            label="Add people"
+            autoFocus={false}
+            actionLabel="Add"
+            disabled={busy}
+            excludeIds={(members ?? []).map((m) => m.userId)}
+            onPick={(user) => void add(user)}
+          />
+        </div>
+      )}
+
+      {!members && <p className="muted members__loading">Loading members…</p>}
+      <ul className="members__list">
+        {sorted.map((m) => (
+          <li key={m.userId} className="member-row">
+            <span className="member-row__avatar">
+              <Avatar user={m.user} size={28} />
+              <PresenceDot status={presence[m.userId] ?? m.presence} className="presence-dot--on-avatar" />
+            </span>
+            <span className="member-row__names">
+              <span className="member-row__name">
+                {m.user.displayName}
+                {m.userId === meId && <span className="muted"> (you)</span>}
+              </span>
+              <span className="member-row__username">@{m.user.username}</span>
+            </span>
+            {m.role !== 'member' && <span className={`role-tag role-tag--${m.role}`}>{m.role}</span>}
+            {canRemove(m) && (
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Remove ${m.user.displayName}`}
+                title={`Remove ${m.user.displayName}`}
+                disabled={busy}
+                onClick={() => void remove(m)}
+              >
+                <CloseIcon size={14} />
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+
+      {room.kind !== 'direct' && (
+        <div className="members__footer">
+          <button type="button" className="button button--block" onClick={leave} disabled={busy}>
+            Leave {kindNoun(room.kind)}
+          </button>
+          {room.role === 'owner' && (
+            <button type="button" className="button button--danger button--block" onClick={destroy} disabled={busy}>
+              Delete {kindNoun(room.kind)}
+            </button>
+          )}
+        </div>
+      )}
+    </aside>
+  );
+}

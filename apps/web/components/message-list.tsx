@@ -1,0 +1,219 @@
+'use client';
+
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Message, User } from '@qc/shared';
+import type { PendingMessage, Timeline } from '@/lib/chat-store';
+import { dayKey, formatDay } from '@/lib/format-time';
+import { useChatState, useChatStore } from '@/lib/use-chat';
+import { MessageItem } from './message-item';
+
+/** Messages by the same person this close together share one header. */
+const GROUP_WINDOW_MS = 5 * 60_000;
+/** How near the bottom still counts as "at the bottom" (rounding, a half-visible line). */
+const PINNED_SLACK_PX = 48;
+/** How near the top starts loading the page before. */
+const LOAD_OLDER_AT_PX = 150;
+
+type Row =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'new'; key: string }
+  | { kind: 'message'; key: string; message: Message; grouped: boolean }
+  | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean };
+
+function buildRows(timeline: Timeline, meId: string): Row[] {
+  const rows: Row[] = [];
+  let prev: { senderId: string; at: number; day: string } | null = null;
+  /** Adds the day line when the day changes, then the "New" line; says whether to group. */
+  const place = (senderId: string, createdAt: string, firstUnread: boolean) => {
+    const day = dayKey(createdAt);
+    const at = new Date(createdAt).getTime();
+    let separated = firstUnread;
+    if (!prev || prev.day !== day) {
+      rows.push({ kind: 'day', key: `day-${day}`, label: formatDay(createdAt) });
+      separated = true;
+    }
+    if (firstUnread) rows.push({ kind: 'new', key: 'new' });
+    const grouped = !separated && prev !== null && prev.senderId === senderId && at - prev.at < GROUP_WINDOW_MS;
+    prev = { senderId, at, day };
+    return grouped;
+  };
+  for (const message of timeline.messages) {
+    const grouped = place(message.senderId, message.createdAt, message.seq === timeline.firstUnreadSeq);
+    rows.push({ kind: 'message', key: `m-${message.id}`, message, grouped });
+  }
+  for (const pending of timeline.pending) {
+    const grouped = place(meId, pending.createdAt, false);
+    rows.push({ kind: 'pending', key: `p-${pending.clientMsgId}`, pending, grouped });
+  }
+  return rows;
+}
+
+/**
+ * The conversation. Opens at the bottom and stays pinned there as messages arrive if that
+ * is where the reader was; scrolling near the top loads the page before without moving
+ * what is on screen.
+ */
+export function MessageList({ roomId }: { roomId: string }) {
+  const store = useChatStore();
+  const timeline = useChatState((s) => s.timelines[roomId]);
+  const users = useChatState((s) => s.users);
+  const me = useChatState((s) => s.me);
+
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const pinnedRef = useRef(true);
+  /** Where the reader was before an older page went in above: restored after it renders. */
+  const anchorRef = useRef<{ scrollHeight: number; scrollTop: number } | null>(null);
+  const firstSeqRef = useRef<number | undefined>(undefined);
+  const lastKeyRef = useRef<string | undefined>(undefined);
+  const [newBelow, setNewBelow] = useState(false);
+
+  const rows = useMemo(() => (timeline ? buildRows(timeline, me.id) : []), [timeline, me.id]);
+
+  const scrollToBottom = useCallback(() => {
+    const el = scrollerRef.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    pinnedRef.current = true;
+    setNewBelow(false);
+  }, []);
+
+  const maybeLoadOlder = useCallback(() => {
+    const el = scrollerRef.current;
+    if (!el || !timeline || timeline.status !== 'ready' || !timeline.hasOlder || timeline.loadingOlder) return;
+    if (el.scrollTop > LOAD_OLDER_AT_PX && el.scrollHeight > el.clientHeight) return;
+    anchorRef.current = { scrollHeight: el.scrollHeight, scrollTop: el.scrollTop };
+    void store.loadOlder(roomId);
+  }, [store, roomId, timeline]);
+
+  const onScroll = useCallback(() => {
+    const el = scrollerRef.current;
+    if (!el) return;
+    pinnedRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
+    if (pinnedRef.current) setNewBelow(false);
+    maybeLoadOlder();
+  }, [maybeLoadOlder]);
+
+  useLayoutEffect(() => {
+    const el = scrollerRef.current;
+    if (!el || !timeline) return;
+    const firstSeq = timeline.messages[0]?.seq;
+    const lastRow = rows[rows.length - 1];
+    const lastKey = lastRow?.key;
+    const prepended = firstSeqRef.current !== undefined && firstSeq !== undefined && firstSeq < firstSeqRef.current;
+    const appended = lastKey !== lastKeyRef.current;
+    const mineAppended = appended && lastRow?.kind === 'pending';
+
+    if (prepended && anchorRef.current) {
+      el.scrollTop = el.scrollHeight - anchorRef.current.scrollHeight + anchorRef.current.scrollTop;
+    } else if (pinnedRef.current || mineAppended) {
+      el.scrollTop = el.scrollHeight;
+      pinnedRef.current = true;
+    } else if (appended && lastKeyRef.current !== undefined) {
+      setNewBelow(true);
+    }
+    if (!timeline.loadingOlder) anchorRef.current = null;
+    firstSeqRef.current = firstSeq;
+    lastKeyRef.current = lastKey;
+  }, [rows, timeline]);
+
+  // A short first page may not fill the screen, so no scroll would ever ask for more.
+  useEffect(() => {
+    maybeLoadOlder();
+  }, [maybeLoadOlder]);
+
+  // Keep the bottom in view when the list itself changes size (composer grows, window resizes).
+  useEffect(() => {
+    const el = scrollerRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (pinnedRef.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const retry = useCallback((clientMsgId: string) => store.retry(roomId, clientMsgId), [store, roomId]);
+  const discard = useCallback((clientMsgId: string) => store.discard(roomId, clientMsgId), [store, roomId]);
+
+  const sender = (userId: string): Pick<User, 'id' | 'displayName' | 'avatarUrl'> =>
+    users[userId] ?? { id: userId, displayName: 'Someone', avatarUrl: null };
+
+  return (
+    <div className="message-list">
+      <div
+        ref={scrollerRef}
+        className="message-list__scroller"
+        role="log"
+        aria-live="polite"
+        aria-label="Messages"
+        aria-busy={timeline?.status === 'loading' || timeline?.loadingOlder ? true : undefined}
+        tabIndex={0}
+        onScroll={onScroll}
+      >
+        {timeline?.status === 'ready' && !timeline.hasOlder && (
+          <p className="message-list__start">This is the very beginning of the conversation.</p>
+        )}
+        {timeline?.loadingOlder && <p className="message-list__loading">Loading earlier messages…</p>}
+        {(!timeline || timeline.status === 'loading') && <p className="message-list__loading">Loading messages…</p>}
+        {timeline?.status === 'error' && (
+          <p className="message-list__error" role="alert">
+            {timeline.error}{' '}
+            <button type="button" className="link-button" onClick={() => void store.loadTimeline(roomId)}>
+              Try again
+            </button>
+          </p>
+        )}
+        {rows.map((row) => {
+          switch (row.kind) {
+            case 'day':
+              return (
+                <div key={row.key} className="day-separator" role="separator" aria-label={row.label}>
+                  <span>{row.label}</span>
+                </div>
+              );
+            case 'new':
+              return (
+                <div key={row.key} className="new-separator" role="separator" aria-label="New messages">
+                  <span>New</span>
+                </div>
+              );
+            case 'message':
+              return (
+                <MessageItem
+                  key={row.key}
+                  sender={sender(row.message.senderId)}
+                  content={row.message.content}
+                  createdAt={row.message.createdAt}
+                  seq={row.message.seq}
+                  status="sent"
+                  grouped={row.grouped}
+                  mine={row.message.senderId === me.id}
+                />
+              );
+            case 'pending':
+              return (
+                <MessageItem
+                  key={row.key}
+                  sender={me}
+                  content={row.pending.content}
+                  createdAt={row.pending.createdAt}
+                  status={row.pending.status}
+                  error={row.pending.error?.message}
+                  grouped={row.grouped}
+                  mine
+                  clientMsgId={row.pending.clientMsgId}
+                  onRetry={retry}
+                  onDiscard={discard}
+                />
+              );
+          }
+        })}
+      </div>
+      {newBelow && (
+        <button type="button" className="jump-to-latest" onClick={scrollToBottom}>
+          New messages ↓
+        </button>
+      )}
+    </div>
+  );
+}

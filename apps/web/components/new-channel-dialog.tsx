@@ -1,0 +1,81 @@
+'use client';
+
+import { useId, useState, type FormEvent } from 'react';
+import { createRoomBody } from '@qc/shared';
+import { useChatStore } from '@/lib/use-chat';
+import { Dialog } from './dialog';
+
+/** A public channel anyone can find in "Browse channels" and join. */
+export function NewChannelDialog({ onClose, onOpenRoom }: { onClose: () => void; onOpenRoom: (roomId: string) => void }) {
+  const store = useChatStore();
+  const id = useId();
+  const [name, setName] = useState('');
+  const [topic, setTopic] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = createRoomBody.safeParse({
+      kind: 'channel',
+      name,
+      ...(topic.trim() ? { topic } : {}),
+    });
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.path[0] === 'name' ? 'Give the channel a name.' : 'Check the channel details.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const room = await store.createRoom(parsed.data);
+      onOpenRoom(room.id);
+    } catch (err) {
+      setBusy(false);
+      setError(err instanceof Error ? err.message : 'Could not create the channel.');
+    }
+  }
+
+  return (
+    <Dialog title="New channel" description="Channels are public: anyone can find and join them." onClose={onClose}>
+      <form className="form" onSubmit={onSubmit} noValidate>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Channel name</label>
+          <input
+            id={`${id}-name`}
+            className="input"
+            data-autofocus=""
+            maxLength={80}
+            placeholder="e.g. announcements"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-topic`}>Topic (optional)</label>
+          <input
+            id={`${id}-topic`}
+            className="input"
+            maxLength={250}
+            placeholder="What is it about?"
+            value={topic}
+            onChange={(e) => setTopic(e.target.value)}
+          />
+        </div>
+        <div className="form__actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy || !name.trim()}>
+            Create channel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,77 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { roomTitle } from '@/lib/room-display';
+import { useChatState } from '@/lib/use-chat';
+import { EditRoomDialog } from './edit-room-dialog';
+import { ArrowLeftIcon, HashIcon, UsersIcon } from './icons';
+import { PresenceDot } from './presence-dot';
+
+export const MEMBERS_PANEL_ID = 'members-panel';
+
+export function RoomHeader({
+  roomId,
+  membersOpen,
+  onToggleMembers,
+}: {
+  roomId: string;
+  membersOpen: boolean;
+  onToggleMembers: () => void;
+}) {
+  const room = useChatState((s) => s.rooms.find((r) => r.id === roomId));
+  const peerPresence = useChatState((s) => (room?.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const [editing, setEditing] = useState(false);
+
+  const canEdit = room && room.kind !== 'direct' && (room.role === 'owner' || room.role === 'admin');
+  const count = room?.memberCount ?? 0;
+
+  return (
+    <header className="room-header">
+      <Link className="icon-button room-header__back" href="/chat" aria-label="Back to rooms">
+        <ArrowLeftIcon size={20} />
+      </Link>
+      <div className="room-header__titles">
+        <h1 className="room-header__name">
+          {room?.kind === 'channel' && (
+            <span className="room-header__hash" aria-hidden="true">
+              <HashIcon size={18} />
+            </span>
+          )}
+          <span>{room ? roomTitle(room) : 'Loading…'}</span>
+          {peerPresence && (
+            <>
+              {' '}
+              <PresenceDot status={peerPresence} />
+            </>
+          )}
+        </h1>
+        {room && (room.topic || room.kind === 'direct' || canEdit) && (
+          <p className="room-header__topic">
+            {(room.kind === 'direct' || room.topic) && (
+              <span className="room-header__topic-text">{room.kind === 'direct' && room.peer ? `@${room.peer.username}` : room.topic}</span>
+            )}
+            {canEdit && (
+              <button type="button" className="link-button" onClick={() => setEditing(true)}>
+                {room.topic ? 'Edit' : 'Add a topic'}
+              </button>
+            )}
+          </p>
+        )}
+      </div>
+      <button
+        type="button"
+        className={`button button--ghost room-header__members${membersOpen ? ' is-active' : ''}`}
+        aria-pressed={membersOpen}
+        aria-controls={MEMBERS_PANEL_ID}
+        aria-label={`Members, ${count}`}
+        title="Members"
+        onClick={onToggleMembers}
+      >
+        <UsersIcon size={18} />
+        <span>{count}</span>
+      </button>
+      {editing && room && <EditRoomDialog room={room} onClose={() => setEditing(false)} />}
+    </header>
+  );
+}

@@ -1,0 +1,44 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { useChatState } from '@/lib/use-chat';
+import { roomTitle } from '@/lib/room-display';
+import { Composer } from './composer';
+import { MembersPanel } from './members-panel';
+import { MessageList } from './message-list';
+import { RoomHeader } from './room-header';
+import { TypingIndicator } from './typing-indicator';
+
+/** One open room: header, messages, who is typing, the composer and (toggled) its members. */
+export function RoomView({ roomId }: { roomId: string }) {
+  const room = useChatState((s) => s.rooms.find((r) => r.id === roomId));
+  const timeline = useChatState((s) => s.timelines[roomId]);
+  const [membersOpen, setMembersOpen] = useState(false);
+
+  if (timeline?.status === 'error' && !room) {
+    return (
+      <div className="empty-state">
+        <h1 className="empty-state__title">Can&apos;t open this conversation</h1>
+        <p className="empty-state__text">{timeline.error}</p>
+        <Link className="button" href="/chat">
+          Back to your rooms
+        </Link>
+      </div>
+    );
+  }
+
+  return (
+    <section className="room" aria-label={room ? roomTitle(room) : 'Conversation'}>
+      <RoomHeader roomId={roomId} membersOpen={membersOpen} onToggleMembers={() => setMembersOpen((v) => !v)} />
+      <div className="room__body">
+        <div className="room__conversation">
+          <MessageList roomId={roomId} />
+          <TypingIndicator roomId={roomId} />
+          <Composer roomId={roomId} placeholderName={room ? roomTitle(room) : ''} kind={room?.kind ?? 'channel'} />
+        </div>
+        {membersOpen && room && <MembersPanel roomId={roomId} onClose={() => setMembersOpen(false)} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { MyRoom, RoomKind } from '@qc/shared';
+import { roomTitle } from '@/lib/room-display';
+import { useChatState } from '@/lib/use-chat';
+import { Avatar } from './avatar';
+import { BrowseChannelsDialog } from './browse-channels-dialog';
+import { CompassIcon, GearIcon, HashIcon, PlusIcon, UsersIcon } from './icons';
+import { NewChannelDialog } from './new-channel-dialog';
+import { NewDirectMessageDialog } from './new-direct-message-dialog';
+import { NewGroupDialog } from './new-group-dialog';
+import { PresenceDot } from './presence-dot';
+
+type DialogName = 'direct' | 'group' | 'channel' | 'browse';
+
+/** Me, my rooms by kind (each most recent first), and the ways to start a conversation. */
+export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
+  const router = useRouter();
+  const me = useChatState((s) => s.me);
+  const myStatus = useChatState((s) => s.myStatus);
+  const connection = useChatState((s) => s.connection);
+  const rooms = useChatState((s) => s.rooms);
+  const roomsStatus = useChatState((s) => s.roomsStatus);
+  const roomsError = useChatState((s) => s.roomsError);
+  const [dialog, setDialog] = useState<DialogName | null>(null);
+
+  const byKind = useMemo(() => {
+    const groups: Record<RoomKind, MyRoom[]> = { channel: [], group: [], direct: [] };
+    for (const room of rooms) groups[room.kind].push(room);
+    return groups;
+  }, [rooms]);
+
+  const openRoom = (roomId: string) => {
+    setDialog(null);
+    router.push(`/chat?room=${encodeURIComponent(roomId)}`);
+  };
+
+  return (
+    <aside className="sidebar" aria-label="Sidebar">
+      <header className="sidebar__me">
+        <span className="sidebar__avatar">
+          <Avatar user={me} size={36} />
+          <PresenceDot status={connection === 'online' ? myStatus : 'offline'} className="presence-dot--on-avatar" />
+        </span>
+        <span className="sidebar__who">
+          <span className="sidebar__name">{me.displayName}</span>
+          <span className="sidebar__username">@{me.username}</span>
+        </span>
+        <Link className="icon-button" href="/settings" aria-label="Settings" title="Settings">
+          <GearIcon size={18} />
+        </Link>
+      </header>
+
+      <nav className="room-nav" aria-label="Rooms">
+        {roomsStatus === 'loading' && rooms.length === 0 && <p className="room-nav__hint">Loading your conversations…</p>}
+        {roomsStatus === 'error' && (
+          <p className="room-nav__hint room-nav__hint--error" role="alert">
+            {roomsError}
+          </p>
+        )}
+
+        <RoomSection
+          title="Channels"
+          rooms={byKind.channel}
+          openRoomId={openRoomId}
+          empty="No channels yet."
+          actions={
+            <>
+              <SectionButton label="Browse channels" onClick={() => setDialog('browse')}>
+                <CompassIcon />
+              </SectionButton>
+              <SectionButton label="New channel" onClick={() => setDialog('channel')}>
+                <PlusIcon />
+              </SectionButton>
+            </>
+          }
+        />
+        <RoomSection
+          title="Groups"
+          rooms={byKind.group}
+          openRoomId={openRoomId}
+          empty="No groups yet."
+          actions={
+            <SectionButton label="New group" onClick={() => setDialog('group')}>
+              <UsersIcon />
+            </SectionButton>
+          }
+        />
+        <RoomSection
+          title="Direct messages"
+          rooms={byKind.direct}
+          openRoomId={openRoomId}
+          empty="No direct messages yet."
+          actions={
+            <SectionButton label="New direct message" onClick={() => setDialog('direct')}>
+              <PlusIcon />
+            </SectionButton>
+          }
+        />
+      </nav>
+
+      {dialog === 'direct' && <NewDirectMessageDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+      {dialog === 'group' && <NewGroupDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+      {dialog === 'channel' && <NewChannelDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+      {dialog === 'browse' && <BrowseChannelsDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+    </aside>
+  );
+}
+
+function SectionButton({ label, onClick, children }: { label: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <button type="button" className="icon-button" aria-label={label} title={label} onClick={onClick}>
+      {children}
+    </button>
+  );
+}
+
+function RoomSection(props: { title: string; rooms: MyRoom[]; openRoomId: string | null; empty: string; actions: ReactNode }) {
+  const headingId = `rooms-${props.title.toLowerCase().replace(/\s+/g, '-')}`;
+  return (
+    <div className="room-section" role="group" aria-labelledby={headingId}>
+      <div className="room-section__header">
+        <h2 className="room-section__title" id={headingId}>
+          {props.title}
+        </h2>
+        <div className="room-section__actions">{props.actions}</div>
+      </div>
+      {props.rooms.length === 0 ? (
+        <p className="room-section__empty">{props.empty}</p>
+      ) : (
+        <ul className="room-section__list">
+          {props.rooms.map((room) => (
+            <li key={room.id}>
+              <RoomLink room={room} open={room.id === props.openRoomId} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/**
+ * One room. Its accessible name is "<room name> [presence] [N unread]" — the name first,
+ * so people (and tests) can find a room by how it is called.
+ */
+function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
+  const peerPresence = useChatState((s) => (room.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const unread = room.unreadCount;
+  const title = roomTitle(room);
+  return (
+    <Link
+      href={`/chat?room=${encodeURIComponent(room.id)}`}
+      className={`room-link${open ? ' room-link--open' : ''}${unread > 0 ? ' room-link--unread' : ''}`}
+      aria-current={open ? 'page' : undefined}
+    >
+      <span className="room-link__icon" aria-hidden="true">
+        {room.kind === 'direct' && room.peer ? (
+          <Avatar user={room.peer} size={22} />
+        ) : room.kind === 'channel' ? (
+          <HashIcon size={15} />
+        ) : (
+          <UsersIcon size={15} />
+        )}
+      </span>
+      <span className="room-link__name">{title}</span>{' '}
+      {peerPresence && <PresenceDot status={peerPresence} className="presence-dot--room-link" />}{' '}
+      {unread > 0 && (
+        <span className="badge" role="img" aria-label={`${unread} unread`}>
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </Link>
+  );
+}

@@ -1,0 +1,32 @@
+'use client';
+
+import { displayNameOf } from '@/lib/room-display';
+import { useChatState } from '@/lib/use-chat';
+
+function sentence(names: string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return 'Several people are typing…';
+}
+
+/** "Alice is typing…": always in the layout (so nothing jumps), empty when no one is. */
+export function TypingIndicator({ roomId }: { roomId: string }) {
+  const typing = useChatState((s) => s.typing[roomId]);
+  const users = useChatState((s) => s.users);
+  const text = sentence((typing ?? []).map((id) => displayNameOf(users, id)));
+  return (
+    <div className="typing-indicator" data-testid="typing-indicator" aria-live="polite">
+      {text && (
+        <>
+          <span className="typing-indicator__dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          {text}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { expect, roomNav, test } from './fixtures';
+
+test('the front door sends people to sign in, or straight into the chat', async ({ browser, baseURL, alice }) => {
+  await alice.page.goto('/');
+  await alice.page.waitForURL('**/chat');
+
+  const stranger = await browser.newContext({ baseURL });
+  const page = await stranger.newPage();
+  await page.goto('/');
+  await page.waitForURL('**/login');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.waitForURL('**/register');
+  await expect(page.getByRole('button', { name: 'Sign up' })).toBeVisible();
+  await stranger.close();
+});
+
+test('signing out and back in, and a wrong password is explained', async ({ alice }) => {
+  const { page } = alice;
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.waitForURL('**/settings');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login');
+
+  // The session is gone: the chat sends people to sign in.
+  await page.goto('/chat');
+  await page.waitForURL(/\/login/);
+
+  await page.getByRole('textbox', { name: 'Username' }).fill(alice.username);
+  await page.getByLabel('Password').fill('definitely-not-it');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('main').getByRole('alert')).toBeVisible();
+
+  await page.getByLabel('Password').fill(alice.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/chat');
+  await expect(roomNav(page)).toBeVisible();
+
+  // A reload restores the session from the refresh cookie (the access token lives in memory only).
+  await page.reload();
+  await expect(roomNav(page)).toBeVisible();
+  await expect(page.getByText(`@${alice.username}`)).toBeVisible();
+});
+
+test('a phone-width screen shows the room list, then the room with a way back', async ({ alice, bob }) => {
+  for (const person of [alice, bob]) await person.page.setViewportSize({ width: 390, height: 800 });
+  const { page } = alice;
+  await page.getByRole('button', { name: 'New direct message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New direct message' });
+  await dialog.getByRole('textbox', { name: 'Search people' }).fill(bob.username);
+  await dialog.getByRole('button', { name: new RegExp(`@${bob.username}`) }).click();
+  await page.waitForURL(/\/chat\?room=/);
+
+  await expect(roomNav(page)).toBeHidden();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to rooms' }).click();
+  await expect(roomNav(page)).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeHidden();
+});
