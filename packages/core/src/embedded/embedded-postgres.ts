@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -61,11 +62,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   log(`starting PostgreSQL on 127.0.0.1:${port}`);
   await pg.start();
-  try {
-    await pg.createDatabase(database);
-  } catch (e) {
-    if (!/already exists/.test(String(e))) throw e;
-  }
+  await ensureDatabase(port, database);
   let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
@@ -77,6 +74,21 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       if (opts.ephemeral) rmSync(clusterDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Creates the database on first start. (The package's own createDatabase leaves its
+ * client connected when the database exists, which PostgreSQL then reports on stop.)
+ */
+async function ensureDatabase(port: number, database: string) {
+  const client = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** After a crash PostgreSQL leaves postmaster.pid behind and refuses to start; remove it if its process is gone. */
