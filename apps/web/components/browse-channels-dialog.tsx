@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useId, useState } from 'react';
-import { api, type BrowsedChannel } from '@/lib/api';
+import type { BrowsedChannel } from '@qc/shared';
+import { api } from '@/lib/api';
 import { useChatStore } from '@/lib/use-chat';
 import { Dialog } from './dialog';
 import { HashIcon } from './icons';

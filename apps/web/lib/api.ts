@@ -3,19 +3,18 @@ import type {
   CreateRoomBody,
   HistoryPage,
   LoginBody,
+  BrowsedChannel,
   Member,
   MyRoom,
   PatchMeBody,
   PatchRoomBody,
   RegisterBody,
-  Room,
   User,
 } from '@qc/shared';
 import { ApiError, requestJson, type HttpMethod } from './http';
 import { session } from './session';
 
 /** A public channel as `GET /rooms?browse=channels` lists it. */
-export type BrowsedChannel = Room & { joined: boolean };
 
 /**
  * An authenticated request. A 401 means the access token expired (or the server restarted):
@@ -49,7 +48,7 @@ export const api = {
   browseChannels: (q: string) => authed<BrowsedChannel[]>('GET', `/api/v1/rooms?browse=channels${q ? `&q=${enc(q)}` : ''}`),
   createRoom: (body: CreateRoomBody) => authed<MyRoom>('POST', '/api/v1/rooms', body),
   getRoom: (roomId: string) => authed<MyRoom>('GET', `/api/v1/rooms/${enc(roomId)}`),
-  updateRoom: (roomId: string, body: PatchRoomBody) => authed<Room>('PATCH', `/api/v1/rooms/${enc(roomId)}`, body),
+  updateRoom: (roomId: string, body: PatchRoomBody) => authed<MyRoom>('PATCH', `/api/v1/rooms/${enc(roomId)}`, body),
   deleteRoom: (roomId: string) => authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}`),
 
   listMembers: (roomId: string) => authed<Member[]>('GET', `/api/v1/rooms/${enc(roomId)}/members`),

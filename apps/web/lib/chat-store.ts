@@ -82,7 +82,6 @@ const IDLE_AFTER_MS = 5 * 60_000;
 const TYPING_RENEW_MS = 2_000;
 const SYNC_RETRY_MS = 2_000;
 const RECONNECT_RETRY_MS = 3_000;
-const PRESENCE_FETCH_CONCURRENCY = 4;
 
 const EMPTY_TIMELINE: Timeline = {
   status: 'loading',
@@ -111,15 +110,18 @@ function isPageVisible(): boolean {
   return typeof document === 'undefined' || document.visibilityState === 'visible';
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item).catch(() => undefined);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/**
+ * Direct rooms carry their peer's presence as of the moment they were read; `presence`
+ * events keep it fresh after that, so a snapshot never overwrites a newer event.
+ */
+function withPeerPresence(current: Record<string, PresenceStatus>, rooms: readonly MyRoom[]): Record<string, PresenceStatus> {
+  let next = current;
+  for (const r of rooms) {
+    if (!r.peer || !r.peerPresence || current[r.peer.id] !== undefined) continue;
+    if (next === current) next = { ...current };
+    next[r.peer.id] = r.peerPresence;
+  }
+  return next;
 }
 
 export class ChatStore {
@@ -342,22 +344,13 @@ export class ChatStore {
         roomsStatus: 'ready',
         roomsError: null,
         users: this.withUsers(fetched.flatMap((r) => (r.peer ? [r.peer] : []))),
+        presence: withPeerPresence(this.state.presence, fetched),
       });
-      void this.refreshPeerPresence();
     } catch (err) {
       if (this.state.roomsStatus !== 'ready') {
         this.patch({ roomsStatus: 'error', roomsError: describeError(err, 'Could not load your conversations.') });
       }
     }
-  }
-
-  /**
-   * MyRoom carries the peer of a direct room but not their presence, so it comes from the
-   * members list (which has it) until `presence` events take over.
-   */
-  private async refreshPeerPresence(): Promise<void> {
-    const direct = this.state.rooms.filter((r) => r.kind === 'direct');
-    await forEachLimited(direct, PRESENCE_FETCH_CONCURRENCY, (r) => this.loadMembers(r.id));
   }
 
   roomById(roomId: string): MyRoom | undefined {
@@ -380,8 +373,8 @@ export class ChatStore {
     this.patch({
       rooms: sortRooms([...others, room]),
       users: room.peer ? this.withUsers([room.peer]) : this.state.users,
+      presence: withPeerPresence(this.state.presence, [room]),
     });
-    if (room.kind === 'direct') void this.loadMembers(room.id).catch(() => undefined);
   }
 
   private async fetchRoom(roomId: string): Promise<MyRoom | null> {

@@ -133,6 +133,13 @@ export interface MyRoom extends Room {
   lastMessage: Message | null;
   /** For direct rooms: the other person. */
   peer: User | null;
+  /** For direct rooms: the other person's presence when the room was read (then `presence` events keep it fresh). */
+  peerPresence: PresenceStatus | null;
+}
+
+/** A public channel as `GET /rooms?browse=channels` lists it. */
+export interface BrowsedChannel extends Room {
+  joined: boolean;
 }
 
 export interface Member {

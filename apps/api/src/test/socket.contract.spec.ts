@@ -331,6 +331,16 @@ describe('presence, typing and read state', () => {
     assert.equal(members.body.find((m) => m.userId === a.user.id)?.presence, 'offline');
   });
 
+  test("a direct room carries the peer's presence as of reading it", async () => {
+    const [a, b] = await Promise.all([h.user('peer'), h.user('looker')]);
+    const dm = (await h.http<MyRoom>('POST', '/rooms', { token: b.accessToken, body: { kind: 'direct', userId: a.user.id } })).body;
+    assert.equal(dm.peerPresence, 'offline');
+    const s = await h.connect(a.accessToken);
+    const seen = (await h.http<MyRoom[]>('GET', '/rooms', { token: b.accessToken })).body.find((r) => r.id === dm.id);
+    assert.equal(seen?.peerPresence, 'online');
+    s.disconnect();
+  });
+
   test('room:read moves the marker, updates unread counts and tells my other devices', async () => {
     const [a, b] = await Promise.all([h.user('writer'), h.user('reader')]);
     const room = await group(a, [b]);

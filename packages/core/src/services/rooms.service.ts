@@ -1,4 +1,4 @@
-import type { AddMemberBody, CreateRoomBody, Member, MyRoom, PatchRoomBody, Room, Role } from '@qc/shared';
+import type { AddMemberBody, BrowsedChannel, CreateRoomBody, Member, MyRoom, PatchRoomBody, Room, Role } from '@qc/shared';
 import { AppError } from '../errors';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MembershipRecord, MetadataStore, RoomRecord } from '../ports/metadata.port';
@@ -27,7 +27,7 @@ export class RoomsService {
     return Promise.all(rows.map(({ room, membership }) => this.toMyRoom(room, membership)));
   }
 
-  async browseChannels(userId: string, q: string | undefined): Promise<(Room & { joined: boolean })[]> {
+  async browseChannels(userId: string, q: string | undefined): Promise<BrowsedChannel[]> {
     const [channels, mine] = await Promise.all([this.meta.listChannels(q, 100), this.meta.listRoomsOfUser(userId)]);
     const joined = new Set(mine.map((r) => r.room.id));
     return channels.map((c) => ({ ...toRoom(c, c.name ?? ''), joined: joined.has(c.id) }));
@@ -180,11 +180,13 @@ export class RoomsService {
   private async toMyRoom(room: RoomRecord, m: MembershipRecord): Promise<MyRoom> {
     const [last] = await this.messages.listBefore(room.id, null, 1);
     let peer: MyRoom['peer'] = null;
+    let peerPresence: MyRoom['peerPresence'] = null;
     if (room.kind === 'direct') {
       const members = await this.meta.listMembers(room.id);
       const other = members.find((x) => x.userId !== m.userId);
       const u = other ? await this.meta.findUserById(other.userId) : null;
       peer = u ? toPublicUser(u) : null;
+      if (peer) peerPresence = (await this.presence.get([peer.id])).get(peer.id)?.status ?? 'offline';
     }
     const name = room.kind === 'direct' ? (peer?.displayName ?? 'Direct message') : (room.name ?? '');
     return {
@@ -194,6 +196,7 @@ export class RoomsService {
       unreadCount: Math.max(0, room.lastSeq - m.readSeq),
       lastMessage: last ?? null,
       peer,
+      peerPresence,
     };
   }
 }
