@@ -5,6 +5,12 @@ import { useChatState } from '@/lib/use-chat';
 
 /** How long a first connection may take before we say so: most finish well within it. */
 const SLOW_CONNECT_MS = 2500;
+/**
+ * How long a reconnect may take before we say so. The server closes a socket when its
+ * access token expires (every 15 minutes) and the client is back within a blink; a
+ * banner for that would only flicker.
+ */
+const SLOW_RECONNECT_MS = 1000;
 
 /**
  * Says when live updates are paused. The live region is always in the page (a region that
@@ -13,15 +19,17 @@ const SLOW_CONNECT_MS = 2500;
  */
 export function ConnectionBanner() {
   const connection = useChatState((s) => s.connection);
-  const [slow, setSlow] = useState(false);
+  const [slowFor, setSlowFor] = useState<typeof connection | null>(null);
 
   useEffect(() => {
-    if (connection !== 'connecting') return;
-    const timer = setTimeout(() => setSlow(true), SLOW_CONNECT_MS);
+    setSlowFor(null);
+    if (connection === 'online') return;
+    const timer = setTimeout(() => setSlowFor(connection), connection === 'connecting' ? SLOW_CONNECT_MS : SLOW_RECONNECT_MS);
     return () => clearTimeout(timer);
   }, [connection]);
 
-  const text = connection === 'reconnecting' ? 'Reconnecting…' : connection === 'connecting' && slow ? 'Connecting…' : null;
+  const text =
+    slowFor !== connection ? null : connection === 'reconnecting' ? 'Reconnecting…' : connection === 'connecting' ? 'Connecting…' : null;
   return (
     <div className="connection-banner" role="status">
       {text && <div className="connection-banner__text">{text}</div>}

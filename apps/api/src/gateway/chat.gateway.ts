@@ -42,6 +42,7 @@ import { APP_CONFIG, LOGGER } from '../tokens';
 
 interface SocketData {
   userId: string;
+  tokenExpiresAt: number;
 }
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -96,18 +97,35 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       throw AppError.forbidden(`origin ${origin} is not allowed to connect`);
     }
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const { userId } = this.auth.verifyAccessToken(auth?.token);
+    const { userId, expiresAt } = this.auth.verifyAccessToken(auth?.token);
     socket.data.userId = userId;
+    socket.data.tokenExpiresAt = expiresAt.getTime();
     const rooms = await this.meta.listRoomsOfUser(userId);
     await socket.join([userChannel(userId), ...rooms.map((r) => roomChannel(r.room.id))]);
   }
 
   async handleConnection(socket: ChatSocket) {
     const userId = socket.data.userId;
+    this.endAtTokenExpiry(socket);
     this.logger.info({ connId: socket.id, userId, transport: socket.conn.transport.name }, 'socket connected');
     await this.presence
       .connected(userId, socket.id)
       .catch((err: unknown) => this.logger.error({ err, connId: socket.id }, 'presence update failed'));
+  }
+
+  /**
+   * A socket lives no longer than the access token it was opened with: at expiry the
+   * server closes it, and the client refreshes its token, reconnects and catches up by
+   * room:sync. So a signed-out or removed account does not keep listening for ever.
+   */
+  private endAtTokenExpiry(socket: ChatSocket) {
+    const ms = Math.max(0, socket.data.tokenExpiresAt - Date.now());
+    const timer = setTimeout(() => {
+      this.logger.info({ connId: socket.id, userId: socket.data.userId }, 'access token expired: closing socket');
+      socket.disconnect(true);
+    }, ms);
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
   }
 
   async handleDisconnect(socket: ChatSocket) {

@@ -188,6 +188,19 @@ describe('handshake', () => {
     await assert.rejects(h.connect(forged), { message: 'UNAUTHENTICATED' });
   });
 
+  test('a socket is closed by the server when its access token expires', async () => {
+    const u = await h.user('shortlived');
+    const claims = jwt.decode(u.accessToken) as { sub: string };
+    const now = Math.floor(Date.now() / 1000);
+    const short = jwt.sign({ sub: claims.sub, typ: 'access', iat: now, exp: now + 2 }, h.api.config.jwtSecret, { algorithm: 'HS256' });
+    const s = await h.connect(short);
+    const t0 = Date.now();
+    const reason = await new Promise<string>((r) => s.once('disconnect', (why) => r(why)));
+    assert.equal(reason, 'io server disconnect');
+    assert.ok(Date.now() - t0 < 3500, `closed after ${Date.now() - t0} ms`);
+    await assert.rejects(h.connect(short), { message: 'UNAUTHENTICATED' });
+  });
+
   test('an Origin outside the allowlist is refused; an allowed one connects', async () => {
     const u = await h.user('origin');
     await assert.rejects(h.connect(u.accessToken, { origin: 'https://evil.example' }), { message: 'FORBIDDEN' });

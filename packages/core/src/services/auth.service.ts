@@ -22,6 +22,8 @@ export interface IssuedSession extends AuthResponse {
 
 export interface AccessClaims {
   userId: string;
+  /** When the token stops being valid. */
+  expiresAt: Date;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -118,10 +120,16 @@ export class AuthService {
         algorithms: ['HS256'],
         clockTimestamp: Math.floor(this.now().getTime() / 1000),
       });
-      if (typeof claims !== 'object' || claims === null || claims.typ !== 'access' || typeof claims.sub !== 'string') {
+      if (
+        typeof claims !== 'object' ||
+        claims === null ||
+        claims.typ !== 'access' ||
+        typeof claims.sub !== 'string' ||
+        typeof claims.exp !== 'number'
+      ) {
         throw new Error('not an access token');
       }
-      return { userId: claims.sub };
+      return { userId: claims.sub, expiresAt: new Date(claims.exp * 1000) };
     } catch (e) {
       if (e instanceof jwt.TokenExpiredError) throw AppError.unauthenticated('access token expired: refresh it');
       throw AppError.unauthenticated('invalid access token');
