@@ -40,6 +40,10 @@ export function createChatSocket(getToken: () => string | null): ChatSocket {
     // Without this a failed WebSocket is retried as a WebSocket forever; with it, a network
     // that blocks WebSockets still gets a connection over long-polling.
     tryAllTransports: true,
+    // A connection attempt that hangs (a half-open network) is given up after 5 s rather
+    // than socket.io's 20 s, so the next attempt, and the catch-up, come sooner.
+    timeout: 5_000,
+    reconnectionDelayMax: 5_000,
     auth: (cb) => cb({ token: getToken() ?? '' }),
   });
 }
