@@ -71,15 +71,23 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     );
   }
 
-  const broadcaster = new SocketIoBroadcaster();
-  const adapters = createAdapters(dataSource, logger);
+  let adapters: Awaited<ReturnType<typeof createAdapters>>;
+  try {
+    adapters = await createAdapters(config, dataSource, logger);
+  } catch (e) {
+    await dataSource.destroy();
+    await embedded?.stop();
+    throw e;
+  }
+  if (config.redisUrl) progress('presence, rate limits and socket fan-out in Redis');
+  const broadcaster = new SocketIoBroadcaster(adapters.socketBus ? () => adapters.socketBus!.flush() : undefined);
   const core = createCoreServices(config, adapters, broadcaster);
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, core, broadcaster }), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config));
+  app.useWebSocketAdapter(new ChatIoAdapter(app, config, adapters.socketBus));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(
@@ -123,6 +131,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
       await app.get(ChatGateway).drain();
       await app.close();
       await core.messageLog.close();
+      await adapters.close();
       await dataSource.destroy();
       if (embedded) {
         progress('stopping PostgreSQL');

@@ -1,10 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config/config';
 import { InProcessMessageLog } from './adapters/memory/in-process-message-log.adapter';
+import { InProcessRoomSequencer } from './adapters/memory/in-process-room-sequencer.adapter';
 import { MemoryPresenceStore } from './adapters/memory/memory-presence.adapter';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.adapter';
 import { PostgresMessageStore } from './adapters/postgres/postgres-message-store.adapter';
 import { PostgresMetadataStore } from './adapters/postgres/postgres-metadata.adapter';
+import { PostgresRoomSequencer } from './adapters/postgres/postgres-room-sequencer.adapter';
+import { createRedisClient, waitForRedis } from './adapters/redis/redis-client';
+import { RedisPresenceStore } from './adapters/redis/redis-presence.adapter';
+import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.adapter';
+import { RedisSocketBus } from './adapters/redis/redis-socket-bus';
 import { createFanoutHandler } from './handlers/fanout.handler';
 import type { Broadcaster } from './ports/broadcaster.port';
 import type { LogRecord, MessageLog } from './ports/message-log.port';
@@ -12,6 +18,7 @@ import type { MessageStore } from './ports/message-store.port';
 import type { MetadataStore } from './ports/metadata.port';
 import type { PresenceStore } from './ports/presence.port';
 import type { RateLimiter } from './ports/rate-limiter.port';
+import type { RoomSequencer } from './ports/room-sequencer.port';
 import { AuthService } from './services/auth.service';
 import { MessagesService } from './services/messages.service';
 import { PresenceService } from './services/presence.service';
@@ -25,6 +32,11 @@ export interface Adapters {
   messageLog: MessageLog;
   presenceStore: PresenceStore;
   rateLimiter: RateLimiter;
+  roomSequencer: RoomSequencer;
+  /** Socket.IO across nodes; null when one process serves everyone. */
+  socketBus: RedisSocketBus | null;
+  /** Closes the connections the adapters opened (not the DataSource, which the caller owns). */
+  close(): Promise<void>;
 }
 
 export interface CoreServices extends Adapters {
@@ -38,33 +50,61 @@ export interface CoreServices extends Adapters {
 
 export interface CoreLogger {
   error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
 }
 
 /**
- * The one place adapters are chosen. Today every port has its embedded adapter here;
- * the distributed ones (Kafka, Cassandra, Redis) slot into this switch from config.
+ * The one place adapters are chosen from config, like twenty's driver switch. Each engine
+ * is independent: REDIS_URL moves presence, rate limits and socket fan-out into Redis
+ * (and makes the room sequencer span nodes); unset keeps them in this process.
  */
-export function createAdapters(ds: DataSource, logger: CoreLogger): Adapters {
-  return {
+export async function createAdapters(config: AppConfig, ds: DataSource, logger: CoreLogger): Promise<Adapters> {
+  const common = {
     meta: new PostgresMetadataStore(ds),
     messageStore: new PostgresMessageStore(ds),
     messageLog: new InProcessMessageLog((consumer: string, err: unknown, record: LogRecord) =>
       logger.error({ err, consumer, messageId: record.message.id }, 'log consumer failed; clients will heal by room:sync'),
     ),
-    presenceStore: new MemoryPresenceStore(),
-    rateLimiter: new MemoryRateLimiter(),
+  };
+  if (!config.redisUrl) {
+    return {
+      ...common,
+      presenceStore: new MemoryPresenceStore(),
+      rateLimiter: new MemoryRateLimiter(),
+      roomSequencer: new InProcessRoomSequencer(),
+      socketBus: null,
+      close: async () => undefined,
+    };
+  }
+  const redis = createRedisClient(config.redisUrl, 'state', logger);
+  await waitForRedis(redis, config.redisUrl);
+  const socketBus = new RedisSocketBus(config.redisUrl, logger);
+  return {
+    ...common,
+    presenceStore: new RedisPresenceStore(redis),
+    rateLimiter: new RedisRateLimiter(redis, 'qc:', (err) =>
+      logger.warn({ err: String(err) }, 'rate limit check skipped: Redis unreachable'),
+    ),
+    // Several nodes publish to one bus: a room's commit-and-publish must be exclusive across them.
+    roomSequencer: new PostgresRoomSequencer(ds),
+    socketBus,
+    close: async () => {
+      await socketBus.close();
+      await redis.quit().catch(() => undefined);
+    },
   };
 }
 
 export function createCoreServices(config: AppConfig, adapters: Adapters, broadcaster: Broadcaster): CoreServices {
-  const { meta, messageStore, messageLog, presenceStore, rateLimiter } = adapters;
+  const { meta, messageStore, messageLog, presenceStore, rateLimiter, roomSequencer } = adapters;
   const rooms = new RoomsService(meta, messageStore, presenceStore, broadcaster);
   return {
     ...adapters,
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }),
     users: new UsersService(meta),
     rooms,
-    messages: new MessagesService(rooms, meta, messageStore, messageLog, rateLimiter, broadcaster, {
+    messages: new MessagesService(rooms, meta, messageStore, messageLog, rateLimiter, broadcaster, roomSequencer, {
       messagesPerSec: config.rateLimit.messagesPerSec,
       messagesBurst: config.rateLimit.messagesBurst,
     }),

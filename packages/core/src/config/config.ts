@@ -34,6 +34,13 @@ const envSchema = z.object({
       (v) => v === undefined || v === '' || /^postgres(ql)?:\/\//.test(v),
       'DATABASE_URL must start with postgres:// or postgresql://',
     ),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || /^rediss?:\/\/[^/]/.test(v),
+      'REDIS_URL must look like redis://host:6379 (or rediss:// for TLS)',
+    ),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
   JWT_SECRET: z
     .string()
@@ -55,6 +62,8 @@ export interface AppConfig {
   port: number;
   dataDir: string;
   database: { kind: 'embedded'; port: number } | { kind: 'external'; url: string };
+  /** Presence, rate limits and socket fan-out across nodes; null = in this process's memory. */
+  redisUrl: string | null;
   jwtSecret: string;
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -112,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.PORT,
     dataDir,
     database,
+    redisUrl: e.REDIS_URL ? e.REDIS_URL : null,
     jwtSecret,
     allowedOrigins,
     logLevel: e.LOG_LEVEL,

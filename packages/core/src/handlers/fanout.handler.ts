@@ -6,5 +6,7 @@ export function createFanoutHandler(broadcaster: Broadcaster): LogHandler {
   return async (record) => {
     if (record.type !== 'message.created') return;
     broadcaster.toRoom(record.message.roomId, 'message:new', record.message);
+    // Done only when the bus has it: the next message of the room is emitted after this one.
+    await broadcaster.flush();
   };
 }

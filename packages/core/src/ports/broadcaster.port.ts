@@ -15,6 +15,8 @@ export interface Broadcaster {
   /** Subscribes every connected socket of the user to the room's broadcasts. */
   addUserToRoom(userId: string, roomId: string): void;
   removeUserFromRoom(userId: string, roomId: string): void;
+  /** Resolves once everything emitted so far has been handed to the bus (other nodes get it in this order). */
+  flush(): Promise<void>;
 }
 
 export interface BroadcastOptions {

@@ -4,3 +4,4 @@ export * from './message-log.port';
 export * from './broadcaster.port';
 export * from './presence.port';
 export * from './rate-limiter.port';
+export * from './room-sequencer.port';

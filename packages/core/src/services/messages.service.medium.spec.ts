@@ -14,7 +14,7 @@ import path from 'node:path';
 let db: TestDatabase;
 let core: CoreServices;
 let bc: RecordingBroadcaster;
-const silent = { error: () => undefined };
+const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
 
 async function user(name: string) {
   const s = await core.auth.register({ username: `${name}${Math.floor(Math.random() * 1e9)}`, password: 'correct horse battery' });
@@ -29,7 +29,7 @@ before(async () => {
     RATE_LIMIT_MESSAGES_BURST: '1000',
   });
   bc = new RecordingBroadcaster();
-  core = createCoreServices(config, createAdapters(db.ds, silent), bc);
+  core = createCoreServices(config, await createAdapters(config, db.ds, silent), bc);
   registerLogConsumers(core.messageLog, bc);
 });
 after(async () => {
@@ -131,7 +131,7 @@ describe('MessagesService on PostgreSQL', () => {
       RATE_LIMIT_MESSAGES_PER_SEC: '1',
       RATE_LIMIT_MESSAGES_BURST: '3',
     });
-    const strict = createCoreServices(config, createAdapters(db.ds, silent), new RecordingBroadcaster());
+    const strict = createCoreServices(config, await createAdapters(config, db.ds, silent), new RecordingBroadcaster());
     const [a, b] = await Promise.all([user('a'), user('b')]);
     const { room } = await strict.rooms.create(a, { kind: 'direct', userId: b });
     for (let i = 0; i < 3; i++) await strict.messages.send(a, { roomId: room.id, clientMsgId: `r${i}`, content: 'x' });

@@ -1,12 +1,12 @@
 import { LIMITS, type HistoryPage, type HistoryQuery, type Message, type MessageSendPayload, type RoomSyncPayload } from '@qc/shared';
 import { AppError } from '../errors';
-import { KeyedSerialQueue } from '../lib/keyed-serial-queue';
 import { uuidv7 } from '../lib/uuidv7';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MessageLog } from '../ports/message-log.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { MetadataStore } from '../ports/metadata.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
+import type { RoomSequencer } from '../ports/room-sequencer.port';
 import type { RoomsService } from './rooms.service';
 
 export interface MessagesSettings {
@@ -20,9 +20,6 @@ export interface MessagesSettings {
  * the caller's ack is sent after `send` resolves, so acked means committed.
  */
 export class MessagesService {
-  /** Per room: publish in commit order, so live delivery never shows 6 before 5. */
-  private readonly roomQueue = new KeyedSerialQueue();
-
   constructor(
     private readonly rooms: RoomsService,
     private readonly meta: MetadataStore,
@@ -30,6 +27,8 @@ export class MessagesService {
     private readonly log: MessageLog,
     private readonly limiter: RateLimiter,
     private readonly broadcaster: Broadcaster,
+    /** Per room: commit and hand to fan-out in one turn, so live delivery never shows 6 before 5. */
+    private readonly sequencer: RoomSequencer,
     private readonly settings: MessagesSettings,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -45,7 +44,7 @@ export class MessagesService {
     });
     if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
 
-    return this.roomQueue.run(p.roomId, async () => {
+    return this.sequencer.run(p.roomId, async () => {
       const result = await this.store.append({
         id: uuidv7(),
         roomId: p.roomId,

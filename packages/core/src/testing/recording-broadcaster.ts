@@ -27,6 +27,7 @@ export class RecordingBroadcaster implements Broadcaster {
   removeUserFromRoom(userId: string, roomId: string) {
     this.joins.push({ userId, roomId, joined: false });
   }
+  async flush() {}
   of(event: ServerEvent) {
     return this.emits.filter((e) => e.event === event);
   }

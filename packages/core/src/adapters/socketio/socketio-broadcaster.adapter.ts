@@ -20,8 +20,19 @@ export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents>;
 export class SocketIoBroadcaster implements Broadcaster {
   private server: ChatServer | null = null;
 
+  /**
+   * @param flushBus with a cross-node bus (Redis), resolves once the bus has taken every
+   *   publish issued so far — e.g. a PING on the publishing connection, which Redis answers
+   *   only after the commands before it.
+   */
+  constructor(private readonly flushBus: () => Promise<void> = async () => undefined) {}
+
   attach(server: ChatServer) {
     this.server = server;
+  }
+
+  flush(): Promise<void> {
+    return this.flushBus();
   }
 
   private target(channels: string | string[], opts?: BroadcastOptions) {

@@ -1,0 +1,68 @@
+import { Redis } from 'ioredis';
+
+export interface RedisLogger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * One ioredis connection, set up to survive Redis going away: it reconnects for ever with
+ * a capped backoff, commands issued meanwhile fail fast (after one retry) instead of
+ * piling up, and errors are logged (throttled) instead of crashing the process.
+ */
+export function createRedisClient(url: string, name: string, logger: RedisLogger): Redis {
+  const client = new Redis(url, {
+    connectionName: `quantum-chat:${name}`,
+    maxRetriesPerRequest: 1,
+    enableReadyCheck: true,
+    retryStrategy: (attempt) => Math.min(200 * attempt, 2000),
+    reconnectOnError: () => true,
+    lazyConnect: false,
+  });
+  let lastErrorLog = 0;
+  let down = false;
+  client.on('error', (err: Error) => {
+    const now = Date.now();
+    if (now - lastErrorLog > 5000) {
+      lastErrorLog = now;
+      logger.warn(
+        { err: err.message, redis: name },
+        'Redis unreachable; retrying (live fan-out, presence and limits degrade until it is back)',
+      );
+    }
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) logger.info({ redis: name }, 'Redis is back');
+    down = false;
+  });
+  return client;
+}
+
+/** Resolves when the client is ready, or rejects with a message that says what to do. */
+export async function waitForRedis(client: Redis, url: string, timeoutMs = 10_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(
+        new Error(
+          `Redis at ${redactRedisUrl(url)} did not answer within ${timeoutMs / 1000} s: start it (npm run engines -- up redis) or fix REDIS_URL`,
+        ),
+      );
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+    };
+    client.on('ready', onReady);
+  });
+}
+
+export function redactRedisUrl(url: string) {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}

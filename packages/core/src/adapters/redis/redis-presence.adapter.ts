@@ -1,0 +1,114 @@
+import type { Redis } from 'ioredis';
+import { PRESENCE_STATUSES, type PresenceStatus } from '@qc/shared';
+import type { PresenceSnapshot, PresenceStore } from '../../ports/presence.port';
+
+/*
+ * Presence shared by every api node. Per user (keys hash-tagged by user id, so one Redis
+ * Cluster slot holds them): a hash connection -> status, a sorted set connection -> expiry
+ * (ms), and the last-seen time. Each change runs as one Lua script, so "before" and
+ * "after" are read atomically with the write and two nodes never disagree on a change.
+ * Time is Redis's own clock, the same for every node.
+ */
+const AGGREGATE = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function aggregate(hk, zk, now)
+  local expired = redis.call('ZRANGEBYSCORE', zk, '-inf', now)
+  if #expired > 0 then
+    redis.call('ZREMRANGEBYSCORE', zk, '-inf', now)
+    redis.call('HDEL', hk, unpack(expired))
+  end
+  local any = false
+  for _, v in ipairs(redis.call('HVALS', hk)) do
+    if v == 'online' then return 'online' end
+    any = true
+  end
+  if any then return 'away' end
+  return 'offline'
+end
+`;
+
+const SET_CONNECTION = `${AGGREGATE}
+local now = now_ms()
+local ttl = tonumber(ARGV[3])
+local before = aggregate(KEYS[1], KEYS[2], now)
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], now + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('SET', KEYS[3], now)
+return { before, aggregate(KEYS[1], KEYS[2], now) }`;
+
+const REMOVE_CONNECTION = `${AGGREGATE}
+local now = now_ms()
+local before = aggregate(KEYS[1], KEYS[2], now)
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[3], now)
+return { before, aggregate(KEYS[1], KEYS[2], now) }`;
+
+const REFRESH = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  redis.call('ZADD', KEYS[2], 'XX', now + ttl, ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
+return 1`;
+
+const GET = `${AGGREGATE}
+return { aggregate(KEYS[1], KEYS[2], now_ms()), redis.call('GET', KEYS[3]) or '' }`;
+
+type Pair = [string, string];
+
+export class RedisPresenceStore implements PresenceStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'qc:',
+  ) {}
+
+  private keys(userId: string): [string, string, string] {
+    const base = `${this.prefix}presence:{${userId}}`;
+    return [`${base}:conns`, `${base}:expiry`, `${base}:seen`];
+  }
+
+  async setConnection(userId: string, connectionId: string, status: 'online' | 'away', ttlMs: number) {
+    const r = (await this.redis.eval(SET_CONNECTION, 3, ...this.keys(userId), connectionId, status, String(ttlMs))) as Pair;
+    return { before: asStatus(r[0]), after: asStatus(r[1]) };
+  }
+
+  async removeConnection(userId: string, connectionId: string) {
+    const r = (await this.redis.eval(REMOVE_CONNECTION, 3, ...this.keys(userId), connectionId)) as Pair;
+    return { before: asStatus(r[0]), after: asStatus(r[1]) };
+  }
+
+  async refresh(entries: { userId: string; connectionId: string }[], ttlMs: number) {
+    if (entries.length === 0) return;
+    const p = this.redis.pipeline();
+    for (const e of entries) p.eval(REFRESH, 3, ...this.keys(e.userId), e.connectionId, String(ttlMs));
+    await p.exec();
+  }
+
+  async get(userIds: string[]): Promise<Map<string, PresenceSnapshot>> {
+    const out = new Map<string, PresenceSnapshot>();
+    if (userIds.length === 0) return out;
+    const p = this.redis.pipeline();
+    for (const id of userIds) p.eval(GET, 3, ...this.keys(id));
+    const results = (await p.exec()) ?? [];
+    userIds.forEach((id, i) => {
+      const [err, value] = results[i] ?? [new Error('no reply'), null];
+      if (err) throw err;
+      const [status, seen] = value as Pair;
+      out.set(id, { status: asStatus(status), lastSeen: seen ? new Date(Number(seen)) : null });
+    });
+    return out;
+  }
+}
+
+function asStatus(s: string): PresenceStatus {
+  return (PRESENCE_STATUSES as readonly string[]).includes(s) ? (s as PresenceStatus) : 'offline';
+}

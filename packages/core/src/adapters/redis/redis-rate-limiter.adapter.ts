@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { BucketRule } from '../../lib/token-bucket';
+import type { RateLimiter } from '../../ports/rate-limiter.port';
+
+/*
+ * The token bucket of lib/token-bucket.ts, run inside Redis as one script so that every
+ * api node spends from the same budget, on Redis's clock.
+ */
+const TAKE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or burst
+local ts = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - ts) / 1000 * rate)
+local allowed = 0
+local retry = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  retry = math.ceil((1 - tokens) / rate * 1000)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return { allowed, retry }`;
+
+export class RedisRateLimiter implements RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'qc:',
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  async take(key: string, rule: BucketRule) {
+    try {
+      const [allowed, retry] = (await this.redis.eval(
+        TAKE,
+        1,
+        `${this.prefix}rate:{${key}}`,
+        String(rule.ratePerSec),
+        String(rule.burst),
+      )) as [number, number];
+      return { allowed: allowed === 1, retryAfterMs: retry };
+    } catch (err) {
+      // Redis is away: chatting goes on unlimited for that moment rather than stopping for everyone.
+      this.onError(err);
+      return { allowed: true, retryAfterMs: 0 };
+    }
+  }
+}

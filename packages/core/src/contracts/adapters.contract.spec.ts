@@ -1,0 +1,90 @@
+import { InProcessMessageLog } from '../adapters/memory/in-process-message-log.adapter';
+import { InProcessRoomSequencer } from '../adapters/memory/in-process-room-sequencer.adapter';
+import { MemoryPresenceStore } from '../adapters/memory/memory-presence.adapter';
+import { MemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.adapter';
+import { PostgresMessageStore } from '../adapters/postgres/postgres-message-store.adapter';
+import { PostgresMetadataStore } from '../adapters/postgres/postgres-metadata.adapter';
+import { PostgresRoomSequencer } from '../adapters/postgres/postgres-room-sequencer.adapter';
+import { RedisPresenceStore } from '../adapters/redis/redis-presence.adapter';
+import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.adapter';
+import { createDataSource } from '../adapters/postgres/data-source';
+import { uuidv7 } from '../lib/uuidv7';
+import { startTestDatabase } from '../testing/test-database';
+import { messageLogContract } from './message-log.contract';
+import { messageStoreContract } from './message-store.contract';
+import { presenceStoreContract } from './presence-store.contract';
+import { rateLimiterContract } from './rate-limiter.contract';
+import { roomSequencerContract } from './room-sequencer.contract';
+import { startTestRedis } from './test-redis';
+
+/*
+ * One suite per port, run against every adapter of it, each on its real engine:
+ * memory adapters in process, PostgreSQL (embedded, or TEST_DATABASE_URL), Redis
+ * (TEST_REDIS_URL or the machine's service on 127.0.0.1:6379).
+ */
+
+presenceStoreContract('memory', async () => ({ store: new MemoryPresenceStore(), close: async () => undefined }));
+presenceStoreContract('redis', async () => {
+  const r = await startTestRedis();
+  return { store: new RedisPresenceStore(r.redis, r.prefix), close: r.stop };
+});
+
+rateLimiterContract('memory', async () => ({ limiter: new MemoryRateLimiter(), close: async () => undefined }));
+rateLimiterContract('redis', async () => {
+  const r = await startTestRedis();
+  return {
+    limiter: new RedisRateLimiter(r.redis, r.prefix, (err) => {
+      throw err;
+    }),
+    close: r.stop,
+  };
+});
+
+roomSequencerContract('in-process', async () => {
+  const one = new InProcessRoomSequencer();
+  return { a: one, b: one, close: async () => undefined };
+});
+roomSequencerContract('postgres advisory locks (two nodes)', async () => {
+  const db = await startTestDatabase();
+  // The second "node" has its own pool, as another process would.
+  const other = createDataSource(db.url, { poolSize: 5 });
+  await other.initialize();
+  return {
+    a: new PostgresRoomSequencer(db.ds),
+    b: new PostgresRoomSequencer(other),
+    close: async () => {
+      await other.destroy();
+      await db.stop();
+    },
+  };
+});
+
+messageStoreContract('postgres', async () => {
+  const db = await startTestDatabase();
+  const meta = new PostgresMetadataStore(db.ds);
+  const sender = uuidv7();
+  await meta.createUser({ id: sender, username: `sender${Date.now()}`, displayName: 'Sender', passwordHash: 'x' });
+  return {
+    store: new PostgresMessageStore(db.ds),
+    sender,
+    newRoom: async () =>
+      (
+        await meta.createRoom({
+          kind: 'group',
+          name: 'contract',
+          topic: null,
+          createdBy: sender,
+          directKey: null,
+          members: [{ userId: sender, role: 'owner' }],
+        })
+      ).room.id,
+    close: db.stop,
+  };
+});
+
+messageLogContract('in-process', async () => {
+  const log = new InProcessMessageLog((consumer, err) => {
+    throw new Error(`consumer ${consumer} failed: ${String(err)}`);
+  });
+  return { log, close: () => log.close() };
+});
