@@ -44,6 +44,7 @@ const DEFAULT_WEB_DIR = path.resolve(__dirname, '../../web/out');
 export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi> {
   const config = loadConfig(opts.env ?? process.env);
   const logger = createLogger(config.logLevel);
+  guardProcess(logger);
   const progress = opts.progress ?? ((line: string) => logger.info(line));
 
   let embedded: EmbeddedPostgresHandle | null = null;
@@ -141,6 +142,17 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     })());
 
   return { url, config, dataSource, close };
+}
+
+let guarded = false;
+/**
+ * A library promise nobody awaited (a driver call while its engine is away) must not take
+ * every connected person down with it: log it loudly and keep serving.
+ */
+function guardProcess(logger: { error(obj: object, msg: string): void }) {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (kept running)'));
 }
 
 /** A body that is not JSON, or too big, is a VALIDATION error in the usual envelope. */

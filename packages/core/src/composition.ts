@@ -80,6 +80,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
   const redis = createRedisClient(config.redisUrl, 'state', logger);
   await waitForRedis(redis, config.redisUrl);
   const socketBus = new RedisSocketBus(config.redisUrl, logger);
+  await socketBus.ready();
   return {
     ...common,
     presenceStore: new RedisPresenceStore(redis),

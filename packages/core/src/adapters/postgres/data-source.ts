@@ -19,9 +19,27 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
   });
 }
 
-/** Opens the data source and applies pending migrations; returns their names. */
+/** Any fixed number: the advisory lock that lets one node at a time migrate. */
+const MIGRATION_LOCK = 7_314_159_265;
+
+/**
+ * Opens the data source and applies pending migrations; returns their names. Several
+ * nodes starting together take turns under an advisory lock, so none of them trips over
+ * another's half-applied schema.
+ */
 export async function openAndMigrate(ds: DataSource): Promise<string[]> {
   if (!ds.isInitialized) await ds.initialize();
-  const ran = await ds.runMigrations({ transaction: 'each' });
-  return ran.map((m) => m.name);
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      const ran = await ds.runMigrations({ transaction: 'each' });
+      return ran.map((m) => m.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
 }

@@ -7,13 +7,16 @@ export interface RedisLogger {
 
 /**
  * One ioredis connection, set up to survive Redis going away: it reconnects for ever with
- * a capped backoff, commands issued meanwhile fail fast (after one retry) instead of
- * piling up, and errors are logged (throttled) instead of crashing the process.
+ * a capped backoff and errors are logged (throttled) instead of crashing the process.
+ * Without `queueWhileDown`, a command issued while Redis is away fails at once: a chat
+ * send must not wait seconds on presence or a rate limit. A subscriber keeps its queue,
+ * since its SUBSCRIBE is issued before the first connection is up.
  */
-export function createRedisClient(url: string, name: string, logger: RedisLogger): Redis {
+export function createRedisClient(url: string, name: string, logger: RedisLogger, opts: { queueWhileDown?: boolean } = {}): Redis {
   const client = new Redis(url, {
     connectionName: `quantum-chat:${name}`,
     maxRetriesPerRequest: 1,
+    enableOfflineQueue: opts.queueWhileDown ?? false,
     enableReadyCheck: true,
     retryStrategy: (attempt) => Math.min(200 * attempt, 2000),
     reconnectOnError: () => true,

@@ -1,6 +1,6 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import { createRedisClient, type RedisLogger } from './redis-client';
+import { createRedisClient, waitForRedis, type RedisLogger } from './redis-client';
 
 /**
  * Socket.IO across api nodes: the Redis adapter relays every room/user broadcast through
@@ -11,9 +11,21 @@ export class RedisSocketBus {
   readonly pub: Redis;
   readonly sub: Redis;
 
-  constructor(url: string, logger: RedisLogger) {
+  constructor(
+    private readonly url: string,
+    logger: RedisLogger,
+  ) {
     this.pub = createRedisClient(url, 'socket-pub', logger);
-    this.sub = createRedisClient(url, 'socket-sub', logger);
+    this.sub = createRedisClient(url, 'socket-sub', logger, { queueWhileDown: true });
+    // The adapter publishes without handling the promise; while Redis is away that would be
+    // an unhandled rejection. The emit is lost for other nodes, whose clients heal by room:sync.
+    const publish = this.pub.publish.bind(this.pub);
+    this.pub.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch(() => 0)) as typeof this.pub.publish;
+  }
+
+  /** Both connections up, so the adapter's subscriptions are in place before sockets arrive. */
+  async ready(): Promise<void> {
+    await Promise.all([waitForRedis(this.pub, this.url), waitForRedis(this.sub, this.url)]);
   }
 
   adapter() {
