@@ -55,6 +55,24 @@ if (!args.has('--no-build')) {
   }
 }
 
+// The distributed suites (Redis contract, multi-node, Kafka pipeline) need these engines on
+// loopback. Start the ones that are down; stop, at the end, the ones this run started.
+const engineNames = ['postgres', 'redis', 'kafka'];
+let startedEngines = [];
+if (!args.has('--only-e2e')) {
+  const { up, status } = await import('./engines.mjs');
+  const before = await status(engineNames);
+  say(`engines: ${engineNames.join(', ')} (npm run engines -- up)`);
+  try {
+    await up(engineNames);
+    startedEngines = before.filter((e) => !e.up && e.name !== 'postgres' && e.name !== 'redis').map((e) => e.name);
+  } catch (e) {
+    console.error(
+      `Could not bring the engines up:\n${e.message}\nThe distributed suites will fail; run "npm run engines -- up" to see why.`,
+    );
+  }
+}
+
 if (!args.has('--only-e2e')) {
   // The web app's pure client logic (gap-free merge, link detection) has node:test specs of its own.
   const webSpecs = await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'apps/web/tsconfig.test.json']);
@@ -123,6 +141,14 @@ if (!args.has('--no-e2e')) {
     totals.skipped += skipped;
     lines.push(`playwright: ${passed} passed (${flaky} of them only on retry), ${failed} failed, ${skipped} skipped`);
   }
+}
+
+if (startedEngines.length) {
+  const { down } = await import('./engines.mjs');
+  say(`stopping the engines this run started: ${startedEngines.join(', ')}`);
+  await down(startedEngines, { log: () => undefined }).catch((e) =>
+    console.error(`could not stop ${startedEngines.join(', ')}: ${e.message}`),
+  );
 }
 
 say(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

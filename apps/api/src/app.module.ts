@@ -39,8 +39,8 @@ export class AppModule {
   static register({ config, logger, core, broadcaster }: AppModuleDeps): DynamicModule {
     return {
       module: AppModule,
-      // Embedded profile: the workers' log consumers run in this process.
-      imports: [WorkersModule.register(core.messageLog, broadcaster)],
+      // In-process log: the workers' consumers run in this process. With Kafka, apps/workers runs them.
+      imports: config.kafka ? [] : [WorkersModule.register(core.messageLog, broadcaster)],
       controllers: [AuthController, UsersController, RoomsController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },

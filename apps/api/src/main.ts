@@ -81,6 +81,19 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     throw e;
   }
   if (config.redisUrl) progress('presence, rate limits and socket fan-out in Redis');
+  if (config.kafka) {
+    try {
+      await adapters.messageLog.start();
+    } catch (e) {
+      await adapters.close();
+      await dataSource.destroy();
+      await embedded?.stop();
+      throw new Error(
+        `could not reach Kafka at ${config.kafka.brokers.join(',')}: ${e instanceof Error ? e.message : String(e)}. Start it (npm run engines -- up kafka) or fix KAFKA_BROKERS.`,
+      );
+    }
+    progress('message log on Kafka: run apps/workers for fan-out');
+  }
   const broadcaster = new SocketIoBroadcaster(adapters.socketBus ? () => adapters.socketBus!.flush() : undefined);
   const core = createCoreServices(config, adapters, broadcaster);
 

@@ -1,31 +1,83 @@
 import 'reflect-metadata';
-import { loadConfig } from '@qc/core';
+import { NestFactory } from '@nestjs/core';
+import pino from 'pino';
+import {
+  createMessageLog,
+  createRedisClient,
+  loadConfig,
+  RedisEmitterBroadcaster,
+  RedisFanoutWatermark,
+  waitForRedis,
+  type AppConfig,
+} from '@qc/core';
+import { WorkersModule } from './workers.module';
 
 /**
- * `node apps/workers/dist/main.js`: the stand-alone consumers process. The embedded
- * profile's message log is in-process, so its consumers run inside the api and there is
- * nothing to consume from here; this process becomes useful with a shared log (Kafka),
- * which is the scale-out work tracked apart. It says so instead of idling silently.
+ * Whether this process has anything to do: with the in-process log (no KAFKA_BROKERS) the
+ * api runs the consumers itself.
  */
-export function describeWorkersMode(env: NodeJS.ProcessEnv): { runsHere: boolean; reason: string } {
-  if (!env.KAFKA_BROKERS) {
+export function describeWorkersMode(config: Pick<AppConfig, 'kafka'>): { runsHere: boolean; reason: string } {
+  if (!config.kafka) {
     return {
       runsHere: false,
       reason:
         'embedded profile: the message log is in-process, so the api runs the fan-out consumer itself. ' +
-        'Run apps/workers separately once KAFKA_BROKERS points at a Kafka cluster.',
+        'Run apps/workers once KAFKA_BROKERS (and REDIS_URL) point at Kafka and Redis.',
     };
   }
+  return { runsHere: true, reason: `consuming ${config.kafka.topic} from ${config.kafka.brokers.join(',')}` };
+}
+
+/**
+ * `node apps/workers/dist/main.js`: the consumers of the Kafka message log, as a Nest
+ * application context with no HTTP. Fan-out reaches the api nodes' sockets through the
+ * Redis emitter; a Redis watermark keeps a redelivered record from being emitted twice.
+ */
+export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(env);
+  const logger = pino({ level: config.logLevel, base: { service: 'quantum-chat-workers', pid: process.pid } });
+  const mode = describeWorkersMode(config);
+  if (!mode.runsHere || !config.redisUrl) {
+    console.log(`[quantum-chat-workers] ${mode.reason}`);
+    return null;
+  }
+  const redis = createRedisClient(config.redisUrl, 'workers', logger);
+  await waitForRedis(redis, config.redisUrl);
+  const log = createMessageLog(config, logger, 'workers');
+  const ctx = await NestFactory.createApplicationContext(
+    WorkersModule.register(log, new RedisEmitterBroadcaster(redis), new RedisFanoutWatermark(redis)),
+    {
+      logger: false,
+    },
+  );
+  await log.start();
+  console.log(`[quantum-chat-workers] ready: ${mode.reason}`);
   return {
-    runsHere: false,
-    reason:
-      'KAFKA_BROKERS is set, but the Kafka message log adapter is not built yet; the api cannot hand records to a separate workers process.',
+    async close() {
+      await log.close();
+      await ctx.close();
+      await redis.quit().catch(() => undefined);
+    },
   };
 }
 
 if (require.main === module) {
-  loadConfig(process.env); // a bad setting still stops start-up with a message naming it
-  const mode = describeWorkersMode(process.env);
-  console.log(`[quantum-chat-workers] ${mode.reason}`);
-  process.exitCode = 0;
+  process.on('unhandledRejection', (reason) => console.error('[quantum-chat-workers] unhandled rejection (kept running):', reason));
+  runWorkers()
+    .then((running) => {
+      if (!running) return;
+      const stop = (sig: string) => {
+        console.log(`[quantum-chat-workers] ${sig}: stopping`);
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    })
+    .catch((e: unknown) => {
+      console.error(`[quantum-chat-workers] failed to start: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    });
 }

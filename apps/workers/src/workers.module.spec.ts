@@ -31,6 +31,10 @@ test('the workers context subscribes the fan-out consumer to the message log', a
 });
 
 test('without a shared log the workers process explains that the api runs the consumers', () => {
-  assert.equal(describeWorkersMode({}).runsHere, false);
-  assert.match(describeWorkersMode({}).reason, /in-process/);
+  assert.equal(describeWorkersMode({ kafka: null }).runsHere, false);
+  assert.match(describeWorkersMode({ kafka: null }).reason, /in-process/);
+  assert.equal(
+    describeWorkersMode({ kafka: { brokers: ['127.0.0.1:9092'], topic: 'chat.messages', partitions: 1, replicationFactor: 1 } }).runsHere,
+    true,
+  );
 });

@@ -11,7 +11,8 @@ import { createRedisClient, waitForRedis } from './adapters/redis/redis-client';
 import { RedisPresenceStore } from './adapters/redis/redis-presence.adapter';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.adapter';
 import { RedisSocketBus } from './adapters/redis/redis-socket-bus';
-import { createFanoutHandler } from './handlers/fanout.handler';
+import { createFanoutHandler, type FanoutWatermark } from './handlers/fanout.handler';
+import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
 import type { Broadcaster } from './ports/broadcaster.port';
 import type { LogRecord, MessageLog } from './ports/message-log.port';
 import type { MessageStore } from './ports/message-store.port';
@@ -63,9 +64,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
   const common = {
     meta: new PostgresMetadataStore(ds),
     messageStore: new PostgresMessageStore(ds),
-    messageLog: new InProcessMessageLog((consumer: string, err: unknown, record: LogRecord) =>
-      logger.error({ err, consumer, messageId: record.message.id }, 'log consumer failed; clients will heal by room:sync'),
-    ),
+    messageLog: createMessageLog(config, logger, 'api'),
   };
   if (!config.redisUrl) {
     return {
@@ -97,6 +96,24 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
   };
 }
 
+export function createMessageLog(config: AppConfig, logger: CoreLogger, role: 'api' | 'workers'): MessageLog {
+  if (config.kafka) {
+    return new KafkaMessageLog({
+      brokers: config.kafka.brokers,
+      clientId: `quantum-chat-${role}`,
+      topic: config.kafka.topic,
+      // Groups named after the topic: a second deployment on the same cluster stays apart.
+      groupPrefix: `qc.${config.kafka.topic}`,
+      partitions: config.kafka.partitions,
+      replicationFactor: config.kafka.replicationFactor,
+      logger,
+    });
+  }
+  return new InProcessMessageLog((consumer: string, err: unknown, record: LogRecord) =>
+    logger.error({ err, consumer, messageId: record.message.id }, 'log consumer failed; clients will heal by room:sync'),
+  );
+}
+
 export function createCoreServices(config: AppConfig, adapters: Adapters, broadcaster: Broadcaster): CoreServices {
   const { meta, messageStore, messageLog, presenceStore, rateLimiter, roomSequencer } = adapters;
   const rooms = new RoomsService(meta, messageStore, presenceStore, broadcaster);
@@ -118,6 +135,6 @@ export function createCoreServices(config: AppConfig, adapters: Adapters, broadc
  * The workers' consumers of the message log. In the embedded profile they run inside the
  * api process (the in-process log calls them inline); scaled out, apps/workers runs them.
  */
-export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster) {
-  log.subscribe('fanout', createFanoutHandler(broadcaster));
+export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, watermark?: FanoutWatermark) {
+  log.subscribe('fanout', createFanoutHandler(broadcaster, watermark));
 }

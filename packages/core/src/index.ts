@@ -29,3 +29,6 @@ export * from './adapters/redis/redis-client';
 export * from './adapters/redis/redis-presence.adapter';
 export * from './adapters/redis/redis-rate-limiter.adapter';
 export * from './adapters/redis/redis-socket-bus';
+export * from './adapters/kafka/kafka-message-log.adapter';
+export * from './adapters/redis/redis-emitter-broadcaster.adapter';
+export * from './adapters/redis/redis-fanout-watermark';

@@ -11,6 +11,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@q
  * separate processes (`node apps/api/dist/main.js`) that share them.
  */
 const apiMain = path.resolve(__dirname, '../main.js');
+const workersMain = path.resolve(__dirname, '../../../workers/dist/main.js');
 
 export class PrivateRedis {
   private proc: ChildProcess | null = null;
@@ -67,16 +68,25 @@ export class ApiNode {
   }
 
   static async start(name: string, env: Record<string, string>): Promise<ApiNode> {
+    return ApiNode.spawn(name, apiMain, 'ready at', env);
+  }
+
+  /** An apps/workers process (the Kafka consumers); `base` means nothing for it. */
+  static async startWorkers(name: string, env: Record<string, string>): Promise<ApiNode> {
+    return ApiNode.spawn(name, workersMain, 'ready:', env);
+  }
+
+  private static async spawn(name: string, main: string, readyText: string, env: Record<string, string>): Promise<ApiNode> {
     const port = await freePort();
-    const proc = spawn(process.execPath, [apiMain], {
+    const proc = spawn(process.execPath, [main], {
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const node = new ApiNode(name, port, proc);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} not ready in 30 s:\n${node.output}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`${name} not ready in 60 s:\n${node.output}`)), 60_000);
       const check = () => {
-        if (node.output.includes('ready at')) {
+        if (node.output.includes(readyText)) {
           clearTimeout(timer);
           resolve();
         }

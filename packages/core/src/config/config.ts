@@ -41,6 +41,19 @@ const envSchema = z.object({
       (v) => v === undefined || v === '' || /^rediss?:\/\/[^/]/.test(v),
       'REDIS_URL must look like redis://host:6379 (or rediss:// for TLS)',
     ),
+  KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || v.split(',').every((b) => /^[\w.-]+:\d{1,5}$/.test(b.trim())),
+      'KAFKA_BROKERS must be a comma-separated list of host:port',
+    ),
+  KAFKA_TOPIC: z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, 'KAFKA_TOPIC must be letters, digits, ".", "_" or "-"')
+    .default('chat.messages'),
+  KAFKA_TOPIC_PARTITIONS: intFrom('KAFKA_TOPIC_PARTITIONS', 12, 1, 10000),
+  KAFKA_REPLICATION_FACTOR: intFrom('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
   JWT_SECRET: z
     .string()
@@ -64,6 +77,8 @@ export interface AppConfig {
   database: { kind: 'embedded'; port: number } | { kind: 'external'; url: string };
   /** Presence, rate limits and socket fan-out across nodes; null = in this process's memory. */
   redisUrl: string | null;
+  /** The message log on Kafka (fan-out by apps/workers); null = in-process consumers. */
+  kafka: { brokers: string[]; topic: string; partitions: number; replicationFactor: number } | null;
   jwtSecret: string;
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -113,6 +128,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!/^https?:\/\/[^/]+$/.test(o))
       problems.push(`ALLOWED_ORIGINS: "${o}" is not an origin like http://host:port (no path, no trailing slash)`);
   }
+  const kafka = e.KAFKA_BROKERS
+    ? {
+        brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+        topic: e.KAFKA_TOPIC,
+        partitions: e.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      }
+    : null;
+  if (kafka && !e.REDIS_URL) {
+    problems.push("KAFKA_BROKERS: needs REDIS_URL too (apps/workers reach the api nodes' sockets through Redis)");
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -122,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     database,
     redisUrl: e.REDIS_URL ? e.REDIS_URL : null,
+    kafka,
     jwtSecret,
     allowedOrigins,
     logLevel: e.LOG_LEVEL,

@@ -15,6 +15,7 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
       ({ log, close } = await open());
       log.subscribe('fanout', async (r) => void fanout.push(r));
       log.subscribe('notify', async (r) => void notify.push(r));
+      await log.start();
     });
     after(async () => close?.());
 

@@ -12,9 +12,17 @@ export type LogHandler = (record: LogRecord) => Promise<void>;
  * apps/workers.
  */
 export interface MessageLog {
+  /** Resolves when the record is durable in the log (Kafka: acks=all). */
   publish(record: LogRecord): Promise<void>;
-  /** A named consumer (a consumer group in Kafka terms). */
+  /** A named consumer (a consumer group in Kafka terms); call before `start`. */
   subscribe(consumer: string, handler: LogHandler): void;
+  /** Begins consuming for every subscribed consumer. */
+  start(): Promise<void>;
+  /**
+   * True when a publish can fail after the store committed (an outside log): a retried
+   * send of a stored message then publishes it again, and consumers must be idempotent.
+   */
+  readonly republishOnRetry: boolean;
   close(): Promise<void>;
 }
 

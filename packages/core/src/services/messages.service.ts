@@ -37,7 +37,12 @@ export class MessagesService {
     await this.rooms.requireMember(p.roomId, senderId);
     // A retry of something already stored is answered without spending the sender's budget.
     const existing = await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId);
-    if (existing) return { message: existing, created: false };
+    if (existing) {
+      // With an outside log, the first attempt may have committed but failed to publish;
+      // the retry publishes again (consumers skip what they already handled).
+      if (this.log.republishOnRetry) await this.log.publish({ type: 'message.created', message: existing });
+      return { message: existing, created: false };
+    }
     const budget = await this.limiter.take(`send:${senderId}`, {
       ratePerSec: this.settings.messagesPerSec,
       burst: this.settings.messagesBurst,

@@ -8,6 +8,8 @@ import type { LogHandler, LogRecord, MessageLog } from '../../ports/message-log.
  */
 export class InProcessMessageLog implements MessageLog {
   private readonly consumers: { name: string; handler: LogHandler }[] = [];
+  /** Publishing runs the consumers inline: nothing can be committed yet unpublished. */
+  readonly republishOnRetry = false;
 
   constructor(private readonly onConsumerError: (consumer: string, err: unknown, record: LogRecord) => void) {}
 
@@ -25,6 +27,8 @@ export class InProcessMessageLog implements MessageLog {
       }
     }
   }
+
+  async start(): Promise<void> {}
 
   async close(): Promise<void> {
     this.consumers.length = 0;
