@@ -13,6 +13,8 @@ import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.adapter';
 import { RedisSocketBus } from './adapters/redis/redis-socket-bus';
 import { createFanoutHandler, type FanoutWatermark } from './handlers/fanout.handler';
 import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
+import { connectCassandra } from './adapters/cassandra/cassandra-client';
+import { CassandraMessageStore } from './adapters/cassandra/cassandra-message-store.adapter';
 import type { Broadcaster } from './ports/broadcaster.port';
 import type { LogRecord, MessageLog } from './ports/message-log.port';
 import type { MessageStore } from './ports/message-store.port';
@@ -61,9 +63,10 @@ export interface CoreLogger {
  * (and makes the room sequencer span nodes); unset keeps them in this process.
  */
 export async function createAdapters(config: AppConfig, ds: DataSource, logger: CoreLogger): Promise<Adapters> {
+  const history = await createMessageStore(config, ds, logger);
   const common = {
     meta: new PostgresMetadataStore(ds),
-    messageStore: new PostgresMessageStore(ds),
+    messageStore: history.store,
     messageLog: createMessageLog(config, logger, 'api'),
   };
   if (!config.redisUrl) {
@@ -73,7 +76,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       rateLimiter: new MemoryRateLimiter(),
       roomSequencer: new InProcessRoomSequencer(),
       socketBus: null,
-      close: async () => undefined,
+      close: history.close,
     };
   }
   const redis = createRedisClient(config.redisUrl, 'state', logger);
@@ -90,8 +93,45 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     roomSequencer: new PostgresRoomSequencer(ds),
     socketBus,
     close: async () => {
+      await history.close();
       await socketBus.close();
       await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * History: PostgreSQL, or Cassandra with PostgreSQL keeping the seq counter and the
+ * idempotency keys. With Cassandra a timer finishes the writes that failed sends left in
+ * the outbox (any node may do it: the writes are idempotent).
+ */
+async function createMessageStore(
+  config: AppConfig,
+  ds: DataSource,
+  logger: CoreLogger,
+): Promise<{ store: MessageStore; close(): Promise<void> }> {
+  if (!config.cassandra) return { store: new PostgresMessageStore(ds), close: async () => undefined };
+  let cql: Awaited<ReturnType<typeof connectCassandra>>;
+  try {
+    cql = await connectCassandra(config.cassandra);
+  } catch (e) {
+    throw new Error(
+      `could not reach Cassandra at ${config.cassandra.contactPoints.join(',')} (${e instanceof Error ? e.message : String(e)}): start it (npm run engines -- up cassandra) or fix CASSANDRA_CONTACT_POINTS / CASSANDRA_LOCAL_DC`,
+    );
+  }
+  const store = new CassandraMessageStore(ds, cql);
+  const timer = setInterval(() => {
+    store.storePending().then(
+      (n) => n > 0 && logger.info({ count: n }, 'stored outbox messages in Cassandra'),
+      (err: unknown) => logger.warn({ err: String(err) }, 'could not store outbox messages in Cassandra yet'),
+    );
+  }, 5000);
+  timer.unref();
+  return {
+    store,
+    close: async () => {
+      clearInterval(timer);
+      await cql.shutdown();
     },
   };
 }

@@ -32,3 +32,5 @@ export * from './adapters/redis/redis-socket-bus';
 export * from './adapters/kafka/kafka-message-log.adapter';
 export * from './adapters/redis/redis-emitter-broadcaster.adapter';
 export * from './adapters/redis/redis-fanout-watermark';
+export * from './adapters/cassandra/cassandra-client';
+export * from './adapters/cassandra/cassandra-message-store.adapter';

@@ -1,18 +1,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { Client } from 'cassandra-driver';
 import { io } from 'socket.io-client';
 import type { AuthResponse, Message, MyRoom, TypingEvent } from '@qc/shared';
 import { call, sleep, waitFor, type ClientSocket } from './harness';
 import { ApiNode, startSharedEngines } from './node-cluster';
 
 /*
- * The distributed message pipeline: two api nodes publish to Kafka (chat.messages keyed by
- * room, acks=all), one apps/workers process consumes it and fans out through the Redis
- * emitter. Real Kafka (TEST_KAFKA_BROKERS, default `npm run engines -- up kafka`), a
- * private redis-server, embedded PostgreSQL. The workers process is SIGKILLed mid-stream.
+ * The whole distributed profile: two api nodes keep history in Cassandra (seq and keys in
+ * PostgreSQL) and publish to Kafka (chat.messages keyed by room, acks=all); one
+ * apps/workers process consumes it and fans out through the Redis emitter. Real Kafka and
+ * Cassandra (`npm run engines -- up kafka cassandra`, or TEST_KAFKA_BROKERS /
+ * TEST_CASSANDRA_CONTACT_POINTS), a private redis-server, embedded PostgreSQL. The
+ * workers process is SIGKILLed mid-stream.
  */
 const brokers = process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092';
+const cassandra = process.env.TEST_CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042';
 
 let engines: Awaited<ReturnType<typeof startSharedEngines>>;
 let env: Record<string, string>;
@@ -23,10 +27,13 @@ const sockets: ClientSocket[] = [];
 
 before(async () => {
   engines = await startSharedEngines();
+  const run = randomBytes(4).toString('hex');
   env = {
     ...engines.env,
     KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC: `test.chat.${randomBytes(4).toString('hex')}`,
+    KAFKA_TOPIC: `test.chat.${run}`,
+    CASSANDRA_CONTACT_POINTS: cassandra,
+    CASSANDRA_KEYSPACE: `qc_pipeline_${run}`,
     KAFKA_TOPIC_PARTITIONS: '4',
     RATE_LIMIT_MESSAGES_PER_SEC: '1000',
     RATE_LIMIT_MESSAGES_BURST: '1000',
@@ -38,6 +45,12 @@ after(async () => {
   for (const s of sockets) s.disconnect();
   await Promise.all([nodeA?.kill('SIGTERM'), nodeB?.kill('SIGTERM'), workers?.kill('SIGTERM')]);
   await engines?.stop();
+  if (env?.CASSANDRA_KEYSPACE) {
+    const cql = new Client({ contactPoints: cassandra.split(','), localDataCenter: 'datacenter1' });
+    await cql.connect();
+    await cql.execute(`DROP KEYSPACE IF EXISTS ${env.CASSANDRA_KEYSPACE}`);
+    await cql.shutdown();
+  }
 });
 
 let counter = 0;
@@ -143,11 +156,30 @@ describe('Kafka pipeline with apps/workers', () => {
     console.log(
       `# workers restart: ${atB.length} message:new events for ${firsts.length} messages (${repeats} re-emitted after the crash)`,
     );
-    // And the history agrees.
+    // And the history (in Cassandra) agrees.
     const sync = await call(sb, 'room:sync', { roomId: room.id, afterSeq: 0 });
     assert.deepEqual(
       (sync.messages as Message[]).map((m) => m.seq),
       acked,
     );
+    const cql = new Client({ contactPoints: cassandra.split(','), localDataCenter: 'datacenter1', keyspace: env.CASSANDRA_KEYSPACE });
+    await cql.connect();
+    try {
+      const buckets = (await cql.execute('SELECT bucket FROM room_buckets WHERE room_id = ?', [room.id], { prepare: true })).rows.map(
+        (r) => r.get('bucket') as number,
+      );
+      const seqs: number[] = [];
+      for (const b of buckets) {
+        const rs = await cql.execute('SELECT seq FROM messages_by_room WHERE room_id = ? AND bucket = ?', [room.id, b], { prepare: true });
+        seqs.push(...rs.rows.map((r) => Number(r.get('seq'))));
+      }
+      assert.deepEqual(
+        seqs.sort((x, y) => x - y),
+        acked,
+        'every acked message is in Cassandra',
+      );
+    } finally {
+      await cql.shutdown();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CassandraSettings } from '../adapters/cassandra/cassandra-client';
 
 /**
  * The one validated, typed configuration, built once from the environment at start-up.
@@ -54,6 +55,25 @@ const envSchema = z.object({
     .default('chat.messages'),
   KAFKA_TOPIC_PARTITIONS: intFrom('KAFKA_TOPIC_PARTITIONS', 12, 1, 10000),
   KAFKA_REPLICATION_FACTOR: intFrom('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+  CASSANDRA_CONTACT_POINTS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || v.split(',').every((b) => /^[\w.-]+(:\d{1,5})?$/.test(b.trim())),
+      'CASSANDRA_CONTACT_POINTS must be a comma-separated list of host or host:port',
+    ),
+  CASSANDRA_KEYSPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,47}$/, 'CASSANDRA_KEYSPACE must be lower-case letters, digits and _ (a CQL identifier)')
+    .default('quantumchat'),
+  CASSANDRA_LOCAL_DC: z.string().min(1).default('datacenter1'),
+  CASSANDRA_CONSISTENCY: z.enum(['ONE', 'LOCAL_ONE', 'QUORUM', 'LOCAL_QUORUM', 'EACH_QUORUM', 'ALL']).default('LOCAL_QUORUM'),
+  CASSANDRA_REPLICATION: z
+    .string()
+    .regex(/^\{[^;]*\}$/, "CASSANDRA_REPLICATION must be a CQL replication map like {'class': 'NetworkTopologyStrategy', 'dc1': 3}")
+    .default("{'class': 'SimpleStrategy', 'replication_factor': 1}"),
+  CASSANDRA_USERNAME: z.string().optional(),
+  CASSANDRA_PASSWORD: z.string().optional(),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
   JWT_SECRET: z
     .string()
@@ -77,6 +97,8 @@ export interface AppConfig {
   database: { kind: 'embedded'; port: number } | { kind: 'external'; url: string };
   /** Presence, rate limits and socket fan-out across nodes; null = in this process's memory. */
   redisUrl: string | null;
+  /** Message history in Cassandra/ScyllaDB; null = in PostgreSQL. */
+  cassandra: CassandraSettings | null;
   /** The message log on Kafka (fan-out by apps/workers); null = in-process consumers. */
   kafka: { brokers: string[]; topic: string; partitions: number; replicationFactor: number } | null;
   jwtSecret: string;
@@ -148,6 +170,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     database,
     redisUrl: e.REDIS_URL ? e.REDIS_URL : null,
+    cassandra: e.CASSANDRA_CONTACT_POINTS
+      ? {
+          contactPoints: e.CASSANDRA_CONTACT_POINTS.split(',').map((c) => c.trim()),
+          keyspace: e.CASSANDRA_KEYSPACE,
+          localDataCenter: e.CASSANDRA_LOCAL_DC,
+          consistency: e.CASSANDRA_CONSISTENCY,
+          replication: e.CASSANDRA_REPLICATION,
+          username: e.CASSANDRA_USERNAME || undefined,
+          password: e.CASSANDRA_PASSWORD || undefined,
+        }
+      : null,
     kafka,
     jwtSecret,
     allowedOrigins,

@@ -1,0 +1,260 @@
+import type { Client } from 'cassandra-driver';
+import type { DataSource } from 'typeorm';
+import type { ContentType, Message } from '@qc/shared';
+import type { AppendResult, MessageStore, NewMessage } from '../../ports/message-store.port';
+import { queryRows } from '../postgres/pg-rows';
+
+const DAY_MS = 86_400_000;
+/** UTC day number: the bucket of the (room_id, bucket) partition (never below the room's previous one, see append). */
+export const dayBucket = (d: Date) => Math.floor(d.getTime() / DAY_MS);
+
+interface KeyRow {
+  room_id: string;
+  sender_id: string;
+  client_msg_id: string;
+  seq: string;
+  bucket: number;
+  id: string;
+  created_at: Date;
+  stored: boolean;
+  content: string | null;
+  content_type: ContentType | null;
+  reply_to: string | null;
+}
+
+const fromKeyRow = (r: KeyRow): Message => ({
+  id: r.id,
+  roomId: r.room_id,
+  seq: Number(r.seq),
+  senderId: r.sender_id,
+  clientMsgId: r.client_msg_id,
+  content: r.content ?? '',
+  contentType: r.content_type ?? 'text',
+  replyTo: r.reply_to,
+  createdAt: r.created_at.toISOString(),
+});
+
+interface CqlRow {
+  get(name: string): unknown;
+}
+const fromCql = (r: CqlRow): Message => ({
+  id: String(r.get('id')),
+  roomId: String(r.get('room_id')),
+  seq: Number(r.get('seq')),
+  senderId: String(r.get('sender_id')),
+  clientMsgId: String(r.get('client_msg_id')),
+  content: String(r.get('content')),
+  contentType: String(r.get('content_type')) as ContentType,
+  replyTo: r.get('reply_to') ? String(r.get('reply_to')) : null,
+  createdAt: (r.get('created_at') as Date).toISOString(),
+});
+
+/**
+ * History in Cassandra, partitioned by (room_id, day bucket), clustered by seq descending.
+ *
+ * What must be atomic with the room's seq counter stays in PostgreSQL: one transaction
+ * takes the next seq and records the idempotency key with the message (an outbox row).
+ * The message is then written to Cassandra (prepared, at the configured consistency) and
+ * the outbox row is marked stored, dropping its body. The send is acked only after both,
+ * so an acked message is in Cassandra. If the Cassandra write fails the send fails, the
+ * message stays in the outbox, and readers still see it (they merge unstored outbox rows,
+ * read before Cassandra so a concurrent store cannot slip between the two reads); a retry
+ * of the same clientMsgId, or `storePending`, finishes the write. Writes are idempotent by
+ * (room_id, bucket, seq).
+ */
+export class CassandraMessageStore implements MessageStore {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cql: Client,
+  ) {}
+
+  async append(m: NewMessage): Promise<AppendResult> {
+    const existing = await this.findKey(m.roomId, m.senderId, m.clientMsgId);
+    if (existing) return { message: await this.finish(existing), created: false };
+    let key: KeyRow;
+    try {
+      key = await this.ds.transaction(async (tx) => {
+        const seqRows = await queryRows<{ last_seq: string; history_bucket: number }>(
+          tx,
+          `UPDATE rooms SET last_seq = last_seq + 1, last_message_at = $2, history_bucket = GREATEST(history_bucket, $3)
+           WHERE id = $1 RETURNING last_seq, history_bucket`,
+          [m.roomId, m.createdAt, dayBucket(m.createdAt)],
+        );
+        const next = seqRows[0];
+        if (!next) throw Object.assign(new Error(`room ${m.roomId} does not exist`), { code: 'ROOM_MISSING' });
+        const rows = await queryRows<KeyRow>(
+          tx,
+          `INSERT INTO message_keys (room_id, sender_id, client_msg_id, seq, bucket, id, created_at, content, content_type, reply_to)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
+          [m.roomId, m.senderId, m.clientMsgId, next.last_seq, next.history_bucket, m.id, m.createdAt, m.content, m.contentType, m.replyTo],
+        );
+        const seq = next.last_seq;
+        await tx.query(`UPDATE room_members SET read_seq = GREATEST(read_seq, $3) WHERE room_id = $1 AND user_id = $2`, [
+          m.roomId,
+          m.senderId,
+          seq,
+        ]);
+        return rows[0]!;
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') {
+        const raced = await this.findKey(m.roomId, m.senderId, m.clientMsgId);
+        if (raced) return { message: await this.finish(raced), created: false };
+      }
+      throw e;
+    }
+    return { message: await this.finish(key), created: true };
+  }
+
+  /** Writes an outbox row to Cassandra if it is not there yet; returns the message. */
+  private async finish(key: KeyRow): Promise<Message> {
+    if (key.stored) {
+      const found = await this.readOne(key.room_id, Number(key.seq), key.bucket);
+      if (!found) throw new Error(`message ${key.id} is marked stored but missing from Cassandra`);
+      return found;
+    }
+    const message = fromKeyRow(key);
+    await this.writeToCassandra(message, key.bucket);
+    await this.ds.query(
+      `UPDATE message_keys SET stored = true, content = NULL, content_type = NULL, reply_to = NULL WHERE room_id = $1 AND seq = $2`,
+      [message.roomId, message.seq],
+    );
+    return message;
+  }
+
+  private async writeToCassandra(m: Message, bucket: number) {
+    await this.cql.batch(
+      [
+        {
+          query: `INSERT INTO messages_by_room (room_id, bucket, seq, id, sender_id, client_msg_id, content, content_type, reply_to, created_at)
+                  VALUES (?,?,?,?,?,?,?,?,?,?)`,
+          params: [m.roomId, bucket, m.seq, m.id, m.senderId, m.clientMsgId, m.content, m.contentType, m.replyTo, new Date(m.createdAt)],
+        },
+        { query: `INSERT INTO room_buckets (room_id, bucket) VALUES (?,?)`, params: [m.roomId, bucket] },
+      ],
+      // A logged batch: both rows or neither, whatever the coordinator's fate.
+      { prepare: true, logged: true },
+    );
+  }
+
+  /** Finishes outbox rows that a failed send left behind (run periodically). Returns how many. */
+  async storePending(olderThanMs = 5000, limit = 200): Promise<number> {
+    const rows = await queryRows<KeyRow>(
+      this.ds,
+      `SELECT * FROM message_keys WHERE NOT stored AND created_at < now() - ($1::int * interval '1 millisecond') ORDER BY room_id, seq LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    for (const r of rows) await this.finish(r);
+    return rows.length;
+  }
+
+  private async findKey(roomId: string, senderId: string, clientMsgId: string): Promise<KeyRow | null> {
+    const rows = await queryRows<KeyRow>(
+      this.ds,
+      `SELECT * FROM message_keys WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`,
+      [roomId, senderId, clientMsgId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findByClientMsgId(roomId: string, senderId: string, clientMsgId: string): Promise<Message | null> {
+    const key = await this.findKey(roomId, senderId, clientMsgId);
+    if (!key) return null;
+    return key.stored ? this.readOne(roomId, Number(key.seq), key.bucket) : fromKeyRow(key);
+  }
+
+  private async readOne(roomId: string, seq: number, bucket: number): Promise<Message | null> {
+    const rs = await this.cql.execute(
+      `SELECT * FROM messages_by_room WHERE room_id = ? AND bucket = ? AND seq = ?`,
+      [roomId, bucket, seq],
+      { prepare: true },
+    );
+    const row = rs.first();
+    return row ? fromCql(row) : null;
+  }
+
+  /** Outbox rows not yet in Cassandra, read first (see the class comment). */
+  private async pending(roomId: string, where: string, params: unknown[]): Promise<Message[]> {
+    const rows = await queryRows<KeyRow>(this.ds, `SELECT * FROM message_keys WHERE room_id = $1 AND NOT stored ${where} ORDER BY seq`, [
+      roomId,
+      ...params,
+    ]);
+    return rows.map(fromKeyRow);
+  }
+
+  private async buckets(roomId: string): Promise<number[]> {
+    const rs = await this.cql.execute(`SELECT bucket FROM room_buckets WHERE room_id = ?`, [roomId], { prepare: true });
+    return rs.rows.map((r) => Number(r.get('bucket'))); // newest first (clustering order)
+  }
+
+  async listAfter(roomId: string, afterSeq: number, limit: number): Promise<Message[]> {
+    const pending = await this.pending(roomId, 'AND seq > $2', [afterSeq]);
+    const buckets = await this.buckets(roomId);
+    // Walk back from the newest bucket to the first one that starts at or before afterSeq + 1 …
+    let start = buckets.length - 1;
+    for (let i = 0; i < buckets.length; i++) {
+      const rs = await this.cql.execute(
+        `SELECT seq FROM messages_by_room WHERE room_id = ? AND bucket = ? ORDER BY seq ASC LIMIT 1`,
+        [roomId, buckets[i]],
+        {
+          prepare: true,
+        },
+      );
+      const first = rs.first();
+      if (first && Number(first.get('seq')) <= afterSeq + 1) {
+        start = i;
+        break;
+      }
+    }
+    // … then read forward in time.
+    const out: Message[] = [];
+    for (let i = start; i >= 0 && out.length < limit; i--) {
+      const rs = await this.cql.execute(
+        `SELECT * FROM messages_by_room WHERE room_id = ? AND bucket = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
+        [roomId, buckets[i], afterSeq, limit - out.length],
+        { prepare: true },
+      );
+      out.push(...rs.rows.map(fromCql));
+    }
+    return mergeBySeq(out, pending).slice(0, limit);
+  }
+
+  async listBefore(roomId: string, beforeSeq: number | null, limit: number): Promise<Message[]> {
+    const pending = await this.pending(roomId, beforeSeq === null ? '' : 'AND seq < $2', beforeSeq === null ? [] : [beforeSeq]);
+    const out: Message[] = [];
+    for (const bucket of await this.buckets(roomId)) {
+      if (out.length >= limit) break;
+      const rs =
+        beforeSeq === null
+          ? await this.cql.execute(
+              `SELECT * FROM messages_by_room WHERE room_id = ? AND bucket = ? LIMIT ?`,
+              [roomId, bucket, limit - out.length],
+              { prepare: true },
+            )
+          : await this.cql.execute(
+              `SELECT * FROM messages_by_room WHERE room_id = ? AND bucket = ? AND seq < ? LIMIT ?`,
+              [roomId, bucket, beforeSeq, limit - out.length],
+              {
+                prepare: true,
+              },
+            );
+      out.push(...rs.rows.map(fromCql));
+    }
+    return mergeBySeq(out, pending).slice(-limit);
+  }
+
+  async deleteRoomMessages(roomId: string): Promise<void> {
+    for (const bucket of await this.buckets(roomId)) {
+      await this.cql.execute(`DELETE FROM messages_by_room WHERE room_id = ? AND bucket = ?`, [roomId, bucket], { prepare: true });
+    }
+    await this.cql.execute(`DELETE FROM room_buckets WHERE room_id = ?`, [roomId], { prepare: true });
+    await this.ds.query(`DELETE FROM message_keys WHERE room_id = $1`, [roomId]);
+  }
+}
+
+/** Ascending by seq, one message per seq (an outbox row and its stored copy are the same message). */
+function mergeBySeq(a: Message[], b: Message[]): Message[] {
+  const bySeq = new Map<number, Message>();
+  for (const m of [...a, ...b]) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
+}
