@@ -2,11 +2,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import pino from 'pino';
 import {
+  createDataSource,
   createMessageLog,
   createRedisClient,
+  KafkaNotificationSink,
   loadConfig,
+  PostgresMetadataStore,
   RedisEmitterBroadcaster,
   RedisFanoutWatermark,
+  RedisPresenceStore,
   waitForRedis,
   type AppConfig,
 } from '@qc/core';
@@ -25,37 +29,52 @@ export function describeWorkersMode(config: Pick<AppConfig, 'kafka'>): { runsHer
         'Run apps/workers once KAFKA_BROKERS (and REDIS_URL) point at Kafka and Redis.',
     };
   }
-  return { runsHere: true, reason: `consuming ${config.kafka.topic} from ${config.kafka.brokers.join(',')}` };
+  return {
+    runsHere: true,
+    reason: `consuming ${config.kafka.topic} from ${config.kafka.brokers.join(',')} (fan-out, and notify into ${config.kafka.notificationsTopic})`,
+  };
 }
 
 /**
  * `node apps/workers/dist/main.js`: the consumers of the Kafka message log, as a Nest
  * application context with no HTTP. Fan-out reaches the api nodes' sockets through the
- * Redis emitter; a Redis watermark keeps a redelivered record from being emitted twice.
+ * Redis emitter, and a Redis watermark keeps a redelivered record from being emitted
+ * twice; the notifier writes offline members' notifications to chat.notifications.
  */
 export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(env);
   const logger = pino({ level: config.logLevel, base: { service: 'quantum-chat-workers', pid: process.pid } });
   const mode = describeWorkersMode(config);
-  if (!mode.runsHere || !config.redisUrl) {
+  if (!mode.runsHere || !config.kafka || !config.redisUrl) {
     console.log(`[quantum-chat-workers] ${mode.reason}`);
     return null;
   }
+  if (config.database.kind !== 'external') {
+    throw new Error("apps/workers needs DATABASE_URL (the notifier reads room members): set it to the api nodes' PostgreSQL");
+  }
   const redis = createRedisClient(config.redisUrl, 'workers', logger);
   await waitForRedis(redis, config.redisUrl);
+  // The api nodes own the schema (they run the migrations); workers only read members.
+  const ds = createDataSource(config.database.url, { poolSize: 5, applicationName: 'quantum-chat-workers' });
+  await ds.initialize();
+  const { brokers, notificationsTopic, partitions, replicationFactor } = config.kafka;
+  const sink = new KafkaNotificationSink(brokers, notificationsTopic, partitions, replicationFactor);
   const log = createMessageLog(config, logger, 'workers');
-  const ctx = await NestFactory.createApplicationContext(
-    WorkersModule.register(log, new RedisEmitterBroadcaster(redis), new RedisFanoutWatermark(redis)),
-    {
-      logger: false,
-    },
-  );
+  const deps = {
+    watermark: new RedisFanoutWatermark(redis),
+    notify: { meta: new PostgresMetadataStore(ds), presence: new RedisPresenceStore(redis), sink },
+  };
+  const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, new RedisEmitterBroadcaster(redis), deps), {
+    logger: false,
+  });
   await log.start();
   console.log(`[quantum-chat-workers] ready: ${mode.reason}`);
   return {
     async close() {
       await log.close();
       await ctx.close();
+      await sink.close();
+      await ds.destroy();
       await redis.quit().catch(() => undefined);
     },
   };

@@ -34,7 +34,15 @@ test('without a shared log the workers process explains that the api runs the co
   assert.equal(describeWorkersMode({ kafka: null }).runsHere, false);
   assert.match(describeWorkersMode({ kafka: null }).reason, /in-process/);
   assert.equal(
-    describeWorkersMode({ kafka: { brokers: ['127.0.0.1:9092'], topic: 'chat.messages', partitions: 1, replicationFactor: 1 } }).runsHere,
+    describeWorkersMode({
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        topic: 'chat.messages',
+        notificationsTopic: 'chat.notifications',
+        partitions: 1,
+        replicationFactor: 1,
+      },
+    }).runsHere,
     true,
   );
 });

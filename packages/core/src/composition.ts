@@ -12,6 +12,8 @@ import { RedisPresenceStore } from './adapters/redis/redis-presence.adapter';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.adapter';
 import { RedisSocketBus } from './adapters/redis/redis-socket-bus';
 import { createFanoutHandler, type FanoutWatermark } from './handlers/fanout.handler';
+import { createNotifyHandler } from './handlers/notify.handler';
+import type { NotificationSink } from './ports/notification-sink.port';
 import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
 import { connectCassandra } from './adapters/cassandra/cassandra-client';
 import { CassandraMessageStore } from './adapters/cassandra/cassandra-message-store.adapter';
@@ -175,6 +177,14 @@ export function createCoreServices(config: AppConfig, adapters: Adapters, broadc
  * The workers' consumers of the message log. In the embedded profile they run inside the
  * api process (the in-process log calls them inline); scaled out, apps/workers runs them.
  */
-export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, watermark?: FanoutWatermark) {
-  log.subscribe('fanout', createFanoutHandler(broadcaster, watermark));
+export interface LogConsumerDeps {
+  /** With an at-least-once log: skip records already emitted. */
+  watermark?: FanoutWatermark;
+  /** Offline members get notifications (for push); needs members and presence. */
+  notify?: { meta: MetadataStore; presence: PresenceStore; sink: NotificationSink };
+}
+
+export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, deps: LogConsumerDeps = {}) {
+  log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark));
+  if (deps.notify) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
 }

@@ -34,3 +34,5 @@ export * from './adapters/redis/redis-emitter-broadcaster.adapter';
 export * from './adapters/redis/redis-fanout-watermark';
 export * from './adapters/cassandra/cassandra-client';
 export * from './adapters/cassandra/cassandra-message-store.adapter';
+export * from './handlers/notify.handler';
+export * from './adapters/kafka/kafka-notification-sink.adapter';

@@ -2,8 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
 import { io } from 'socket.io-client';
 import type { AuthResponse, Message, MyRoom, TypingEvent } from '@qc/shared';
+import type { OfflineNotification } from '@qc/core';
 import { call, sleep, waitFor, type ClientSocket } from './harness';
 import { ApiNode, startSharedEngines } from './node-cluster';
 
@@ -32,6 +34,7 @@ before(async () => {
     ...engines.env,
     KAFKA_BROKERS: brokers,
     KAFKA_TOPIC: `test.chat.${run}`,
+    KAFKA_NOTIFICATIONS_TOPIC: `test.notify.${run}`,
     CASSANDRA_CONTACT_POINTS: cassandra,
     CASSANDRA_KEYSPACE: `qc_pipeline_${run}`,
     KAFKA_TOPIC_PARTITIONS: '4',
@@ -125,6 +128,47 @@ describe('Kafka pipeline with apps/workers', () => {
     const typing = waitFor<TypingEvent>(clients[1]!, 'typing', (e) => e.roomId === room.id && e.isTyping);
     await call(clients[0]!, 'typing', { roomId: room.id, isTyping: true });
     assert.equal((await typing).userId, u1.user.id);
+  });
+
+  test('members who are offline get one notification per message on chat.notifications; online ones and the sender none', async () => {
+    const [sender, online, offline] = await Promise.all([register(nodeA, 'notifier'), register(nodeB, 'awake'), register(nodeA, 'asleep')]);
+    const room = await group(nodeA, sender, [online, offline]);
+    const ss = await connect(nodeA, sender.accessToken);
+    await connect(nodeB, online.accessToken);
+    const got: OfflineNotification[] = [];
+    const kafka = new Kafka({ clientId: 'test-notifications', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `test-notify-reader-${randomBytes(3).toString('hex')}` });
+    await consumer.connect();
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await call(ss, 'message:send', { roomId: room.id, clientMsgId: `nt${i}`, content: `note ${i}` });
+        ids.push((r.message as Message).id);
+      }
+      // The topic exists once the notifier has written to it.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await consumer.subscribe({ topic: env.KAFKA_NOTIFICATIONS_TOPIC!, fromBeginning: true });
+          break;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+          await sleep(500);
+        }
+      }
+      await consumer.run({
+        eachMessage: async ({ message }) => void got.push(JSON.parse(message.value!.toString()) as OfflineNotification),
+      });
+      await until(() => got.filter((n) => n.roomId === room.id).length >= 3, 30_000, 'three notifications');
+      await sleep(500);
+      const mine = got.filter((n) => n.roomId === room.id);
+      assert.deepEqual(new Set(mine.map((n) => n.userId)), new Set([offline.user.id]));
+      assert.deepEqual([...new Set(mine.map((n) => n.messageId))].sort(), [...ids].sort());
+      assert.deepEqual(mine.map((n) => n.preview).sort(), ['note 0', 'note 1', 'note 2']);
+      assert.ok(mine.every((n) => n.id === `${n.messageId}:${n.userId}`));
+    } finally {
+      await consumer.disconnect();
+    }
   });
 
   test('the workers process is SIGKILLed mid-stream and restarted: no acked message lost, none shown twice, order kept', async () => {

@@ -53,6 +53,10 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w.-]{1,200}$/, 'KAFKA_TOPIC must be letters, digits, ".", "_" or "-"')
     .default('chat.messages'),
+  KAFKA_NOTIFICATIONS_TOPIC: z
+    .string()
+    .regex(/^[\w.-]{1,200}$/, 'KAFKA_NOTIFICATIONS_TOPIC must be letters, digits, ".", "_" or "-"')
+    .default('chat.notifications'),
   KAFKA_TOPIC_PARTITIONS: intFrom('KAFKA_TOPIC_PARTITIONS', 12, 1, 10000),
   KAFKA_REPLICATION_FACTOR: intFrom('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
   CASSANDRA_CONTACT_POINTS: z
@@ -100,7 +104,7 @@ export interface AppConfig {
   /** Message history in Cassandra/ScyllaDB; null = in PostgreSQL. */
   cassandra: CassandraSettings | null;
   /** The message log on Kafka (fan-out by apps/workers); null = in-process consumers. */
-  kafka: { brokers: string[]; topic: string; partitions: number; replicationFactor: number } | null;
+  kafka: { brokers: string[]; topic: string; notificationsTopic: string; partitions: number; replicationFactor: number } | null;
   jwtSecret: string;
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -154,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ? {
         brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
         topic: e.KAFKA_TOPIC,
+        notificationsTopic: e.KAFKA_NOTIFICATIONS_TOPIC,
         partitions: e.KAFKA_TOPIC_PARTITIONS,
         replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       }

@@ -5,3 +5,4 @@ export * from './broadcaster.port';
 export * from './presence.port';
 export * from './rate-limiter.port';
 export * from './room-sequencer.port';
+export * from './notification-sink.port';
