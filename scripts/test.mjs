@@ -57,7 +57,7 @@ if (!args.has('--no-build')) {
 
 // The distributed suites (Redis contract, multi-node, Kafka pipeline) need these engines on
 // loopback. Start the ones that are down; stop, at the end, the ones this run started.
-const engineNames = ['postgres', 'redis', 'kafka', 'cassandra'];
+const engineNames = ['postgres', 'redis', 'kafka', 'cassandra', 'elasticsearch'];
 let startedEngines = [];
 if (!args.has('--only-e2e')) {
   const { up, status } = await import('./engines.mjs');

@@ -247,3 +247,26 @@ export interface HealthReport {
   uptimeSeconds: number;
   checks: Record<string, { status: 'up' | 'down'; latencyMs?: number; error?: string }>;
 }
+
+// ---------- search ----------
+
+/** `GET /search/messages?q=&roomId=&limit=`: my rooms only, or one of them. */
+export const searchMessagesQuery = z
+  .object({
+    q: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+    roomId: uuid.optional(),
+    limit: limitParam(50, 20),
+  })
+  .strict();
+export type SearchMessagesQuery = z.infer<typeof searchMessagesQuery>;
+
+export interface SearchHit {
+  message: Message;
+  /** A short plain-text snippet around the match (never HTML), or null when there is none. */
+  highlight: string | null;
+}
+
+export interface SearchResult {
+  /** Best match first, then newest. */
+  hits: SearchHit[];
+}

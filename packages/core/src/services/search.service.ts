@@ -1,0 +1,28 @@
+import type { SearchMessagesQuery, SearchResult } from '@qc/shared';
+import { AppError } from '../errors';
+import type { MetadataStore } from '../ports/metadata.port';
+import type { SearchIndex } from '../ports/search-index.port';
+
+/** Message search, limited to the rooms the person is a member of at the time they ask. */
+export class SearchService {
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly index: SearchIndex,
+  ) {}
+
+  async search(userId: string, q: SearchMessagesQuery): Promise<SearchResult> {
+    let roomIds: string[];
+    if (q.roomId) {
+      if (!(await this.meta.getMembership(q.roomId, userId))) throw AppError.forbidden();
+      roomIds = [q.roomId];
+    } else {
+      roomIds = (await this.meta.listRoomsOfUser(userId)).map((r) => r.room.id);
+    }
+    if (roomIds.length === 0) return { hits: [] };
+    const hits = await this.index.search({ text: q.q, roomIds, limit: q.limit });
+    // The adapters' contract already filters by room; a hit outside the asked rooms would be
+    // a leak of someone else's conversation, so it is dropped here too rather than trusted.
+    const allowed = new Set(roomIds);
+    return { hits: hits.filter((h) => allowed.has(h.message.roomId)).slice(0, q.limit) };
+  }
+}
