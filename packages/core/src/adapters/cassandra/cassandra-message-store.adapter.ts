@@ -69,8 +69,8 @@ export class CassandraMessageStore implements MessageStore {
   ) {}
 
   async append(m: NewMessage): Promise<AppendResult> {
-    const existing = await this.findKey(m.roomId, m.senderId, m.clientMsgId);
-    if (existing) return { message: await this.finish(existing), created: false };
+    // No lookup first (MessagesService already asked): a repeat fails the key's primary
+    // key, rolling back its seq, and is finished and answered below.
     let key: KeyRow;
     try {
       key = await this.ds.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
+import { ensureKafkaTopic } from './ensure-topic';
 
 export interface KafkaLogOptions {
   brokers: string[];
@@ -43,26 +44,8 @@ export class KafkaMessageLog implements MessageLog {
   /** Creates the topic if it is missing (idempotent across nodes). */
   ensureTopic(): Promise<void> {
     this.topicReady ??= (async () => {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      try {
-        const existing = await admin.listTopics();
-        if (!existing.includes(this.topic)) {
-          try {
-            await admin.createTopics({
-              waitForLeaders: true,
-              topics: [
-                { topic: this.topic, numPartitions: this.opts.partitions ?? 12, replicationFactor: this.opts.replicationFactor ?? 1 },
-              ],
-            });
-            this.opts.logger.info({ topic: this.topic }, 'created Kafka topic');
-          } catch (e) {
-            // Another node created it between our list and our create: that is the outcome we wanted.
-            if (!(await admin.listTopics()).includes(this.topic)) throw e;
-          }
-        }
-      } finally {
-        await admin.disconnect();
+      if (await ensureKafkaTopic(this.kafka, this.topic, this.opts.partitions ?? 12, this.opts.replicationFactor ?? 1)) {
+        this.opts.logger.info({ topic: this.topic }, 'created Kafka topic');
       }
     })().catch((e: unknown) => {
       this.topicReady = null;

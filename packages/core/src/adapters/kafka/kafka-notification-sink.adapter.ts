@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { NotificationSink, OfflineNotification } from '../../ports/notification-sink.port';
+import { ensureKafkaTopic } from './ensure-topic';
 
 /**
  * `chat.notifications`: one record per offline member, keyed by user id (a person's
@@ -26,22 +27,7 @@ export class KafkaNotificationSink implements NotificationSink {
 
   private async getProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      if (!(await admin.listTopics()).includes(this.topic)) {
-        await admin
-          .createTopics({
-            waitForLeaders: true,
-            topics: [{ topic: this.topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor }],
-          })
-          .catch(async (e: unknown) => {
-            if (!(await admin.listTopics()).includes(this.topic)) throw e;
-          });
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureKafkaTopic(this.kafka, this.topic, this.partitions, this.replicationFactor);
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     this.producer = producer;

@@ -40,8 +40,8 @@ export class PostgresMessageStore implements MessageStore {
   constructor(private readonly ds: DataSource) {}
 
   async append(m: NewMessage): Promise<AppendResult> {
-    const existing = await this.findByClientMsgId(m.roomId, m.senderId, m.clientMsgId);
-    if (existing) return { message: existing, created: false };
+    // No lookup first: MessagesService already asked, and a repeat that slips past it
+    // fails the idempotency constraint, rolling back its seq, and is answered below.
     try {
       const row = await this.ds.transaction(async (tx) => {
         const seqRows = await queryRows<{ last_seq: string }>(
