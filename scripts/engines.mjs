@@ -196,6 +196,44 @@ function portTaken(port) {
   });
 }
 
+/** The variable that moves one of an engine's ports: KAFKA_PORT for its main port, KAFKA_CONTROLLER_PORT… */
+const portSetting = (name, role) => (role === 'main' ? `${name.toUpperCase()}_PORT` : `${name.toUpperCase()}_${role.toUpperCase()}_PORT`);
+
+/** A port nobody listens on right now, from the kernel's ephemeral range. */
+function freeLoopbackPort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Port settings that give a test run JVM engines of its own wherever the usual port answers
+ * with an engine this checkout did not start: another checkout's, or one a shell session
+ * started and will stop when it ends, perhaps halfway through the run. (A CI run once
+ * borrowed such a Kafka, which went away with its session: every Kafka suite failed.)
+ * Takes `status()` entries; returns { KAFKA_PORT: '…', KAFKA_CONTROLLER_PORT: '…' } and the like.
+ */
+export async function portsAwayFromForeignEngines(statuses) {
+  const settings = {};
+  const picked = new Set();
+  for (const s of statuses) {
+    if (!jvmEngines[s.name] || s.runBy !== 'other') continue;
+    for (const role of Object.keys(jvmEngines[s.name].ports())) {
+      let port;
+      do port = await freeLoopbackPort();
+      while (picked.has(port)); // free one by one, so the kernel may hand out one twice
+      picked.add(port);
+      settings[portSetting(s.name, role)] = String(port);
+    }
+  }
+  return settings;
+}
+
 /**
  * A per-engine lock file, so two `up`s at once (say, parallel test files) start one engine,
  * not two. A lock whose owner died is taken over.
@@ -1123,8 +1161,9 @@ async function upJvmEngine(name, log) {
     }
     for (const [role, port] of Object.entries(ports)) {
       if (await portTaken(port)) {
-        const envName = role === 'main' ? `${name.toUpperCase()}_PORT` : `${name.toUpperCase()}_${role.toUpperCase()}_PORT`;
-        throw new EngineError(`port ${port} (${role}) is taken by another program: stop it, or set ${envName} to a free port`);
+        throw new EngineError(
+          `port ${port} (${role}) is taken by another program: stop it, or set ${portSetting(name, role)} to a free port`,
+        );
       }
     }
 

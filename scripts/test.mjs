@@ -57,19 +57,32 @@ if (!args.has('--no-build')) {
 
 // The distributed suites (Redis contract, multi-node, Kafka pipeline) need these engines on
 // loopback. Start the ones that are down; stop, at the end, the ones this run started.
+// A Kafka, Cassandra or Elasticsearch this checkout did not start is not borrowed: whoever
+// started it may stop it halfway through the run. This run starts its own on free ports
+// instead, and the specs are pointed at what is up through their TEST_* settings.
 const engineNames = ['postgres', 'redis', 'kafka', 'cassandra', 'elasticsearch'];
 let startedEngines = [];
 if (!args.has('--only-e2e')) {
-  const { up, status } = await import('./engines.mjs');
+  const { up, status, engineEnv, portsAwayFromForeignEngines } = await import('./engines.mjs');
   const before = await status(engineNames);
+  const ownPorts = await portsAwayFromForeignEngines(before);
+  for (const s of before.filter((e) => e.runBy === 'other'))
+    say(`${s.label} on ${s.port} was not started from this checkout: starting this run's own on a free port`);
+  Object.assign(process.env, ownPorts);
   say(`engines: ${engineNames.join(', ')} (npm run engines -- up)`);
   try {
     await up(engineNames);
-    startedEngines = before.filter((e) => !e.up && e.name !== 'postgres' && e.name !== 'redis').map((e) => e.name);
   } catch (e) {
     console.error(
       `Could not bring the engines up:\n${e.message}\nThe distributed suites will fail; run "npm run engines -- up" to see why.`,
     );
+  }
+  const after = await status(engineNames);
+  const ranBefore = new Set(before.filter((e) => e.runBy === 'engines.mjs').map((e) => e.name));
+  startedEngines = after.filter((e) => e.runBy === 'engines.mjs' && !ranBefore.has(e.name)).map((e) => e.name);
+  // Not DATABASE_URL: the PostgreSQL specs use an embedded cluster of their own unless told otherwise.
+  for (const [name, value] of Object.entries(engineEnv(after))) {
+    if (name !== 'DATABASE_URL' && env[`TEST_${name}`] === undefined) env[`TEST_${name}`] = value;
   }
 }
 
@@ -81,7 +94,11 @@ if (!args.has('--only-e2e')) {
     process.exit(webSpecs);
   }
   const dists = ['packages/shared', 'packages/core', 'apps/workers', 'apps/api', 'apps/web'].map((w) => path.join(root, w, 'dist'));
-  const specs = dists.flatMap((d) => findSpecs(d)).sort();
+  // …and the scripts' own (the engine runner), plain ESM with no build step.
+  const scriptSpecs = readdirSync(path.join(root, 'scripts'))
+    .filter((n) => n.endsWith('.spec.mjs'))
+    .map((n) => path.join(root, 'scripts', n));
+  const specs = [...dists.flatMap((d) => findSpecs(d)), ...scriptSpecs].sort();
   if (specs.length === 0) {
     console.error('No compiled spec files were found under */dist: did the build run?');
     process.exit(1);
