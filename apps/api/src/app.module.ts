@@ -7,6 +7,7 @@ import {
   METADATA_STORE,
   PresenceService,
   RoomsService,
+  SearchService,
   SocketIoBroadcaster,
   TypingService,
   UsersService,
@@ -16,6 +17,7 @@ import {
 import { AuthController } from './controllers/auth.controller';
 import { HealthController } from './controllers/health.controller';
 import { RoomsController } from './controllers/rooms.controller';
+import { SearchController } from './controllers/search.controller';
 import { UsersController } from './controllers/users.controller';
 import { ChatGateway } from './gateway/chat.gateway';
 import { ErrorEnvelopeFilter } from './http/error.filter';
@@ -40,8 +42,10 @@ export class AppModule {
     return {
       module: AppModule,
       // In-process log: the workers' consumers run in this process. With Kafka, apps/workers runs them.
-      imports: config.kafka ? [] : [WorkersModule.register(core.messageLog, broadcaster)],
-      controllers: [AuthController, UsersController, RoomsController, HealthController],
+      imports: config.kafka
+        ? []
+        : [WorkersModule.register(core.messageLog, broadcaster, core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {})],
+      controllers: [AuthController, UsersController, RoomsController, SearchController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -51,6 +55,7 @@ export class AppModule {
         { provide: MessagesService, useValue: core.messages },
         { provide: PresenceService, useValue: core.presence },
         { provide: TypingService, useValue: core.typing },
+        { provide: SearchService, useValue: core.search },
         { provide: METADATA_STORE, useValue: core.meta },
         { provide: SocketIoBroadcaster, useValue: broadcaster },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },

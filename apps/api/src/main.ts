@@ -14,6 +14,7 @@ import {
   createDataSource,
   loadConfig,
   openAndMigrate,
+  redactUrl,
   SocketIoBroadcaster,
   startEmbeddedPostgres,
   type AppConfig,
@@ -81,6 +82,12 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     throw e;
   }
   if (config.redisUrl) progress('presence, rate limits and socket fan-out in Redis');
+  if (config.cassandra) progress(`message history in Cassandra (keyspace ${config.cassandra.keyspace})`);
+  progress(
+    config.elasticsearch
+      ? `search in Elasticsearch (index ${config.elasticsearch.index})`
+      : 'search: PostgreSQL full-text over the history',
+  );
   if (config.kafka) {
     try {
       await adapters.messageLog.start();
@@ -95,7 +102,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     progress('message log on Kafka: run apps/workers for fan-out');
   }
   const broadcaster = new SocketIoBroadcaster(adapters.socketBus ? () => adapters.socketBus!.flush() : undefined);
-  const core = createCoreServices(config, adapters, broadcaster);
+  const core = createCoreServices(config, adapters, broadcaster, logger);
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, core, broadcaster }), {
     logger: new PinoNestLogger(logger),
@@ -183,10 +190,6 @@ function bodyParseErrors(err: unknown, _req: Request, res: Response, next: NextF
 
 function noCacheHtml(res: Response, file: string) {
   if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
-}
-
-function redactUrl(url: string) {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 /** `node apps/api/dist/main.js`: run the api on its own (the launcher in scripts/start.mjs adds the build step). */

@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import pino from 'pino';
 import {
   createDataSource,
+  createHistoryWriter,
   createMessageLog,
+  createSearchIndex,
   createRedisClient,
   KafkaNotificationSink,
   loadConfig,
@@ -13,14 +15,19 @@ import {
   RedisPresenceStore,
   waitForRedis,
   type AppConfig,
+  runsLogConsumer,
+  type LogConsumerName,
 } from '@qc/core';
 import { WorkersModule } from './workers.module';
 
 /**
- * Whether this process has anything to do: with the in-process log (no KAFKA_BROKERS) the
- * api runs the consumers itself.
+ * Whether this process has anything to do, and what: with the in-process log (no
+ * KAFKA_BROKERS) the api runs the consumers itself; WORKERS_CONSUMERS may narrow the set.
  */
-export function describeWorkersMode(config: Pick<AppConfig, 'kafka'>): { runsHere: boolean; reason: string } {
+export function describeWorkersMode(config: Pick<AppConfig, 'kafka' | 'elasticsearch' | 'cassandra' | 'workersConsumers'>): {
+  runsHere: boolean;
+  reason: string;
+} {
   if (!config.kafka) {
     return {
       runsHere: false,
@@ -29,23 +36,38 @@ export function describeWorkersMode(config: Pick<AppConfig, 'kafka'>): { runsHer
         'Run apps/workers once KAFKA_BROKERS (and REDIS_URL) point at Kafka and Redis.',
     };
   }
-  return {
-    runsHere: true,
-    reason: `consuming ${config.kafka.topic} from ${config.kafka.brokers.join(',')} (fan-out, and notify into ${config.kafka.notificationsTopic})`,
-  };
+  const wanted = (name: LogConsumerName) => runsLogConsumer(config.workersConsumers, name);
+  const doing = [
+    wanted('fanout') && 'fan-out',
+    wanted('notify') && `notify into ${config.kafka.notificationsTopic}`,
+    wanted('history') && config.cassandra && `history into Cassandra keyspace ${config.cassandra.keyspace}`,
+    wanted('indexer') && config.elasticsearch && `index into Elasticsearch ${config.elasticsearch.index}`,
+  ].filter(Boolean);
+  if (doing.length === 0) {
+    return {
+      runsHere: false,
+      reason:
+        `WORKERS_CONSUMERS=${config.workersConsumers?.join(',')} names nothing this profile needs ` +
+        '(history needs CASSANDRA_CONTACT_POINTS, indexer ELASTICSEARCH_URL): name fanout, notify, or those.',
+    };
+  }
+  return { runsHere: true, reason: `consuming ${config.kafka.topic} from ${config.kafka.brokers.join(',')} (${doing.join(', ')})` };
 }
 
 /**
  * `node apps/workers/dist/main.js`: the consumers of the Kafka message log, as a Nest
  * application context with no HTTP. Fan-out reaches the api nodes' sockets through the
  * Redis emitter, and a Redis watermark keeps a redelivered record from being emitted
- * twice; the notifier writes offline members' notifications to chat.notifications.
+ * twice; the notifier writes offline members' notifications to chat.notifications; with
+ * Cassandra the history writer stores each message there (the api committed its seq in
+ * PostgreSQL); with ELASTICSEARCH_URL the indexer puts every message into the search index.
  */
 export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(env);
   const logger = pino({ level: config.logLevel, base: { service: 'quantum-chat-workers', pid: process.pid } });
   const mode = describeWorkersMode(config);
   if (!mode.runsHere || !config.kafka || !config.redisUrl) {
+    if (config.kafka) throw new Error(mode.reason); // a WORKERS_CONSUMERS that leaves nothing to run is a mistake
     console.log(`[quantum-chat-workers] ${mode.reason}`);
     return null;
   }
@@ -57,12 +79,30 @@ export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
   // The api nodes own the schema (they run the migrations); workers only read members.
   const ds = createDataSource(config.database.url, { poolSize: 5, applicationName: 'quantum-chat-workers' });
   await ds.initialize();
+  // Only what this process's consumers use: a fan-out-only process opens no Cassandra or
+  // Elasticsearch connection, and does not wait for either at start-up.
+  const wanted = (name: LogConsumerName) => runsLogConsumer(config.workersConsumers, name);
+  let search: Awaited<ReturnType<typeof createSearchIndex>> | null = null;
+  let history: Awaited<ReturnType<typeof createHistoryWriter>> = null;
+  try {
+    // PostgreSQL full-text search needs no feeding: the api's store commit is its index.
+    if (wanted('indexer') && config.elasticsearch) search = await createSearchIndex(config, ds);
+    if (wanted('history')) history = await createHistoryWriter(config, ds);
+  } catch (e) {
+    await search?.close();
+    await ds.destroy();
+    await redis.quit().catch(() => undefined);
+    throw e;
+  }
   const { brokers, notificationsTopic, partitions, replicationFactor } = config.kafka;
-  const sink = new KafkaNotificationSink(brokers, notificationsTopic, partitions, replicationFactor);
+  const sink = wanted('notify') ? new KafkaNotificationSink(brokers, notificationsTopic, partitions, replicationFactor) : null;
   const log = createMessageLog(config, logger, 'workers');
   const deps = {
     watermark: new RedisFanoutWatermark(redis),
-    notify: { meta: new PostgresMetadataStore(ds), presence: new RedisPresenceStore(redis), sink },
+    notify: sink ? { meta: new PostgresMetadataStore(ds), presence: new RedisPresenceStore(redis), sink } : undefined,
+    searchIndex: search?.index,
+    history: history?.writer,
+    only: config.workersConsumers ?? undefined,
   };
   const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, new RedisEmitterBroadcaster(redis), deps), {
     logger: false,
@@ -73,7 +113,9 @@ export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
     async close() {
       await log.close();
       await ctx.close();
-      await sink.close();
+      await sink?.close();
+      await search?.close();
+      await history?.close();
       await ds.destroy();
       await redis.quit().catch(() => undefined);
     },

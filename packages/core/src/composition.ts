@@ -4,11 +4,13 @@ import { InProcessMessageLog } from './adapters/memory/in-process-message-log.ad
 import { InProcessRoomSequencer } from './adapters/memory/in-process-room-sequencer.adapter';
 import { MemoryPresenceStore } from './adapters/memory/memory-presence.adapter';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.adapter';
+import { MemoryTypingStore } from './adapters/memory/memory-typing.adapter';
 import { PostgresMessageStore } from './adapters/postgres/postgres-message-store.adapter';
 import { PostgresMetadataStore } from './adapters/postgres/postgres-metadata.adapter';
 import { PostgresRoomSequencer } from './adapters/postgres/postgres-room-sequencer.adapter';
 import { createRedisClient, waitForRedis } from './adapters/redis/redis-client';
 import { RedisPresenceStore } from './adapters/redis/redis-presence.adapter';
+import { RedisTypingStore } from './adapters/redis/redis-typing.adapter';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.adapter';
 import { RedisSocketBus } from './adapters/redis/redis-socket-bus';
 import { createFanoutHandler, type FanoutWatermark } from './handlers/fanout.handler';
@@ -18,12 +20,20 @@ import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
 import { connectCassandra } from './adapters/cassandra/cassandra-client';
 import { CassandraMessageStore } from './adapters/cassandra/cassandra-message-store.adapter';
 import type { Broadcaster } from './ports/broadcaster.port';
-import type { LogRecord, MessageLog } from './ports/message-log.port';
-import type { MessageStore } from './ports/message-store.port';
+import { runsLogConsumer, type LogConsumerName, type LogRecord, type MessageLog } from './ports/message-log.port';
+import type { HistoryWriter, MessageStore } from './ports/message-store.port';
 import type { MetadataStore } from './ports/metadata.port';
 import type { PresenceStore } from './ports/presence.port';
 import type { RateLimiter } from './ports/rate-limiter.port';
 import type { RoomSequencer } from './ports/room-sequencer.port';
+import type { SearchIndex } from './ports/search-index.port';
+import type { TypingStore } from './ports/typing.port';
+import { PostgresSearchIndex } from './adapters/postgres/postgres-search-index.adapter';
+import { createElasticsearchClient, ElasticsearchSearchIndex } from './adapters/elasticsearch/elasticsearch-search-index.adapter';
+import { createHistoryHandler } from './handlers/history.handler';
+import { createIndexHandler } from './handlers/index.handler';
+import { SearchService } from './services/search.service';
+import { redactUrl } from './lib/redact-url';
 import { AuthService } from './services/auth.service';
 import { MessagesService } from './services/messages.service';
 import { PresenceService } from './services/presence.service';
@@ -36,8 +46,15 @@ export interface Adapters {
   messageStore: MessageStore;
   messageLog: MessageLog;
   presenceStore: PresenceStore;
+  typingStore: TypingStore;
   rateLimiter: RateLimiter;
   roomSequencer: RoomSequencer;
+  searchIndex: SearchIndex;
+  /**
+   * Whether the `indexer` log consumer must feed searchIndex. False for PostgreSQL
+   * full-text search, whose index is the history table itself.
+   */
+  searchNeedsIndexer: boolean;
   /** Socket.IO across nodes; null when one process serves everyone. */
   socketBus: RedisSocketBus | null;
   /** Closes the connections the adapters opened (not the DataSource, which the caller owns). */
@@ -51,6 +68,7 @@ export interface CoreServices extends Adapters {
   messages: MessagesService;
   presence: PresenceService;
   typing: TypingService;
+  search: SearchService;
 }
 
 export interface CoreLogger {
@@ -65,29 +83,52 @@ export interface CoreLogger {
  * (and makes the room sequencer span nodes); unset keeps them in this process.
  */
 export async function createAdapters(config: AppConfig, ds: DataSource, logger: CoreLogger): Promise<Adapters> {
-  const history = await createMessageStore(config, ds, logger);
+  const search = await createSearchIndex(config, ds);
+  let history: Awaited<ReturnType<typeof createMessageStore>>;
+  try {
+    history = await createMessageStore(config, ds, logger);
+  } catch (e) {
+    await search.close();
+    throw e;
+  }
   const common = {
     meta: new PostgresMetadataStore(ds),
     messageStore: history.store,
     messageLog: createMessageLog(config, logger, 'api'),
+    searchIndex: search.index,
+    searchNeedsIndexer: search.needsIndexer,
+  };
+  const closeStores = async () => {
+    await history.close();
+    await search.close();
   };
   if (!config.redisUrl) {
     return {
       ...common,
       presenceStore: new MemoryPresenceStore(),
+      typingStore: new MemoryTypingStore(),
       rateLimiter: new MemoryRateLimiter(),
       roomSequencer: new InProcessRoomSequencer(),
       socketBus: null,
-      close: history.close,
+      close: closeStores,
     };
   }
   const redis = createRedisClient(config.redisUrl, 'state', logger);
-  await waitForRedis(redis, config.redisUrl);
+  await waitForRedis(redis, config.redisUrl).catch(async (e: unknown) => {
+    await closeStores();
+    throw e;
+  });
   const socketBus = new RedisSocketBus(config.redisUrl, logger);
-  await socketBus.ready();
+  await socketBus.ready().catch(async (e: unknown) => {
+    socketBus.disconnect();
+    redis.disconnect();
+    await closeStores();
+    throw e;
+  });
   return {
     ...common,
     presenceStore: new RedisPresenceStore(redis),
+    typingStore: new RedisTypingStore(redis),
     rateLimiter: new RedisRateLimiter(redis, 'qc:', (err) =>
       logger.warn({ err: String(err) }, 'rate limit check skipped: Redis unreachable'),
     ),
@@ -95,7 +136,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     roomSequencer: new PostgresRoomSequencer(ds),
     socketBus,
     close: async () => {
-      await history.close();
+      await closeStores();
       await socketBus.close();
       await redis.quit().catch(() => undefined);
     },
@@ -104,8 +145,10 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
 
 /**
  * History: PostgreSQL, or Cassandra with PostgreSQL keeping the seq counter and the
- * idempotency keys. With Cassandra a timer finishes the writes that failed sends left in
- * the outbox (any node may do it: the writes are idempotent).
+ * idempotency keys. With Cassandra and Kafka the sender's path stops at the PostgreSQL
+ * commit and the workers' `history` consumer writes Cassandra; without Kafka the send
+ * writes it. Either way a timer finishes what is left in the outbox (a failed write, or
+ * workers that are down): any node may, the writes are idempotent.
  */
 async function createMessageStore(
   config: AppConfig,
@@ -113,17 +156,13 @@ async function createMessageStore(
   logger: CoreLogger,
 ): Promise<{ store: MessageStore; close(): Promise<void> }> {
   if (!config.cassandra) return { store: new PostgresMessageStore(ds), close: async () => undefined };
-  let cql: Awaited<ReturnType<typeof connectCassandra>>;
-  try {
-    cql = await connectCassandra(config.cassandra);
-  } catch (e) {
-    throw new Error(
-      `could not reach Cassandra at ${config.cassandra.contactPoints.join(',')} (${e instanceof Error ? e.message : String(e)}): start it (npm run engines -- up cassandra) or fix CASSANDRA_CONTACT_POINTS / CASSANDRA_LOCAL_DC`,
-    );
-  }
-  const store = new CassandraMessageStore(ds, cql);
+  const cql = await openCassandra(config.cassandra);
+  const deferWrites = config.kafka !== null;
+  const store = new CassandraMessageStore(ds, cql, { deferWrites });
+  // Deferred writes are the workers' job: the timer only steps in when they have fallen far behind.
+  const olderThanMs = deferWrites ? 60_000 : 5_000;
   const timer = setInterval(() => {
-    store.storePending().then(
+    store.storePending(olderThanMs).then(
       (n) => n > 0 && logger.info({ count: n }, 'stored outbox messages in Cassandra'),
       (err: unknown) => logger.warn({ err: String(err) }, 'could not store outbox messages in Cassandra yet'),
     );
@@ -136,6 +175,53 @@ async function createMessageStore(
       await cql.shutdown();
     },
   };
+}
+
+async function openCassandra(settings: NonNullable<AppConfig['cassandra']>) {
+  try {
+    return await connectCassandra(settings);
+  } catch (e) {
+    throw new Error(
+      `could not reach Cassandra at ${settings.contactPoints.join(',')} (${e instanceof Error ? e.message : String(e)}): start it (npm run engines -- up cassandra) or fix CASSANDRA_CONTACT_POINTS / CASSANDRA_LOCAL_DC`,
+    );
+  }
+}
+
+/**
+ * For apps/workers: the history writer the `history` consumer needs, when history trails
+ * the log (Cassandra with Kafka); null when the api's commit is the history write.
+ */
+export async function createHistoryWriter(
+  config: AppConfig,
+  ds: DataSource,
+): Promise<{ writer: HistoryWriter; close(): Promise<void> } | null> {
+  if (!config.cassandra || !config.kafka) return null;
+  const cql = await openCassandra(config.cassandra);
+  return { writer: new CassandraMessageStore(ds, cql, { deferWrites: true }), close: () => cql.shutdown() };
+}
+
+/**
+ * Search: Elasticsearch when ELASTICSEARCH_URL is set (fed by the `indexer` consumer),
+ * else PostgreSQL full-text search over the history table. The index is created (or found)
+ * here, so a wrong URL stops start-up rather than the first search.
+ */
+export async function createSearchIndex(
+  config: Pick<AppConfig, 'elasticsearch'>,
+  ds: DataSource,
+): Promise<{ index: SearchIndex; needsIndexer: boolean; close(): Promise<void> }> {
+  if (!config.elasticsearch) return { index: new PostgresSearchIndex(ds), needsIndexer: false, close: async () => undefined };
+  const { url, index: indexName } = config.elasticsearch;
+  const client = createElasticsearchClient(url);
+  const index = new ElasticsearchSearchIndex(client, { index: indexName });
+  try {
+    await index.ready();
+  } catch (e) {
+    await client.close();
+    throw new Error(
+      `could not reach Elasticsearch at ${redactUrl(url)} or create index "${indexName}" (${e instanceof Error ? e.message : String(e)}): start it (npm run engines -- up elasticsearch) or fix ELASTICSEARCH_URL / ELASTICSEARCH_INDEX`,
+    );
+  }
+  return { index, needsIndexer: true, close: () => client.close() };
 }
 
 export function createMessageLog(config: AppConfig, logger: CoreLogger, role: 'api' | 'workers'): MessageLog {
@@ -156,9 +242,19 @@ export function createMessageLog(config: AppConfig, logger: CoreLogger, role: 'a
   );
 }
 
-export function createCoreServices(config: AppConfig, adapters: Adapters, broadcaster: Broadcaster): CoreServices {
-  const { meta, messageStore, messageLog, presenceStore, rateLimiter, roomSequencer } = adapters;
-  const rooms = new RoomsService(meta, messageStore, presenceStore, broadcaster);
+export function createCoreServices(
+  config: AppConfig,
+  adapters: Adapters,
+  broadcaster: Broadcaster,
+  logger?: Pick<CoreLogger, 'warn'>,
+): CoreServices {
+  const { meta, messageStore, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
+  const rooms = new RoomsService(meta, messageStore, presenceStore, broadcaster, searchIndex, (err, roomId) =>
+    logger?.warn(
+      { err: String(err), roomId },
+      'room deleted, but its messages are still in the search index (never shown: no one is a member)',
+    ),
+  );
   return {
     ...adapters,
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }),
@@ -169,7 +265,18 @@ export function createCoreServices(config: AppConfig, adapters: Adapters, broadc
       messagesBurst: config.rateLimit.messagesBurst,
     }),
     presence: new PresenceService(meta, presenceStore, broadcaster),
-    typing: new TypingService(broadcaster),
+    typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
+    search: new SearchService(meta, searchIndex),
+  };
+}
+
+/** One warning per 5 s at most: a store that is away fails on every keystroke. */
+function throttledWarn(logger: Pick<CoreLogger, 'warn'> | undefined, msg: string) {
+  let last = 0;
+  return (err: unknown, what: string) => {
+    if (!logger || Date.now() - last < 5_000) return;
+    last = Date.now();
+    logger.warn({ err: String(err), what }, msg);
   };
 }
 
@@ -182,9 +289,18 @@ export interface LogConsumerDeps {
   watermark?: FanoutWatermark;
   /** Offline members get notifications (for push); needs members and presence. */
   notify?: { meta: MetadataStore; presence: PresenceStore; sink: NotificationSink };
+  /** Search that is not the history itself (Elasticsearch) is fed by the `indexer` consumer. */
+  searchIndex?: SearchIndex;
+  /** History that trails the log (Cassandra with Kafka) is written by the `history` consumer. */
+  history?: HistoryWriter;
+  /** Only these consumers (WORKERS_CONSUMERS); unset, every one the deps above call for. */
+  only?: readonly LogConsumerName[];
 }
 
 export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, deps: LogConsumerDeps = {}) {
-  log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark));
-  if (deps.notify) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
+  const runs = (name: LogConsumerName) => runsLogConsumer(deps.only, name);
+  if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark));
+  if (deps.notify && runs('notify')) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
+  if (deps.history && runs('history')) log.subscribe('history', createHistoryHandler(deps.history));
+  if (deps.searchIndex && runs('indexer')) log.subscribe('indexer', createIndexHandler(deps.searchIndex));
 }

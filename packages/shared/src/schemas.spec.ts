@@ -32,6 +32,16 @@ test('content limits: not empty, not blank, at most 4000 characters', () => {
   assert.equal(at(5).ok, false);
 });
 
+test('content is text: tabs and line breaks yes, other control characters no', () => {
+  const at = (content: string) => parseWith(messageSendPayload, { roomId, clientMsgId: 'a', content });
+  assert.equal(at('line one\r\n\tline two\n😀 ünïcode ‮rtl').ok, true);
+  for (const c of ['\u0000', '\u0001', '\u0007', '\u001b[31m', '\u007f']) {
+    const r = at(`before ${c} after`);
+    assert.equal(r.ok, false, JSON.stringify(c));
+    if (!r.ok) assert.match(r.error.message, /^content: must not contain control characters/);
+  }
+});
+
 test('usernames are normalised to lower case and restricted to a safe alphabet', () => {
   const r = registerBody.safeParse({ username: '  Alice.B ', password: 'longenough' });
   assert.ok(r.success);

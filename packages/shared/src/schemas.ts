@@ -164,6 +164,9 @@ export const clientMsgIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 export const messageSendPayload = z
   .object({
     roomId: uuid,
@@ -171,7 +174,9 @@ export const messageSendPayload = z
     content: z
       .string()
       .max(LIMITS.messageContentMax, `at most ${LIMITS.messageContentMax} characters`)
-      .refine((s) => s.trim().length > 0, 'must not be empty'),
+      .refine((s) => s.trim().length > 0, 'must not be empty')
+      // Tab and line breaks are text; other control characters are not, and PostgreSQL cannot store NUL at all.
+      .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters (other than tab and line breaks)'),
     contentType: z.enum(CONTENT_TYPES).optional(),
     replyTo: uuid.nullable().optional(),
   })

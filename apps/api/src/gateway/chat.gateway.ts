@@ -88,6 +88,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     this.heartbeat = setInterval(() => void this.refreshPresence(), HEARTBEAT_MS);
     this.heartbeat.unref();
+    this.typingService.start();
   }
 
   /** Origin allowlist, token, then the socket joins its user's channel and every room's channel before `connect` fires. */
@@ -141,7 +142,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   send(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return this.handle(socket, 'message:send', messageSendPayload, body, async (p) => {
       const { message } = await this.messages.send(socket.data.userId, p);
-      this.typingService.stopped(socket.data.userId, p.roomId);
+      void this.typingService.stopped(socket.data.userId, p.roomId);
       return { message };
     });
   }
@@ -162,7 +163,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return this.handle(socket, 'typing', typingPayload, body, async (p) => {
       await this.rooms.requireMember(p.roomId, socket.data.userId);
-      this.typingService.typing(socket.data.userId, p.roomId, p.isTyping, socket.id);
+      await this.typingService.typing(socket.data.userId, p.roomId, p.isTyping, socket.id);
       return {};
     });
   }

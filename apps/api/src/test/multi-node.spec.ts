@@ -131,6 +131,33 @@ describe('two api nodes, one PostgreSQL, one Redis', () => {
     await offline;
   });
 
+  test('one typing mark across nodes: a renewal on the other node keeps it up, and its end is told once', async () => {
+    const [a, b] = await Promise.all([register(nodeA, 'typist'), register(nodeB, 'reader')]);
+    const room = await createGroup(nodeA, a, [b]);
+    const [laptop, phone, sb] = await Promise.all([
+      connect(nodeA, a.accessToken),
+      connect(nodeB, a.accessToken),
+      connect(nodeB, b.accessToken),
+    ]);
+    const stops: number[] = [];
+    sb.on('typing', (e: TypingEvent) => {
+      if (e.roomId === room.id && !e.isTyping) stops.push(Date.now());
+    });
+    const t0 = Date.now();
+    assert.equal((await call(laptop, 'typing', { roomId: room.id, isTyping: true })).ok, true);
+    await sleep(3_000);
+    const renewedAt = Date.now();
+    assert.equal((await call(phone, 'typing', { roomId: room.id, isTyping: true })).ok, true);
+    // TTL 5 s after the renewal, plus a sweep (0.5 s), plus slack for the fan-out.
+    await sleep(5_000 + 2_000);
+    assert.equal(stops.length, 1, `"stopped" told ${stops.length} times`);
+    const after = stops[0]! - renewedAt;
+    assert.ok(
+      after >= 4_500,
+      `stopped ${after} ms after the renewal (${stops[0]! - t0} ms after the first mark): node A ended it on its own`,
+    );
+  });
+
   test('one send budget per person, whichever node the sockets are on', async () => {
     const [a, b] = await Promise.all([register(nodeA, 'spender'), register(nodeB, 'other')]);
     const room = await createGroup(nodeA, a, [b]);

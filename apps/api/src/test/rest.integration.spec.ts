@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HealthReport, HistoryPage, Member, Message, MyRoom, Room, User } from '@qc/shared';
+import { randomBytes } from 'node:crypto';
+import type { HealthReport, HistoryPage, Member, Message, MyRoom, Room, SearchResult, User } from '@qc/shared';
 import { ApiHarness, call } from './harness';
 
 /* REST under /api/v1 against the real api on a real PostgreSQL. */
@@ -296,4 +297,127 @@ describe('history and health', () => {
     assert.equal(r.body.checks.database?.status, 'up');
     assert.ok(r.headers.get('x-request-id'));
   });
+});
+
+/**
+ * The same search tests for each profile: the embedded one (PostgreSQL full-text, `h`)
+ * and Elasticsearch fed by the in-process indexer. `searchable()` makes what was just
+ * indexed visible: a no-op for PostgreSQL (the commit is the index), an index refresh for
+ * Elasticsearch, which otherwise shows new documents within its 1 s refresh interval.
+ */
+function searchSuite(label: string, open: () => Promise<{ h: ApiHarness; searchable(): Promise<void>; close(): Promise<void> }>) {
+  describe(`search (${label})`, () => {
+    let h: ApiHarness;
+    let searchable: () => Promise<void>;
+    let close: () => Promise<void>;
+    before(async () => {
+      ({ h, searchable, close } = await open());
+    });
+    after(async () => close?.());
+
+    test('finds words and word prefixes in my rooms only, with a plain-text snippet', async () => {
+      const [a, b, outsider] = await Promise.all([h.user('finder'), h.user('finderb'), h.user('nosy')]);
+      const group = (
+        await h.http<MyRoom>('POST', '/rooms', { token: a.accessToken, body: { kind: 'group', name: 'Finance', memberIds: [b.user.id] } })
+      ).body;
+      const elsewhere = (await h.http<MyRoom>('POST', '/rooms', { token: outsider.accessToken, body: { kind: 'group', name: 'Mine' } }))
+        .body;
+      const sa = await h.connect(a.accessToken);
+      const so = await h.connect(outsider.accessToken);
+      const contents = ['The quarterly report is due Friday', 'lunch?', 'Quarterly numbers look <b>good</b>', 'see you at 3.14'];
+      for (const [i, content] of contents.entries())
+        assert.equal((await call(sa, 'message:send', { roomId: group.id, clientMsgId: `q${i}`, content })).ok, true);
+      assert.equal(
+        (await call(so, 'message:send', { roomId: elsewhere.id, clientMsgId: 'o1', content: 'my own quarterly plan' })).ok,
+        true,
+      );
+      await searchable();
+
+      const search = (token: string, query: string) => h.http<SearchResult>('GET', `/search/messages?${query}`, { token });
+      const found = await search(b.accessToken, 'q=quarterly');
+      assert.equal(found.status, 200);
+      assert.deepEqual(found.body.hits.map((x) => x.message.content).sort(), [contents[2], contents[0]].sort());
+      for (const hit of found.body.hits) {
+        assert.equal(hit.message.roomId, group.id);
+        assert.match(hit.highlight ?? '', /quarterly/i);
+      }
+      // Markup in a message comes back as the text it is, never as HTML to render.
+      assert.ok(
+        found.body.hits.some((x) => x.highlight?.includes('<b>good</b>')),
+        JSON.stringify(found.body.hits),
+      );
+
+      const typing = await search(b.accessToken, 'q=quart');
+      assert.equal(typing.body.hits.length, 2, 'the last word is a prefix while typing');
+      const both = await search(b.accessToken, 'q=report%20fri');
+      assert.deepEqual(
+        both.body.hits.map((x) => x.message.content),
+        [contents[0]],
+      );
+      const inRoom = await search(a.accessToken, `q=lunch&roomId=${group.id}`);
+      assert.deepEqual(
+        inRoom.body.hits.map((x) => x.message.seq),
+        [2],
+      );
+
+      // Someone else's conversation never shows, whether asked broadly or by room id.
+      const nosy = await search(outsider.accessToken, 'q=quarterly');
+      assert.deepEqual(
+        nosy.body.hits.map((x) => x.message.content),
+        ['my own quarterly plan'],
+      );
+      const peek = await h.http<{ error: { code: string } }>('GET', `/search/messages?q=quarterly&roomId=${group.id}`, {
+        token: outsider.accessToken,
+      });
+      assert.equal(peek.status, 403);
+      assert.equal(peek.body.error.code, 'FORBIDDEN');
+
+      // A member who leaves stops finding the room's messages; a deleted room is found by no one.
+      assert.equal((await h.http('DELETE', `/rooms/${group.id}/members/${b.user.id}`, { token: a.accessToken })).status, 204);
+      assert.equal((await search(b.accessToken, 'q=quarterly')).body.hits.length, 0);
+      assert.equal((await search(a.accessToken, 'q=quarterly')).body.hits.length, 2);
+      assert.equal((await h.http('DELETE', `/rooms/${group.id}`, { token: a.accessToken })).status, 204);
+      assert.equal((await search(a.accessToken, 'q=quarterly')).body.hits.length, 0);
+    });
+
+    test('query syntax is just text, and bad queries get VALIDATION', async () => {
+      const a = await h.user('syntax');
+      const room = (await h.http<MyRoom>('POST', '/rooms', { token: a.accessToken, body: { kind: 'group', name: 'Syntax' } })).body;
+      const s = await h.connect(a.accessToken);
+      assert.equal((await call(s, 'message:send', { roomId: room.id, clientMsgId: 'x1', content: 'cats or dogs' })).ok, true);
+      await searchable();
+      for (const q of ['"cats', 'cats & dogs', '-dogs', 'cats | !', "it's (", 'or', ':*', '\\', '😀 cats']) {
+        const r = await h.http<SearchResult>('GET', `/search/messages?q=${encodeURIComponent(q)}`, { token: a.accessToken });
+        assert.equal(r.status, 200, `q=${q}`);
+        assert.ok(Array.isArray(r.body.hits), `q=${q}`);
+      }
+      const quoted = await h.http<SearchResult>('GET', `/search/messages?q=${encodeURIComponent('"dogs"')}`, { token: a.accessToken });
+      assert.equal(quoted.body.hits.length, 1);
+      for (const bad of ['', 'q=', `q=${'x'.repeat(201)}`, 'q=cats&limit=1000', 'q=cats&roomId=nope', 'q=cats&sort=new']) {
+        const r = await h.http<{ error: { code: string; message: string } }>('GET', `/search/messages?${bad}`, { token: a.accessToken });
+        assert.equal(r.status, 400, bad);
+        assert.equal(r.body.error.code, 'VALIDATION', bad);
+      }
+      assert.equal((await h.http('GET', '/search/messages?q=cats')).status, 401);
+    });
+  });
+}
+
+searchSuite('PostgreSQL full-text', async () => ({ h, searchable: async () => undefined, close: async () => undefined }));
+
+const esUrl = process.env.TEST_ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+searchSuite('Elasticsearch', async () => {
+  const index = `test-rest-${randomBytes(4).toString('hex')}`;
+  const es = await ApiHarness.start({ ELASTICSEARCH_URL: esUrl, ELASTICSEARCH_INDEX: index });
+  return {
+    h: es,
+    searchable: async () => {
+      const r = await fetch(`${esUrl}/${index}/_refresh`, { method: 'POST' });
+      assert.equal(r.status, 200);
+    },
+    close: async () => {
+      await es.stop();
+      await fetch(`${esUrl}/${index}`, { method: 'DELETE' });
+    },
+  };
 });

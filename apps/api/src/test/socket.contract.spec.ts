@@ -238,6 +238,8 @@ describe('bad input is refused at the edge', () => {
       JSON.parse(`{"roomId":"${room.id}","clientMsgId":"c8","content":"x","__proto__":{"isAdmin":true}}`),
       { roomId: room.id, clientMsgId: 'c9', content: 'x', contentType: 'html' },
       { roomId: room.id, clientMsgId: 'has spaces', content: 'x' },
+      { roomId: room.id, clientMsgId: 'c10', content: 'nul \u0000 byte' },
+      { roomId: room.id, clientMsgId: 'c11', content: 'bell \u0007' },
     ];
     for (const payload of bad) {
       const r = await call(sa, 'message:send', payload);

@@ -32,3 +32,64 @@ test('an external database needs a shared JWT secret', () => {
   const c = loadConfig({ QC_DATA_DIR: tmp(), DATABASE_URL: 'postgres://h/db', JWT_SECRET: 'x'.repeat(32) });
   assert.deepEqual(c.database, { kind: 'external', url: 'postgres://h/db' });
 });
+
+test('each engine is optional and selected by its own variable', () => {
+  const none = loadConfig({ QC_DATA_DIR: tmp() });
+  assert.equal(none.redisUrl, null);
+  assert.equal(none.kafka, null);
+  assert.equal(none.cassandra, null);
+  assert.equal(none.elasticsearch, null);
+  const all = loadConfig({
+    QC_DATA_DIR: tmp(),
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    KAFKA_BROKERS: 'k1:9092, k2:9092',
+    CASSANDRA_CONTACT_POINTS: 'c1,c2:9043',
+    ELASTICSEARCH_URL: 'http://127.0.0.1:9200',
+  });
+  assert.equal(all.redisUrl, 'redis://127.0.0.1:6379');
+  assert.deepEqual(all.kafka?.brokers, ['k1:9092', 'k2:9092']);
+  assert.deepEqual(all.cassandra?.contactPoints, ['c1', 'c2:9043']);
+  assert.equal(all.cassandra?.consistency, 'LOCAL_QUORUM');
+  assert.deepEqual(all.elasticsearch, { url: 'http://127.0.0.1:9200', index: 'chat-messages' });
+  const esOnly = loadConfig({ QC_DATA_DIR: tmp(), ELASTICSEARCH_URL: 'https://u:p@es.example:9243', ELASTICSEARCH_INDEX: 'qc-prod' });
+  assert.deepEqual(esOnly.elasticsearch, { url: 'https://u:p@es.example:9243', index: 'qc-prod' });
+});
+
+test('an engine setting that is present but wrong names itself', () => {
+  const bad: Record<string, string>[] = [
+    { REDIS_URL: 'localhost:6379' },
+    { KAFKA_BROKERS: 'kafka', REDIS_URL: 'redis://r' },
+    { CASSANDRA_CONTACT_POINTS: 'c1;c2', ELASTICSEARCH_URL: 'http://e:9200' },
+    { CASSANDRA_CONSISTENCY: 'MOST' },
+    { ELASTICSEARCH_URL: 'es:9200' },
+    { ELASTICSEARCH_URL: 'http://e:9200/some/path' },
+    { ELASTICSEARCH_INDEX: 'Chat Messages' },
+  ];
+  for (const env of bad) {
+    const name = Object.keys(env).find(
+      (k) => !(k === 'REDIS_URL' && 'KAFKA_BROKERS' in env) && !(k === 'ELASTICSEARCH_URL' && 'CASSANDRA_CONTACT_POINTS' in env),
+    )!;
+    assert.throws(
+      () => loadConfig({ QC_DATA_DIR: tmp(), ...env }),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(name),
+      `${JSON.stringify(env)} should name ${name}`,
+    );
+  }
+});
+
+test('engines that only work together say which one is missing', () => {
+  assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), KAFKA_BROKERS: 'k:9092' }), /KAFKA_BROKERS: needs REDIS_URL/);
+  assert.throws(
+    () => loadConfig({ QC_DATA_DIR: tmp(), CASSANDRA_CONTACT_POINTS: '127.0.0.1' }),
+    /CASSANDRA_CONTACT_POINTS: needs ELASTICSEARCH_URL/,
+  );
+});
+
+test('WORKERS_CONSUMERS picks consumers by name; an unknown one is named, with the choices', () => {
+  assert.equal(loadConfig({ QC_DATA_DIR: tmp() }).workersConsumers, null, 'unset: every consumer the profile needs');
+  assert.deepEqual(loadConfig({ QC_DATA_DIR: tmp(), WORKERS_CONSUMERS: ' fanout, notify ' }).workersConsumers, ['fanout', 'notify']);
+  assert.throws(
+    () => loadConfig({ QC_DATA_DIR: tmp(), WORKERS_CONSUMERS: 'fanout,fan-out' }),
+    /WORKERS_CONSUMERS: "fan-out" is not a consumer; name some of fanout, notify, history, indexer/,
+  );
+});

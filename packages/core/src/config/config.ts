@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CassandraSettings } from '../adapters/cassandra/cassandra-client';
+import { LOG_CONSUMERS, type LogConsumerName } from '../ports/message-log.port';
 
 /**
  * The one validated, typed configuration, built once from the environment at start-up.
@@ -76,6 +77,17 @@ const envSchema = z.object({
     .string()
     .regex(/^\{[^;]*\}$/, "CASSANDRA_REPLICATION must be a CQL replication map like {'class': 'NetworkTopologyStrategy', 'dc1': 3}")
     .default("{'class': 'SimpleStrategy', 'replication_factor': 1}"),
+  ELASTICSEARCH_URL: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || /^https?:\/\/[^/]+\/?$/.test(v),
+      'ELASTICSEARCH_URL must look like http://host:9200 (or https://, with user:password@ if the cluster needs them)',
+    ),
+  ELASTICSEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, 'ELASTICSEARCH_INDEX must be lower-case letters, digits, ".", "_" or "-" (an index name)')
+    .default('chat-messages'),
   CASSANDRA_USERNAME: z.string().optional(),
   CASSANDRA_PASSWORD: z.string().optional(),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
@@ -91,6 +103,7 @@ const envSchema = z.object({
   ARGON2_TIME_COST: intFrom('ARGON2_TIME_COST', 2, 2, 20),
   WEB_DIR: z.string().optional(),
   SHUTDOWN_GRACE_MS: intFrom('SHUTDOWN_GRACE_MS', 5000, 0, 120000),
+  WORKERS_CONSUMERS: z.string().optional(),
 });
 
 export interface AppConfig {
@@ -105,6 +118,8 @@ export interface AppConfig {
   cassandra: CassandraSettings | null;
   /** The message log on Kafka (fan-out by apps/workers); null = in-process consumers. */
   kafka: { brokers: string[]; topic: string; notificationsTopic: string; partitions: number; replicationFactor: number } | null;
+  /** Message search in Elasticsearch, fed by the `indexer` log consumer; null = PostgreSQL full-text search over the history. */
+  elasticsearch: { url: string; index: string } | null;
   jwtSecret: string;
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -113,6 +128,8 @@ export interface AppConfig {
   /** Where the built web app lives; served at / when present. */
   webDir: string | null;
   shutdownGraceMs: number;
+  /** The log consumers an apps/workers process runs; null = every one the profile needs. */
+  workersConsumers: LogConsumerName[] | null;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +183,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (kafka && !e.REDIS_URL) {
     problems.push("KAFKA_BROKERS: needs REDIS_URL too (apps/workers reach the api nodes' sockets through Redis)");
   }
+  if (e.CASSANDRA_CONTACT_POINTS && !e.ELASTICSEARCH_URL) {
+    // PostgreSQL full-text search reads the messages table, which stays empty once the history is in Cassandra.
+    problems.push('CASSANDRA_CONTACT_POINTS: needs ELASTICSEARCH_URL too (with the history in Cassandra, search runs in Elasticsearch)');
+  }
+  const workersConsumers = e.WORKERS_CONSUMERS?.trim()
+    ? e.WORKERS_CONSUMERS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
+  for (const name of workersConsumers ?? []) {
+    if (!(LOG_CONSUMERS as readonly string[]).includes(name))
+      problems.push(`WORKERS_CONSUMERS: "${name}" is not a consumer; name some of ${LOG_CONSUMERS.join(', ')}, separated by commas`);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -187,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         }
       : null,
     kafka,
+    elasticsearch: e.ELASTICSEARCH_URL ? { url: e.ELASTICSEARCH_URL, index: e.ELASTICSEARCH_INDEX } : null,
     jwtSecret,
     allowedOrigins,
     logLevel: e.LOG_LEVEL,
@@ -194,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST },
     webDir: e.WEB_DIR ? path.resolve(cwd, e.WEB_DIR) : null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    workersConsumers: workersConsumers as LogConsumerName[] | null,
   };
 }
 

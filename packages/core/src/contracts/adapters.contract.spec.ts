@@ -1,12 +1,16 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { InProcessMessageLog } from '../adapters/memory/in-process-message-log.adapter';
 import { InProcessRoomSequencer } from '../adapters/memory/in-process-room-sequencer.adapter';
 import { MemoryPresenceStore } from '../adapters/memory/memory-presence.adapter';
 import { MemoryRateLimiter } from '../adapters/memory/memory-rate-limiter.adapter';
+import { MemoryTypingStore } from '../adapters/memory/memory-typing.adapter';
 import { PostgresMessageStore } from '../adapters/postgres/postgres-message-store.adapter';
 import { PostgresMetadataStore } from '../adapters/postgres/postgres-metadata.adapter';
 import { PostgresRoomSequencer } from '../adapters/postgres/postgres-room-sequencer.adapter';
 import { RedisPresenceStore } from '../adapters/redis/redis-presence.adapter';
 import { RedisRateLimiter } from '../adapters/redis/redis-rate-limiter.adapter';
+import { RedisTypingStore, TYPING_SCHEDULE_TTL_MS } from '../adapters/redis/redis-typing.adapter';
 import { createDataSource } from '../adapters/postgres/data-source';
 import { uuidv7 } from '../lib/uuidv7';
 import { startTestDatabase } from '../testing/test-database';
@@ -16,6 +20,7 @@ import { presenceStoreContract } from './presence-store.contract';
 import { rateLimiterContract } from './rate-limiter.contract';
 import { roomSequencerContract } from './room-sequencer.contract';
 import { startTestRedis } from './test-redis';
+import { typingStoreContract } from './typing-store.contract';
 
 /*
  * One suite per port, run against every adapter of it, each on its real engine:
@@ -27,6 +32,42 @@ presenceStoreContract('memory', async () => ({ store: new MemoryPresenceStore(),
 presenceStoreContract('redis', async () => {
   const r = await startTestRedis();
   return { store: new RedisPresenceStore(r.redis, r.prefix), close: r.stop };
+});
+
+typingStoreContract('memory', async () => {
+  const one = new MemoryTypingStore();
+  return { a: one, b: one, close: async () => undefined };
+});
+typingStoreContract('redis (two nodes)', async () => {
+  const r = await startTestRedis();
+  // The second "node" has its own connection, as another process would.
+  const other = r.redis.duplicate();
+  return {
+    a: new RedisTypingStore(r.redis, r.prefix),
+    b: new RedisTypingStore(other, r.prefix),
+    close: async () => {
+      other.disconnect();
+      await r.stop();
+    },
+  };
+});
+
+test('Redis typing: every key expires by itself, the schedule an hour after the last mark', async () => {
+  const r = await startTestRedis();
+  try {
+    const store = new RedisTypingStore(r.redis, r.prefix);
+    const roomId = uuidv7();
+    await store.start({ roomId, userId: uuidv7() }, 5_000);
+    const keys = await r.redis.keys(`${r.prefix}{typing}:*`);
+    assert.equal(keys.length, 2, keys.join(', '));
+    for (const key of keys) {
+      const ttl = await r.redis.pttl(key);
+      const most = key.endsWith(':due') ? TYPING_SCHEDULE_TTL_MS : 5_000;
+      assert.ok(ttl > 0 && ttl <= most, `${key}: PTTL ${ttl} ms, expected 1 to ${most}`);
+    }
+  } finally {
+    await r.stop();
+  }
 });
 
 rateLimiterContract('memory', async () => ({ limiter: new MemoryRateLimiter(), close: async () => undefined }));

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Message } from '@qc/shared';
 import { createElasticsearchClient, ElasticsearchSearchIndex } from '../adapters/elasticsearch/elasticsearch-search-index.adapter';
-import { MIGRATIONS } from '../adapters/postgres/data-source';
-import { MessageSearch1795430000000 } from '../adapters/postgres/migrations/1795430000000-message-search';
 import { PostgresMessageStore } from '../adapters/postgres/postgres-message-store.adapter';
 import { PostgresMetadataStore } from '../adapters/postgres/postgres-metadata.adapter';
 import { PostgresSearchIndex } from '../adapters/postgres/postgres-search-index.adapter';
@@ -18,12 +16,6 @@ import { searchIndexContract } from './search-index.contract';
 
 searchIndexContract('postgres', async () => {
   const db = await startTestDatabase();
-  // Until MessageSearch1795430000000 is in MIGRATIONS (data-source.ts), apply it here.
-  if (!MIGRATIONS.includes(MessageSearch1795430000000)) {
-    const runner = db.ds.createQueryRunner();
-    await new MessageSearch1795430000000().up(runner);
-    await runner.release();
-  }
   const meta = new PostgresMetadataStore(db.ds);
   const store = new PostgresMessageStore(db.ds);
   const index = new PostgresSearchIndex(db.ds);

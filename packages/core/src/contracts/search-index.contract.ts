@@ -54,6 +54,17 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       assert.ok(![...hit.highlight].some((c) => c.charCodeAt(0) < 0x20), 'no markers or control characters left');
     });
 
+    test('a snippet keeps text that looks like markup, as it was typed', async () => {
+      const room = await f.newRoom();
+      const short = await put(room, 'is x<y and <b>needle</b> &amp; done?');
+      const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i}`).join(' ');
+      const long = await put(room, `${filler(40)} if x<y and y>z then <b>needle</b> &amp; more ${filler(40)}`);
+      const hits = await search('needle', [room]);
+      const snippet = (m: Message) => hits.find((h) => h.message.id === m.id)?.highlight ?? '';
+      assert.equal(snippet(short), short.content, 'a short message is its own snippet');
+      assert.match(snippet(long), /y>z then <b>needle<\/b> &amp; more/);
+    });
+
     test('the start of a word finds the word, but not a word that merely contains it', async () => {
       const room = await f.newRoom();
       const hello = await put(room, 'hello world');

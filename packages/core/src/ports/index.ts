@@ -6,3 +6,5 @@ export * from './presence.port';
 export * from './rate-limiter.port';
 export * from './room-sequencer.port';
 export * from './notification-sink.port';
+export * from './search-index.port';
+export * from './typing.port';

@@ -27,3 +27,13 @@ export interface MessageLog {
 }
 
 export const MESSAGE_LOG = Symbol('MessageLog');
+
+/**
+ * The consumers of the log. A workers process runs every one its profile needs, or only
+ * those WORKERS_CONSUMERS names (say, fan-out apart from the indexer, to scale each alone).
+ */
+export const LOG_CONSUMERS = ['fanout', 'notify', 'history', 'indexer'] as const;
+export type LogConsumerName = (typeof LOG_CONSUMERS)[number];
+
+/** Whether a process told to run `only` these consumers (null or undefined: all) runs `name`. */
+export const runsLogConsumer = (only: readonly LogConsumerName[] | null | undefined, name: LogConsumerName) => !only || only.includes(name);

@@ -32,4 +32,14 @@ export interface MessageStore {
   deleteRoomMessages(roomId: string): Promise<void>;
 }
 
+/**
+ * A history whose write may trail the commit of the message's seq (Cassandra behind
+ * PostgreSQL): the log's `history` consumer finishes each write. Until it has, readers of
+ * the store still see the message, so catch-up never misses an acked one.
+ */
+export interface HistoryWriter {
+  /** Writes a committed message into the history if it is not there yet; true if this call wrote it. Idempotent. */
+  storeLogged(message: Message): Promise<boolean>;
+}
+
 export const MESSAGE_STORE = Symbol('MessageStore');

@@ -17,22 +17,48 @@ import type { DataSource } from 'typeorm';
 /*
  * Why several nodes need a room sequencer that spans them. Two "nodes" (two sets of
  * services, two connection pools) share one database and one bus; the bus records the
- * order messages reach it, after a random hand-off delay like a network's. With the
- * PostgreSQL sequencer the bus order is the seq order; with only a per-process queue it
- * is not (the check that this test can fail).
+ * order messages reach it. The second node's link to the bus is slow: each hand-off waits
+ * until the first node has handed over a later seq, or 100 ms, whichever comes first. With
+ * the PostgreSQL sequencer the bus order is still the seq order (the first node cannot
+ * take a later seq before the slow hand-off is done); with only a per-process queue it is
+ * not (the check that this test can fail, made certain rather than left to random delays,
+ * which once happened to keep the order).
  */
 
-class JitteryBus {
+class SlowLinkBus {
   readonly order: number[] = [];
-  node(): Broadcaster {
+  private fastestSeq = 0;
+  private readonly waiting = new Set<() => void>();
+
+  /** Resolves once the fast node has handed over a seq above `seq`, or after `ms`. */
+  private overtaken(seq: number, ms: number): Promise<void> {
+    if (this.fastestSeq > seq) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(check);
+        resolve();
+      };
+      const check = () => this.fastestSeq > seq && done();
+      const timer = setTimeout(done, ms);
+      this.waiting.add(check);
+    });
+  }
+
+  node(slow: boolean): Broadcaster {
     let pending: Promise<void> = Promise.resolve();
-    const order = this.order;
     return {
-      toRoom<E extends ServerEvent>(_roomId: string, event: E, payload: ServerEventPayload<E>, _opts?: BroadcastOptions) {
+      toRoom: <E extends ServerEvent>(_roomId: string, event: E, payload: ServerEventPayload<E>, _opts?: BroadcastOptions) => {
         if (event !== 'message:new') return;
         const seq = (payload as Message).seq;
-        const delay = Math.random() * 4;
-        pending = pending.then(() => new Promise<void>((r) => setTimeout(() => (order.push(seq), r()), delay)));
+        pending = pending.then(async () => {
+          if (slow) await this.overtaken(seq, 100);
+          this.order.push(seq);
+          if (!slow) {
+            this.fastestSeq = Math.max(this.fastestSeq, seq);
+            for (const check of [...this.waiting]) check();
+          }
+        });
       },
       toUser() {},
       toUsers() {},
@@ -57,22 +83,22 @@ after(async () => {
   await db?.stop();
 });
 
-async function twoNodes(bus: JitteryBus, sequencer: (ds: DataSource) => RoomSequencer): Promise<[CoreServices, CoreServices]> {
+async function twoNodes(bus: SlowLinkBus, sequencer: (ds: DataSource) => RoomSequencer): Promise<[CoreServices, CoreServices]> {
   const config = loadConfig({
     QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-order-')),
     RATE_LIMIT_MESSAGES_PER_SEC: '1000',
     RATE_LIMIT_MESSAGES_BURST: '1000',
   });
-  const make = async (ds: DataSource) => {
-    const b = bus.node();
+  const make = async (ds: DataSource, slow: boolean) => {
+    const b = bus.node(slow);
     const core = createCoreServices(config, { ...(await createAdapters(config, ds, silent)), roomSequencer: sequencer(ds) }, b);
     registerLogConsumers(core.messageLog, b);
     return core;
   };
-  return [await make(db.ds), await make(other)];
+  return [await make(db.ds, false), await make(other, true)];
 }
 
-async function race(nodes: [CoreServices, CoreServices], bus: JitteryBus) {
+async function race(nodes: [CoreServices, CoreServices], bus: SlowLinkBus) {
   const [n1, n2] = nodes;
   const a = (await n1.auth.register({ username: `o${Date.now()}a`, password: 'correct horse battery' })).user.id;
   const b = (await n2.auth.register({ username: `o${Date.now()}b`, password: 'correct horse battery' })).user.id;
@@ -88,7 +114,7 @@ async function race(nodes: [CoreServices, CoreServices], bus: JitteryBus) {
 }
 
 test('with the PostgreSQL room sequencer, two nodes hand a room to the bus in seq order', async () => {
-  const bus = new JitteryBus();
+  const bus = new SlowLinkBus();
   const order = await race(await twoNodes(bus, (ds) => new PostgresRoomSequencer(ds)), bus);
   assert.deepEqual(
     order,
@@ -97,7 +123,7 @@ test('with the PostgreSQL room sequencer, two nodes hand a room to the bus in se
 });
 
 test('with only a per-process queue, two nodes do reorder on the bus (so the test above can fail)', async () => {
-  const bus = new JitteryBus();
+  const bus = new SlowLinkBus();
   const order = await race(await twoNodes(bus, () => new InProcessRoomSequencer()), bus);
   assert.equal(order.length, 60);
   assert.notDeepEqual(

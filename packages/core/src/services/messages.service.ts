@@ -19,13 +19,14 @@ export interface MessagesSettings {
  * send = authorise, rate-limit, append (durable, seq, idempotent), then publish to the log;
  * the caller's ack is sent after `send` resolves, so acked means committed.
  *
- * Why the ack waits for the history store's commit AND the log (rather than the log alone,
- * with a history-writer consumer filling the store later): the seq must come from one
- * transactional counter with the idempotency key, and a client that reconnects right after
- * an ack must find the message with `room:sync` — history written behind the log would make
- * catch-up briefly miss acked messages, which is the gap this product exists to prevent.
+ * Why the ack waits for the store's commit AND the log (rather than the log alone): the seq
+ * must come from one transactional counter with the idempotency key, and a client that
+ * reconnects right after an ack must find the message with `room:sync` — a store filled
+ * only from the log would make catch-up briefly miss acked messages, which is the gap this
+ * product exists to prevent. (With Cassandra and Kafka the commit is PostgreSQL's seq and
+ * outbox row, which readers merge; the `history` consumer writes Cassandra behind the log.)
  * With Kafka the record is also in the log (acks=all) before the ack, so consumers
- * (fan-out, notify, index) see every acked message, in seq order per room.
+ * (history, fan-out, notify, index) see every acked message, in seq order per room.
  */
 export class MessagesService {
   constructor(

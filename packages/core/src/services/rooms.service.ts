@@ -4,6 +4,7 @@ import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MembershipRecord, MetadataStore, RoomRecord } from '../ports/metadata.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { PresenceStore } from '../ports/presence.port';
+import type { SearchIndex } from '../ports/search-index.port';
 import { canDeleteRoom, canEditRoom, canManageMembers, canRemoveMember, canSelfJoin, directKey } from './room-policy';
 import { toPublicUser } from './users.service';
 
@@ -13,6 +14,8 @@ export class RoomsService {
     private readonly messages: MessageStore,
     private readonly presence: PresenceStore,
     private readonly broadcaster: Broadcaster,
+    private readonly searchIndex: SearchIndex,
+    private readonly onCleanupError: (err: unknown, roomId: string) => void = () => undefined,
   ) {}
 
   /** The membership check every read and write of a room goes through. */
@@ -106,6 +109,11 @@ export class RoomsService {
       this.broadcaster.toUser(mem.userId, 'room:removed', { roomId });
       this.broadcaster.removeUserFromRoom(mem.userId, roomId);
     }
+    // The room is gone once its row is: search only looks in rooms the asker is a member
+    // of, so documents left behind (an index that is down now, or a message the indexer
+    // writes after this) can never be found. Clearing them is housekeeping, not a reason
+    // to fail a delete that already happened.
+    await this.searchIndex.deleteRoom(roomId).catch((err: unknown) => this.onCleanupError(err, roomId));
   }
 
   async listMembers(roomId: string, userId: string): Promise<Member[]> {

@@ -1,44 +1,97 @@
 import { LIMITS } from '@qc/shared';
 import type { Broadcaster } from '../ports/broadcaster.port';
+import type { TypingMark, TypingStore } from '../ports/typing.port';
+
+export interface TypingServiceOptions {
+  /** A mark not renewed within this long is gone (the client renews while the person types). */
+  ttlMs?: number;
+  /** How often this node looks for marks that ran out; a "stopped" is at most this late. */
+  sweepEveryMs?: number;
+  /** Typing is best effort: a store that is away is logged, never an error for the typist. */
+  onStoreError?: (err: unknown, what: string) => void;
+}
 
 /**
  * Typing indicators are volatile and expire by themselves: if a client stops renewing
- * (closed tab, lost network) the others see "stopped typing" within LIMITS.typingTtlMs.
+ * (closed tab, lost network, its node died) the others see "stopped typing" within the
+ * TTL plus one sweep. The marks live in the TypingStore, so with several api nodes a
+ * renewal on any node extends the same mark and one node announces each end.
  */
 export class TypingService {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly ttlMs: number;
+  private readonly sweepEveryMs: number;
+  private readonly onStoreError: (err: unknown, what: string) => void;
+  private sweeper: NodeJS.Timeout | null = null;
+  private sweeping = false;
 
   constructor(
+    private readonly store: TypingStore,
     private readonly broadcaster: Broadcaster,
-    private readonly ttlMs: number = LIMITS.typingTtlMs,
-  ) {}
+    opts: TypingServiceOptions = {},
+  ) {
+    this.ttlMs = opts.ttlMs ?? LIMITS.typingTtlMs;
+    this.sweepEveryMs = opts.sweepEveryMs ?? 500;
+    this.onStoreError = opts.onStoreError ?? (() => undefined);
+  }
 
   /** The caller has already checked membership. */
-  typing(userId: string, roomId: string, isTyping: boolean, socketId?: string) {
-    const key = `${roomId}:${userId}`;
-    const prev = this.timers.get(key);
-    if (prev) clearTimeout(prev);
-    this.timers.delete(key);
+  async typing(userId: string, roomId: string, isTyping: boolean, socketId?: string): Promise<void> {
+    const mark = { roomId, userId };
     if (isTyping) {
-      const t = setTimeout(() => {
-        this.timers.delete(key);
-        this.broadcaster.toRoom(roomId, 'typing', { roomId, userId, isTyping: false }, { volatile: true });
-      }, this.ttlMs);
-      t.unref();
-      this.timers.set(key, t);
-    } else if (!prev) {
-      return; // nothing was showing
+      try {
+        await this.store.start(mark, this.ttlMs);
+      } catch (err) {
+        // Without a mark nobody would announce its end: show nothing rather than a stuck indicator.
+        this.onStoreError(err, 'typing start');
+        return;
+      }
+      // Every renewal is told: someone who joined the room since sees the indicator too.
+      this.broadcaster.toRoom(roomId, 'typing', { roomId, userId, isTyping: true }, { volatile: true, exceptSocketId: socketId });
+      return;
     }
-    this.broadcaster.toRoom(roomId, 'typing', { roomId, userId, isTyping }, { volatile: true, exceptSocketId: socketId });
+    const wasTyping = await this.store.stop(mark).catch((err: unknown) => {
+      this.onStoreError(err, 'typing stop');
+      return true; // an extra "stopped" is harmless, a missing one leaves the indicator up
+    });
+    if (wasTyping) this.announceStopped(mark, socketId);
   }
 
   /** A message sent ends its sender's typing indicator. */
-  stopped(userId: string, roomId: string) {
-    this.typing(userId, roomId, false);
+  stopped(userId: string, roomId: string): Promise<void> {
+    return this.typing(userId, roomId, false);
+  }
+
+  /** Starts this node's sweeper; every node runs one, the store hands each expired mark to one. */
+  start() {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => void this.sweep(), this.sweepEveryMs);
+    this.sweeper.unref();
+  }
+
+  /** Announces the end of every mark that ran out. Returns how many. */
+  async sweep(): Promise<number> {
+    if (this.sweeping) return 0;
+    this.sweeping = true;
+    let n = 0;
+    try {
+      for (let batch = await this.store.takeExpired(200); batch.length; batch = await this.store.takeExpired(200)) {
+        for (const mark of batch) this.announceStopped(mark);
+        n += batch.length;
+      }
+    } catch (err) {
+      this.onStoreError(err, 'typing sweep');
+    } finally {
+      this.sweeping = false;
+    }
+    return n;
   }
 
   close() {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+
+  private announceStopped({ roomId, userId }: TypingMark, exceptSocketId?: string) {
+    this.broadcaster.toRoom(roomId, 'typing', { roomId, userId, isTyping: false }, { volatile: true, exceptSocketId });
   }
 }

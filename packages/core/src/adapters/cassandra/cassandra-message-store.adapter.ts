@@ -1,7 +1,7 @@
 import type { Client } from 'cassandra-driver';
 import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
-import type { AppendResult, MessageStore, NewMessage } from '../../ports/message-store.port';
+import type { AppendResult, HistoryWriter, MessageStore, NewMessage } from '../../ports/message-store.port';
 import { queryRows } from '../postgres/pg-rows';
 
 const DAY_MS = 86_400_000;
@@ -61,11 +61,17 @@ const fromCql = (r: CqlRow): Message => ({
  * read before Cassandra so a concurrent store cannot slip between the two reads); a retry
  * of the same clientMsgId, or `storePending`, finishes the write. Writes are idempotent by
  * (room_id, bucket, seq).
+ *
+ * With `deferWrites` (the Kafka profile) append stops at the PostgreSQL commit, which is
+ * the ack's durability point; the workers' `history` consumer writes Cassandra from the
+ * log (storeLogged), off the sender's path. Readers merge the outbox meanwhile, so a
+ * message is readable from its ack on, whichever has happened.
  */
-export class CassandraMessageStore implements MessageStore {
+export class CassandraMessageStore implements MessageStore, HistoryWriter {
   constructor(
     private readonly ds: DataSource,
     private readonly cql: Client,
+    private readonly opts: { deferWrites?: boolean } = {},
   ) {}
 
   async append(m: NewMessage): Promise<AppendResult> {
@@ -99,11 +105,37 @@ export class CassandraMessageStore implements MessageStore {
     } catch (e) {
       if ((e as { code?: string }).code === '23505') {
         const raced = await this.findKey(m.roomId, m.senderId, m.clientMsgId);
-        if (raced) return { message: await this.finish(raced), created: false };
+        if (raced) return { message: await this.answer(raced), created: false };
       }
       throw e;
     }
-    return { message: await this.finish(key), created: true };
+    return { message: await this.answer(key), created: true };
+  }
+
+  /** The message of a committed key: written through to Cassandra now, unless the log's consumer does it. */
+  private answer(key: KeyRow): Promise<Message> {
+    if (this.opts.deferWrites && !key.stored) return Promise.resolve(fromKeyRow(key));
+    return this.finish(key);
+  }
+
+  async storeLogged(message: Message): Promise<boolean> {
+    const [key] = await queryRows<Pick<KeyRow, 'bucket' | 'stored'>>(
+      this.ds,
+      `SELECT bucket, stored FROM message_keys WHERE room_id = $1 AND seq = $2`,
+      [message.roomId, message.seq],
+    );
+    // Stored already (a redelivery, or the outbox timer was first), or its room was deleted since.
+    if (!key || key.stored) return false;
+    await this.writeToCassandra(message, key.bucket);
+    await this.markStored(message);
+    return true;
+  }
+
+  private async markStored(m: Message) {
+    await this.ds.query(
+      `UPDATE message_keys SET stored = true, content = NULL, content_type = NULL, reply_to = NULL WHERE room_id = $1 AND seq = $2`,
+      [m.roomId, m.seq],
+    );
   }
 
   /** Writes an outbox row to Cassandra if it is not there yet; returns the message. */
@@ -115,10 +147,7 @@ export class CassandraMessageStore implements MessageStore {
     }
     const message = fromKeyRow(key);
     await this.writeToCassandra(message, key.bucket);
-    await this.ds.query(
-      `UPDATE message_keys SET stored = true, content = NULL, content_type = NULL, reply_to = NULL WHERE room_id = $1 AND seq = $2`,
-      [message.roomId, message.seq],
-    );
+    await this.markStored(message);
     return message;
   }
 

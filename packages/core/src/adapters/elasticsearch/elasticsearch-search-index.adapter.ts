@@ -134,7 +134,10 @@ export class ElasticsearchSearchIndex implements SearchIndex {
         encoder: 'default',
         fields: {
           content: {
-            type: 'unified',
+            // 'plain', not the default 'unified': unified ends a passage at the match when
+            // a sentence is longer than fragment_size (no words after it); plain keeps
+            // context on both sides. It re-analyzes the text, cheap for a chat message.
+            type: 'plain',
             pre_tags: [HIGHLIGHT_PRE],
             post_tags: [HIGHLIGHT_POST],
             fragment_size: 150,

@@ -1,6 +1,6 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { NotificationSink, OfflineNotification } from '../../ports/notification-sink.port';
-import { ensureKafkaTopic } from './ensure-topic';
+import { ensureKafkaTopic, KAFKA_CLIENT_DEFAULTS, SharedProducer } from './kafka-client';
 
 /**
  * `chat.notifications`: one record per offline member, keyed by user id (a person's
@@ -8,8 +8,7 @@ import { ensureKafkaTopic } from './ensure-topic';
  * consumes it.
  */
 export class KafkaNotificationSink implements NotificationSink {
-  private readonly kafka: Kafka;
-  private producer: Producer | null = null;
+  private readonly producer: SharedProducer;
 
   constructor(
     brokers: string[],
@@ -17,35 +16,23 @@ export class KafkaNotificationSink implements NotificationSink {
     private readonly partitions = 12,
     private readonly replicationFactor = 1,
   ) {
-    this.kafka = new Kafka({
+    const kafka = new Kafka({
       clientId: 'quantum-chat-notifier',
       brokers,
       logLevel: logLevel.NOTHING,
-      retry: { initialRetryTime: 200, retries: 8 },
+      ...KAFKA_CLIENT_DEFAULTS,
     });
-  }
-
-  private async getProducer(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    await ensureKafkaTopic(this.kafka, this.topic, this.partitions, this.replicationFactor);
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
+    this.producer = new SharedProducer(kafka, () => ensureKafkaTopic(kafka, this.topic, this.partitions, this.replicationFactor));
   }
 
   async publish(notifications: OfflineNotification[]): Promise<void> {
-    if (notifications.length === 0) return;
-    const producer = await this.getProducer();
-    await producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: notifications.map((n) => ({ key: n.userId, value: JSON.stringify(n), headers: { id: n.id } })),
-    });
+    await this.producer.send(
+      this.topic,
+      notifications.map((n) => ({ key: n.userId, value: JSON.stringify(n), headers: { id: n.id } })),
+    );
   }
 
   async close(): Promise<void> {
-    await this.producer?.disconnect().catch(() => undefined);
-    this.producer = null;
+    await this.producer.close();
   }
 }

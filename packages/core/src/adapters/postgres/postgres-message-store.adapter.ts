@@ -3,7 +3,7 @@ import type { ContentType, Message } from '@qc/shared';
 import { queryRows } from './pg-rows';
 import type { AppendResult, MessageStore, NewMessage } from '../../ports/message-store.port';
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   room_id: string;
   seq: string;
@@ -15,7 +15,13 @@ interface MessageRow {
   created_at: Date;
 }
 
-const toMessage = (r: MessageRow): Message => ({
+/**
+ * The columns a Message is read from, named rather than `*`: the table also holds the
+ * search column `content_tsv`, which no reader of history needs sent over the wire.
+ */
+export const MESSAGE_COLUMNS = 'id, room_id, seq, sender_id, client_msg_id, content, content_type, reply_to, created_at';
+
+export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
   roomId: r.room_id,
   seq: Number(r.seq),
@@ -54,7 +60,7 @@ export class PostgresMessageStore implements MessageStore {
         const inserted = await queryRows<MessageRow>(
           tx,
           `INSERT INTO messages (id, room_id, seq, sender_id, client_msg_id, content, content_type, reply_to, created_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING *`,
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING ${MESSAGE_COLUMNS}`,
           [m.id, m.roomId, seqRow.last_seq, m.senderId, m.clientMsgId, m.content, m.contentType, m.replyTo, m.createdAt],
         );
         await tx.query(`UPDATE room_members SET read_seq = GREATEST(read_seq, $3) WHERE room_id = $1 AND user_id = $2`, [
@@ -78,25 +84,25 @@ export class PostgresMessageStore implements MessageStore {
   async findByClientMsgId(roomId: string, senderId: string, clientMsgId: string) {
     const rows = await queryRows<MessageRow>(
       this.ds,
-      `SELECT * FROM messages WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`,
       [roomId, senderId, clientMsgId],
     );
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
   async listAfter(roomId: string, afterSeq: number, limit: number) {
-    const rows = await queryRows<MessageRow>(this.ds, `SELECT * FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`, [
-      roomId,
-      afterSeq,
-      limit,
-    ]);
+    const rows = await queryRows<MessageRow>(
+      this.ds,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
+      [roomId, afterSeq, limit],
+    );
     return rows.map(toMessage);
   }
 
   async listBefore(roomId: string, beforeSeq: number | null, limit: number) {
     const rows = await queryRows<MessageRow>(
       this.ds,
-      `SELECT * FROM messages WHERE room_id = $1 AND ($2::bigint IS NULL OR seq < $2) ORDER BY seq DESC LIMIT $3`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND ($2::bigint IS NULL OR seq < $2) ORDER BY seq DESC LIMIT $3`,
       [roomId, beforeSeq, limit],
     );
     return rows.map(toMessage).reverse();

@@ -1,19 +1,11 @@
 import type { DataSource } from 'typeorm';
-import type { ContentType, Message, SearchHit } from '@qc/shared';
+import type { Message, SearchHit } from '@qc/shared';
 import { plainSnippet, searchWords } from '../../lib/plain-snippet';
 import type { SearchIndex, SearchQuery } from '../../ports/search-index.port';
 import { queryRows } from './pg-rows';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './postgres-message-store.adapter';
 
-interface HitRow {
-  id: string;
-  room_id: string;
-  seq: string;
-  sender_id: string;
-  client_msg_id: string;
-  content: string;
-  content_type: ContentType;
-  reply_to: string | null;
-  created_at: Date;
+interface HitRow extends MessageRow {
   headline: string | null;
 }
 
@@ -22,6 +14,20 @@ interface HitRow {
  * out, there is nothing to strip and no HTML to escape. One fragment of up to 20 words.
  */
 const HEADLINE_OPTIONS = 'StartSel="", StopSel="", MaxWords=20, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "';
+
+/*
+ * ts_headline's parser takes anything shaped like `<tag …>` for markup and drops it from
+ * the snippet (`x<y and y>z` comes out as `x z`). A message is plain text, so each `<` is
+ * handed over as chr(1) and put back after: message content cannot contain control
+ * characters (the send schema refuses them), so the stand-in is never ambiguous.
+ */
+const TAG_OPEN_STAND_IN = '\u0001';
+
+/**
+ * A message this short is its own snippet. ts_headline also trims punctuation at a
+ * fragment's ends (`is it done?` would lose its `?`), which only matters when it cuts.
+ */
+const WHOLE_SNIPPET_MAX = 150;
 
 /*
  * The query is two tsqueries ORed:
@@ -38,10 +44,11 @@ const SEARCH_SQL = `
   WITH q AS (
     SELECT websearch_to_tsquery('simple', $1) || COALESCE(to_tsquery('simple', $2), ''::tsquery) AS query
   )
-  SELECT hit.*, ts_headline('simple', hit.content, q.query, $5) AS headline
+  SELECT hit.*,
+         CASE WHEN char_length(hit.content) <= ${WHOLE_SNIPPET_MAX} THEN hit.content
+              ELSE ts_headline('simple', replace(hit.content, '<', chr(1)), q.query, $5) END AS headline
   FROM (
-    SELECT m.id, m.room_id, m.seq, m.sender_id, m.client_msg_id, m.content, m.content_type, m.reply_to, m.created_at,
-           ts_rank(m.content_tsv, q.query) AS rank
+    SELECT ${MESSAGE_COLUMNS}, ts_rank(m.content_tsv, q.query) AS rank
     FROM messages m, q
     WHERE m.room_id = ANY($3::uuid[]) AND m.content_tsv @@ q.query
     ORDER BY rank DESC, m.created_at DESC, m.seq DESC
@@ -84,18 +91,8 @@ export class PostgresSearchIndex implements SearchIndex {
     const prefixQuery = words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ');
     const rows = await queryRows<HitRow>(this.ds, SEARCH_SQL, [websearchText(q.text), prefixQuery, q.roomIds, q.limit, HEADLINE_OPTIONS]);
     return rows.map((r) => ({
-      message: {
-        id: r.id,
-        roomId: r.room_id,
-        seq: Number(r.seq),
-        senderId: r.sender_id,
-        clientMsgId: r.client_msg_id,
-        content: r.content,
-        contentType: r.content_type,
-        replyTo: r.reply_to,
-        createdAt: r.created_at.toISOString(),
-      },
-      highlight: plainSnippet(r.headline),
+      message: toMessage(r),
+      highlight: plainSnippet(r.headline?.replaceAll(TAG_OPEN_STAND_IN, '<')),
     }));
   }
 

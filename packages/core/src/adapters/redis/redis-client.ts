@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redactUrl } from '../../lib/redact-url';
 
 export interface RedisLogger {
   warn(obj: object, msg: string): void;
@@ -42,15 +43,20 @@ export function createRedisClient(url: string, name: string, logger: RedisLogger
   return client;
 }
 
-/** Resolves when the client is ready, or rejects with a message that says what to do. */
+/**
+ * Resolves when the client is ready, or rejects with a message that says what to do. On
+ * failure the client is disconnected: left alone it would reconnect for ever and keep a
+ * process that gave up on start-up from exiting.
+ */
 export async function waitForRedis(client: Redis, url: string, timeoutMs = 10_000): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
+      client.disconnect();
       reject(
         new Error(
-          `Redis at ${redactRedisUrl(url)} did not answer within ${timeoutMs / 1000} s: start it (npm run engines -- up redis) or fix REDIS_URL`,
+          `Redis at ${redactUrl(url)} did not answer within ${timeoutMs / 1000} s: start it (npm run engines -- up redis) or fix REDIS_URL`,
         ),
       );
     }, timeoutMs);
@@ -64,8 +70,4 @@ export async function waitForRedis(client: Redis, url: string, timeoutMs = 10_00
     };
     client.on('ready', onReady);
   });
-}
-
-export function redactRedisUrl(url: string) {
-  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 }

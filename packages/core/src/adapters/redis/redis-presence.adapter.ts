@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { PRESENCE_STATUSES, type PresenceStatus } from '@qc/shared';
 import type { PresenceSnapshot, PresenceStore } from '../../ports/presence.port';
+import { LUA_NOW, LUA_NOW_MS_FN } from './lua-clock';
 
 /*
  * Presence shared by every api node. Per user (keys hash-tagged by user id, so one Redis
@@ -9,12 +10,7 @@ import type { PresenceSnapshot, PresenceStore } from '../../ports/presence.port'
  * "after" are read atomically with the write and two nodes never disagree on a change.
  * Time is Redis's own clock, the same for every node.
  */
-const AGGREGATE = `
-local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local function aggregate(hk, zk, now)
+const AGGREGATE = `${LUA_NOW_MS_FN}local function aggregate(hk, zk, now)
   local expired = redis.call('ZRANGEBYSCORE', zk, '-inf', now)
   if #expired > 0 then
     redis.call('ZREMRANGEBYSCORE', zk, '-inf', now)
@@ -49,10 +45,7 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[3], now)
 return { before, aggregate(KEYS[1], KEYS[2], now) }`;
 
-const REFRESH = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ttl = tonumber(ARGV[2])
+const REFRESH = `${LUA_NOW}local ttl = tonumber(ARGV[2])
 if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
   redis.call('ZADD', KEYS[2], 'XX', now + ttl, ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ttl)

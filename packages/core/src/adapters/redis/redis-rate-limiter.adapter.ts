@@ -1,15 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { BucketRule } from '../../lib/token-bucket';
 import type { RateLimiter } from '../../ports/rate-limiter.port';
+import { LUA_NOW } from './lua-clock';
 
 /*
  * The token bucket of lib/token-bucket.ts, run inside Redis as one script so that every
  * api node spends from the same budget, on Redis's clock.
  */
-const TAKE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rate = tonumber(ARGV[1])
+const TAKE = `${LUA_NOW}local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or burst

@@ -37,6 +37,12 @@ export class RedisSocketBus {
     await this.pub.ping().catch(() => undefined);
   }
 
+  /** Drops both connections at once, for a start-up that gave up (quit would wait on a dead link). */
+  disconnect(): void {
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
   }

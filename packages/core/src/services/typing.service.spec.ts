@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryTypingStore } from '../adapters/memory/memory-typing.adapter';
+import type { TypingStore } from '../ports/typing.port';
+import { RecordingBroadcaster } from '../testing/recording-broadcaster';
+import { TypingService } from './typing.service';
+
+const typingEvents = (b: RecordingBroadcaster) => b.of('typing').map((e) => e.payload as { userId: string; isTyping: boolean });
+
+test('every renewal is told; the end is told once, by stop or by the sweep, never both', async () => {
+  let now = 0;
+  const bc = new RecordingBroadcaster();
+  const typing = new TypingService(new MemoryTypingStore(() => now), bc, { ttlMs: 5_000 });
+  await typing.typing('ann', 'r1', true, 'sock-1');
+  now = 3_000;
+  await typing.typing('ann', 'r1', true, 'sock-1');
+  assert.equal(bc.of('typing')[0]?.opts?.exceptSocketId, 'sock-1', 'the typist does not hear itself');
+  now = 7_000;
+  assert.equal(await typing.sweep(), 0, 'the renewal moved the end to 8 s');
+  now = 8_000;
+  assert.equal(await typing.sweep(), 1);
+  assert.equal(await typing.sweep(), 0);
+  await typing.stopped('ann', 'r1');
+  assert.deepEqual(
+    typingEvents(bc).map((e) => e.isTyping),
+    [true, true, false],
+  );
+
+  await typing.typing('bob', 'r1', true);
+  await typing.stopped('bob', 'r1'); // a message sent
+  now = 20_000;
+  assert.equal(await typing.sweep(), 0, 'an end already told is not told again');
+  await typing.typing('bob', 'r1', false); // nothing was showing
+  assert.deepEqual(
+    typingEvents(bc)
+      .filter((e) => e.userId === 'bob')
+      .map((e) => e.isTyping),
+    [true, false],
+  );
+});
+
+test('a store that is away: no indicator that nobody could end, a stop told anyway, the typist never errors', async () => {
+  const away: TypingStore = {
+    start: () => Promise.reject(new Error('ECONNREFUSED')),
+    stop: () => Promise.reject(new Error('ECONNREFUSED')),
+    takeExpired: () => Promise.reject(new Error('ECONNREFUSED')),
+    typingIn: () => Promise.reject(new Error('ECONNREFUSED')),
+  };
+  const bc = new RecordingBroadcaster();
+  const errors: string[] = [];
+  const typing = new TypingService(away, bc, { onStoreError: (_err, what) => errors.push(what) });
+  await typing.typing('ann', 'r1', true);
+  await typing.typing('ann', 'r1', false);
+  assert.equal(await typing.sweep(), 0);
+  assert.deepEqual(
+    typingEvents(bc).map((e) => e.isTyping),
+    [false],
+  );
+  assert.deepEqual(errors, ['typing start', 'typing stop', 'typing sweep']);
+});
