@@ -212,21 +212,28 @@ function freeLoopbackPort() {
 }
 
 /**
- * Port settings that give a test run JVM engines of its own wherever the usual port answers
- * with an engine this checkout did not start: another checkout's, or one a shell session
- * started and will stop when it ends, perhaps halfway through the run. (A CI run once
- * borrowed such a Kafka, which went away with its session: every Kafka suite failed.)
+ * Port settings that give a test run JVM engines of its own, on free ports, wherever one of an
+ * engine's usual ports is held by anything this checkout did not start: another checkout's
+ * engine, one a shell session started and will stop when it ends (a CI run once borrowed such
+ * a Kafka, which went away with its session: every Kafka suite failed), or any other program
+ * (Kafka's controller port, say, which `up` would refuse to share). An engine this checkout
+ * runs is used as it is. Pass `{ all: true }` to move every engine not this checkout's
+ * (a retry after a start that failed).
  * Takes `status()` entries; returns { KAFKA_PORT: '…', KAFKA_CONTROLLER_PORT: '…' } and the like.
  */
-export async function portsAwayFromForeignEngines(statuses) {
+export async function portsForThisRun(statuses, { all = false } = {}) {
   const settings = {};
   const picked = new Set();
   for (const s of statuses) {
-    if (!jvmEngines[s.name] || s.runBy !== 'other') continue;
-    for (const role of Object.keys(jvmEngines[s.name].ports())) {
+    const engine = jvmEngines[s.name];
+    if (!engine || s.runBy === 'engines.mjs') continue;
+    const usual = Object.values(engine.ports());
+    const held = all || s.runBy === 'other' || (await Promise.all(usual.map(portTaken))).some(Boolean);
+    if (!held) continue;
+    for (const role of Object.keys(engine.ports())) {
       let port;
       do port = await freeLoopbackPort();
-      while (picked.has(port)); // free one by one, so the kernel may hand out one twice
+      while (picked.has(port) || usual.includes(port)); // free one by one, so the kernel may hand out one twice
       picked.add(port);
       settings[portSetting(s.name, role)] = String(port);
     }

@@ -2,17 +2,44 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { portsAwayFromForeignEngines } from './engines.mjs';
+import { portsForThisRun } from './engines.mjs';
 
-const canListen = (port) =>
-  new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+const listen = (port = 0) =>
+  new Promise((resolve, reject) => {
+    const srv = net.createServer((sock) => sock.destroy());
+    srv.once('error', reject);
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
   });
+const close = (srv) => new Promise((resolve) => srv.close(resolve));
+const canListen = (port) =>
+  listen(port).then(
+    (srv) => close(srv).then(() => true),
+    () => false,
+  );
+
+/** Points Kafka's usual ports (as engines.mjs reads them) at two ports of the test's own choosing. */
+async function withKafkaPorts(fn) {
+  const a = await listen();
+  const b = await listen();
+  const ports = [a.address().port, b.address().port];
+  await Promise.all([close(a), close(b)]);
+  const saved = { main: process.env.KAFKA_PORT, controller: process.env.KAFKA_CONTROLLER_PORT };
+  process.env.KAFKA_PORT = String(ports[0]);
+  process.env.KAFKA_CONTROLLER_PORT = String(ports[1]);
+  try {
+    return await fn(ports);
+  } finally {
+    for (const [k, v] of [
+      ['KAFKA_PORT', saved.main],
+      ['KAFKA_CONTROLLER_PORT', saved.controller],
+    ])
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
 
 test('a test run gets free ports of its own for each JVM engine someone else runs, and only for those', async () => {
-  const settings = await portsAwayFromForeignEngines([
+  const settings = await portsForThisRun([
     { name: 'kafka', runBy: 'other' }, // another checkout's, or a shell's that may stop mid-run
     { name: 'elasticsearch', runBy: 'other' },
     { name: 'cassandra', runBy: 'engines.mjs' }, // this checkout's own: used as it is
@@ -30,12 +57,31 @@ test('a test run gets free ports of its own for each JVM engine someone else run
   for (const port of ports) assert.ok(await canListen(port), `port ${port} is free`);
 });
 
-test('nothing foreign, nothing moved', async () => {
-  assert.deepEqual(
-    await portsAwayFromForeignEngines([
-      { name: 'kafka', runBy: null },
-      { name: 'cassandra', runBy: 'engines.mjs' },
-    ]),
-    {},
-  );
-});
+test('an engine whose usual ports are free keeps them', () =>
+  withKafkaPorts(async () => {
+    assert.deepEqual(await portsForThisRun([{ name: 'kafka', runBy: null }]), {});
+  }));
+
+test("any program on one of an engine's usual ports (not only an engine) moves all of them", () =>
+  withKafkaPorts(async ([, controller]) => {
+    const squatter = await listen(controller); // answers nothing Kafka would say
+    try {
+      const settings = await portsForThisRun([{ name: 'kafka', runBy: null }]);
+      assert.deepEqual(Object.keys(settings).sort(), ['KAFKA_CONTROLLER_PORT', 'KAFKA_PORT']);
+      assert.notEqual(Number(settings.KAFKA_CONTROLLER_PORT), controller);
+      for (const port of Object.values(settings).map(Number)) assert.ok(await canListen(port), `port ${port} is free`);
+    } finally {
+      await close(squatter);
+    }
+  }));
+
+test('a retry after a failed start moves the ports even when they look free', () =>
+  withKafkaPorts(async ([main, controller]) => {
+    const settings = await portsForThisRun([{ name: 'kafka', runBy: null }], { all: true });
+    assert.deepEqual(Object.keys(settings).sort(), ['KAFKA_CONTROLLER_PORT', 'KAFKA_PORT']);
+    assert.ok(
+      !Object.values(settings)
+        .map(Number)
+        .some((p) => p === main || p === controller),
+    );
+  }));

@@ -58,24 +58,40 @@ if (!args.has('--no-build')) {
 // The distributed suites (Redis contract, multi-node, Kafka pipeline) need these engines on
 // loopback. Start the ones that are down; stop, at the end, the ones this run started.
 // A Kafka, Cassandra or Elasticsearch this checkout did not start is not borrowed: whoever
-// started it may stop it halfway through the run. This run starts its own on free ports
-// instead, and the specs are pointed at what is up through their TEST_* settings.
+// started it may stop it halfway through the run. Nor is a usual port shared with any other
+// program. This run starts its own on free ports instead, and the specs are pointed at what
+// is up through their TEST_* settings. An engine that fails to start gets one more try on
+// fresh ports; if that fails too, the reason is repeated in the summary at the end, where a
+// reader of a long log looks first.
 const engineNames = ['postgres', 'redis', 'kafka', 'cassandra', 'elasticsearch'];
 let startedEngines = [];
+const engineFailures = [];
 if (!args.has('--only-e2e')) {
-  const { up, status, engineEnv, portsAwayFromForeignEngines } = await import('./engines.mjs');
+  const { up, status, engineEnv, portsForThisRun } = await import('./engines.mjs');
   const before = await status(engineNames);
-  const ownPorts = await portsAwayFromForeignEngines(before);
+  const movePorts = async (statuses, opts) => {
+    const ports = await portsForThisRun(statuses, opts);
+    for (const [setting, port] of Object.entries(ports)) say(`${setting}=${port} for this run`);
+    Object.assign(process.env, ports);
+  };
   for (const s of before.filter((e) => e.runBy === 'other'))
     say(`${s.label} on ${s.port} was not started from this checkout: starting this run's own on a free port`);
-  Object.assign(process.env, ownPorts);
+  await movePorts(before);
   say(`engines: ${engineNames.join(', ')} (npm run engines -- up)`);
-  try {
-    await up(engineNames);
-  } catch (e) {
-    console.error(
-      `Could not bring the engines up:\n${e.message}\nThe distributed suites will fail; run "npm run engines -- up" to see why.`,
-    );
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const wanted = attempt === 1 ? engineNames : engineFailures.splice(0).map((f) => f.name);
+    try {
+      await up(wanted);
+      break;
+    } catch (e) {
+      const failed = e.failed ?? wanted;
+      for (const name of failed) engineFailures.push({ name, why: e.message });
+      console.error(`Could not bring ${failed.join(', ')} up:\n${e.message}`);
+      const retryable = attempt === 1 && failed.every((n) => !['postgres', 'redis'].includes(n));
+      if (!retryable) break;
+      say(`trying ${failed.join(', ')} once more, on fresh ports`);
+      await movePorts(await status(failed), { all: true });
+    }
   }
   const after = await status(engineNames);
   const ranBefore = new Set(before.filter((e) => e.runBy === 'engines.mjs').map((e) => e.name));
@@ -169,6 +185,12 @@ if (startedEngines.length) {
 }
 
 say(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+for (const f of engineFailures) {
+  console.log(
+    `  engine ${f.name} did not start, so the suites that need it cannot pass; run "npm run engines -- up ${f.name}" to see it again:`,
+  );
+  for (const l of f.why.split('\n').slice(0, 30)) console.log(`    ${l}`);
+}
 for (const l of lines) console.log(`  ${l}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);
