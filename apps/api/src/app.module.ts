@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import {
   AuthService,
+  MESSAGE_LOG,
   MessagesService,
   METADATA_STORE,
   PresenceService,
@@ -57,6 +58,7 @@ export class AppModule {
         { provide: TypingService, useValue: core.typing },
         { provide: SearchService, useValue: core.search },
         { provide: METADATA_STORE, useValue: core.meta },
+        { provide: MESSAGE_LOG, useValue: core.messageLog },
         { provide: SocketIoBroadcaster, useValue: broadcaster },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         AccessTokenGuard,

@@ -15,6 +15,7 @@ import {
   RedisPresenceStore,
   waitForRedis,
   type AppConfig,
+  logConsumersFor,
   runsLogConsumer,
   type LogConsumerName,
 } from '@qc/core';
@@ -36,13 +37,16 @@ export function describeWorkersMode(config: Pick<AppConfig, 'kafka' | 'elasticse
         'Run apps/workers once KAFKA_BROKERS (and REDIS_URL) point at Kafka and Redis.',
     };
   }
-  const wanted = (name: LogConsumerName) => runsLogConsumer(config.workersConsumers, name);
-  const doing = [
-    wanted('fanout') && 'fan-out',
-    wanted('notify') && `notify into ${config.kafka.notificationsTopic}`,
-    wanted('history') && config.cassandra && `history into Cassandra keyspace ${config.cassandra.keyspace}`,
-    wanted('indexer') && config.elasticsearch && `index into Elasticsearch ${config.elasticsearch.index}`,
-  ].filter(Boolean);
+  const kafka = config.kafka;
+  const what: Record<LogConsumerName, string> = {
+    fanout: 'fan-out',
+    notify: `notify into ${kafka.notificationsTopic}`,
+    history: `history into Cassandra keyspace ${config.cassandra?.keyspace}`,
+    indexer: `index into Elasticsearch ${config.elasticsearch?.index}`,
+  };
+  const doing = logConsumersFor(config)
+    .filter((name) => runsLogConsumer(config.workersConsumers, name))
+    .map((name) => what[name]);
   if (doing.length === 0) {
     return {
       runsHere: false,

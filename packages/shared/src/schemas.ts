@@ -248,9 +248,16 @@ export interface PresenceEvent {
 }
 
 export interface HealthReport {
-  status: 'ok' | 'degraded';
+  /**
+   * ok: all is well. degraded: this node serves, but a consumer of the message log has
+   * nobody running it, so its effects wait (live delivery, notifications or search; clients
+   * still catch up by room:sync). down: this node cannot serve (HTTP 503).
+   */
+  status: 'ok' | 'degraded' | 'down';
   uptimeSeconds: number;
   checks: Record<string, { status: 'up' | 'down'; latencyMs?: number; error?: string }>;
+  /** Each consumer of the message log this profile needs, wherever it runs (empty when the log did not answer). */
+  consumers: Record<string, { members: number; lag: number | null }>;
 }
 
 // ---------- search ----------

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { io } from 'socket.io-client';
-import type { AuthResponse, Message, MyRoom, PresenceEvent, SearchResult, TypingEvent } from '@qc/shared';
+import type { AuthResponse, HealthReport, Message, MyRoom, PresenceEvent, SearchResult, TypingEvent } from '@qc/shared';
 import type { OfflineNotification } from '@qc/core';
 import { call, sleep, waitFor, type ClientSocket } from './harness';
 import { ApiNode, startSharedEngines } from './node-cluster';
@@ -326,6 +326,62 @@ describe('Kafka pipeline with apps/workers', () => {
   }
   const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
   const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`;
+
+  test('health names each consumer the profile needs, who runs it and its lag; with the workers stopped the node still serves and says degraded', async () => {
+    const health = async (node: ApiNode) => {
+      const r = await fetch(`${node.base}/api/v1/health`);
+      return { code: r.status, body: (await r.json()) as HealthReport };
+    };
+    const everyConsumer = ['fanout', 'history', 'indexer', 'notify'];
+    let h = await health(nodeB);
+    // Offsets are committed every 100 ms: what the last test sent may not be counted yet.
+    await until(
+      () => h.body.status === 'ok' && Object.values(h.body.consumers).every((c) => c.lag === 0),
+      20_000,
+      `all consumers caught up (${JSON.stringify(h.body)})`,
+      async () => void (h = await health(nodeB)),
+    );
+    assert.equal(h.code, 200);
+    assert.deepEqual(Object.keys(h.body.consumers).sort(), everyConsumer);
+    for (const [name, c] of Object.entries(h.body.consumers)) assert.ok(c.members >= 1, `${name} runs: ${JSON.stringify(c)}`);
+    assert.equal(h.body.checks.messageLog?.status, 'up');
+
+    await Promise.all(workers.map((w) => w.kill('SIGTERM'))); // a clean stop leaves the groups at once
+    await until(
+      () => h.body.status === 'degraded',
+      20_000,
+      `degraded once nobody consumes (${JSON.stringify(h.body)})`,
+      async () => void (h = await health(nodeA)),
+    );
+    assert.equal(h.code, 200, 'an api node without workers still serves: a load balancer must not drain it');
+    assert.deepEqual(
+      Object.entries(h.body.consumers)
+        .filter(([, c]) => c.members === 0)
+        .map(([name]) => name)
+        .sort(),
+      everyConsumer,
+    );
+    // Sent meanwhile: committed and acked, counted as lag until the workers are back.
+    const [a, b] = await Promise.all([register(nodeA, 'lagwriter'), register(nodeA, 'lagreader')]);
+    const room = await group(nodeA, a, [b]);
+    const sa = await connect(nodeA, a.accessToken);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await call(sa, 'message:send', { roomId: room.id, clientMsgId: `l${i}`, content: `l${i}` })).ok, true);
+    await until(
+      () => Object.values(h.body.consumers).every((c) => (c.lag ?? 0) >= 3),
+      10_000,
+      `three records waiting for every consumer (${JSON.stringify(h.body)})`,
+      async () => void (h = await health(nodeA)),
+    );
+
+    workers = await startWorkers(3);
+    await until(
+      () => h.body.status === 'ok' && Object.values(h.body.consumers).every((c) => c.lag === 0),
+      30_000,
+      `caught up once the workers are back (${JSON.stringify(h.body)})`,
+      async () => void (h = await health(nodeA)),
+    );
+  });
 
   test('measured: send-to-ack and send-to-delivery on the other node, one busy room and eight at once', async () => {
     for (const [roomCount, perRoom] of [

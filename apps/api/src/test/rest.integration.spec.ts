@@ -290,11 +290,14 @@ describe('history and health', () => {
     assert.equal(listed.lastSeq, 12);
   });
 
-  test('health reports the database', async () => {
+  test('health reports the database and the in-process consumers', async () => {
     const r = await h.http<HealthReport>('GET', '/health');
     assert.equal(r.status, 200);
     assert.equal(r.body.status, 'ok');
     assert.equal(r.body.checks.database?.status, 'up');
+    assert.equal(r.body.checks.messageLog?.status, 'up');
+    // Embedded: fan-out runs inline in this process (PostgreSQL search needs no indexer).
+    assert.deepEqual(r.body.consumers, { fanout: { members: 1, lag: 0 } });
     assert.ok(r.headers.get('x-request-id'));
   });
 });

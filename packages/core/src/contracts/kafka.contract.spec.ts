@@ -211,6 +211,44 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
     );
   });
 
+  test('describeConsumers: lag counts what a stuck consumer has not handled; members count who runs it, until it leaves', async () => {
+    const onLagTopic = (name: string) => {
+      const l = new KafkaMessageLog({
+        brokers,
+        clientId: `${name}-${run}`,
+        topic: `${topic}.lag`,
+        groupPrefix: `test-${run}`,
+        partitions: 2,
+        logger: quiet,
+      });
+      opened.push(l);
+      return l;
+    };
+    const log = onLagTopic('lag');
+    for (const room of rooms) await log.publish(record(room));
+    assert.deepEqual(await log.describeConsumers(['stuck']), [{ consumer: 'stuck', members: 0, lag: rooms.length }], 'nobody yet');
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let handledCount = 0;
+    log.subscribe('stuck', async () => {
+      await released; // a store that hangs
+      handledCount++;
+    });
+    await log.start();
+    let state = (await log.describeConsumers(['stuck']))[0]!;
+    for (const end = Date.now() + 15_000; state.members === 0 && Date.now() < end; await sleep(100))
+      state = (await log.describeConsumers(['stuck']))[0]!;
+    assert.deepEqual(state, { consumer: 'stuck', members: 1, lag: rooms.length }, 'running, and stuck on everything');
+    release();
+    await until(() => handledCount === rooms.length, 'all handled once released');
+    for (const end = Date.now() + 15_000; state.lag !== 0 && Date.now() < end; await sleep(100))
+      state = (await log.describeConsumers(['stuck']))[0]!;
+    assert.equal(state.lag, 0, 'caught up once its offsets are committed');
+    await log.close();
+    // Another process asks: the member that left is gone at once, and the group's offsets stay.
+    assert.deepEqual(await onLagTopic('observer').describeConsumers(['stuck']), [{ consumer: 'stuck', members: 0, lag: 0 }]);
+  });
+
   test('measured: a consumer keeps up with 8 rooms publishing at once', async () => {
     const producer = member('bench-producer');
     const consumer = member('bench-consumer');

@@ -61,6 +61,28 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
       }
     });
 
+    test('how far each consumer is: one that runs here has a member and, once it has handled everything, no lag; one nobody runs has no member', async () => {
+      const room = uuidv7();
+      const before = fanout.length;
+      for (let seq = 1; seq <= 5; seq++) await log.publish(record(room, seq));
+      await until(() => fanout.length >= before + 5 && notify.some((r) => r.message.roomId === room && r.message.seq === 5));
+      let states = await log.describeConsumers(['fanout', 'notify', 'indexer']);
+      // Kafka counts what is committed, which trails the handlers by up to 100 ms.
+      for (const end = Date.now() + 15_000; states.some((s) => s.consumer !== 'indexer' && s.lag !== 0) && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 100));
+        states = await log.describeConsumers(['fanout', 'notify', 'indexer']);
+      }
+      assert.deepEqual(
+        states.map((s) => s.consumer),
+        ['fanout', 'notify', 'indexer'],
+      );
+      for (const s of states.slice(0, 2)) {
+        assert.ok(s.members >= 1, `${s.consumer} has a member: ${JSON.stringify(s)}`);
+        assert.equal(s.lag, 0, `${s.consumer} has handled everything: ${JSON.stringify(s)}`);
+      }
+      assert.equal(states[2]!.members, 0, `nobody runs the indexer: ${JSON.stringify(states[2])}`);
+    });
+
     test('a consumer name can be subscribed once', () => {
       assert.throws(() => log.subscribe('fanout', async () => undefined));
     });

@@ -23,7 +23,24 @@ export interface MessageLog {
    * send of a stored message then publishes it again, and consumers must be idempotent.
    */
   readonly republishOnRetry: boolean;
+  /**
+   * How far each named consumer is, for health checks: who runs it and what it has left.
+   * Any process may ask, not only one that runs the consumers (an api node asks about the
+   * workers' consumer groups).
+   */
+  describeConsumers(consumers: readonly string[]): Promise<LogConsumerState[]>;
   close(): Promise<void>;
+}
+
+export interface LogConsumerState {
+  consumer: string;
+  /** Processes running it now (Kafka: members of its consumer group). 0: its effects wait. */
+  members: number;
+  /**
+   * Records published and not yet handled, as far as the log knows (Kafka: committed
+   * offsets, which trail the handlers by up to 100 ms). null where there is nothing to count.
+   */
+  lag: number | null;
 }
 
 export const MESSAGE_LOG = Symbol('MessageLog');
@@ -34,6 +51,21 @@ export const MESSAGE_LOG = Symbol('MessageLog');
  */
 export const LOG_CONSUMERS = ['fanout', 'notify', 'history', 'indexer'] as const;
 export type LogConsumerName = (typeof LOG_CONSUMERS)[number];
+
+/**
+ * The consumers a profile needs, wherever they run: fan-out always; with Kafka the notifier
+ * (its sink is a Kafka topic) and, with Cassandra, the history writer (history trails the
+ * log); with Elasticsearch the indexer (PostgreSQL full-text search needs none).
+ */
+export function logConsumersFor(profile: { kafka: unknown; cassandra: unknown; elasticsearch: unknown }): LogConsumerName[] {
+  const needed: Record<LogConsumerName, boolean> = {
+    fanout: true,
+    notify: !!profile.kafka,
+    history: !!profile.kafka && !!profile.cassandra,
+    indexer: !!profile.elasticsearch,
+  };
+  return LOG_CONSUMERS.filter((name) => needed[name]);
+}
 
 /** Whether a process told to run `only` these consumers (null or undefined: all) runs `name`. */
 export const runsLogConsumer = (only: readonly LogConsumerName[] | null | undefined, name: LogConsumerName) => !only || only.includes(name);

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import type { LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
+import type { LogConsumerState, LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
 import { ensureKafkaTopic, KAFKA_CLIENT_DEFAULTS, SharedProducer } from './kafka-client';
 import { consumeInRoomLanes } from './room-lanes';
 
@@ -73,7 +73,7 @@ export class KafkaMessageLog implements MessageLog {
     await this.ensureTopic();
     for (const [name, handler] of this.handlers) {
       const consumer = this.kafka.consumer({
-        groupId: `${this.opts.groupPrefix ?? 'qc'}.${name}`,
+        groupId: this.groupId(name),
         allowAutoTopicCreation: false,
         sessionTimeout: 10_000,
         heartbeatInterval: 1_000,
@@ -127,6 +127,40 @@ export class KafkaMessageLog implements MessageLog {
         },
       });
       this.consumers.push(consumer);
+    }
+  }
+
+  private groupId(consumer: string): string {
+    return `${this.opts.groupPrefix ?? 'qc'}.${consumer}`;
+  }
+
+  /**
+   * Members from the group coordinator; lag as each partition's end offset minus the group's
+   * committed offset (a group that never committed starts at the beginning: it consumes
+   * `fromBeginning`). A member that died without leaving counts until its session times out
+   * (10 s).
+   */
+  async describeConsumers(consumers: readonly string[]): Promise<LogConsumerState[]> {
+    await this.ensureTopic();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const groupIds = consumers.map((c) => this.groupId(c));
+      const [{ groups }, ends, committed] = await Promise.all([
+        admin.describeGroups(groupIds),
+        admin.fetchTopicOffsets(this.topic),
+        Promise.all(groupIds.map((groupId) => admin.fetchOffsets({ groupId, topics: [this.topic] }))),
+      ]);
+      return consumers.map((consumer, i) => {
+        const done = new Map((committed[i]?.[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        const lag = ends.reduce((sum, p) => {
+          const at = done.get(p.partition) ?? -1;
+          return sum + Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+        }, 0);
+        return { consumer, members: groups.find((g) => g.groupId === groupIds[i])?.members.length ?? 0, lag };
+      });
+    } finally {
+      await admin.disconnect();
     }
   }
 

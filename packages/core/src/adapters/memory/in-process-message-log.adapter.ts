@@ -1,4 +1,4 @@
-import type { LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
+import type { LogConsumerState, LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
 
 /**
  * The embedded profile's log: `publish` runs every consumer inline and resolves when all
@@ -29,6 +29,13 @@ export class InProcessMessageLog implements MessageLog {
   }
 
   async start(): Promise<void> {}
+
+  /** A consumer here is this process's own, and has handled every record once publish returned. */
+  async describeConsumers(consumers: readonly string[]): Promise<LogConsumerState[]> {
+    return consumers.map((consumer) =>
+      this.consumers.some((c) => c.name === consumer) ? { consumer, members: 1, lag: 0 } : { consumer, members: 0, lag: null },
+    );
+  }
 
   async close(): Promise<void> {
     this.consumers.length = 0;
