@@ -143,8 +143,8 @@ export class KafkaMessageLog implements MessageLog {
   async describeConsumers(consumers: readonly string[]): Promise<LogConsumerState[]> {
     await this.ensureTopic();
     const admin = this.kafka.admin();
-    await admin.connect();
     try {
+      await admin.connect(); // inside: a connect that fails half-way still gets its disconnect
       const groupIds = consumers.map((c) => this.groupId(c));
       const [{ groups }, ends, committed] = await Promise.all([
         admin.describeGroups(groupIds),
