@@ -87,7 +87,14 @@ function run(cmd, args, { env = process.env, cwd = root, what = `${cmd} ${args.j
   });
 }
 
-const tail = (text, lines) => text.trimEnd().split('\n').slice(-lines).join('\n');
+/** The last lines of a log, each cut to 300 characters: the JVM command line (a classpath of ~100 jars) would bury the cause. */
+const tail = (text, lines) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}… (${l.length - 300} more characters)` : l))
+    .join('\n');
 const readTail = (file, lines) => {
   try {
     return tail(fs.readFileSync(file, 'utf8'), lines);
@@ -1307,8 +1314,8 @@ export async function status(names = []) {
 }
 
 /** The environment that points the app at the engines that are up. */
-export function engineEnv(statuses) {
-  return Object.assign({}, ...statuses.filter((s) => s.up).map((s) => ENGINES[s.name].env(s.port)));
+export function engineEnv(statuses, { evenIfDown = false } = {}) {
+  return Object.assign({}, ...statuses.filter((s) => s.up || evenIfDown).map((s) => ENGINES[s.name].env(s.port)));
 }
 
 // ---------------------------------------------------------------------------------------

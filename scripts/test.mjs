@@ -97,7 +97,9 @@ if (!args.has('--only-e2e')) {
   const ranBefore = new Set(before.filter((e) => e.runBy === 'engines.mjs').map((e) => e.name));
   startedEngines = after.filter((e) => e.runBy === 'engines.mjs' && !ranBefore.has(e.name)).map((e) => e.name);
   // Not DATABASE_URL: the PostgreSQL specs use an embedded cluster of their own unless told otherwise.
-  for (const [name, value] of Object.entries(engineEnv(after))) {
+  // An engine that did not start is pointed at where it should be, so its specs fail plainly
+  // instead of finding somebody else's on the usual port.
+  for (const [name, value] of Object.entries(engineEnv(after, { evenIfDown: true }))) {
     if (name !== 'DATABASE_URL' && env[`TEST_${name}`] === undefined) env[`TEST_${name}`] = value;
   }
 }
@@ -185,6 +187,7 @@ if (startedEngines.length) {
 }
 
 say(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+totals.failed += engineFailures.length; // a run whose engines did not all start has not tested everything
 for (const f of engineFailures) {
   console.log(
     `  engine ${f.name} did not start, so the suites that need it cannot pass; run "npm run engines -- up ${f.name}" to see it again:`,
