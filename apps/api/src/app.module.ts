@@ -23,7 +23,7 @@ import { UsersController } from './controllers/users.controller';
 import { ChatGateway } from './gateway/chat.gateway';
 import { ErrorEnvelopeFilter } from './http/error.filter';
 import { AccessTokenGuard } from './http/auth.guard';
-import { APP_CONFIG, LOGGER } from './tokens';
+import { APP_CONFIG, HEALTH_CHECKS, LOGGER } from './tokens';
 import { WorkersModule } from '@qc/workers';
 
 export interface AppModuleDeps {
@@ -59,6 +59,7 @@ export class AppModule {
         { provide: SearchService, useValue: core.search },
         { provide: METADATA_STORE, useValue: core.meta },
         { provide: MESSAGE_LOG, useValue: core.messageLog },
+        { provide: HEALTH_CHECKS, useValue: core.healthChecks },
         { provide: SocketIoBroadcaster, useValue: broadcaster },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         AccessTokenGuard,

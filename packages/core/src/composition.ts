@@ -57,8 +57,21 @@ export interface Adapters {
   searchNeedsIndexer: boolean;
   /** Socket.IO across nodes; null when one process serves everyone. */
   socketBus: RedisSocketBus | null;
+  /** One per engine this node talks to, for GET /health. */
+  healthChecks: EngineHealthCheck[];
   /** Closes the connections the adapters opened (not the DataSource, which the caller owns). */
   close(): Promise<void>;
+}
+
+export interface EngineHealthCheck {
+  name: 'database' | 'redis' | 'cassandra' | 'elasticsearch';
+  /**
+   * Whether this node can serve without it. Not: PostgreSQL (accounts, rooms, seqs) and
+   * Cassandra (history). Yes, degraded: Redis (sends go on, presence and cross-node fan-out
+   * wait, clients catch up by room:sync) and Elasticsearch (only search fails).
+   */
+  critical: boolean;
+  ping(): Promise<void>;
 }
 
 export interface CoreServices extends Adapters {
@@ -91,8 +104,13 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     await search.close();
     throw e;
   }
+  const meta = new PostgresMetadataStore(ds);
+  const checks = (...more: EngineHealthCheck[]): EngineHealthCheck[] => [
+    { name: 'database', critical: true, ping: () => meta.ping() },
+    ...[history.healthCheck, search.healthCheck, ...more].filter((c): c is EngineHealthCheck => !!c),
+  ];
   const common = {
-    meta: new PostgresMetadataStore(ds),
+    meta,
     messageStore: history.store,
     messageLog: createMessageLog(config, logger, 'api'),
     searchIndex: search.index,
@@ -110,6 +128,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       rateLimiter: new MemoryRateLimiter(),
       roomSequencer: new InProcessRoomSequencer(),
       socketBus: null,
+      healthChecks: checks(),
       close: closeStores,
     };
   }
@@ -135,6 +154,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     // Several nodes publish to one bus: a room's commit-and-publish must be exclusive across them.
     roomSequencer: new PostgresRoomSequencer(ds),
     socketBus,
+    healthChecks: checks({ name: 'redis', critical: false, ping: async () => void (await redis.ping()) }),
     close: async () => {
       await closeStores();
       await socketBus.close();
@@ -154,7 +174,7 @@ async function createMessageStore(
   config: AppConfig,
   ds: DataSource,
   logger: CoreLogger,
-): Promise<{ store: MessageStore; close(): Promise<void> }> {
+): Promise<{ store: MessageStore; healthCheck?: EngineHealthCheck; close(): Promise<void> }> {
   if (!config.cassandra) return { store: new PostgresMessageStore(ds), close: async () => undefined };
   const cql = await openCassandra(config.cassandra);
   const deferWrites = config.kafka !== null;
@@ -170,6 +190,11 @@ async function createMessageStore(
   timer.unref();
   return {
     store,
+    healthCheck: {
+      name: 'cassandra',
+      critical: true,
+      ping: async () => void (await cql.execute('SELECT release_version FROM system.local')),
+    },
     close: async () => {
       clearInterval(timer);
       await cql.shutdown();
@@ -208,7 +233,7 @@ export async function createHistoryWriter(
 export async function createSearchIndex(
   config: Pick<AppConfig, 'elasticsearch'>,
   ds: DataSource,
-): Promise<{ index: SearchIndex; needsIndexer: boolean; close(): Promise<void> }> {
+): Promise<{ index: SearchIndex; needsIndexer: boolean; healthCheck?: EngineHealthCheck; close(): Promise<void> }> {
   if (!config.elasticsearch) return { index: new PostgresSearchIndex(ds), needsIndexer: false, close: async () => undefined };
   const { url, index: indexName } = config.elasticsearch;
   const client = createElasticsearchClient(url);
@@ -221,7 +246,20 @@ export async function createSearchIndex(
       `could not reach Elasticsearch at ${redactUrl(url)} or create index "${indexName}" (${e instanceof Error ? e.message : String(e)}): start it (npm run engines -- up elasticsearch) or fix ELASTICSEARCH_URL / ELASTICSEARCH_INDEX`,
     );
   }
-  return { index, needsIndexer: true, close: () => client.close() };
+  return {
+    index,
+    needsIndexer: true,
+    // Cluster health, not ping: a minimal Elasticsearch (the test engine) has no `/` endpoint.
+    healthCheck: {
+      name: 'elasticsearch',
+      critical: false,
+      ping: async () => {
+        const { status } = await client.cluster.health({ index: indexName });
+        if (status === 'red') throw new Error(`index "${indexName}" is red: some of its shards have no copy`);
+      },
+    },
+    close: () => client.close(),
+  };
 }
 
 export function createMessageLog(config: AppConfig, logger: CoreLogger, role: 'api' | 'workers'): MessageLog {

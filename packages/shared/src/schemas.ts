@@ -249,9 +249,10 @@ export interface PresenceEvent {
 
 export interface HealthReport {
   /**
-   * ok: all is well. degraded: this node serves, but a consumer of the message log has
-   * nobody running it, so its effects wait (live delivery, notifications or search; clients
-   * still catch up by room:sync). down: this node cannot serve (HTTP 503).
+   * ok: all is well. degraded: this node serves, but Redis or Elasticsearch is away, or a
+   * consumer of the message log has nobody running it, so some effects wait (presence, live
+   * delivery, notifications or search; clients still catch up by room:sync). down: this node
+   * cannot serve: its PostgreSQL, Cassandra or message log is away (HTTP 503).
    */
   status: 'ok' | 'degraded' | 'down';
   uptimeSeconds: number;

@@ -344,7 +344,12 @@ describe('Kafka pipeline with apps/workers', () => {
     assert.equal(h.code, 200);
     assert.deepEqual(Object.keys(h.body.consumers).sort(), everyConsumer);
     for (const [name, c] of Object.entries(h.body.consumers)) assert.ok(c.members >= 1, `${name} runs: ${JSON.stringify(c)}`);
-    assert.equal(h.body.checks.messageLog?.status, 'up');
+    assert.deepEqual(
+      Object.entries(h.body.checks)
+        .map(([name, c]) => `${name} ${c.status}`)
+        .sort(),
+      ['cassandra up', 'database up', 'elasticsearch up', 'messageLog up', 'redis up'],
+    );
 
     await Promise.all(workers.map((w) => w.kill('SIGTERM'))); // a clean stop leaves the groups at once
     await until(

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
-import type { AuthResponse, Message, MyRoom, PresenceEvent, TypingEvent } from '@qc/shared';
+import type { AuthResponse, HealthReport, Message, MyRoom, PresenceEvent, TypingEvent } from '@qc/shared';
 import { call, sleep, waitFor, type ClientSocket } from './harness';
 import { ApiNode, startSharedEngines } from './node-cluster';
 
@@ -188,7 +188,11 @@ describe('failures', () => {
     assert.equal(during.ok, true, JSON.stringify(during));
     assert.ok(nodeA.alive && nodeB.alive, 'a node died with Redis');
     const health = await fetch(`${nodeB.base}/api/v1/health`);
-    assert.equal(health.status, 200);
+    assert.equal(health.status, 200, 'a node without Redis still serves: it must stay in the load balancer');
+    const report = (await health.json()) as HealthReport;
+    assert.equal(report.status, 'degraded');
+    assert.equal(report.checks.redis?.status, 'down');
+    assert.equal(report.checks.database?.status, 'up');
 
     await engines.redis.up();
     // ioredis reconnects and resubscribes on its own; wait until a live message crosses again.
@@ -210,6 +214,9 @@ describe('failures', () => {
       Array.from({ length: seqs.length }, (_, k) => k + 2),
     );
     assert.equal((sync.messages as Message[])[0]!.content, 'while Redis is down');
+    const healthAfter = (await (await fetch(`${nodeB.base}/api/v1/health`)).json()) as HealthReport;
+    assert.equal(healthAfter.status, 'ok', JSON.stringify(healthAfter));
+    assert.equal(healthAfter.checks.redis?.status, 'up');
   });
 
   test('an api node is killed: its clients reconnect to the other node and catch up with no gap', async () => {

@@ -294,6 +294,7 @@ describe('history and health', () => {
     const r = await h.http<HealthReport>('GET', '/health');
     assert.equal(r.status, 200);
     assert.equal(r.body.status, 'ok');
+    assert.deepEqual(Object.keys(r.body.checks).sort(), ['database', 'messageLog'], 'embedded: no other engine to check');
     assert.equal(r.body.checks.database?.status, 'up');
     assert.equal(r.body.checks.messageLog?.status, 'up');
     // Embedded: fan-out runs inline in this process (PostgreSQL search needs no indexer).
