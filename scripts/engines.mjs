@@ -1253,6 +1253,7 @@ export async function up(names = [], { log = console.log } = {}) {
   if (failures.length) {
     const err = new EngineError(failures.map(([n, r]) => `${n}: ${r.reason.message}`).join('\n\n'));
     err.failed = failures.map(([n]) => n);
+    err.reasons = Object.fromEntries(failures.map(([n, r]) => [n, r.reason.message]));
     throw err;
   }
   return status(list);

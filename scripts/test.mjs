@@ -85,7 +85,7 @@ if (!args.has('--only-e2e')) {
       break;
     } catch (e) {
       const failed = e.failed ?? wanted;
-      for (const name of failed) engineFailures.push({ name, why: e.message });
+      for (const name of failed) engineFailures.push({ name, why: e.reasons?.[name] ?? e.message });
       console.error(`Could not bring ${failed.join(', ')} up:\n${e.message}`);
       const retryable = attempt === 1 && failed.every((n) => !['postgres', 'redis'].includes(n));
       if (!retryable) break;

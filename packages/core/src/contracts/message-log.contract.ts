@@ -63,9 +63,9 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
 
     test('how far each consumer is: one that runs here has a member and, once it has handled everything, no lag; one nobody runs has no member', async () => {
       const room = uuidv7();
-      const before = fanout.length;
+      const seenBefore = fanout.length;
       for (let seq = 1; seq <= 5; seq++) await log.publish(record(room, seq));
-      await until(() => fanout.length >= before + 5 && notify.some((r) => r.message.roomId === room && r.message.seq === 5));
+      await until(() => fanout.length >= seenBefore + 5 && notify.some((r) => r.message.roomId === room && r.message.seq === 5));
       let states = await log.describeConsumers(['fanout', 'notify', 'indexer']);
       // Kafka counts what is committed, which trails the handlers by up to 100 ms.
       for (const end = Date.now() + 15_000; states.some((s) => s.consumer !== 'indexer' && s.lag !== 0) && Date.now() < end;) {
