@@ -28,41 +28,46 @@ import { WorkersModule } from './workers.module';
 export function describeWorkersMode(config: Pick<AppConfig, 'kafka' | 'elasticsearch' | 'cassandra' | 'workersConsumers'>): {
   runsHere: boolean;
   reason: string;
+  /** The consumers this process runs: the profile's, narrowed by WORKERS_CONSUMERS. */
+  consumers: LogConsumerName[];
 } {
   if (!config.kafka) {
     return {
       runsHere: false,
+      consumers: [],
       reason:
         'embedded profile: the message log is in-process, so the api runs the fan-out consumer itself. ' +
         'Run apps/workers once KAFKA_BROKERS (and REDIS_URL) point at Kafka and Redis.',
     };
   }
-  const kafka = config.kafka;
   const what: Record<LogConsumerName, string> = {
     fanout: 'fan-out',
-    notify: `notify into ${kafka.notificationsTopic}`,
+    notify: `notify into ${config.kafka.notificationsTopic}`,
     history: `history into Cassandra keyspace ${config.cassandra?.keyspace}`,
     indexer: `index into Elasticsearch ${config.elasticsearch?.index}`,
   };
-  const doing = logConsumersFor(config)
-    .filter((name) => runsLogConsumer(config.workersConsumers, name))
-    .map((name) => what[name]);
-  if (doing.length === 0) {
+  const consumers = logConsumersFor(config).filter((name) => runsLogConsumer(config.workersConsumers, name));
+  if (consumers.length === 0) {
     return {
       runsHere: false,
+      consumers,
       reason:
         `WORKERS_CONSUMERS=${config.workersConsumers?.join(',')} names nothing this profile needs ` +
         '(history needs CASSANDRA_CONTACT_POINTS, indexer ELASTICSEARCH_URL): name fanout, notify, or those.',
     };
   }
-  return { runsHere: true, reason: `consuming ${config.kafka.topic} from ${config.kafka.brokers.join(',')} (${doing.join(', ')})` };
+  return {
+    runsHere: true,
+    consumers,
+    reason: `consuming ${config.kafka.topic} from ${config.kafka.brokers.join(',')} (${consumers.map((name) => what[name]).join(', ')})`,
+  };
 }
 
 /**
  * `node apps/workers/dist/main.js`: the consumers of the Kafka message log, as a Nest
  * application context with no HTTP. Fan-out reaches the api nodes' sockets through the
- * Redis emitter, and a Redis watermark keeps a redelivered record from being emitted
- * twice; the notifier writes offline members' notifications to chat.notifications; with
+ * Redis emitter, and a Redis watermark skips a redelivered record already emitted (one a
+ * crash caught between emit and watermark goes out again; clients drop it by seq); the notifier writes offline members' notifications to chat.notifications; with
  * Cassandra the history writer stores each message there (the api committed its seq in
  * PostgreSQL); with ELASTICSEARCH_URL the indexer puts every message into the search index.
  */
@@ -85,12 +90,12 @@ export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
   await ds.initialize();
   // Only what this process's consumers use: a fan-out-only process opens no Cassandra or
   // Elasticsearch connection, and does not wait for either at start-up.
-  const wanted = (name: LogConsumerName) => runsLogConsumer(config.workersConsumers, name);
+  const wanted = (name: LogConsumerName) => mode.consumers.includes(name);
   let search: Awaited<ReturnType<typeof createSearchIndex>> | null = null;
   let history: Awaited<ReturnType<typeof createHistoryWriter>> = null;
   try {
     // PostgreSQL full-text search needs no feeding: the api's store commit is its index.
-    if (wanted('indexer') && config.elasticsearch) search = await createSearchIndex(config, ds);
+    if (wanted('indexer')) search = await createSearchIndex(config, ds);
     if (wanted('history')) history = await createHistoryWriter(config, ds);
   } catch (e) {
     await search?.close();
@@ -106,7 +111,7 @@ export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
     notify: sink ? { meta: new PostgresMetadataStore(ds), presence: new RedisPresenceStore(redis), sink } : undefined,
     searchIndex: search?.index,
     history: history?.writer,
-    only: config.workersConsumers ?? undefined,
+    only: mode.consumers,
   };
   const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, new RedisEmitterBroadcaster(redis), deps), {
     logger: false,
