@@ -43,7 +43,7 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-const apiEntry = path.join(root, 'apps/api/dist/main.js');
+const apiEntry = path.join(root, 'apps/api/dist/src/main.js');
 const webIndex = path.join(root, 'apps/web/out/index.html');
 if (process.env.QC_SKIP_BUILD === '1' && existsSync(apiEntry)) {
   say('QC_SKIP_BUILD=1: using the existing build');

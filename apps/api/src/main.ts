@@ -8,22 +8,11 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
-import {
-  createAdapters,
-  createCoreServices,
-  createDataSource,
-  loadConfig,
-  openAndMigrate,
-  redactUrl,
-  SocketIoBroadcaster,
-  startEmbeddedPostgres,
-  type AppConfig,
-  type EmbeddedPostgresHandle,
-} from '@qc/core';
+import { loadConfig, openApiRuntime, type AppConfig } from '@qc/core';
 import { AppModule } from './app.module';
-import { ChatIoAdapter } from './gateway/chat-io.adapter';
-import { ChatGateway } from './gateway/chat.gateway';
-import { createLogger, PinoNestLogger } from './logger';
+import { ChatIoAdapter } from './common/socket/chat-io.adapter';
+import { createLogger, PinoNestLogger } from './common/logger';
+import { SocketSessionGateway } from './modules/auth/socket-session.gateway';
 
 export interface RunningApi {
   url: string;
@@ -40,7 +29,7 @@ export interface BootstrapOptions {
 }
 
 /** Where `next build` puts the static web app. */
-const DEFAULT_WEB_DIR = path.resolve(__dirname, '../../web/out');
+const DEFAULT_WEB_DIR = path.resolve(__dirname, '../../../web/out');
 
 export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi> {
   const config = loadConfig(opts.env ?? process.env);
@@ -48,67 +37,19 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
   guardProcess(logger);
   const progress = opts.progress ?? ((line: string) => logger.info(line));
 
-  let embedded: EmbeddedPostgresHandle | null = null;
-  let dbUrl: string;
-  if (config.database.kind === 'embedded') {
-    embedded = await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      port: config.database.port,
-      log: progress,
+  // Every engine the config names is opened by core's composition; nothing here picks an adapter.
+  const runtime = await openApiRuntime(config, logger, progress);
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime, logger), {
+      logger: new PinoNestLogger(logger),
+      bodyParser: false,
     });
-    dbUrl = embedded.url;
-  } else {
-    dbUrl = config.database.url;
-    progress(`using PostgreSQL at ${redactUrl(dbUrl)}`);
-  }
-
-  const dataSource = createDataSource(dbUrl);
-  try {
-    const ran = await openAndMigrate(dataSource);
-    progress(ran.length ? `applied migrations: ${ran.join(', ')}` : 'database schema is up to date');
   } catch (e) {
-    await embedded?.stop();
-    throw new Error(
-      `could not open the database (${redactUrl(dbUrl)}): ${e instanceof Error ? e.message : String(e)}. Check that PostgreSQL is running and DATABASE_URL is right.`,
-    );
-  }
-
-  let adapters: Awaited<ReturnType<typeof createAdapters>>;
-  try {
-    adapters = await createAdapters(config, dataSource, logger);
-  } catch (e) {
-    await dataSource.destroy();
-    await embedded?.stop();
+    await runtime.close();
     throw e;
   }
-  if (config.redisUrl) progress('presence, rate limits and socket fan-out in Redis');
-  if (config.cassandra) progress(`message history in Cassandra (keyspace ${config.cassandra.keyspace})`);
-  progress(
-    config.elasticsearch
-      ? `search in Elasticsearch (index ${config.elasticsearch.index})`
-      : 'search: PostgreSQL full-text over the history',
-  );
-  if (config.kafka) {
-    try {
-      await adapters.messageLog.start();
-    } catch (e) {
-      await adapters.close();
-      await dataSource.destroy();
-      await embedded?.stop();
-      throw new Error(
-        `could not reach Kafka at ${config.kafka.brokers.join(',')}: ${e instanceof Error ? e.message : String(e)}. Start it (npm run engines -- up kafka) or fix KAFKA_BROKERS.`,
-      );
-    }
-    progress('message log on Kafka: run apps/workers for fan-out');
-  }
-  const broadcaster = new SocketIoBroadcaster(adapters.socketBus ? () => adapters.socketBus!.flush() : undefined);
-  const core = createCoreServices(config, adapters, broadcaster, logger);
-
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, logger, core, broadcaster }), {
-    logger: new PinoNestLogger(logger),
-    bodyParser: false,
-  });
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config, adapters.socketBus));
+  app.useWebSocketAdapter(new ChatIoAdapter(app, config, (server) => runtime.attachSocketServer(server)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(
@@ -142,26 +83,27 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     progress(`web app not built (${webDir} missing): serving the API only; run "npm run build" to get the UI`);
   }
 
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (e) {
+    // A port in use must not leave an embedded PostgreSQL running behind a process that exits.
+    await app.close().catch(() => undefined);
+    await runtime.close();
+    throw listenError(e, config);
+  }
   const url = `http://localhost:${config.port}`;
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       progress('shutting down: draining sockets');
-      await app.get(ChatGateway).drain();
+      app.get(SocketSessionGateway).drain();
       await app.close();
-      await core.messageLog.close();
-      await adapters.close();
-      await dataSource.destroy();
-      if (embedded) {
-        progress('stopping PostgreSQL');
-        await embedded.stop();
-      }
+      await runtime.close();
       progress('stopped');
     })());
 
-  return { url, config, dataSource, close };
+  return { url, config, dataSource: runtime.dataSource, close };
 }
 
 let guarded = false;
@@ -186,6 +128,15 @@ function bodyParseErrors(err: unknown, _req: Request, res: Response, next: NextF
         ? 'the request body is too large (256 KB at most)'
         : 'the request body could not be read';
   res.status(e.status).json({ error: { code: 'VALIDATION', message } });
+}
+
+/** EADDRINUSE and friends, said so that the reader knows what to change. */
+function listenError(e: unknown, config: AppConfig): Error {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE')
+    return new Error(`port ${config.port} on ${config.host} is already in use: stop what uses it, or set PORT to another port`);
+  if (code === 'EACCES') return new Error(`not allowed to listen on port ${config.port}: use a port above 1023 (set PORT)`);
+  return e instanceof Error ? e : new Error(String(e));
 }
 
 function noCacheHtml(res: Response, file: string) {

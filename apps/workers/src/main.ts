@@ -1,24 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import pino from 'pino';
-import {
-  createDataSource,
-  createHistoryWriter,
-  createMessageLog,
-  createSearchIndex,
-  createRedisClient,
-  KafkaNotificationSink,
-  loadConfig,
-  PostgresMetadataStore,
-  RedisEmitterBroadcaster,
-  RedisFanoutWatermark,
-  RedisPresenceStore,
-  waitForRedis,
-  type AppConfig,
-  logConsumersFor,
-  runsLogConsumer,
-  type LogConsumerName,
-} from '@qc/core';
+import { loadConfig, logConsumersFor, openWorkersRuntime, runsLogConsumer, type AppConfig, type LogConsumerName } from '@qc/core';
 import { WorkersModule } from './workers.module';
 
 /**
@@ -65,11 +48,10 @@ export function describeWorkersMode(config: Pick<AppConfig, 'kafka' | 'elasticse
 
 /**
  * `node apps/workers/dist/main.js`: the consumers of the Kafka message log, as a Nest
- * application context with no HTTP. Fan-out reaches the api nodes' sockets through the
- * Redis emitter, and a Redis watermark skips a redelivered record already emitted (one a
- * crash caught between emit and watermark goes out again; clients drop it by seq); the notifier writes offline members' notifications to chat.notifications; with
- * Cassandra the history writer stores each message there (the api committed its seq in
- * PostgreSQL); with ELASTICSEARCH_URL the indexer puts every message into the search index.
+ * application context with no HTTP. What they run on (Redis emitter and watermark,
+ * PostgreSQL members, Cassandra history writer, search index, notification sink) is opened
+ * by core's composition for the consumers this process runs; a crash caught between a
+ * fan-out emit and its watermark write re-emits that one, and clients drop it by seq.
  */
 export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(env);
@@ -80,53 +62,22 @@ export async function runWorkers(env: NodeJS.ProcessEnv = process.env) {
     console.log(`[quantum-chat-workers] ${mode.reason}`);
     return null;
   }
-  if (config.database.kind !== 'external') {
-    throw new Error("apps/workers needs DATABASE_URL (the notifier reads room members): set it to the api nodes' PostgreSQL");
-  }
-  const redis = createRedisClient(config.redisUrl, 'workers', logger);
-  await waitForRedis(redis, config.redisUrl);
-  // The api nodes own the schema (they run the migrations); workers only read members.
-  const ds = createDataSource(config.database.url, { poolSize: 5, applicationName: 'quantum-chat-workers' });
-  await ds.initialize();
-  // Only what this process's consumers use: a fan-out-only process opens no Cassandra or
-  // Elasticsearch connection, and does not wait for either at start-up.
-  const wanted = (name: LogConsumerName) => mode.consumers.includes(name);
-  let search: Awaited<ReturnType<typeof createSearchIndex>> | null = null;
-  let history: Awaited<ReturnType<typeof createHistoryWriter>> = null;
+  const runtime = await openWorkersRuntime(config, logger, mode.consumers);
+  let ctx: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>;
   try {
-    // PostgreSQL full-text search needs no feeding: the api's store commit is its index.
-    if (wanted('indexer')) search = await createSearchIndex(config, ds);
-    if (wanted('history')) history = await createHistoryWriter(config, ds);
+    ctx = await NestFactory.createApplicationContext(WorkersModule.register(runtime.log, runtime.broadcaster, runtime.consumers), {
+      logger: false,
+    });
+    await runtime.log.start();
   } catch (e) {
-    await search?.close();
-    await ds.destroy();
-    await redis.quit().catch(() => undefined);
+    await runtime.close();
     throw e;
   }
-  const { brokers, notificationsTopic, partitions, replicationFactor } = config.kafka;
-  const sink = wanted('notify') ? new KafkaNotificationSink(brokers, notificationsTopic, partitions, replicationFactor) : null;
-  const log = createMessageLog(config, logger, 'workers');
-  const deps = {
-    watermark: new RedisFanoutWatermark(redis),
-    notify: sink ? { meta: new PostgresMetadataStore(ds), presence: new RedisPresenceStore(redis), sink } : undefined,
-    searchIndex: search?.index,
-    history: history?.writer,
-    only: mode.consumers,
-  };
-  const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, new RedisEmitterBroadcaster(redis), deps), {
-    logger: false,
-  });
-  await log.start();
   console.log(`[quantum-chat-workers] ready: ${mode.reason}`);
   return {
     async close() {
-      await log.close();
+      await runtime.close();
       await ctx.close();
-      await sink?.close();
-      await search?.close();
-      await history?.close();
-      await ds.destroy();
-      await redis.quit().catch(() => undefined);
     },
   };
 }

@@ -1,4 +1,10 @@
 import type { DataSource } from 'typeorm';
+import { createDataSource, openAndMigrate } from './adapters/postgres/data-source';
+import { startEmbeddedPostgres } from './embedded/embedded-postgres';
+import { SocketIoBroadcaster, type ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
+import { RedisEmitterBroadcaster } from './adapters/redis/redis-emitter-broadcaster.adapter';
+import { RedisFanoutWatermark } from './adapters/redis/redis-fanout-watermark';
+import { KafkaNotificationSink } from './adapters/kafka/kafka-notification-sink.adapter';
 import type { AppConfig } from './config/config';
 import { InProcessMessageLog } from './adapters/memory/in-process-message-log.adapter';
 import { InProcessRoomSequencer } from './adapters/memory/in-process-room-sequencer.adapter';
@@ -341,4 +347,180 @@ export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, 
   if (deps.notify && runs('notify')) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
   if (deps.history && runs('history')) log.subscribe('history', createHistoryHandler(deps.history));
   if (deps.searchIndex && runs('indexer')) log.subscribe('indexer', createIndexHandler(deps.searchIndex));
+}
+
+/** The logger the runtimes hand to adapters: pino's shape, and what CoreLogger needs. */
+export interface RuntimeLogger extends CoreLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * What an api node runs on: every adapter its config calls for, opened and ready, and the
+ * core services over them. The api's Nest modules only receive this; they never pick or
+ * build an adapter themselves.
+ */
+export interface ApiRuntime {
+  config: AppConfig;
+  core: CoreServices;
+  dataSource: DataSource;
+  /**
+   * Hands the node's Socket.IO server to fan-out, and across nodes installs the Redis
+   * adapter on it. Called once, as the server is created, before any socket connects.
+   */
+  attachSocketServer(server: ChatServer): void;
+  /** Closes the message log, the adapters' connections, the pool and an embedded PostgreSQL. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens what an api node needs, in order, saying what it does (`progress`): PostgreSQL
+ * (started here from the embedded-postgres package unless DATABASE_URL is set), the schema,
+ * the engines config names, the message log; then the services. In the embedded profile the
+ * log's consumers (fan-out, and the indexer for an outside search index) run in this process,
+ * inline, as twenty's sync queue driver does; with Kafka apps/workers runs them. Whatever was
+ * opened is closed again if a later step fails, so a refused start leaves nothing running.
+ */
+export async function openApiRuntime(
+  config: AppConfig,
+  logger: RuntimeLogger,
+  progress: (line: string) => void = (line) => logger.info({}, line),
+): Promise<ApiRuntime> {
+  const undo: (() => Promise<unknown>)[] = [];
+  const unwind = async () => {
+    for (const step of undo.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  try {
+    let dbUrl: string;
+    if (config.database.kind === 'embedded') {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.port, log: progress });
+      undo.push(async () => {
+        progress('stopping PostgreSQL');
+        await embedded.stop();
+      });
+      dbUrl = embedded.url;
+    } else {
+      dbUrl = config.database.url;
+      progress(`using PostgreSQL at ${redactUrl(dbUrl)}`);
+    }
+
+    const dataSource = createDataSource(dbUrl);
+    undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
+    try {
+      const ran = await openAndMigrate(dataSource);
+      progress(ran.length ? `applied migrations: ${ran.join(', ')}` : 'database schema is up to date');
+    } catch (e) {
+      throw new Error(
+        `could not open the database (${redactUrl(dbUrl)}): ${e instanceof Error ? e.message : String(e)}. Check that PostgreSQL is running and DATABASE_URL is right.`,
+      );
+    }
+
+    const adapters = await createAdapters(config, dataSource, logger);
+    undo.push(() => adapters.close());
+    if (config.redisUrl) progress('presence, rate limits and socket fan-out in Redis');
+    if (config.cassandra) progress(`message history in Cassandra (keyspace ${config.cassandra.keyspace})`);
+    progress(
+      config.elasticsearch
+        ? `search in Elasticsearch (index ${config.elasticsearch.index})`
+        : 'search: PostgreSQL full-text over the history',
+    );
+    undo.push(() => adapters.messageLog.close());
+    if (config.kafka) {
+      try {
+        await adapters.messageLog.start();
+      } catch (e) {
+        throw new Error(
+          `could not reach Kafka at ${config.kafka.brokers.join(',')}: ${e instanceof Error ? e.message : String(e)}. Start it (npm run engines -- up kafka) or fix KAFKA_BROKERS.`,
+        );
+      }
+      progress('message log on Kafka: run apps/workers for fan-out');
+    }
+
+    const socketBus = adapters.socketBus;
+    const broadcaster = new SocketIoBroadcaster(socketBus ? () => socketBus.flush() : undefined);
+    const core = createCoreServices(config, adapters, broadcaster, logger);
+    if (!config.kafka) {
+      registerLogConsumers(core.messageLog, broadcaster, core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {});
+    }
+
+    let closing: Promise<void> | null = null;
+    return {
+      config,
+      core,
+      dataSource,
+      attachSocketServer(server) {
+        // Across nodes, broadcasts to rooms and users travel through Redis.
+        if (socketBus) server.adapter(socketBus.adapter());
+        broadcaster.attach(server);
+      },
+      close: () => (closing ??= unwind()),
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}
+
+/** What apps/workers runs on: its message log, the broadcaster fan-out emits through, and its consumers' ports. */
+export interface WorkersRuntime {
+  log: MessageLog;
+  broadcaster: Broadcaster;
+  consumers: LogConsumerDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens what apps/workers needs for the consumers it runs, and only those: a fan-out-only
+ * process opens no Cassandra or Elasticsearch connection and does not wait for either.
+ * Fan-out reaches the api nodes' sockets through the Redis emitter, and a Redis watermark
+ * skips a redelivered record already emitted; the notifier reads members from PostgreSQL
+ * and presence from Redis. The api nodes own the schema (they run the migrations).
+ */
+export async function openWorkersRuntime(
+  config: AppConfig,
+  logger: RuntimeLogger,
+  consumers: readonly LogConsumerName[],
+): Promise<WorkersRuntime> {
+  if (!config.kafka || !config.redisUrl) throw new Error('apps/workers needs KAFKA_BROKERS and REDIS_URL');
+  if (config.database.kind !== 'external') {
+    throw new Error("apps/workers needs DATABASE_URL (the notifier reads room members): set it to the api nodes' PostgreSQL");
+  }
+  const undo: (() => Promise<unknown>)[] = [];
+  const unwind = async () => {
+    for (const step of undo.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  const wanted = (name: LogConsumerName) => consumers.includes(name);
+  try {
+    const redis = createRedisClient(config.redisUrl, 'workers', logger);
+    undo.push(() => redis.quit());
+    await waitForRedis(redis, config.redisUrl);
+    const ds = createDataSource(config.database.url, { poolSize: 5, applicationName: 'quantum-chat-workers' });
+    await ds.initialize();
+    undo.push(() => ds.destroy());
+    // PostgreSQL full-text search needs no feeding: the api's store commit is its index.
+    const search = wanted('indexer') ? await createSearchIndex(config, ds) : null;
+    if (search) undo.push(() => search.close());
+    const history = wanted('history') ? await createHistoryWriter(config, ds) : null;
+    if (history) undo.push(() => history.close());
+    const { brokers, notificationsTopic, partitions, replicationFactor } = config.kafka;
+    const sink = wanted('notify') ? new KafkaNotificationSink(brokers, notificationsTopic, partitions, replicationFactor) : null;
+    if (sink) undo.push(() => sink.close());
+    const log = createMessageLog(config, logger, 'workers');
+    undo.push(() => log.close());
+    let closing: Promise<void> | null = null;
+    return {
+      log,
+      broadcaster: new RedisEmitterBroadcaster(redis),
+      consumers: {
+        watermark: new RedisFanoutWatermark(redis),
+        notify: sink ? { meta: new PostgresMetadataStore(ds), presence: new RedisPresenceStore(redis), sink } : undefined,
+        searchIndex: search?.index,
+        history: history?.writer,
+        only: consumers,
+      },
+      close: () => (closing ??= unwind()),
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
 }

@@ -1,17 +1,12 @@
+// The public entry of @qc/core: ports, services, handlers and the composition that builds
+// every adapter from config. Adapters are not exported: an app asks the composition for
+// what its config calls for (openApiRuntime, openWorkersRuntime) and never picks one itself.
+// Specs' helpers live in @qc/core/testing.
 export * from './errors';
 export * from './config/config';
 export * from './ports';
 export * from './lib/uuidv7';
-export * from './lib/keyed-serial-queue';
-export * from './lib/token-bucket';
-export * from './adapters/postgres/data-source';
-export * from './adapters/postgres/postgres-metadata.adapter';
-export * from './adapters/postgres/postgres-message-store.adapter';
-export * from './adapters/memory/in-process-message-log.adapter';
-export * from './adapters/memory/memory-presence.adapter';
-export * from './adapters/memory/memory-typing.adapter';
-export * from './adapters/memory/memory-rate-limiter.adapter';
-export * from './adapters/socketio/socketio-broadcaster.adapter';
+export * from './lib/redact-url';
 export * from './services/auth.service';
 export * from './services/users.service';
 export * from './services/rooms.service';
@@ -19,28 +14,10 @@ export * from './services/room-policy';
 export * from './services/messages.service';
 export * from './services/presence.service';
 export * from './services/typing.service';
-export * from './handlers/fanout.handler';
-export * from './embedded/embedded-postgres';
-export * from './composition';
-export * from './testing/test-database';
-export * from './testing/recording-broadcaster';
-export * from './adapters/memory/in-process-room-sequencer.adapter';
-export * from './adapters/postgres/postgres-room-sequencer.adapter';
-export * from './adapters/redis/redis-client';
-export * from './adapters/redis/redis-presence.adapter';
-export * from './adapters/redis/redis-typing.adapter';
-export * from './adapters/redis/redis-rate-limiter.adapter';
-export * from './adapters/redis/redis-socket-bus';
-export * from './adapters/kafka/kafka-message-log.adapter';
-export * from './adapters/redis/redis-emitter-broadcaster.adapter';
-export * from './adapters/redis/redis-fanout-watermark';
-export * from './adapters/cassandra/cassandra-client';
-export * from './adapters/cassandra/cassandra-message-store.adapter';
-export * from './handlers/notify.handler';
-export * from './adapters/kafka/kafka-notification-sink.adapter';
-export * from './lib/redact-url';
 export * from './services/search.service';
+export * from './handlers/fanout.handler';
+export * from './handlers/notify.handler';
 export * from './handlers/index.handler';
 export * from './handlers/history.handler';
-export * from './adapters/postgres/postgres-search-index.adapter';
-export * from './adapters/elasticsearch/elasticsearch-search-index.adapter';
+export * from './composition';
+export type { ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryTypingStore } from '../adapters/memory/memory-typing.adapter';
 import type { TypingStore } from '../ports/typing.port';
-import { RecordingBroadcaster } from '../testing/recording-broadcaster';
+import { RecordingBroadcaster } from '../../test/support/recording-broadcaster';
 import { TypingService } from './typing.service';
 
 const typingEvents = (b: RecordingBroadcaster) => b.of('typing').map((e) => e.payload as { userId: string; isTyping: boolean });

@@ -1,0 +1,72 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { HealthReport } from '@qc/shared';
+import { logConsumersFor, MESSAGE_LOG, type AppConfig, type EngineHealthCheck, type MessageLog } from '@qc/core';
+import { APP_CONFIG, HEALTH_CHECKS } from '../../common/tokens';
+
+const startedAt = Date.now();
+/** A health check answers quickly or not at all: a Kafka that is away would hold it for the client's retries (~13 s). */
+const CHECK_TIMEOUT_MS = 3000;
+
+type Check = HealthReport['checks'][string];
+
+async function timed(what: () => Promise<void>): Promise<Check> {
+  const t = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      what(),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)),
+      ),
+    ]);
+    return { status: 'up', latencyMs: Math.round((performance.now() - t) * 100) / 100 };
+  } catch (e) {
+    return { status: 'down', error: e instanceof Error ? e.message || e.name : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `GET /health`: every engine this node talks to, and the message log's consumers. 503
+ * (`down`) only when this node cannot serve: its PostgreSQL, Cassandra history or message
+ * log is away. Redis or Elasticsearch away, or a consumer nobody runs, make it `degraded`
+ * with a 200: the node still serves, and a load balancer must not drain every api node
+ * because the workers are down.
+ */
+@Controller('health')
+export class HealthController {
+  private readonly consumerNames: string[];
+
+  constructor(
+    @Inject(HEALTH_CHECKS) private readonly engines: EngineHealthCheck[],
+    @Inject(MESSAGE_LOG) private readonly log: MessageLog,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.consumerNames = logConsumersFor(config);
+  }
+
+  @Get()
+  async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+    const consumers: HealthReport['consumers'] = {};
+    const [messageLog, ...engineChecks] = await Promise.all([
+      timed(async () => {
+        for (const s of await this.log.describeConsumers(this.consumerNames)) consumers[s.consumer] = { members: s.members, lag: s.lag };
+      }),
+      ...this.engines.map((e) => timed(() => e.ping())),
+    ]);
+    const checks: HealthReport['checks'] = { messageLog: messageLog! };
+    this.engines.forEach((e, i) => (checks[e.name] = engineChecks[i]!));
+    const down = (name: string) => checks[name]?.status === 'down';
+    const status =
+      down('messageLog') || this.engines.some((e) => e.critical && down(e.name))
+        ? 'down'
+        : this.engines.some((e) => down(e.name)) || Object.values(consumers).some((c) => c.members === 0)
+          ? 'degraded'
+          : 'ok';
+    res.status(status === 'down' ? 503 : 200);
+    res.setHeader('Cache-Control', 'no-store');
+    return { status, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), checks, consumers };
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { AccessTokenGuard } from '../../common/http/auth.guard';
+import { MessagesController } from './messages.controller';
+import { MessagesGateway } from './messages.gateway';
+
+/** Sending, catch-up (room:sync), history and read markers. */
+@Module({ controllers: [MessagesController], providers: [AccessTokenGuard, MessagesGateway] })
+export class MessagesModule {}

@@ -1,0 +1,44 @@
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { Logger } from 'pino';
+import {
+  AuthService,
+  MESSAGE_LOG,
+  MessagesService,
+  METADATA_STORE,
+  PresenceService,
+  RoomsService,
+  SearchService,
+  TypingService,
+  UsersService,
+  type ApiRuntime,
+} from '@qc/core';
+import { APP_CONFIG, HEALTH_CHECKS, LOGGER } from './common/tokens';
+
+/**
+ * Core's services and the ports the edges read, as Nest providers for every feature
+ * module. They are built once, outside Nest, by core's composition (openApiRuntime), so
+ * the api, the workers and the specs share one composition root and Nest never chooses
+ * or builds an adapter; here they are only handed in, under their class tokens.
+ */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static register(runtime: ApiRuntime, logger: Logger): DynamicModule {
+    const { core, config } = runtime;
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: LOGGER, useValue: logger },
+      { provide: AuthService, useValue: core.auth },
+      { provide: UsersService, useValue: core.users },
+      { provide: RoomsService, useValue: core.rooms },
+      { provide: MessagesService, useValue: core.messages },
+      { provide: PresenceService, useValue: core.presence },
+      { provide: TypingService, useValue: core.typing },
+      { provide: SearchService, useValue: core.search },
+      { provide: METADATA_STORE, useValue: core.meta },
+      { provide: MESSAGE_LOG, useValue: core.messageLog },
+      { provide: HEALTH_CHECKS, useValue: core.healthChecks },
+    ];
+    return { module: RuntimeModule, providers, exports: providers };
+  }
+}

@@ -1,0 +1,107 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MessageStore, NewMessage } from '../../src/ports/message-store.port';
+import { uuidv7 } from '../../src/lib/uuidv7';
+
+export interface MessageStoreFixture {
+  store: MessageStore;
+  /** A room the store can append to (adapters that keep the seq counter elsewhere create it there). */
+  newRoom(): Promise<string>;
+  /** A sender id that exists wherever the adapter needs it to. */
+  sender: string;
+  close(): Promise<void>;
+}
+
+/** Every MessageStore adapter must pass this suite against its real engine. */
+export function messageStoreContract(name: string, open: () => Promise<MessageStoreFixture>) {
+  describe(`MessageStore contract: ${name}`, () => {
+    let f: MessageStoreFixture;
+    before(async () => {
+      f = await open();
+    });
+    after(async () => f?.close());
+
+    const msg = (roomId: string, clientMsgId: string, content = clientMsgId): NewMessage => ({
+      id: uuidv7(),
+      roomId,
+      senderId: f.sender,
+      clientMsgId,
+      content,
+      contentType: 'text',
+      replyTo: null,
+      createdAt: new Date(),
+    });
+
+    test('appends get the next gap-free seq, also when they race', async () => {
+      const room = await f.newRoom();
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => f.store.append(msg(room, `race-${i}`))));
+      assert.deepEqual(
+        results.map((r) => r.message.seq).sort((a, b) => a - b),
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      assert.ok(results.every((r) => r.created));
+    });
+
+    test('a repeated (room, sender, clientMsgId) returns the original, even concurrently', async () => {
+      const room = await f.newRoom();
+      const first = await f.store.append(msg(room, 'same', 'first text'));
+      const again = await Promise.all([1, 2, 3].map(() => f.store.append(msg(room, 'same', 'other text'))));
+      for (const r of again) {
+        assert.equal(r.created, false);
+        assert.equal(r.message.id, first.message.id);
+        assert.equal(r.message.content, 'first text');
+      }
+      const next = await f.store.append(msg(room, 'next'));
+      assert.equal(next.message.seq, 2, 'a duplicate must not use a seq');
+      assert.equal((await f.store.findByClientMsgId(room, f.sender, 'same'))?.id, first.message.id);
+      assert.equal(await f.store.findByClientMsgId(room, f.sender, 'never'), null);
+    });
+
+    test('listAfter and listBefore page in ascending order without overlap or gap', async () => {
+      const room = await f.newRoom();
+      for (let i = 1; i <= 25; i++) await f.store.append(msg(room, `p${i}`));
+      assert.deepEqual(
+        (await f.store.listAfter(room, 20, 100)).map((m) => m.seq),
+        [21, 22, 23, 24, 25],
+      );
+      assert.deepEqual(
+        (await f.store.listAfter(room, 0, 3)).map((m) => m.seq),
+        [1, 2, 3],
+      );
+      assert.deepEqual(
+        (await f.store.listBefore(room, null, 4)).map((m) => m.seq),
+        [22, 23, 24, 25],
+      );
+      assert.deepEqual(
+        (await f.store.listBefore(room, 3, 10)).map((m) => m.seq),
+        [1, 2],
+      );
+      assert.deepEqual(await f.store.listAfter(room, 25, 10), []);
+    });
+
+    test('the stored message round-trips every field', async () => {
+      const room = await f.newRoom();
+      const m = { ...msg(room, 'fields', 'héllo <b>wörld</b> 🚀'), replyTo: uuidv7() };
+      const { message } = await f.store.append(m);
+      assert.deepEqual(message, {
+        id: m.id,
+        roomId: room,
+        seq: 1,
+        senderId: f.sender,
+        clientMsgId: 'fields',
+        content: 'héllo <b>wörld</b> 🚀',
+        contentType: 'text',
+        replyTo: m.replyTo,
+        createdAt: m.createdAt.toISOString(),
+      });
+      assert.deepEqual((await f.store.listAfter(room, 0, 1))[0], message);
+    });
+
+    test("deleting a room's messages removes them all", async () => {
+      const room = await f.newRoom();
+      for (let i = 0; i < 3; i++) await f.store.append(msg(room, `d${i}`));
+      await f.store.deleteRoomMessages(room);
+      assert.deepEqual(await f.store.listAfter(room, 0, 10), []);
+    });
+  });
+}

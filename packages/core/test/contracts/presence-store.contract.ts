@@ -1,0 +1,67 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PresenceStore } from '../../src/ports/presence.port';
+
+/** Every PresenceStore adapter must pass this suite against its real engine. */
+export function presenceStoreContract(name: string, open: () => Promise<{ store: PresenceStore; close(): Promise<void> }>) {
+  describe(`PresenceStore contract: ${name}`, () => {
+    let store: PresenceStore;
+    let close: () => Promise<void>;
+    let n = 0;
+    const user = () => `user-${process.pid}-${Date.now()}-${++n}`;
+    before(async () => ({ store, close } = await open()));
+    after(async () => close?.());
+
+    test('a first connection turns offline into online and reports the change', async () => {
+      const u = user();
+      assert.deepEqual(await store.setConnection(u, 'c1', 'online', 10_000), { before: 'offline', after: 'online' });
+      assert.deepEqual(await store.setConnection(u, 'c1', 'online', 10_000), { before: 'online', after: 'online' });
+    });
+
+    test('the aggregate over devices: online beats away beats offline', async () => {
+      const u = user();
+      assert.deepEqual(await store.setConnection(u, 'phone', 'away', 10_000), { before: 'offline', after: 'away' });
+      assert.deepEqual(await store.setConnection(u, 'laptop', 'online', 10_000), { before: 'away', after: 'online' });
+      assert.deepEqual(await store.setConnection(u, 'phone', 'online', 10_000), { before: 'online', after: 'online' });
+      assert.deepEqual(await store.setConnection(u, 'laptop', 'away', 10_000), { before: 'online', after: 'online' });
+      assert.deepEqual(await store.removeConnection(u, 'phone'), { before: 'online', after: 'away' });
+      assert.deepEqual(await store.removeConnection(u, 'laptop'), { before: 'away', after: 'offline' });
+      assert.deepEqual(await store.removeConnection(u, 'laptop'), { before: 'offline', after: 'offline' });
+    });
+
+    test('get reports status and last seen for many users, offline for strangers', async () => {
+      const [a, b, c] = [user(), user(), user()];
+      const t0 = Date.now();
+      await store.setConnection(a, 'x', 'online', 10_000);
+      await store.setConnection(b, 'y', 'away', 10_000);
+      const got = await store.get([a, b, c]);
+      assert.equal(got.get(a)?.status, 'online');
+      assert.equal(got.get(b)?.status, 'away');
+      assert.equal(got.get(c)?.status, 'offline');
+      assert.equal(got.get(c)?.lastSeen, null);
+      const seen = got.get(a)?.lastSeen?.getTime() ?? 0;
+      assert.ok(Math.abs(seen - t0) < 5_000, `lastSeen ${seen} vs ${t0}`);
+    });
+
+    test('a connection not refreshed within its TTL expires; a refreshed one stays', async () => {
+      const [gone, kept] = [user(), user()];
+      await store.setConnection(gone, 'c', 'online', 300);
+      await store.setConnection(kept, 'c', 'online', 300);
+      await sleep(150);
+      await store.refresh([{ userId: kept, connectionId: 'c' }], 1_000);
+      await sleep(300);
+      const got = await store.get([gone, kept]);
+      assert.equal(got.get(gone)?.status, 'offline');
+      assert.equal(got.get(kept)?.status, 'online');
+      // An expired connection coming back is a change again.
+      assert.deepEqual(await store.setConnection(gone, 'c', 'online', 1_000), { before: 'offline', after: 'online' });
+    });
+
+    test('refreshing an unknown connection does not create it', async () => {
+      const u = user();
+      await store.refresh([{ userId: u, connectionId: 'ghost' }], 1_000);
+      assert.equal((await store.get([u])).get(u)?.status, 'offline');
+    });
+  });
+}

@@ -1,0 +1,150 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Message, SearchHit } from '@qc/shared';
+import type { SearchIndex } from '../../src/ports/search-index.port';
+
+export interface SearchIndexFixture {
+  index: SearchIndex;
+  /** A room messages can be put in (adapters that keep a seq counter elsewhere create it there). */
+  newRoom(): Promise<string>;
+  /**
+   * Stores a message where the adapter reads it and hands it to `index()`, as the
+   * `indexer` consumer would: PostgreSQL appends it to the history, Elasticsearch indexes it.
+   */
+  put(roomId: string, content: string, createdAt: Date): Promise<Message>;
+  close(): Promise<void>;
+}
+
+/** Every SearchIndex adapter must pass this suite against its real engine. */
+export function searchIndexContract(name: string, open: () => Promise<SearchIndexFixture>) {
+  describe(`SearchIndex contract: ${name}`, () => {
+    let f: SearchIndexFixture;
+    before(async () => {
+      f = await open();
+    });
+    after(async () => f?.close());
+
+    // Strictly increasing times: "newest first" must not depend on the clock's resolution.
+    let clock = Date.parse('2025-01-01T00:00:00.000Z');
+    const put = (roomId: string, content: string) => f.put(roomId, content, new Date((clock += 1000)));
+    const search = (text: string, roomIds: string[], limit = 20) => f.index.search({ text, roomIds, limit });
+    const ids = (hits: SearchHit[]) => hits.map((h) => h.message.id);
+
+    test('finds a message by a word, whatever its case, and returns it whole with a plain-text snippet', async () => {
+      const room = await f.newRoom();
+      const report = await put(room, 'The quarterly REPORT is ready for review');
+      await put(room, 'lunch at noon?');
+      const hits = await search('report', [room]);
+      assert.equal(hits.length, 1);
+      assert.deepEqual(hits[0]!.message, report);
+      assert.match(hits[0]!.highlight ?? '', /report/i);
+      assert.deepEqual(ids(await search('Quarterly', [room])), [report.id]);
+      assert.deepEqual(await search('nothing-like-this', [room]), []);
+    });
+
+    test('a snippet is short plain text around the match, with no markup added', async () => {
+      const room = await f.newRoom();
+      const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i}`).join(' ');
+      await put(room, `${filler(60)} the needle is here ${filler(60)} <b>bold</b> as typed`);
+      const [hit] = await search('needle', [room]);
+      assert.ok(hit?.highlight, 'a snippet');
+      assert.match(hit.highlight, /needle/);
+      assert.ok(hit.highlight.length < 220, `short: ${hit.highlight.length} characters`);
+      assert.doesNotMatch(hit.highlight, /<\/?em>/);
+      assert.ok(![...hit.highlight].some((c) => c.charCodeAt(0) < 0x20), 'no markers or control characters left');
+    });
+
+    test('a snippet keeps text that looks like markup, as it was typed', async () => {
+      const room = await f.newRoom();
+      const short = await put(room, 'is x<y and <b>needle</b> &amp; done?');
+      const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i}`).join(' ');
+      const long = await put(room, `${filler(40)} if x<y and y>z then <b>needle</b> &amp; more ${filler(40)}`);
+      const hits = await search('needle', [room]);
+      const snippet = (m: Message) => hits.find((h) => h.message.id === m.id)?.highlight ?? '';
+      assert.equal(snippet(short), short.content, 'a short message is its own snippet');
+      assert.match(snippet(long), /y>z then <b>needle<\/b> &amp; more/);
+    });
+
+    test('the start of a word finds the word, but not a word that merely contains it', async () => {
+      const room = await f.newRoom();
+      const hello = await put(room, 'hello world');
+      await put(room, 'a shell script');
+      assert.deepEqual(ids(await search('hel', [room])), [hello.id]);
+      assert.deepEqual(ids(await search('hello wor', [room])), [hello.id]);
+      assert.deepEqual(ids(await search('wo', [room])), [hello.id]);
+      assert.deepEqual(await search('hello xyz', [room]), [], 'every word must be there');
+    });
+
+    test("only the given rooms are searched: another room's match never leaks", async () => {
+      const [a, b, c] = [await f.newRoom(), await f.newRoom(), await f.newRoom()];
+      const inA = await put(a, 'the secret plan');
+      const inB = await put(b, 'the secret plan');
+      await put(c, 'the secret plan');
+      assert.deepEqual(ids(await search('secret', [a])), [inA.id]);
+      assert.deepEqual(ids(await search('secret', [b])), [inB.id]);
+      assert.deepEqual(new Set(ids(await search('secret', [a, b]))), new Set([inA.id, inB.id]));
+    });
+
+    test('no rooms, nothing found', async () => {
+      const room = await f.newRoom();
+      await put(room, 'visible to no one');
+      assert.deepEqual(await search('visible', []), []);
+    });
+
+    test('the better match comes first, then the newest; limit caps the page', async () => {
+      const room = await f.newRoom();
+      const strong = await put(room, 'launch: the launch is today, launch!');
+      const weak = await put(room, 'after lunch we talked about the budget, the hiring, the offsite plans and then briefly the launch');
+      const twinOld = await put(room, 'rocket ready');
+      const twinNew = await put(room, 'rocket ready');
+      assert.deepEqual(ids(await search('launch', [room])), [strong.id, weak.id], 'weak is newer, yet ranks second');
+      assert.deepEqual(ids(await search('rocket', [room])), [twinNew.id, twinOld.id], 'equal matches: newest first');
+      assert.deepEqual(ids(await search('launch', [room], 1)), [strong.id]);
+    });
+
+    test('indexing the same message again does not duplicate its hit', async () => {
+      const room = await f.newRoom();
+      const m = await put(room, 'redelivered record');
+      await f.index.index(m);
+      await Promise.all([f.index.index(m), f.index.index(m)]);
+      assert.deepEqual(ids(await search('redelivered', [room])), [m.id]);
+    });
+
+    test("deleteRoom removes that room's hits and no other", async () => {
+      const [gone, kept] = [await f.newRoom(), await f.newRoom()];
+      for (let i = 0; i < 3; i++) await put(gone, `budget draft ${i}`);
+      const k = await put(kept, 'budget final');
+      await f.index.deleteRoom(gone);
+      assert.deepEqual(ids(await search('budget', [gone, kept])), [k.id]);
+      await f.index.deleteRoom(await f.newRoom()); // a room with nothing indexed
+    });
+
+    test('query-syntax and SQL characters are plain text: no error, no injection', async () => {
+      const room = await f.newRoom();
+      const odd = await put(room, `it's 50% off: (really) & more! "quoted" a|b`);
+      const plan = await put(room, 'secret plans');
+      const cat = await put(room, 'cat food');
+      await put(room, 'dog toys');
+      const nothing = [`'`, `"`, `*`, `:`, `&`, `|`, `!`, `(`, `)`, `\\`, `*:*`, `'"*:&|!(`, `<->`, `:*`, `%`, `_`, `?`, `~`, `/`];
+      for (const q of nothing) assert.deepEqual(await search(q, [room]), [], `"${q}" finds nothing`);
+      const injections = [
+        `x | secret`, // not an OR
+        `x or secret`,
+        `cat or dog`,
+        `'); DROP TABLE messages; --`,
+        `secret') OR 1=1 --`,
+        `zzz:* | secret:*`,
+        `{"match_all":{}}`,
+        `roomId:*`,
+      ];
+      for (const q of injections) assert.deepEqual(await search(q, [room]), [], `"${q}" finds nothing`);
+      assert.deepEqual(ids(await search(`it's`, [room])), [odd.id]);
+      assert.deepEqual(ids(await search(`(really`, [room])), [odd.id]);
+      assert.deepEqual(ids(await search(`"quoted`, [room])), [odd.id]);
+      assert.deepEqual(ids(await search(`-cat`, [room])), [cat.id], 'a leading "-" is not "without"');
+      assert.deepEqual(ids(await search(`secret:*`, [room])), [plan.id]);
+      assert.deepEqual(ids(await search(`secret & !plans`, [room])), [plan.id], '"!" is not "not": both words are there');
+      assert.deepEqual(ids(await search('plans', [room])), [plan.id], 'the store is intact');
+    });
+  });
+}

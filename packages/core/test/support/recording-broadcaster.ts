@@ -1,0 +1,34 @@
+import type { BroadcastOptions, Broadcaster, ServerEvent, ServerEventPayload } from '../../src/ports/broadcaster.port';
+
+export interface RecordedEmit {
+  to: { room?: string; users?: string[] };
+  event: ServerEvent;
+  payload: unknown;
+  opts?: BroadcastOptions;
+}
+
+/** A Broadcaster for service-level tests: records what would have been emitted. */
+export class RecordingBroadcaster implements Broadcaster {
+  readonly emits: RecordedEmit[] = [];
+  readonly joins: { userId: string; roomId: string; joined: boolean }[] = [];
+
+  toRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
+    this.emits.push({ to: { room: roomId }, event, payload, opts });
+  }
+  toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
+    this.emits.push({ to: { users: [userId] }, event, payload, opts });
+  }
+  toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
+    this.emits.push({ to: { users: userIds }, event, payload, opts });
+  }
+  addUserToRoom(userId: string, roomId: string) {
+    this.joins.push({ userId, roomId, joined: true });
+  }
+  removeUserFromRoom(userId: string, roomId: string) {
+    this.joins.push({ userId, roomId, joined: false });
+  }
+  async flush() {}
+  of(event: ServerEvent) {
+    return this.emits.filter((e) => e.event === event);
+  }
+}
