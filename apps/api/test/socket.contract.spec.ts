@@ -297,10 +297,11 @@ describe('presence, typing and read state', () => {
     assert.equal((await call(sa, 'typing', { roomId: room.id, isTyping: true })).ok, true);
     const t0 = Date.now();
     assert.equal((await started).userId, a.user.id);
-    const stopped = await waitFor<TypingEvent>(sb, 'typing', (e) => e.roomId === room.id && !e.isTyping, 7000);
+    const stopped = await waitFor<TypingEvent>(sb, 'typing', (e) => e.roomId === room.id && !e.isTyping, 9000);
     const elapsed = Date.now() - t0;
     assert.equal(stopped.userId, a.user.id);
-    assert.ok(elapsed >= 4500 && elapsed <= 6000, `expired after ${elapsed} ms`);
+    // Not before its 5 s; after it, within the 0.5 s sweep plus what a loaded machine adds.
+    assert.ok(elapsed >= 4500 && elapsed <= 8000, `expired after ${elapsed} ms`);
   });
 
   test('presence is aggregated over devices and told to people who share a room', async () => {
