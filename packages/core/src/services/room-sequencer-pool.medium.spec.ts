@@ -7,7 +7,7 @@ import type { Message } from '@qc/shared';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Pool } from 'pg';
-import { createDataSource } from '../adapters/postgres/data-source';
+import { createDataSource, MIGRATIONS, openAndMigrate } from '../adapters/postgres/data-source';
 import { PostgresMetadataStore } from '../adapters/postgres/postgres-metadata.adapter';
 import { PostgresRoomSequencer } from '../adapters/postgres/postgres-room-sequencer.adapter';
 import { loadConfig } from '../config/config';
@@ -148,3 +148,21 @@ test(
     }
   },
 );
+
+test('migrating a new database works on a pool of one connection', { timeout: 60_000 }, async () => {
+  // openAndMigrate holds a connection for the migration lock; the migrations must run on
+  // that one, not wait for a second from the pool (which, with one connection, never comes).
+  const name = `qc_migrate_${Date.now()}`;
+  await db.ds.query(`CREATE DATABASE ${name}`);
+  const url = new URL(db.url);
+  url.pathname = `/${name}`;
+  const one = createDataSource(url.toString(), { poolSize: 1 });
+  try {
+    const ran = await openAndMigrate(one);
+    assert.deepEqual(ran.length, MIGRATIONS.length);
+    assert.deepEqual(await openAndMigrate(one), [], 'a second start finds nothing to do');
+  } finally {
+    if (one.isInitialized) await one.destroy();
+    await db.ds.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+});
