@@ -62,7 +62,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     progress(`using PostgreSQL at ${redactUrl(dbUrl)}`);
   }
 
-  const dataSource = createDataSource(dbUrl);
+  const dataSource = createDataSource(dbUrl, { poolSize: config.databasePoolSize });
   try {
     const ran = await openAndMigrate(dataSource);
     progress(ran.length ? `applied migrations: ${ran.join(', ')}` : 'database schema is up to date');
