@@ -7,7 +7,7 @@ import type { Message } from '@qc/shared';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Pool } from 'pg';
-import { createDataSource, MIGRATIONS, openAndMigrate } from '../adapters/postgres/data-source';
+import { createDataSource, MIGRATIONS, openAndMigrate, poolUsage } from '../adapters/postgres/data-source';
 import { PostgresMetadataStore } from '../adapters/postgres/postgres-metadata.adapter';
 import { PostgresRoomSequencer } from '../adapters/postgres/postgres-room-sequencer.adapter';
 import { loadConfig } from '../config/config';
@@ -148,6 +148,36 @@ test(
     }
   },
 );
+
+test('the database health check reports the pool, and says when it is exhausted', { timeout: 60_000 }, async (t) => {
+  const check = core.healthChecks.find((c) => c.name === 'database')!;
+  const calm = await check.ping();
+  assert.equal(calm?.warning, undefined);
+  assert.equal(calm?.pool?.max, POOL_SIZE);
+  assert.equal(calm?.pool?.waiting, 0);
+
+  // Every connection busy, and one more request waiting for one.
+  const held = await Promise.all(
+    Array.from({ length: POOL_SIZE }, async () => {
+      const r = node.createQueryRunner();
+      await r.connect();
+      return r;
+    }),
+  );
+  const queued = node.query('SELECT 1');
+  for (let i = 0; i < 200 && poolUsage(node).waiting === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  try {
+    const exhausted = await check.ping();
+    t.diagnostic(`exhausted: ${JSON.stringify(exhausted)}`);
+    assert.deepEqual(exhausted?.pool, { total: POOL_SIZE, idle: 0, waiting: 1, max: POOL_SIZE });
+    assert.match(exhausted?.warning ?? '', /pool exhausted: 4 of 4 connections busy and 1 request\(s\) waiting/);
+    assert.match(exhausted?.warning ?? '', /raise DATABASE_POOL_SIZE .* or add api nodes/);
+  } finally {
+    await Promise.all(held.map((r) => r.release()));
+  }
+  await queued;
+  assert.equal((await check.ping())?.warning, undefined, 'healthy again once the pool has room');
+});
 
 test('migrating a new database works on a pool of one connection', { timeout: 60_000 }, async () => {
   // openAndMigrate holds a connection for the migration lock; the migrations must run on

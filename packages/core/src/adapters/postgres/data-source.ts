@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import type { Pool } from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { DatabasePoolUsage } from '@qc/shared';
 import { InitialSchema1732350000000 } from './migrations/1732350000000-initial-schema';
 import { MessageKeys1763900000000 } from './migrations/1763900000000-message-keys';
 import { MessageSearch1795430000000 } from './migrations/1795430000000-message-search';
@@ -19,6 +22,12 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     extra: { max: opts.poolSize ?? 20, connectionTimeoutMillis: 10_000 },
     // bigint columns come back as strings from pg; the adapters convert the few they read.
   });
+}
+
+/** How the pg pool behind an initialised data source is used right now (for GET /health). */
+export function poolUsage(ds: DataSource): DatabasePoolUsage {
+  const pool = (ds.driver as PostgresDriver).master as Pool;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
 }
 
 /** Any fixed number: the advisory lock that lets one node at a time migrate. */
