@@ -301,6 +301,32 @@ describe('history and health', () => {
     assert.deepEqual(r.body.consumers, { fanout: { members: 1, lag: 0 } });
     assert.ok(r.headers.get('x-request-id'));
   });
+
+  test("health says when the database pool is exhausted: degraded, still 200, with the pool's use", async () => {
+    const ds = h.api.dataSource;
+    const max = h.api.config.databasePoolSize;
+    assert.deepEqual((await h.http<HealthReport>('GET', '/health')).body.checks.database?.pool?.max, max);
+    const held = await Promise.all(
+      Array.from({ length: max }, async () => {
+        const runner = ds.createQueryRunner();
+        await runner.connect();
+        return runner;
+      }),
+    );
+    const queued = ds.query('SELECT 1');
+    try {
+      const r = await h.http<HealthReport>('GET', '/health');
+      assert.equal(r.status, 200, 'an exhausted pool slows the node; it must not drain it from the load balancer');
+      assert.equal(r.body.status, 'degraded');
+      assert.equal(r.body.checks.database?.status, 'degraded');
+      assert.deepEqual(r.body.checks.database?.pool, { total: max, idle: 0, waiting: 1, max });
+      assert.match(r.body.checks.database?.error ?? '', /pool exhausted.*1 request\(s\) waiting.*DATABASE_POOL_SIZE/);
+    } finally {
+      await Promise.all(held.map((runner) => runner.release()));
+    }
+    await queued;
+    assert.equal((await h.http<HealthReport>('GET', '/health')).body.status, 'ok');
+  });
 });
 
 /**

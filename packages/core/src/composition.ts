@@ -5,12 +5,14 @@ import { SocketIoBroadcaster, type ChatServer } from './adapters/socketio/socket
 import { RedisEmitterBroadcaster } from './adapters/redis/redis-emitter-broadcaster.adapter';
 import { RedisFanoutWatermark } from './adapters/redis/redis-fanout-watermark';
 import { KafkaNotificationSink } from './adapters/kafka/kafka-notification-sink.adapter';
+import type { DatabasePoolUsage } from '@qc/shared';
 import type { AppConfig } from './config/config';
 import { InProcessMessageLog } from './adapters/memory/in-process-message-log.adapter';
 import { InProcessRoomSequencer } from './adapters/memory/in-process-room-sequencer.adapter';
 import { MemoryPresenceStore } from './adapters/memory/memory-presence.adapter';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.adapter';
 import { MemoryTypingStore } from './adapters/memory/memory-typing.adapter';
+import { poolUsage } from './adapters/postgres/data-source';
 import { PostgresMessageStore } from './adapters/postgres/postgres-message-store.adapter';
 import { PostgresMetadataStore } from './adapters/postgres/postgres-metadata.adapter';
 import { PostgresRoomSequencer } from './adapters/postgres/postgres-room-sequencer.adapter';
@@ -77,7 +79,45 @@ export interface EngineHealthCheck {
    * wait, clients catch up by room:sync) and Elasticsearch (only search fails).
    */
   critical: boolean;
-  ping(): Promise<void>;
+  /**
+   * Rejects when the engine cannot be reached (the check is down). May resolve with what
+   * the report shows beyond that: a warning when the engine answers but this node is short
+   * of it (the check is degraded), and the database's pool use.
+   */
+  ping(): Promise<EngineCheckResult | void>;
+}
+
+export interface EngineCheckResult {
+  warning?: string;
+  pool?: DatabasePoolUsage;
+}
+
+/**
+ * The database check reports the pool's use and is degraded while requests wait for a
+ * connection: every one is busy, and sends queue for the pool (slower acks, and past the
+ * 10 s acquire timeout, failed sends). The node still serves, so it is not down: taking
+ * every node of a fleet out of the load balancer in a load spike would turn slow into
+ * nothing. A ping then would only queue behind the waiters, so the pool's counts answer.
+ */
+function databaseHealthCheck(ds: DataSource, meta: MetadataStore): EngineHealthCheck {
+  return {
+    name: 'database',
+    critical: true,
+    ping: async () => {
+      const pool = poolUsage(ds);
+      if (pool.waiting > 0) {
+        return {
+          pool,
+          warning:
+            `connection pool exhausted: ${pool.total - pool.idle} of ${pool.max} connections busy and ${pool.waiting} ` +
+            `request(s) waiting for one, so sends are queueing; raise DATABASE_POOL_SIZE (keeping the sum over all ` +
+            `nodes and workers under PostgreSQL's max_connections) or add api nodes`,
+        };
+      }
+      await meta.ping();
+      return { pool };
+    },
+  };
 }
 
 export interface CoreServices extends Adapters {
@@ -112,7 +152,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
   }
   const meta = new PostgresMetadataStore(ds);
   const checks = (...more: EngineHealthCheck[]): EngineHealthCheck[] => [
-    { name: 'database', critical: true, ping: () => meta.ping() },
+    databaseHealthCheck(ds, meta),
     ...[history.healthCheck, search.healthCheck, ...more].filter((c): c is EngineHealthCheck => !!c),
   ];
   const common = {
@@ -403,7 +443,7 @@ export async function openApiRuntime(
       progress(`using PostgreSQL at ${redactUrl(dbUrl)}`);
     }
 
-    const dataSource = createDataSource(dbUrl);
+    const dataSource = createDataSource(dbUrl, { poolSize: config.databasePoolSize });
     undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
     try {
       const ran = await openAndMigrate(dataSource);

@@ -247,16 +247,32 @@ export interface PresenceEvent {
   lastSeen: string | null;
 }
 
+/** A node's database connection pool when it was checked. */
+export interface DatabasePoolUsage {
+  /** Connections open, busy or idle. */
+  total: number;
+  idle: number;
+  /** Requests waiting for a connection: above 0 only while every connection is busy. */
+  waiting: number;
+  /** The most it opens (DATABASE_POOL_SIZE). */
+  max: number;
+}
+
 export interface HealthReport {
   /**
    * ok: all is well. degraded: this node serves, but Redis or Elasticsearch is away, or a
    * consumer of the message log has nobody running it, so some effects wait (presence, live
-   * delivery, notifications or search; clients still catch up by room:sync). down: this node
-   * cannot serve: its PostgreSQL, Cassandra or message log is away (HTTP 503).
+   * delivery, notifications or search; clients still catch up by room:sync), or its database
+   * pool is exhausted, so sends wait for a connection. down: this node cannot serve: its
+   * PostgreSQL, Cassandra or message log is away (HTTP 503).
    */
   status: 'ok' | 'degraded' | 'down';
   uptimeSeconds: number;
-  checks: Record<string, { status: 'up' | 'down'; latencyMs?: number; error?: string }>;
+  /**
+   * One per engine and the message log. degraded: it answers, but this node is short of it
+   * (`error` says why and what to do). `pool`: the database check's connection pool.
+   */
+  checks: Record<string, { status: 'up' | 'degraded' | 'down'; latencyMs?: number; error?: string; pool?: DatabasePoolUsage }>;
   /** Each consumer of the message log this profile needs, wherever it runs (empty when the log did not answer). */
   consumers: Record<string, { members: number; lag: number | null }>;
 }

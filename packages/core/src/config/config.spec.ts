@@ -27,6 +27,17 @@ test('a bad setting stops start-up with a message naming it', () => {
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), ARGON2_MEMORY_KIB: '1024' }), /ARGON2_MEMORY_KIB/);
 });
 
+test('DATABASE_POOL_SIZE sets the pool, 20 by default; a pool of none or a non-number is refused by name', () => {
+  assert.equal(loadConfig({ QC_DATA_DIR: tmp() }).databasePoolSize, 20);
+  assert.equal(loadConfig({ QC_DATA_DIR: tmp(), DATABASE_POOL_SIZE: '50' }).databasePoolSize, 50);
+  for (const bad of ['0', '-3', '2.5', 'many']) {
+    assert.throws(
+      () => loadConfig({ QC_DATA_DIR: tmp(), DATABASE_POOL_SIZE: bad }),
+      /DATABASE_POOL_SIZE must be an integer from 1 to 10000/,
+    );
+  }
+});
+
 test('an external database needs a shared JWT secret', () => {
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), DATABASE_URL: 'postgres://h/db' }), /JWT_SECRET/);
   const c = loadConfig({ QC_DATA_DIR: tmp(), DATABASE_URL: 'postgres://h/db', JWT_SECRET: 'x'.repeat(32) });

@@ -91,6 +91,7 @@ const envSchema = z.object({
   CASSANDRA_USERNAME: z.string().optional(),
   CASSANDRA_PASSWORD: z.string().optional(),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
+  DATABASE_POOL_SIZE: intFrom('DATABASE_POOL_SIZE', 20, 1, 10000),
   JWT_SECRET: z
     .string()
     .optional()
@@ -112,6 +113,12 @@ export interface AppConfig {
   port: number;
   dataDir: string;
   database: { kind: 'embedded'; port: number } | { kind: 'external'; url: string };
+  /**
+   * Connections in this api node's PostgreSQL pool: one per room sending right now (it holds
+   * the room's lock and commits on it), the rest for everything else. When requests wait for
+   * one, GET /health says so.
+   */
+  databasePoolSize: number;
   /** Presence, rate limits and socket fan-out across nodes; null = in this process's memory. */
   redisUrl: string | null;
   /** Message history in Cassandra/ScyllaDB; null = in PostgreSQL. */
@@ -204,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.PORT,
     dataDir,
     database,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL ? e.REDIS_URL : null,
     cassandra: e.CASSANDRA_CONTACT_POINTS
       ? {

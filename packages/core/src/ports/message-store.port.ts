@@ -1,4 +1,5 @@
 import type { ContentType, Message } from '@qc/shared';
+import type { SequencerScope } from './room-sequencer.port';
 
 export interface NewMessage {
   id: string;
@@ -23,7 +24,13 @@ export interface AppendResult {
  * with the same (room, sender, clientMsgId) returns the original.
  */
 export interface MessageStore {
-  append(m: NewMessage): Promise<AppendResult>;
+  /**
+   * Called inside RoomSequencer.run with the scope it handed the task: a store of the same
+   * engine does all its work on the scope (the connection holding the room's lock) and
+   * takes nothing more from the pool. Without a scope, or with another engine's, it uses
+   * its pool.
+   */
+  append(m: NewMessage, scope?: SequencerScope): Promise<AppendResult>;
   findByClientMsgId(roomId: string, senderId: string, clientMsgId: string): Promise<Message | null>;
   /** Messages with seq > afterSeq, ascending, at most `limit`. */
   listAfter(roomId: string, afterSeq: number, limit: number): Promise<Message[]>;

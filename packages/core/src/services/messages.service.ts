@@ -58,17 +58,22 @@ export class MessagesService {
     });
     if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
 
-    return this.sequencer.run(p.roomId, async () => {
-      const result = await this.store.append({
-        id: uuidv7(),
-        roomId: p.roomId,
-        senderId,
-        clientMsgId: p.clientMsgId,
-        content: p.content,
-        contentType: p.contentType ?? 'text',
-        replyTo: p.replyTo ?? null,
-        createdAt: this.now(),
-      });
+    // The store works through the sequencer's scope: a room holding a pool connection for
+    // its lock must never ask the pool for another (issue #8: busy rooms deadlocked a node).
+    return this.sequencer.run(p.roomId, async (scope) => {
+      const result = await this.store.append(
+        {
+          id: uuidv7(),
+          roomId: p.roomId,
+          senderId,
+          clientMsgId: p.clientMsgId,
+          content: p.content,
+          contentType: p.contentType ?? 'text',
+          replyTo: p.replyTo ?? null,
+          createdAt: this.now(),
+        },
+        scope,
+      );
       if (result.created) await this.log.publish({ type: 'message.created', message: result.message });
       return result;
     });

@@ -12,6 +12,7 @@ import { RedisPresenceStore } from '../../src/adapters/redis/redis-presence.adap
 import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter.adapter';
 import { RedisTypingStore, TYPING_SCHEDULE_TTL_MS } from '../../src/adapters/redis/redis-typing.adapter';
 import { createDataSource } from '../../src/adapters/postgres/data-source';
+import { managerFor } from '../../src/adapters/postgres/pg-scope';
 import { uuidv7 } from '../../src/lib/uuidv7';
 import { startTestDatabase } from '../support/test-database';
 import { messageLogContract } from './message-log.contract';
@@ -83,17 +84,22 @@ rateLimiterContract('redis', async () => {
 
 roomSequencerContract('in-process', async () => {
   const one = new InProcessRoomSequencer();
-  return { a: one, b: one, close: async () => undefined };
+  return { a: one, b: one, scope: null, close: async () => undefined };
 });
 roomSequencerContract('postgres advisory locks (two nodes)', async () => {
   const db = await startTestDatabase();
-  // The second "node" has its own pool, as another process would.
+  // Each "node" has its own pool, as another process would; the first a small one, so
+  // its busy rooms outnumber its connections.
+  const small = createDataSource(db.url, { poolSize: 2 });
   const other = createDataSource(db.url, { poolSize: 5 });
+  await small.initialize();
   await other.initialize();
   return {
-    a: new PostgresRoomSequencer(db.ds),
+    a: new PostgresRoomSequencer(small),
     b: new PostgresRoomSequencer(other),
+    scope: { use: async (scope) => void (await managerFor(small, scope).query('SELECT 1')), connections: 2 },
     close: async () => {
+      await small.destroy();
       await other.destroy();
       await db.stop();
     },
@@ -105,8 +111,12 @@ messageStoreContract('postgres', async () => {
   const meta = new PostgresMetadataStore(db.ds);
   const sender = uuidv7();
   await meta.createUser({ id: sender, username: `sender${Date.now()}`, displayName: 'Sender', passwordHash: 'x' });
+  // The store and its sequencer share a small pool, as on an api node (rooms are made on the test's own).
+  const node = createDataSource(db.url, { poolSize: 2 });
+  await node.initialize();
   return {
-    store: new PostgresMessageStore(db.ds),
+    store: new PostgresMessageStore(node),
+    scoped: { sequencer: new PostgresRoomSequencer(node), connections: 2 },
     sender,
     newRoom: async () =>
       (
@@ -119,7 +129,10 @@ messageStoreContract('postgres', async () => {
           members: [{ userId: sender, role: 'owner' }],
         })
       ).room.id,
-    close: db.stop,
+    close: async () => {
+      await node.destroy();
+      await db.stop();
+    },
   };
 });
 

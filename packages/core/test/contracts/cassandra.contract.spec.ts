@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'cassandra-driver';
 import { connectCassandra } from '../../src/adapters/cassandra/cassandra-client';
 import { CassandraMessageStore, dayBucket } from '../../src/adapters/cassandra/cassandra-message-store.adapter';
+import { createDataSource } from '../../src/adapters/postgres/data-source';
+import { PostgresRoomSequencer } from '../../src/adapters/postgres/postgres-room-sequencer.adapter';
 import { PostgresMetadataStore } from '../../src/adapters/postgres/postgres-metadata.adapter';
 import { uuidv7 } from '../../src/lib/uuidv7';
 import { startTestDatabase, type TestDatabase } from '../support/test-database';
@@ -40,11 +42,15 @@ async function fixture(opts: { deferWrites?: boolean } = {}) {
   const meta = new PostgresMetadataStore(db.ds);
   const sender = uuidv7();
   await meta.createUser({ id: sender, username: `c${Date.now()}`, displayName: 'Sender', passwordHash: 'x' });
-  const store = new CassandraMessageStore(db.ds, cql, opts);
+  // The store and its sequencer share a small pool, as on an api node (rooms are made on the test's own).
+  const node = createDataSource(db.url, { poolSize: 2 });
+  await node.initialize();
+  const store = new CassandraMessageStore(node, cql, opts);
   return {
     db,
     cql,
     store,
+    scoped: { sequencer: new PostgresRoomSequencer(node), connections: 2 },
     sender,
     newRoom: async () =>
       (
@@ -60,6 +66,7 @@ async function fixture(opts: { deferWrites?: boolean } = {}) {
     close: async () => {
       await cql.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
       await cql.shutdown();
+      await node.destroy();
       await db.stop();
     },
   };

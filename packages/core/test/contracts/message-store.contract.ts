@@ -1,6 +1,7 @@
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MessageStore, NewMessage } from '../../src/ports/message-store.port';
+import type { AppendResult, MessageStore, NewMessage } from '../../src/ports/message-store.port';
+import type { RoomSequencer } from '../../src/ports/room-sequencer.port';
 import { uuidv7 } from '../../src/lib/uuidv7';
 
 export interface MessageStoreFixture {
@@ -9,8 +10,17 @@ export interface MessageStoreFixture {
   newRoom(): Promise<string>;
   /** A sender id that exists wherever the adapter needs it to. */
   sender: string;
+  /**
+   * The room sequencer this store runs under in the distributed profile, when it hands a
+   * scope the store works through (the PostgreSQL one), and how many connections the pool
+   * shared by the store and the sequencer has. The suite then runs each test again with
+   * every append inside the sequencer, given its scope.
+   */
+  scoped?: { sequencer: RoomSequencer; connections: number };
   close(): Promise<void>;
 }
+
+type TestFn = (t: TestContext) => void | Promise<void>;
 
 /** Every MessageStore adapter must pass this suite against its real engine. */
 export function messageStoreContract(name: string, open: () => Promise<MessageStoreFixture>) {
@@ -32,76 +42,106 @@ export function messageStoreContract(name: string, open: () => Promise<MessageSt
       createdAt: new Date(),
     });
 
-    test('appends get the next gap-free seq, also when they race', async () => {
-      const room = await f.newRoom();
-      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => f.store.append(msg(room, `race-${i}`))));
-      assert.deepEqual(
-        results.map((r) => r.message.seq).sort((a, b) => a - b),
-        Array.from({ length: 40 }, (_, i) => i + 1),
-      );
-      assert.ok(results.every((r) => r.created));
-    });
+    for (const inScope of [false, true]) {
+      describe(inScope ? "appending in the room sequencer's scope" : 'appending without a scope', () => {
+        const append = (m: NewMessage): Promise<AppendResult> =>
+          f.scoped && inScope ? f.scoped.sequencer.run(m.roomId, (scope) => f.store.append(m, scope)) : f.store.append(m);
+        /** A test of this mode; in the scope's, skipped for a store that takes none. */
+        const test = (title: string, ...rest: [TestFn] | [TestOptions, TestFn]) => {
+          const [opts, fn] = rest.length === 2 ? rest : [{}, rest[0]];
+          nodeTest(title, opts, (t) => (inScope && !f.scoped ? t.skip('this store takes no scope') : fn(t)));
+        };
 
-    test('a repeated (room, sender, clientMsgId) returns the original, even concurrently', async () => {
-      const room = await f.newRoom();
-      const first = await f.store.append(msg(room, 'same', 'first text'));
-      const again = await Promise.all([1, 2, 3].map(() => f.store.append(msg(room, 'same', 'other text'))));
-      for (const r of again) {
-        assert.equal(r.created, false);
-        assert.equal(r.message.id, first.message.id);
-        assert.equal(r.message.content, 'first text');
-      }
-      const next = await f.store.append(msg(room, 'next'));
-      assert.equal(next.message.seq, 2, 'a duplicate must not use a seq');
-      assert.equal((await f.store.findByClientMsgId(room, f.sender, 'same'))?.id, first.message.id);
-      assert.equal(await f.store.findByClientMsgId(room, f.sender, 'never'), null);
-    });
+        test('appends get the next gap-free seq, also when they race', async () => {
+          const room = await f.newRoom();
+          const results = await Promise.all(Array.from({ length: 40 }, (_, i) => append(msg(room, `race-${i}`))));
+          assert.deepEqual(
+            results.map((r) => r.message.seq).sort((a, b) => a - b),
+            Array.from({ length: 40 }, (_, i) => i + 1),
+          );
+          assert.ok(results.every((r) => r.created));
+        });
 
-    test('listAfter and listBefore page in ascending order without overlap or gap', async () => {
-      const room = await f.newRoom();
-      for (let i = 1; i <= 25; i++) await f.store.append(msg(room, `p${i}`));
-      assert.deepEqual(
-        (await f.store.listAfter(room, 20, 100)).map((m) => m.seq),
-        [21, 22, 23, 24, 25],
-      );
-      assert.deepEqual(
-        (await f.store.listAfter(room, 0, 3)).map((m) => m.seq),
-        [1, 2, 3],
-      );
-      assert.deepEqual(
-        (await f.store.listBefore(room, null, 4)).map((m) => m.seq),
-        [22, 23, 24, 25],
-      );
-      assert.deepEqual(
-        (await f.store.listBefore(room, 3, 10)).map((m) => m.seq),
-        [1, 2],
-      );
-      assert.deepEqual(await f.store.listAfter(room, 25, 10), []);
-    });
+        test('a repeated (room, sender, clientMsgId) returns the original, even concurrently', async () => {
+          const room = await f.newRoom();
+          const first = await append(msg(room, 'same', 'first text'));
+          const again = await Promise.all([1, 2, 3].map(() => append(msg(room, 'same', 'other text'))));
+          for (const r of again) {
+            assert.equal(r.created, false);
+            assert.equal(r.message.id, first.message.id);
+            assert.equal(r.message.content, 'first text');
+          }
+          const next = await append(msg(room, 'next'));
+          assert.equal(next.message.seq, 2, 'a duplicate must not use a seq');
+          assert.equal((await f.store.findByClientMsgId(room, f.sender, 'same'))?.id, first.message.id);
+          assert.equal(await f.store.findByClientMsgId(room, f.sender, 'never'), null);
+        });
 
-    test('the stored message round-trips every field', async () => {
-      const room = await f.newRoom();
-      const m = { ...msg(room, 'fields', 'héllo <b>wörld</b> 🚀'), replyTo: uuidv7() };
-      const { message } = await f.store.append(m);
-      assert.deepEqual(message, {
-        id: m.id,
-        roomId: room,
-        seq: 1,
-        senderId: f.sender,
-        clientMsgId: 'fields',
-        content: 'héllo <b>wörld</b> 🚀',
-        contentType: 'text',
-        replyTo: m.replyTo,
-        createdAt: m.createdAt.toISOString(),
+        test('listAfter and listBefore page in ascending order without overlap or gap', async () => {
+          const room = await f.newRoom();
+          for (let i = 1; i <= 25; i++) await append(msg(room, `p${i}`));
+          assert.deepEqual(
+            (await f.store.listAfter(room, 20, 100)).map((m) => m.seq),
+            [21, 22, 23, 24, 25],
+          );
+          assert.deepEqual(
+            (await f.store.listAfter(room, 0, 3)).map((m) => m.seq),
+            [1, 2, 3],
+          );
+          assert.deepEqual(
+            (await f.store.listBefore(room, null, 4)).map((m) => m.seq),
+            [22, 23, 24, 25],
+          );
+          assert.deepEqual(
+            (await f.store.listBefore(room, 3, 10)).map((m) => m.seq),
+            [1, 2],
+          );
+          assert.deepEqual(await f.store.listAfter(room, 25, 10), []);
+        });
+
+        test('the stored message round-trips every field', async () => {
+          const room = await f.newRoom();
+          const m = { ...msg(room, 'fields', 'héllo <b>wörld</b> 🚀'), replyTo: uuidv7() };
+          const { message } = await append(m);
+          assert.deepEqual(message, {
+            id: m.id,
+            roomId: room,
+            seq: 1,
+            senderId: f.sender,
+            clientMsgId: 'fields',
+            content: 'héllo <b>wörld</b> 🚀',
+            contentType: 'text',
+            replyTo: m.replyTo,
+            createdAt: m.createdAt.toISOString(),
+          });
+          assert.deepEqual((await f.store.listAfter(room, 0, 1))[0], message);
+        });
+
+        test("deleting a room's messages removes them all", async () => {
+          const room = await f.newRoom();
+          for (let i = 0; i < 3; i++) await append(msg(room, `d${i}`));
+          await f.store.deleteRoomMessages(room);
+          assert.deepEqual(await f.store.listAfter(room, 0, 10), []);
+        });
+
+        test('appends to more rooms at once than the pool has connections all commit', { timeout: 60_000 }, async (t) => {
+          if (!f.scoped) return t.skip('this store takes no scope');
+          // Each room's lock holds a connection; an append that asked the pool for another
+          // would wait for ever once every connection held a lock (issue #8).
+          const rooms = await Promise.all(Array.from({ length: f.scoped.connections * 3 }, () => f.newRoom()));
+          const results = await Promise.all(rooms.flatMap((room) => [1, 2, 3].map((i) => append(msg(room, `busy-${i}`)))));
+          assert.equal(results.filter((r) => r.created).length, rooms.length * 3);
+          for (const room of rooms) {
+            assert.deepEqual(
+              results
+                .filter((r) => r.message.roomId === room)
+                .map((r) => r.message.seq)
+                .sort((a, b) => a - b),
+              [1, 2, 3],
+            );
+          }
+        });
       });
-      assert.deepEqual((await f.store.listAfter(room, 0, 1))[0], message);
-    });
-
-    test("deleting a room's messages removes them all", async () => {
-      const room = await f.newRoom();
-      for (let i = 0; i < 3; i++) await f.store.append(msg(room, `d${i}`));
-      await f.store.deleteRoomMessages(room);
-      assert.deepEqual(await f.store.listAfter(room, 0, 10), []);
-    });
+    }
   });
 }

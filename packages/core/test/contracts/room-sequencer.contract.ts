@@ -1,18 +1,31 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RoomSequencer } from '../../src/ports/room-sequencer.port';
+import type { RoomSequencer, SequencerScope } from '../../src/ports/room-sequencer.port';
+
+export interface RoomSequencerFixture {
+  a: RoomSequencer;
+  b: RoomSequencer;
+  /**
+   * For an adapter that hands its tasks a scope: what a store does with one (a query on its
+   * connection), and how many connections `a` has for all its rooms. null for an adapter
+   * that holds nothing and hands no scope.
+   */
+  scope: { use(scope: SequencerScope): Promise<void>; connections: number } | null;
+  close(): Promise<void>;
+}
 
 /**
  * Every RoomSequencer adapter must pass this suite. `open` returns two sequencers as two
  * api nodes would hold them; an adapter meant for one process returns the same one twice.
  */
-export function roomSequencerContract(name: string, open: () => Promise<{ a: RoomSequencer; b: RoomSequencer; close(): Promise<void> }>) {
+export function roomSequencerContract(name: string, open: () => Promise<RoomSequencerFixture>) {
   describe(`RoomSequencer contract: ${name}`, () => {
     let a: RoomSequencer;
     let b: RoomSequencer;
+    let scope: RoomSequencerFixture['scope'];
     let close: () => Promise<void>;
-    before(async () => ({ a, b, close } = await open()));
+    before(async () => ({ a, b, scope, close } = await open()));
     after(async () => close?.());
 
     test('tasks of one room never overlap, from either holder', async () => {
@@ -55,6 +68,41 @@ export function roomSequencerContract(name: string, open: () => Promise<{ a: Roo
         /boom/,
       );
       assert.equal(await b.run(room, async () => 'next'), 'next');
+    });
+
+    test('tasks work through the scope they are handed, with more busy rooms than connections', { timeout: 60_000 }, async () => {
+      // With a scope, the task's work needs nothing more from the pool than the lock holds;
+      // work that asked the pool for another connection would stall once every connection
+      // held a room's lock.
+      const rooms = Array.from({ length: (scope?.connections ?? 4) * 3 }, (_, i) => `busy-${i}-${Date.now()}`);
+      const done: string[] = [];
+      await Promise.all(
+        rooms.flatMap((room) =>
+          [1, 2, 3].map(() =>
+            a.run(room, async (handed) => {
+              if (scope) {
+                assert.ok(handed, 'this adapter hands its tasks a scope');
+                await scope.use(handed);
+              } else {
+                assert.equal(handed, undefined, 'this adapter holds nothing to hand over');
+              }
+              await sleep(2);
+              done.push(room);
+            }),
+          ),
+        ),
+      );
+      assert.equal(done.length, rooms.length * 3);
+    });
+
+    test('a scope cannot be used once its task is over', async (t) => {
+      if (!scope) return t.skip('this adapter hands no scope');
+      let leaked: SequencerScope | undefined;
+      await a.run(`leak-${Date.now()}`, async (handed) => {
+        leaked = handed;
+      });
+      // Its connection is back in the pool (another room's lock may hold it now).
+      await assert.rejects(scope.use(leaked!));
     });
   });
 }

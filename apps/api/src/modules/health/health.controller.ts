@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { HealthReport } from '@qc/shared';
-import { logConsumersFor, MESSAGE_LOG, type AppConfig, type EngineHealthCheck, type MessageLog } from '@qc/core';
+import { logConsumersFor, MESSAGE_LOG, type AppConfig, type EngineCheckResult, type EngineHealthCheck, type MessageLog } from '@qc/core';
 import { APP_CONFIG, HEALTH_CHECKS } from '../../common/tokens';
 
 const startedAt = Date.now();
@@ -10,17 +10,19 @@ const CHECK_TIMEOUT_MS = 3000;
 
 type Check = HealthReport['checks'][string];
 
-async function timed(what: () => Promise<void>): Promise<Check> {
+async function timed(what: () => Promise<EngineCheckResult | void>): Promise<Check> {
   const t = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    const result = await Promise.race([
       what(),
-      new Promise(
+      new Promise<never>(
         (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)),
       ),
     ]);
-    return { status: 'up', latencyMs: Math.round((performance.now() - t) * 100) / 100 };
+    const pool = result?.pool ? { pool: result.pool } : {};
+    if (result?.warning) return { status: 'degraded', error: result.warning, ...pool };
+    return { status: 'up', latencyMs: Math.round((performance.now() - t) * 100) / 100, ...pool };
   } catch (e) {
     return { status: 'down', error: e instanceof Error ? e.message || e.name : String(e) };
   } finally {
@@ -31,7 +33,8 @@ async function timed(what: () => Promise<void>): Promise<Check> {
 /**
  * `GET /health`: every engine this node talks to, and the message log's consumers. 503
  * (`down`) only when this node cannot serve: its PostgreSQL, Cassandra history or message
- * log is away. Redis or Elasticsearch away, or a consumer nobody runs, make it `degraded`
+ * log is away. Redis or Elasticsearch away, a database pool with requests waiting (its check
+ * is `degraded`, with the pool's use), or a consumer nobody runs, make it `degraded`
  * with a 200: the node still serves, and a load balancer must not drain every api node
  * because the workers are down.
  */
@@ -62,7 +65,7 @@ export class HealthController {
     const status =
       down('messageLog') || this.engines.some((e) => e.critical && down(e.name))
         ? 'down'
-        : this.engines.some((e) => down(e.name)) || Object.values(consumers).some((c) => c.members === 0)
+        : this.engines.some((e) => checks[e.name]?.status !== 'up') || Object.values(consumers).some((c) => c.members === 0)
           ? 'degraded'
           : 'ok';
     res.status(status === 'down' ? 503 : 200);

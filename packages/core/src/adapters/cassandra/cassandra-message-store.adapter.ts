@@ -2,7 +2,9 @@ import type { Client } from 'cassandra-driver';
 import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
 import type { AppendResult, HistoryWriter, MessageStore, NewMessage } from '../../ports/message-store.port';
-import { queryRows } from '../postgres/pg-rows';
+import type { SequencerScope } from '../../ports/room-sequencer.port';
+import { queryRows, type Queryable } from '../postgres/pg-rows';
+import { managerFor } from '../postgres/pg-scope';
 
 const DAY_MS = 86_400_000;
 /** UTC day number: the bucket of the (room_id, bucket) partition (never below the room's previous one, see append). */
@@ -66,6 +68,10 @@ const fromCql = (r: CqlRow): Message => ({
  * the ack's durability point; the workers' `history` consumer writes Cassandra from the
  * log (storeLogged), off the sender's path. Readers merge the outbox meanwhile, so a
  * message is readable from its ack on, whichever has happened.
+ *
+ * Handed the room sequencer's scope, append's PostgreSQL work (the transaction, marking
+ * the row stored, a raced retry's lookup) runs on the connection holding the room's lock,
+ * taking no other from the pool (see SequencerScope); Cassandra has its own connections.
  */
 export class CassandraMessageStore implements MessageStore, HistoryWriter {
   constructor(
@@ -74,12 +80,13 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     private readonly opts: { deferWrites?: boolean } = {},
   ) {}
 
-  async append(m: NewMessage): Promise<AppendResult> {
+  async append(m: NewMessage, scope?: SequencerScope): Promise<AppendResult> {
+    const db = managerFor(this.ds, scope);
     // No lookup first (MessagesService already asked): a repeat fails the key's primary
     // key, rolling back its seq, and is finished and answered below.
     let key: KeyRow;
     try {
-      key = await this.ds.transaction(async (tx) => {
+      key = await db.transaction(async (tx) => {
         const seqRows = await queryRows<{ last_seq: string; history_bucket: number }>(
           tx,
           `UPDATE rooms SET last_seq = last_seq + 1, last_message_at = $2, history_bucket = GREATEST(history_bucket, $3)
@@ -104,18 +111,18 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
       });
     } catch (e) {
       if ((e as { code?: string }).code === '23505') {
-        const raced = await this.findKey(m.roomId, m.senderId, m.clientMsgId);
-        if (raced) return { message: await this.answer(raced), created: false };
+        const raced = await this.findKey(m.roomId, m.senderId, m.clientMsgId, db);
+        if (raced) return { message: await this.answer(raced, db), created: false };
       }
       throw e;
     }
-    return { message: await this.answer(key), created: true };
+    return { message: await this.answer(key, db), created: true };
   }
 
   /** The message of a committed key: written through to Cassandra now, unless the log's consumer does it. */
-  private answer(key: KeyRow): Promise<Message> {
+  private answer(key: KeyRow, db: Queryable): Promise<Message> {
     if (this.opts.deferWrites && !key.stored) return Promise.resolve(fromKeyRow(key));
-    return this.finish(key);
+    return this.finish(key, db);
   }
 
   async storeLogged(message: Message): Promise<boolean> {
@@ -131,15 +138,15 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     return true;
   }
 
-  private async markStored(m: Message) {
-    await this.ds.query(
+  private async markStored(m: Message, db: Queryable = this.ds) {
+    await db.query(
       `UPDATE message_keys SET stored = true, content = NULL, content_type = NULL, reply_to = NULL WHERE room_id = $1 AND seq = $2`,
       [m.roomId, m.seq],
     );
   }
 
   /** Writes an outbox row to Cassandra if it is not there yet; returns the message. */
-  private async finish(key: KeyRow): Promise<Message> {
+  private async finish(key: KeyRow, db: Queryable = this.ds): Promise<Message> {
     if (key.stored) {
       const found = await this.readOne(key.room_id, Number(key.seq), key.bucket);
       if (!found) throw new Error(`message ${key.id} is marked stored but missing from Cassandra`);
@@ -147,7 +154,7 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     }
     const message = fromKeyRow(key);
     await this.writeToCassandra(message, key.bucket);
-    await this.markStored(message);
+    await this.markStored(message, db);
     return message;
   }
 
@@ -177,12 +184,12 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     return rows.length;
   }
 
-  private async findKey(roomId: string, senderId: string, clientMsgId: string): Promise<KeyRow | null> {
-    const rows = await queryRows<KeyRow>(
-      this.ds,
-      `SELECT * FROM message_keys WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`,
-      [roomId, senderId, clientMsgId],
-    );
+  private async findKey(roomId: string, senderId: string, clientMsgId: string, db: Queryable = this.ds): Promise<KeyRow | null> {
+    const rows = await queryRows<KeyRow>(db, `SELECT * FROM message_keys WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`, [
+      roomId,
+      senderId,
+      clientMsgId,
+    ]);
     return rows[0] ?? null;
   }
 

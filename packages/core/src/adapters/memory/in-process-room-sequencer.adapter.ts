@@ -1,10 +1,10 @@
 import { KeyedSerialQueue } from '../../lib/keyed-serial-queue';
-import type { RoomSequencer } from '../../ports/room-sequencer.port';
+import type { RoomSequencer, SequencerScope } from '../../ports/room-sequencer.port';
 
-/** One process: a queue per room. */
+/** One process: a queue per room. It holds no connection, so it hands its tasks no scope. */
 export class InProcessRoomSequencer implements RoomSequencer {
   private readonly queue = new KeyedSerialQueue();
-  run<T>(roomId: string, task: () => Promise<T>): Promise<T> {
-    return this.queue.run(roomId, task);
+  run<T>(roomId: string, task: (scope: SequencerScope | undefined) => Promise<T>): Promise<T> {
+    return this.queue.run(roomId, () => task(undefined));
   }
 }

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import { DataSource, MigrationExecutor } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { DatabasePoolUsage } from '@qc/shared';
 import { InitialSchema1732350000000 } from './migrations/1732350000000-initial-schema';
 import { MessageKeys1763900000000 } from './migrations/1763900000000-message-keys';
 import { MessageSearch1795430000000 } from './migrations/1795430000000-message-search';
@@ -21,13 +24,20 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
   });
 }
 
+/** How the pg pool behind an initialised data source is used right now (for GET /health). */
+export function poolUsage(ds: DataSource): DatabasePoolUsage {
+  const pool = (ds.driver as PostgresDriver).master as Pool;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
+}
+
 /** Any fixed number: the advisory lock that lets one node at a time migrate. */
 const MIGRATION_LOCK = 7_314_159_265;
 
 /**
  * Opens the data source and applies pending migrations; returns their names. Several
  * nodes starting together take turns under an advisory lock, so none of them trips over
- * another's half-applied schema.
+ * another's half-applied schema. The migrations run on the connection holding the lock:
+ * asking the pool for a second one while holding it would hang a pool of one.
  */
 export async function openAndMigrate(ds: DataSource): Promise<string[]> {
   if (!ds.isInitialized) await ds.initialize();
@@ -36,7 +46,9 @@ export async function openAndMigrate(ds: DataSource): Promise<string[]> {
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      const ran = await ds.runMigrations({ transaction: 'each' });
+      const executor = new MigrationExecutor(ds, runner);
+      executor.transaction = 'each';
+      const ran = await executor.executePendingMigrations();
       return ran.map((m) => m.name);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);

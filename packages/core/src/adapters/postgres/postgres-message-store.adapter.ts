@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
-import { queryRows } from './pg-rows';
+import { queryRows, type Queryable } from './pg-rows';
+import { managerFor } from './pg-scope';
 import type { AppendResult, MessageStore, NewMessage } from '../../ports/message-store.port';
+import type { SequencerScope } from '../../ports/room-sequencer.port';
 
 export interface MessageRow {
   id: string;
@@ -41,15 +43,19 @@ export const toMessage = (r: MessageRow): Message => ({
  * serialised and each gets the next number; a rolled-back insert rolls the counter back
  * too, so there is never a gap. The sender's read marker moves in the same transaction:
  * what you wrote yourself is never unread.
+ *
+ * Handed the room sequencer's scope, append runs all of that on the connection holding the
+ * room's lock and takes no other from the pool (see SequencerScope).
  */
 export class PostgresMessageStore implements MessageStore {
   constructor(private readonly ds: DataSource) {}
 
-  async append(m: NewMessage): Promise<AppendResult> {
+  async append(m: NewMessage, scope?: SequencerScope): Promise<AppendResult> {
+    const db = managerFor(this.ds, scope);
     // No lookup first: MessagesService already asked, and a repeat that slips past it
     // fails the idempotency constraint, rolling back its seq, and is answered below.
     try {
-      const row = await this.ds.transaction(async (tx) => {
+      const row = await db.transaction(async (tx) => {
         const seqRows = await queryRows<{ last_seq: string }>(
           tx,
           `UPDATE rooms SET last_seq = last_seq + 1, last_message_at = $2 WHERE id = $1 RETURNING last_seq`,
@@ -74,16 +80,20 @@ export class PostgresMessageStore implements MessageStore {
     } catch (e) {
       // A concurrent retry of the same clientMsgId committed first: answer with its message.
       if ((e as { code?: string }).code === '23505') {
-        const original = await this.findByClientMsgId(m.roomId, m.senderId, m.clientMsgId);
+        const original = await this.find(db, m.roomId, m.senderId, m.clientMsgId);
         if (original) return { message: original, created: false };
       }
       throw e;
     }
   }
 
-  async findByClientMsgId(roomId: string, senderId: string, clientMsgId: string) {
+  findByClientMsgId(roomId: string, senderId: string, clientMsgId: string) {
+    return this.find(this.ds, roomId, senderId, clientMsgId);
+  }
+
+  private async find(db: Queryable, roomId: string, senderId: string, clientMsgId: string) {
     const rows = await queryRows<MessageRow>(
-      this.ds,
+      db,
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`,
       [roomId, senderId, clientMsgId],
     );
