@@ -5,6 +5,16 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
+import {
+  clearLauncherRecord,
+  describeProcess,
+  isPostgres,
+  isPostmasterOf,
+  judgeLauncher,
+  readLauncherRecord,
+  stopOrphan,
+  writeLauncherRecord,
+} from './postgres-processes';
 import { ownedFolder, postgresUser, type RunAs } from './postgres-user';
 
 export interface EmbeddedPostgresHandle {
@@ -49,7 +59,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const installed = locateBinaries();
   const bin = (name: string) => path.join(installed.nativeDir, 'bin', process.platform === 'win32' ? `${name}.exe` : name);
   const clusterDir = path.join(opts.dataDir, 'postgres');
-  removeStalePidFile(clusterDir, log);
+  await clearTheWay(clusterDir, opts.dataDir, log);
 
   // Spawned from the folder holding the cluster, which the postgres user can enter (unlike, perhaps, our working directory).
   const spawnOpts: SpawnOptions = {
@@ -63,12 +73,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   log(`starting PostgreSQL on 127.0.0.1:${port}`);
   const server = await startServer(bin('postgres'), clusterDir, port, spawnOpts);
+  writeLauncherRecord(opts.dataDir, server.pid!);
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await stopServer(server);
+    clearLauncherRecord(opts.dataDir, server.pid!);
     if (opts.ephemeral) rmSync(clusterDir, { recursive: true, force: true });
   };
   try {
@@ -94,23 +106,40 @@ function locateBinaries(): { nativeDir: string } {
   return { nativeDir: path.resolve(path.dirname(entry), '..', 'native') };
 }
 
-/** After a crash PostgreSQL leaves postmaster.pid behind and refuses to start; remove it if its process is gone. */
-function removeStalePidFile(clusterDir: string, log: (l: string) => void) {
+/**
+ * PostgreSQL keeps others off a cluster with postmaster.pid. After a crash of PostgreSQL
+ * itself the file is stale; after a crash of only its launcher, the postmaster lives on as an
+ * orphan. Both are cleared here; a postmaster whose launcher is alive is refused.
+ */
+async function clearTheWay(clusterDir: string, dataDir: string, log: (line: string) => void) {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
+  const proc = describeProcess(pid);
+  if (proc && isPostgres(proc) && !isPostmasterOf(proc, clusterDir)) {
+    // Most likely another cluster's server that got the pid since; but it cannot be ruled out that it is ours.
+    throw new Error(
+      `${pidFile} names pid ${pid}, a PostgreSQL server that does not appear to run on this folder. If no PostgreSQL uses ${clusterDir}, delete ${pidFile} and run npm start again.`,
+    );
+  }
+  if (proc && isPostgres(proc)) {
+    const verdict = judgeLauncher(proc, readLauncherRecord(dataDir));
+    if (verdict.alive) {
       throw new Error(
-        `PostgreSQL (pid ${pid}) is still running on ${clusterDir}: another Quantum Chat is using this data folder. Stop it, or set QC_DATA_DIR to another folder.`,
+        `PostgreSQL (pid ${pid}) is running on ${clusterDir} for another Quantum Chat (pid ${verdict.launcherPid}), which is still using this data folder. Stop that one first (Ctrl-C in its terminal, or "kill ${verdict.launcherPid}"), or set QC_DATA_DIR to another folder.`,
       );
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
     }
+    const whose = verdict.launcherPid
+      ? `the Quantum Chat that started it (pid ${verdict.launcherPid})`
+      : 'the Quantum Chat that started it';
+    log(`PostgreSQL (pid ${pid}) is still running on ${clusterDir}, but ${whose} is gone: stopping it cleanly`);
+    await stopOrphan(proc, clusterDir, log);
+    // A clean stop removes it; a forced one leaves it behind.
+    rmSync(pidFile, { force: true });
+    return;
   }
   log(`removing stale ${pidFile} left by a crash`);
-  rmSync(pidFile);
+  rmSync(pidFile, { force: true });
 }
 
 async function initdb(initdbBin: string, clusterDir: string, runAs: RunAs | null, spawnOpts: SpawnOptions) {
@@ -197,7 +226,8 @@ async function stopServer(child: ChildProcess) {
 
 /*
  * If this process exits without stopping its servers (an uncaught error, process.exit), they
- * are told to shut down as it goes (the package's class did this with an exit hook).
+ * are told to shut down as it goes. A kill -9 gives no such chance: the next start on the
+ * folder finds the orphan and stops it (clearTheWay).
  */
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
