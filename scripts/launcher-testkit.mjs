@@ -2,7 +2,7 @@
 // the existing build: start it and wait for its ready line, talk to it over REST, and leave
 // no process or folder behind, whatever happened.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,20 +62,33 @@ export async function stopWithSigint(l) {
   return l.exited;
 }
 
-/** The pids of live processes whose command line mentions `dir` (an embedded PostgreSQL runs with `-D <dir>/…`). */
+/**
+ * The pids of live processes with an argument that is `dir` or a path inside it (an embedded
+ * PostgreSQL runs with `-D <dir>/postgres`, a launcher as `node <checkout>/scripts/start.mjs`).
+ * Whole path components only: /var/cache/qc is not /var/cache/qc-engines.
+ */
 export function processesOn(dir) {
   const found = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
       const state = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (state !== 'Z' && cmdline.split('\0').some((a) => a.includes(dir))) found.push(Number(name));
+      if (state !== 'Z' && args.some((a) => a === dir || a.startsWith(dir + path.sep))) found.push(Number(name));
     } catch {
       // gone meanwhile
     }
   }
   return found;
+}
+
+/** Only what these specs start is ever signalled by them: a launcher (node) or its PostgreSQL. */
+function oursToStop(pid) {
+  try {
+    return /^(node|postgres)$/.test(path.basename(readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '')));
+  } catch {
+    return false;
+  }
 }
 
 const alive = (pid) => {
@@ -109,7 +122,10 @@ export async function cleanUp(launched, dirs, paths = dirs) {
   const launchers = launched.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => c.pid);
   const left = await stopPids(launchers, 'SIGINT', 15_000);
   await stopPids(left, 'SIGKILL', 5_000);
-  const strays = dirs.filter((d) => d).flatMap(processesOn);
+  const strays = dirs
+    .filter((d) => d)
+    .flatMap(processesOn)
+    .filter(oursToStop);
   if (strays.length) {
     const what = (pid) => {
       try {
@@ -120,7 +136,7 @@ export async function cleanUp(launched, dirs, paths = dirs) {
     };
     console.log(`# cleaning up ${strays.length} process(es) left running:\n#   ${strays.map((p) => `${p} ${what(p)}`).join('\n#   ')}`);
     const stubborn = await stopPids(strays, 'SIGINT', 15_000);
-    await stopPids(stubborn, 'SIGKILL', 5_000);
+    await stopPids(stubborn.filter(oursToStop), 'SIGKILL', 5_000);
   }
   for (const p of paths) if (p && existsSync(p)) rmSync(p, { recursive: true, force: true });
 }
