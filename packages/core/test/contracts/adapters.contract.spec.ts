@@ -22,6 +22,7 @@ import { rateLimiterContract } from './rate-limiter.contract';
 import { roomSequencerContract } from './room-sequencer.contract';
 import { startTestRedis } from '../support/test-redis';
 import { typingStoreContract } from './typing-store.contract';
+import { createGroupRoom } from '../support/fixtures';
 
 /*
  * One suite per port, run against every adapter of it, each on its real engine:
@@ -118,17 +119,7 @@ messageStoreContract('postgres', async () => {
     store: new PostgresMessageStore(node),
     scoped: { sequencer: new PostgresRoomSequencer(node), connections: 2 },
     sender,
-    newRoom: async () =>
-      (
-        await meta.createRoom({
-          kind: 'group',
-          name: 'contract',
-          topic: null,
-          createdBy: sender,
-          directKey: null,
-          members: [{ userId: sender, role: 'owner' }],
-        })
-      ).room.id,
+    newRoom: () => createGroupRoom(meta, sender, [], 'contract'),
     close: async () => {
       await node.destroy();
       await db.stop();

@@ -10,6 +10,7 @@ import { PostgresMetadataStore } from '../../src/adapters/postgres/postgres-meta
 import { uuidv7 } from '../../src/lib/uuidv7';
 import { startTestDatabase, type TestDatabase } from '../support/test-database';
 import { messageStoreContract } from './message-store.contract';
+import { createGroupRoom } from '../support/fixtures';
 
 /*
  * The MessageStore suite against a real Cassandra (TEST_CASSANDRA_CONTACT_POINTS, default
@@ -52,17 +53,7 @@ async function fixture(opts: { deferWrites?: boolean } = {}) {
     store,
     scoped: { sequencer: new PostgresRoomSequencer(node), connections: 2 },
     sender,
-    newRoom: async () =>
-      (
-        await meta.createRoom({
-          kind: 'group',
-          name: 'c',
-          topic: null,
-          createdBy: sender,
-          directKey: null,
-          members: [{ userId: sender, role: 'owner' }],
-        })
-      ).room.id,
+    newRoom: () => createGroupRoom(meta, sender, [], 'c'),
     close: async () => {
       await cql.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
       await cql.shutdown();

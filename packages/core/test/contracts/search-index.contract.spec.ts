@@ -7,6 +7,7 @@ import { PostgresSearchIndex } from '../../src/adapters/postgres/postgres-search
 import { uuidv7 } from '../../src/lib/uuidv7';
 import { startTestDatabase } from '../support/test-database';
 import { searchIndexContract } from './search-index.contract';
+import { createGroupRoom } from '../support/fixtures';
 
 /*
  * The SearchIndex suite against both adapters, each on its real engine: PostgreSQL
@@ -24,17 +25,7 @@ searchIndexContract('postgres', async () => {
   let n = 0;
   return {
     index,
-    newRoom: async () =>
-      (
-        await meta.createRoom({
-          kind: 'group',
-          name: 'search',
-          topic: null,
-          createdBy: sender,
-          directKey: null,
-          members: [{ userId: sender, role: 'owner' }],
-        })
-      ).room.id,
+    newRoom: () => createGroupRoom(meta, sender, [], 'search'),
     async put(roomId, content, createdAt) {
       const { message } = await store.append({
         id: uuidv7(),

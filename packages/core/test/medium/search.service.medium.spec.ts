@@ -7,6 +7,7 @@ import { uuidv7 } from '../../src/lib/uuidv7';
 import type { SearchIndex, SearchQuery } from '../../src/ports/search-index.port';
 import { startTestDatabase, type TestDatabase } from '../support/test-database';
 import { SearchService } from '../../src/services/search.service';
+import { createGroupRoom } from '../support/fixtures';
 
 /*
  * Membership filtering of SearchService on the real PostgresMetadataStore. The index is a
@@ -50,17 +51,7 @@ async function user() {
   await meta.createUser({ id, username: `u${id.slice(-12)}`, displayName: 'U', passwordHash: 'x' });
   return id;
 }
-async function room(owner: string, others: string[] = []) {
-  const { room } = await meta.createRoom({
-    kind: 'group',
-    name: 'r',
-    topic: null,
-    createdBy: owner,
-    directKey: null,
-    members: [{ userId: owner, role: 'owner' }, ...others.map((userId) => ({ userId, role: 'member' as const }))],
-  });
-  return room.id;
-}
+const room = (owner: string, others: string[] = []) => createGroupRoom(meta, owner, others, 'r');
 
 before(async () => {
   db = await startTestDatabase();
