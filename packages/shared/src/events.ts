@@ -9,6 +9,15 @@ import type {
   RoomSyncPayload,
   TypingPayload,
 } from './schemas';
+import type {
+  MessageDeletePayload,
+  MessageEditPayload,
+  MessageUpdate,
+  ReactionPayload,
+  Receipt,
+  RoomDeliveredPayload,
+  RoomSyncResult,
+} from './timeline';
 
 /** Every client event is answered through its ack with this shape. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
@@ -16,8 +25,13 @@ export type AckFn<T extends object = object> = (response: Ack<T>) => void;
 
 export interface ClientToServerEvents {
   'message:send': (payload: MessageSendPayload, ack: AckFn<{ message: Message }>) => void;
-  'room:sync': (payload: RoomSyncPayload, ack: AckFn<{ messages: Message[]; hasMore: boolean }>) => void;
+  'room:sync': (payload: RoomSyncPayload, ack: AckFn<RoomSyncResult>) => void;
   'room:read': (payload: RoomReadPayload, ack: AckFn<{ readSeq: number }>) => void;
+  'room:delivered': (payload: RoomDeliveredPayload, ack: AckFn<{ deliveredSeq: number }>) => void;
+  'message:edit': (payload: MessageEditPayload, ack: AckFn<{ message: Message }>) => void;
+  'message:delete': (payload: MessageDeletePayload, ack: AckFn<{ message: Message }>) => void;
+  'reaction:add': (payload: ReactionPayload, ack: AckFn<{ message: Message }>) => void;
+  'reaction:remove': (payload: ReactionPayload, ack: AckFn<{ message: Message }>) => void;
   typing: (payload: TypingPayload, ack?: AckFn) => void;
   'presence:set': (payload: PresenceSetPayload, ack?: AckFn) => void;
 }
@@ -30,6 +44,10 @@ export interface TypingEvent {
 
 export interface ServerToClientEvents {
   'message:new': (message: Message) => void;
+  /** A change to an existing message (edit, delete, reactions), at its own seq in the room's order. */
+  'message:updated': (update: MessageUpdate) => void;
+  /** A member's delivered/read pointers moved (coalesced per room). */
+  receipt: (receipt: Receipt) => void;
   typing: (event: TypingEvent) => void;
   presence: (event: PresenceEvent) => void;
   /** My read marker moved (from another of my devices). */
@@ -46,6 +64,11 @@ export const CLIENT_EVENTS = [
   'message:send',
   'room:sync',
   'room:read',
+  'room:delivered',
+  'message:edit',
+  'message:delete',
+  'reaction:add',
+  'reaction:remove',
   'typing',
   'presence:set',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];

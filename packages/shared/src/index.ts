@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './limits';
 export * from './schemas';
+export * from './timeline';
 export * from './events';
 export * from './validation';

@@ -11,6 +11,14 @@ export const LIMITS = {
   historyPageMax: 100,
   syncPageDefault: 100,
   syncPageMax: 200,
+  /** An emoji is a short string (a ZWJ family is 11 UTF-16 units); longer is not one emoji. */
+  reactionEmojiMaxLength: 32,
+  /** Different emoji on one message, as Discord and Slack cap them. */
+  reactionsPerMessageMax: 20,
+  /** Who reacted, listed per emoji (the count is always whole). */
+  reactionUsersShown: 25,
+  /** Receipts of a room are broadcast at most this often (moves in between are coalesced). */
+  receiptFlushMs: 250,
   /** Members one group can be created with. */
   groupInitialMembersMax: 100,
   /** Access token lifetime: short so a stolen one is useful briefly. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { messageContent, type Reaction } from './timeline';
 
 /*
  * Every payload that crosses the wire is defined here, once. Objects are `.strict()`:
@@ -164,19 +165,11 @@ export const clientMsgIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
 export const messageSendPayload = z
   .object({
     roomId: uuid,
     clientMsgId: clientMsgIdSchema,
-    content: z
-      .string()
-      .max(LIMITS.messageContentMax, `at most ${LIMITS.messageContentMax} characters`)
-      .refine((s) => s.trim().length > 0, 'must not be empty')
-      // Tab and line breaks are text; other control characters are not, and PostgreSQL cannot store NUL at all.
-      .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters (other than tab and line breaks)'),
+    content: messageContent,
     contentType: z.enum(CONTENT_TYPES).optional(),
     replyTo: uuid.nullable().optional(),
   })
@@ -194,6 +187,19 @@ export interface Message {
   contentType: ContentType;
   replyTo: string | null;
   createdAt: string;
+  /*
+   * Its state since: absent on a message that was never changed (and on older servers'
+   * answers); set by every read of history, sync and `message:updated`.
+   */
+  /** When its author last edited it; null if never. */
+  editedAt?: string | null;
+  /** When it was deleted: a tombstone, with empty content and no reactions. */
+  deletedAt?: string | null;
+  /** Who deleted it (the author, or a room owner or admin). */
+  deletedBy?: string | null;
+  reactions?: Reaction[];
+  /** The seq of the newest change applied to it (its own seq if none): an update older than this is stale. */
+  version?: number;
 }
 
 const limitParam = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);

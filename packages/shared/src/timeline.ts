@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+import type { Message } from './schemas';
+
+/*
+ * The room stream beyond new messages (DESIGN.md "The room timeline is one ordered stream"):
+ * an edit, a delete, a reaction added or removed, a pin, takes the room's next seq like a
+ * message does, and goes out as `message:updated` with the message's whole current state.
+ */
+
+const uuid = z.string().uuid();
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** A change to an existing message, at its own place (`seq`) in the room's order. */
+export interface MessageUpdate {
+  roomId: string;
+  /** The change's own seq (not the message's). */
+  seq: number;
+  /** The message as it is now: a later update of the same message supersedes this one. */
+  message: Message;
+}
+
+/** One emoji on one message: how many people, and who (the first LIMITS.reactionUsersShown of them). */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: string[];
+  /** Whether the person this was sent to is among them (set per reader, by the client). */
+  me?: boolean;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** What a message may say: the same rule for a send and an edit. */
+export const messageContent = z
+  .string()
+  .max(LIMITS.messageContentMax, `at most ${LIMITS.messageContentMax} characters`)
+  .refine((s) => s.trim().length > 0, 'must not be empty')
+  // Tab and line breaks are text; other control characters are not, and PostgreSQL cannot store NUL at all.
+  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters (other than tab and line breaks)');
+
+/**
+ * One emoji, as Unicode (not a :shortcode:): pictographs with their variation selectors,
+ * skin tones and zero-width joiners (👍🏽, 👨‍👩‍👧), flags (two regional indicators), keycaps (1️⃣).
+ */
+const EMOJI =
+  /^(?:\p{Regional_Indicator}{2}|(?:\p{Extended_Pictographic}|[#*0-9]\uFE0F?\u20E3)(?:\uFE0F|\p{Emoji_Modifier}|[\u{E0020}-\u{E007F}])*(?:\u200D\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})*)*)$/u;
+export const emojiSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.reactionEmojiMaxLength, 'one emoji, please')
+  .refine((s) => EMOJI.test(s), 'must be one emoji (as a Unicode character, like 👍)');
+
+export const messageRef = z.object({ roomId: uuid, messageId: uuid }).strict();
+export type MessageRef = z.infer<typeof messageRef>;
+
+/** `message:edit`: the author only; the new text follows the same rules as a send. */
+export const messageEditPayload = z.object({ roomId: uuid, messageId: uuid, content: messageContent }).strict();
+export type MessageEditPayload = z.infer<typeof messageEditPayload>;
+
+/** `message:delete`: the author, or a room owner or admin. */
+export const messageDeletePayload = messageRef;
+export type MessageDeletePayload = MessageRef;
+
+/** `reaction:add` / `reaction:remove`: any member. */
+export const reactionPayload = z.object({ roomId: uuid, messageId: uuid, emoji: emojiSchema }).strict();
+export type ReactionPayload = z.infer<typeof reactionPayload>;
+
+/** REST body of POST|DELETE /rooms/:roomId/messages/:messageId/reactions. */
+export const reactionBody = z.object({ emoji: emojiSchema }).strict();
+export type ReactionBody = z.infer<typeof reactionBody>;
+
+/** `:roomId/messages/:messageId` in REST paths. */
+export const messageParams = z.object({ roomId: uuid, messageId: uuid }).strict();
+
+/** The answer to `room:sync`: messages created after afterSeq and changes after it, together exactly afterSeq+1 … up to where the page ends. */
+export interface RoomSyncResult {
+  messages: Message[];
+  updates: MessageUpdate[];
+  /** More after the last seq of this page: ask again from it. */
+  hasMore: boolean;
+}
+
+// ---------- receipts ----------
+
+/** `room:delivered`: the highest seq this device has received in the room. */
+export const roomDeliveredPayload = z.object({ roomId: uuid, seq }).strict();
+export type RoomDeliveredPayload = z.infer<typeof roomDeliveredPayload>;
+
+/** A member's two pointers in a room: delivered to some device of theirs, and read, up to these seqs. */
+export interface Receipt {
+  roomId: string;
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
+}
