@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   AuthService,
   MESSAGE_LOG,
+  MessageActionsService,
   MessagesService,
   METADATA_STORE,
   PresenceService,
@@ -32,6 +33,7 @@ export class RuntimeModule {
       { provide: UsersService, useValue: core.users },
       { provide: RoomsService, useValue: core.rooms },
       { provide: MessagesService, useValue: core.messages },
+      { provide: MessageActionsService, useValue: core.messageActions },
       { provide: PresenceService, useValue: core.presence },
       { provide: TypingService, useValue: core.typing },
       { provide: SearchService, useValue: core.search },

@@ -39,6 +39,7 @@ test('given a search index to feed, the context subscribes the indexer too', asy
   const searchIndex: SearchIndex = {
     index: async (m) => void indexed.push(m),
     search: async () => [],
+    remove: async () => undefined,
     deleteRoom: async () => undefined,
   };
   const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, new RecordingBroadcaster(), { searchIndex }), {
@@ -95,7 +96,12 @@ test('WORKERS_CONSUMERS: a process runs only the consumers it names, and says wh
   const indexed: Message[] = [];
   const deps = {
     history: { storeLogged: async (m: Message) => (written.push(m), true) } satisfies HistoryWriter,
-    searchIndex: { index: async (m: Message) => void indexed.push(m), search: async () => [], deleteRoom: async () => undefined },
+    searchIndex: {
+      index: async (m: Message) => void indexed.push(m),
+      search: async () => [],
+      remove: async () => undefined,
+      deleteRoom: async () => undefined,
+    },
     only: ['history'] as const,
   };
   const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, broadcaster, deps), { logger: false });

@@ -28,7 +28,7 @@ import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
 import { connectCassandra } from './adapters/cassandra/cassandra-client';
 import { CassandraMessageStore } from './adapters/cassandra/cassandra-message-store.adapter';
 import type { Broadcaster } from './ports/broadcaster.port';
-import { runsLogConsumer, type LogConsumerName, type LogRecord, type MessageLog } from './ports/message-log.port';
+import { recordRoomId, recordSeq, runsLogConsumer, type LogConsumerName, type LogRecord, type MessageLog } from './ports/message-log.port';
 import type { HistoryWriter, MessageStore } from './ports/message-store.port';
 import type { MetadataStore } from './ports/metadata.port';
 import type { PresenceStore } from './ports/presence.port';
@@ -44,6 +44,9 @@ import { SearchService } from './services/search.service';
 import { redactUrl } from './lib/redact-url';
 import { AuthService } from './services/auth.service';
 import { MessagesService } from './services/messages.service';
+import { MessageActionsService } from './services/message-actions.service';
+import { PostgresMessageStateStore } from './adapters/postgres/postgres-message-state.adapter';
+import type { MessageStateStore } from './ports/message-state.port';
 import { PresenceService } from './services/presence.service';
 import { RoomsService } from './services/rooms.service';
 import { TypingService } from './services/typing.service';
@@ -52,6 +55,8 @@ import { UsersService } from './services/users.service';
 export interface Adapters {
   meta: MetadataStore;
   messageStore: MessageStore;
+  /** Edits, deletes and reactions, and their place in each room's order: PostgreSQL in both profiles. */
+  messageStates: MessageStateStore;
   messageLog: MessageLog;
   presenceStore: PresenceStore;
   typingStore: TypingStore;
@@ -125,6 +130,7 @@ export interface CoreServices extends Adapters {
   users: UsersService;
   rooms: RoomsService;
   messages: MessagesService;
+  messageActions: MessageActionsService;
   presence: PresenceService;
   typing: TypingService;
   search: SearchService;
@@ -158,6 +164,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
   const common = {
     meta,
     messageStore: history.store,
+    messageStates: new PostgresMessageStateStore(ds),
     messageLog: createMessageLog(config, logger, 'api'),
     searchIndex: search.index,
     searchNeedsIndexer: search.needsIndexer,
@@ -322,7 +329,10 @@ export function createMessageLog(config: AppConfig, logger: CoreLogger, role: 'a
     });
   }
   return new InProcessMessageLog((consumer: string, err: unknown, record: LogRecord) =>
-    logger.error({ err, consumer, messageId: record.message.id }, 'log consumer failed; clients will heal by room:sync'),
+    logger.error(
+      { err, consumer, roomId: recordRoomId(record), seq: recordSeq(record) },
+      'log consumer failed; clients will heal by room:sync',
+    ),
   );
 }
 
@@ -332,8 +342,9 @@ export function createCoreServices(
   broadcaster: Broadcaster,
   logger?: Pick<CoreLogger, 'warn'>,
 ): CoreServices {
-  const { meta, messageStore, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
-  const rooms = new RoomsService(meta, messageStore, presenceStore, broadcaster, searchIndex, (err, roomId) =>
+  const { meta, messageStore, messageStates, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
+  const limits = { messagesPerSec: config.rateLimit.messagesPerSec, messagesBurst: config.rateLimit.messagesBurst };
+  const rooms = new RoomsService(meta, messageStore, messageStates, presenceStore, broadcaster, searchIndex, (err, roomId) =>
     logger?.warn(
       { err: String(err), roomId },
       'room deleted, but its messages are still in the search index (never shown: no one is a member)',
@@ -344,13 +355,11 @@ export function createCoreServices(
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }),
     users: new UsersService(meta),
     rooms,
-    messages: new MessagesService(rooms, meta, messageStore, messageLog, rateLimiter, broadcaster, roomSequencer, {
-      messagesPerSec: config.rateLimit.messagesPerSec,
-      messagesBurst: config.rateLimit.messagesBurst,
-    }),
+    messages: new MessagesService(rooms, meta, messageStore, messageStates, messageLog, rateLimiter, broadcaster, roomSequencer, limits),
+    messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
     presence: new PresenceService(meta, presenceStore, broadcaster),
     typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
-    search: new SearchService(meta, searchIndex),
+    search: new SearchService(meta, searchIndex, messageStates),
   };
 }
 

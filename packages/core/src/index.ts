@@ -21,3 +21,5 @@ export * from './handlers/index.handler';
 export * from './handlers/history.handler';
 export * from './composition';
 export type { ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
+export * from './services/message-actions.service';
+export * from './lib/message-state';

@@ -59,6 +59,10 @@ export type MessageRef = z.infer<typeof messageRef>;
 export const messageEditPayload = z.object({ roomId: uuid, messageId: uuid, content: messageContent }).strict();
 export type MessageEditPayload = z.infer<typeof messageEditPayload>;
 
+/** REST body of PATCH /rooms/:roomId/messages/:messageId. */
+export const messageEditBody = z.object({ content: messageContent }).strict();
+export type MessageEditBody = z.infer<typeof messageEditBody>;
+
 /** `message:delete`: the author, or a room owner or admin. */
 export const messageDeletePayload = messageRef;
 export type MessageDeletePayload = MessageRef;

@@ -1,5 +1,5 @@
 import type { Broadcaster } from '../ports/broadcaster.port';
-import type { LogHandler } from '../ports/message-log.port';
+import { recordRoomId, recordSeq, type LogHandler } from '../ports/message-log.port';
 
 /** Where a fan-out consumer remembers how far each room got (see RedisFanoutWatermark). */
 export interface FanoutWatermark {
@@ -8,16 +8,19 @@ export interface FanoutWatermark {
 }
 
 /**
- * Consumer `fanout`: every socket of every member of the room gets `message:new`.
- * With a watermark (an at-least-once log), a record already emitted is skipped.
+ * Consumer `fanout`: every socket of every member of the room gets `message:new`, or
+ * `message:updated` for a change to a message (edits, deletes and reactions share the
+ * room's seq order with new messages, so one watermark per room covers both). With a
+ * watermark (an at-least-once log), a record already emitted is skipped.
  */
 export function createFanoutHandler(broadcaster: Broadcaster, watermark?: FanoutWatermark): LogHandler {
   return async (record) => {
-    if (record.type !== 'message.created') return;
-    const { roomId, seq } = record.message;
+    const roomId = recordRoomId(record);
+    const seq = recordSeq(record);
     if (watermark && seq <= (await watermark.emitted(roomId))) return;
-    broadcaster.toRoom(roomId, 'message:new', record.message);
-    // Done only when the bus has it: the next message of the room is emitted after this one.
+    if (record.type === 'message.created') broadcaster.toRoom(roomId, 'message:new', record.message);
+    else broadcaster.toRoom(roomId, 'message:updated', record.update);
+    // Done only when the bus has it: the next record of the room is emitted after this one.
     await broadcaster.flush();
     await watermark?.advance(roomId, seq);
   };

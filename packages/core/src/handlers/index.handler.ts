@@ -8,7 +8,10 @@ import type { SearchIndex } from '../ports/search-index.port';
  */
 export function createIndexHandler(searchIndex: SearchIndex): LogHandler {
   return async (record) => {
-    if (record.type !== 'message.created') return;
-    await searchIndex.index(record.message);
+    if (record.type === 'message.created') return searchIndex.index(record.message);
+    // An edit is indexed again with its new text; a deleted message leaves the index.
+    const { message } = record.update;
+    if (message.deletedAt) await searchIndex.remove(message);
+    else if (message.editedAt) await searchIndex.index(message);
   };
 }

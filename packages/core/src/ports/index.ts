@@ -8,3 +8,4 @@ export * from './room-sequencer.port';
 export * from './notification-sink.port';
 export * from './search-index.port';
 export * from './typing.port';
+export * from './message-state.port';

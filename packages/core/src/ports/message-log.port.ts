@@ -1,7 +1,13 @@
-import type { Message } from '@qc/shared';
+import type { Message, MessageUpdate } from '@qc/shared';
 
-/** What flows through the log after a message is durable. */
-export type LogRecord = { type: 'message.created'; message: Message };
+/** What flows through the log once it is durable: a new message, or a change to one (its own seq, the message's new state). */
+export type LogRecord = { type: 'message.created'; message: Message } | { type: 'message.updated'; update: MessageUpdate };
+
+/** The room a record belongs to: the log's key, so one room's records keep their order. */
+export const recordRoomId = (r: LogRecord): string => (r.type === 'message.created' ? r.message.roomId : r.update.roomId);
+
+/** The record's place in its room's order. */
+export const recordSeq = (r: LogRecord): number => (r.type === 'message.created' ? r.message.seq : r.update.seq);
 
 export type LogHandler = (record: LogRecord) => Promise<void>;
 

@@ -32,6 +32,8 @@ export interface MessageStore {
    */
   append(m: NewMessage, scope?: SequencerScope): Promise<AppendResult>;
   findByClientMsgId(roomId: string, senderId: string, clientMsgId: string): Promise<Message | null>;
+  /** These messages of the room, as they were sent (any order; unknown ids are left out). */
+  findByIds(roomId: string, ids: string[]): Promise<Message[]>;
   /** Messages with seq > afterSeq, ascending, at most `limit`. */
   listAfter(roomId: string, afterSeq: number, limit: number): Promise<Message[]>;
   /** Messages with seq < beforeSeq (or the newest when null), returned ascending, at most `limit`. */

@@ -16,6 +16,8 @@ export interface SearchQuery {
 export interface SearchIndex {
   /** Idempotent by message id. */
   index(message: Message): Promise<void>;
+  /** Takes a deleted message out (no-op if it is not there). */
+  remove(message: Message): Promise<void>;
   /** Only within `roomIds`; best match first, then newest. A word's prefix finds the word. */
   search(q: SearchQuery): Promise<SearchHit[]>;
   /**

@@ -1,8 +1,19 @@
-import { LIMITS, type HistoryPage, type HistoryQuery, type Message, type MessageSendPayload, type RoomSyncPayload } from '@qc/shared';
+import {
+  LIMITS,
+  type HistoryPage,
+  type HistoryQuery,
+  type Message,
+  type MessageSendPayload,
+  type MessageUpdate,
+  type RoomSyncPayload,
+  type RoomSyncResult,
+} from '@qc/shared';
 import { AppError } from '../errors';
+import { freshMessage } from '../lib/message-state';
 import { uuidv7 } from '../lib/uuidv7';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MessageLog } from '../ports/message-log.port';
+import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { MetadataStore } from '../ports/metadata.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
@@ -33,6 +44,8 @@ export class MessagesService {
     private readonly rooms: RoomsService,
     private readonly meta: MetadataStore,
     private readonly store: MessageStore,
+    /** What has changed about messages since they were sent: every read shows them as they are now. */
+    private readonly states: MessageStateStore,
     private readonly log: MessageLog,
     private readonly limiter: RateLimiter,
     private readonly broadcaster: Broadcaster,
@@ -49,8 +62,9 @@ export class MessagesService {
     if (existing) {
       // With an outside log, the first attempt may have committed but failed to publish;
       // the retry publishes again (consumers skip what they already handled).
-      if (this.log.republishOnRetry) await this.log.publish({ type: 'message.created', message: existing });
-      return { message: existing, created: false };
+      if (this.log.republishOnRetry) await this.log.publish({ type: 'message.created', message: freshMessage(existing) });
+      const [now] = await this.states.overlay([existing]);
+      return { message: now!, created: false };
     }
     const budget = await this.limiter.take(`send:${senderId}`, {
       ratePerSec: this.settings.messagesPerSec,
@@ -60,8 +74,8 @@ export class MessagesService {
 
     // The store works through the sequencer's scope: a room holding a pool connection for
     // its lock must never ask the pool for another (issue #8: busy rooms deadlocked a node).
-    return this.sequencer.run(p.roomId, async (scope) => {
-      const result = await this.store.append(
+    const result = await this.sequencer.run(p.roomId, async (scope) => {
+      const appended = await this.store.append(
         {
           id: uuidv7(),
           roomId: p.roomId,
@@ -74,27 +88,67 @@ export class MessagesService {
         },
         scope,
       );
-      if (result.created) await this.log.publish({ type: 'message.created', message: result.message });
-      return result;
+      if (!appended.created) return appended;
+      const message = freshMessage(appended.message);
+      await this.log.publish({ type: 'message.created', message });
+      return { message, created: true };
     });
+    if (result.created) return result;
+    // A concurrent retry committed first: its message as it is now (read once the room's
+    // lock, and the connection it holds, are given back).
+    const [now] = await this.states.overlay([result.message]);
+    return { message: now!, created: false };
   }
 
-  /** Catch-up after a reconnect: exactly the messages after `afterSeq`, ascending. */
-  async sync(userId: string, p: RoomSyncPayload): Promise<{ messages: Message[]; hasMore: boolean }> {
+  /**
+   * Catch-up after a reconnect: everything of the room after `afterSeq`, new messages and
+   * changes to any message (older ones included), whose seqs together are exactly
+   * afterSeq+1 … the page's end. Each list is read one past the page, so the first `limit`
+   * seqs of the two together are the page whatever the mix; messages and updates carry
+   * the messages' current state.
+   */
+  async sync(userId: string, p: RoomSyncPayload): Promise<RoomSyncResult> {
     await this.rooms.requireMember(p.roomId, userId);
     const limit = p.limit ?? LIMITS.syncPageDefault;
-    const rows = await this.store.listAfter(p.roomId, p.afterSeq, limit + 1);
-    return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
+    const [created, changes] = await Promise.all([
+      this.store.listAfter(p.roomId, p.afterSeq, limit + 1),
+      this.states.listChangesAfter(p.roomId, p.afterSeq, limit + 1),
+    ]);
+    const seqs = [...created.map((m) => m.seq), ...changes.map((c) => c.seq)].sort((a, b) => a - b);
+    const hasMore = seqs.length > limit;
+    const last = hasMore ? seqs[limit - 1]! : Infinity;
+    const pageMessages = created.filter((m) => m.seq <= last);
+    const pageChanges = changes.filter((c) => c.seq <= last);
+    // The changed messages not created in this page come from history, then everything gets its current state.
+    const have = new Map(pageMessages.map((m) => [m.id, m]));
+    const missing = [...new Set(pageChanges.map((c) => c.messageId))].filter((id) => !have.has(id));
+    for (const m of await this.store.findByIds(p.roomId, missing)) have.set(m.id, m);
+    const current = new Map((await this.states.overlay([...have.values()])).map((m) => [m.id, m]));
+    const updates: MessageUpdate[] = pageChanges.flatMap((c) => {
+      const message = current.get(c.messageId);
+      return message ? [{ roomId: p.roomId, seq: c.seq, message }] : [];
+    });
+    return { messages: pageMessages.map((m) => current.get(m.id)!), updates, hasMore };
   }
 
   async history(userId: string, roomId: string, q: HistoryQuery): Promise<HistoryPage> {
     await this.rooms.requireMember(roomId, userId);
     if (q.after !== undefined) {
       const rows = await this.store.listAfter(roomId, q.after, q.limit + 1);
-      return { messages: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
+      return { messages: await this.states.overlay(rows.slice(0, q.limit)), hasMore: rows.length > q.limit };
     }
     const rows = await this.store.listBefore(roomId, q.before ?? null, q.limit + 1);
-    return { messages: rows.length > q.limit ? rows.slice(1) : rows, hasMore: rows.length > q.limit };
+    const page = rows.length > q.limit ? rows.slice(1) : rows;
+    return { messages: await this.states.overlay(page), hasMore: rows.length > q.limit };
+  }
+
+  /** One message as it is now (a tombstone if deleted), for members. */
+  async get(userId: string, roomId: string, messageId: string): Promise<Message> {
+    await this.rooms.requireMember(roomId, userId);
+    const [original] = await this.store.findByIds(roomId, [messageId]);
+    if (!original) throw AppError.notFound('message');
+    const [now] = await this.states.overlay([original]);
+    return now!;
   }
 
   /** Moves the read marker forward and tells the member's other devices. */

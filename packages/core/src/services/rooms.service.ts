@@ -2,6 +2,7 @@ import type { AddMemberBody, BrowsedChannel, CreateRoomBody, Member, MyRoom, Pat
 import { AppError } from '../errors';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MembershipRecord, MetadataStore, RoomRecord } from '../ports/metadata.port';
+import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { PresenceStore } from '../ports/presence.port';
 import type { SearchIndex } from '../ports/search-index.port';
@@ -12,6 +13,7 @@ export class RoomsService {
   constructor(
     private readonly meta: MetadataStore,
     private readonly messages: MessageStore,
+    private readonly states: MessageStateStore,
     private readonly presence: PresenceStore,
     private readonly broadcaster: Broadcaster,
     private readonly searchIndex: SearchIndex,
@@ -105,6 +107,7 @@ export class RoomsService {
     const members = await this.meta.listMembers(roomId);
     await this.meta.deleteRoom(roomId);
     await this.messages.deleteRoomMessages(roomId);
+    await this.states.deleteRoom(roomId);
     for (const mem of members) {
       this.broadcaster.toUser(mem.userId, 'room:removed', { roomId });
       this.broadcaster.removeUserFromRoom(mem.userId, roomId);

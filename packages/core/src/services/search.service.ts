@@ -1,6 +1,7 @@
 import type { SearchMessagesQuery, SearchResult } from '@qc/shared';
 import { AppError } from '../errors';
 import type { MetadataStore } from '../ports/metadata.port';
+import type { MessageStateStore } from '../ports/message-state.port';
 import type { SearchIndex } from '../ports/search-index.port';
 
 /** Message search, limited to the rooms the person is a member of at the time they ask. */
@@ -8,6 +9,8 @@ export class SearchService {
   constructor(
     private readonly meta: MetadataStore,
     private readonly index: SearchIndex,
+    /** Hits are shown as the messages are now (an index fed by the log may trail an edit or a delete by a moment). */
+    private readonly states?: MessageStateStore,
   ) {}
 
   async search(userId: string, q: SearchMessagesQuery): Promise<SearchResult> {
@@ -23,6 +26,9 @@ export class SearchService {
     // The adapters' contract already filters by room; a hit outside the asked rooms would be
     // a leak of someone else's conversation, so it is dropped here too rather than trusted.
     const allowed = new Set(roomIds);
-    return { hits: hits.filter((h) => allowed.has(h.message.roomId)).slice(0, q.limit) };
+    const mine = hits.filter((h) => allowed.has(h.message.roomId)).slice(0, q.limit);
+    if (!this.states) return { hits: mine };
+    const now = await this.states.overlay(mine.map((h) => h.message));
+    return { hits: mine.map((h, i) => ({ ...h, message: now[i]! })).filter((h) => !h.message.deletedAt) };
   }
 }

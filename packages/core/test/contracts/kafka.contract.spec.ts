@@ -5,7 +5,8 @@ import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaMessageLog } from '../../src/adapters/kafka/kafka-message-log.adapter';
 import { uuidv7 } from '../../src/lib/uuidv7';
-import type { LogRecord } from '../../src/ports/message-log.port';
+import { recordRoomId, recordSeq, type LogRecord } from '../../src/ports/message-log.port';
+import type { Message } from '@qc/shared';
 import { messageLogContract } from './message-log.contract';
 
 /*
@@ -74,7 +75,7 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
     for (let i = 0; i < n; i++) {
       const r = record(rooms[i % rooms.length]!);
       await log.publish(r);
-      ids.push(r.message.seq);
+      ids.push(recordSeq(r));
     }
     return ids;
   };
@@ -105,7 +106,7 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
 
   test('members join and leave (rebalances), a new one resumes from the committed offsets, and a failed record comes back before the next', async () => {
     const handled: { by: string; seq: number; roomId: string }[] = [];
-    const consumerOf = (by: string) => async (r: LogRecord) => void handled.push({ by, seq: r.message.seq, roomId: r.message.roomId });
+    const consumerOf = (by: string) => async (r: LogRecord) => void handled.push({ by, seq: recordSeq(r), roomId: recordRoomId(r) });
     const got = (seqs: number[]) => seqs.every((s) => handled.some((h) => h.seq === s));
 
     const a = member('a');
@@ -140,7 +141,7 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
         failedOnce = true;
         throw new Error('transient failure');
       }
-      handled.push({ by: 'c', seq: r.message.seq, roomId: r.message.roomId });
+      handled.push({ by: 'c', seq: recordSeq(r), roomId: recordRoomId(r) });
     });
     await c.start();
     await until(() => got(fourth), 'a new member handles what was published while the group was empty');
@@ -186,7 +187,7 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
     const published: LogRecord[] = [];
     for (let i = 0; i < 10; i++) for (const room of [slow, quick]) published.push(record(room));
     for (const r of published) await onePartition.publish(r);
-    const handled: LogRecord['message'][] = [];
+    const handled: Message[] = [];
     let quickHandled = 0;
     let quickAllDone!: () => void;
     const quickDone = new Promise<void>((r) => (quickAllDone = r));
@@ -194,14 +195,14 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
       // Say a store that is stuck for this room: it holds its records until every one of
       // the quick room's is through, or for 5 s. One record at a time per partition, the
       // quick room would wait those 5 s behind each of them.
-      if (r.message.roomId === slow) await Promise.race([quickDone, sleep(5_000)]);
-      handled.push(r.message);
-      if (r.message.roomId === quick && ++quickHandled === 10) quickAllDone();
+      if (recordRoomId(r) === slow) await Promise.race([quickDone, sleep(5_000)]);
+      if (r.type === 'message.created') handled.push(r.message);
+      if (recordRoomId(r) === quick && ++quickHandled === 10) quickAllDone();
     });
     await onePartition.start();
     await until(() => handled.length >= published.length, 'all 20 handled');
     const order = (room: string) => handled.filter((m) => m.roomId === room).map((m) => m.seq);
-    const publishedOrder = (room: string) => published.filter((r) => r.message.roomId === room).map((r) => r.message.seq);
+    const publishedOrder = (room: string) => published.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r));
     assert.deepEqual(order(slow), publishedOrder(slow));
     assert.deepEqual(order(quick), publishedOrder(quick));
     assert.deepEqual(
@@ -256,7 +257,7 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
     let lastAt = 0;
     const before = seq;
     consumer.subscribe('bench', async (r) => {
-      if (r.message.seq > before) {
+      if (recordSeq(r) > before) {
         handledCount++;
         lastAt = performance.now();
       }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from '@qc/shared';
-import type { LogRecord, MessageLog } from '../../src/ports/message-log.port';
+import { recordRoomId, recordSeq, type LogRecord, type MessageLog } from '../../src/ports/message-log.port';
 import { uuidv7 } from '../../src/lib/uuidv7';
 
 /** Every MessageLog adapter must pass this suite against its real engine. */
@@ -47,10 +47,10 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
       for (let seq = 1; seq <= 20; seq++) for (const room of rooms) await log.publish(record(room, seq));
       for (const seen of [fanout, notify]) {
         await until(() =>
-          rooms.every((room) => new Set(seen.filter((r) => r.message.roomId === room).map((r) => r.message.seq)).size === 20),
+          rooms.every((room) => new Set(seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r))).size === 20),
         );
         for (const room of rooms) {
-          const seqs = seen.filter((r) => r.message.roomId === room).map((r) => r.message.seq);
+          const seqs = seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r));
           // At-least-once engines may redeliver; the first delivery of each seq is in order.
           const firsts = seqs.filter((s, i) => seqs.indexOf(s) === i);
           assert.deepEqual(
@@ -65,7 +65,7 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
       const room = uuidv7();
       const seenBefore = fanout.length;
       for (let seq = 1; seq <= 5; seq++) await log.publish(record(room, seq));
-      await until(() => fanout.length >= seenBefore + 5 && notify.some((r) => r.message.roomId === room && r.message.seq === 5));
+      await until(() => fanout.length >= seenBefore + 5 && notify.some((r) => recordRoomId(r) === room && recordSeq(r) === 5));
       let states = await log.describeConsumers(['fanout', 'notify', 'indexer']);
       // Kafka counts what is committed, which trails the handlers by up to 100 ms.
       for (const end = Date.now() + 15_000; states.some((s) => s.consumer !== 'indexer' && s.lag !== 0) && Date.now() < end;) {

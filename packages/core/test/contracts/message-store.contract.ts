@@ -117,6 +117,19 @@ export function messageStoreContract(name: string, open: () => Promise<MessageSt
           assert.deepEqual((await f.store.listAfter(room, 0, 1))[0], message);
         });
 
+        test("findByIds finds the room's messages by id as they were sent, and nothing of another room or unknown", async () => {
+          const [room, other] = [await f.newRoom(), await f.newRoom()];
+          const a = (await append(msg(room, 'by-id-a'))).message;
+          const b = (await append(msg(room, 'by-id-b'))).message;
+          const elsewhere = (await append(msg(other, 'by-id-c'))).message;
+          const found = await f.store.findByIds(room, [b.id, a.id, elsewhere.id, uuidv7()]);
+          assert.deepEqual(
+            found.sort((x, y) => x.seq - y.seq),
+            [a, b],
+          );
+          assert.deepEqual(await f.store.findByIds(room, []), []);
+        });
+
         test("deleting a room's messages removes them all", async () => {
           const room = await f.newRoom();
           for (let i = 0; i < 3; i++) await append(msg(room, `d${i}`));

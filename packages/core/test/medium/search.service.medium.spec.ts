@@ -19,6 +19,7 @@ class FakeSearchIndex implements SearchIndex {
   readonly asked: SearchQuery[] = [];
   answer: SearchHit[] = [];
   async index(): Promise<void> {}
+  async remove(): Promise<void> {}
   async deleteRoom(): Promise<void> {}
   async search(q: SearchQuery): Promise<SearchHit[]> {
     this.asked.push(q);

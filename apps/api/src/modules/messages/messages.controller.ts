@@ -1,14 +1,33 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { historyQuery, roomIdParam, type HistoryQuery } from '@qc/shared';
-import { MessagesService } from '@qc/core';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  historyQuery,
+  messageEditBody,
+  messageParams,
+  reactionBody,
+  roomIdParam,
+  type HistoryQuery,
+  type MessageEditBody,
+  type Message,
+  type ReactionBody,
+} from '@qc/shared';
+import { MessageActionsService, MessagesService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
 import { ZodPipe } from '../../common/http/zod.pipe';
 
-/** `GET /api/v1/rooms/:roomId/messages?before=|after=&limit=`: a room's history, for its members. */
+type MessageParams = { roomId: string; messageId: string };
+
+/**
+ * A room's messages over REST: history (`?before=|after=&limit=`), one message as it is
+ * now, and the same changes the socket offers (edit, delete, reactions), for clients and
+ * scripts without a socket. Each answers with the message's current state.
+ */
 @Controller('rooms/:roomId/messages')
 @UseGuards(AccessTokenGuard)
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly actions: MessageActionsService,
+  ) {}
 
   @Get()
   history(
@@ -17,5 +36,43 @@ export class MessagesController {
     @Query(new ZodPipe(historyQuery)) q: HistoryQuery,
   ) {
     return this.messages.history(userId, p.roomId, q);
+  }
+
+  @Get(':messageId')
+  get(@CurrentUserId() userId: string, @Param(new ZodPipe(messageParams)) p: MessageParams): Promise<Message> {
+    return this.messages.get(userId, p.roomId, p.messageId);
+  }
+
+  @Patch(':messageId')
+  edit(
+    @CurrentUserId() userId: string,
+    @Param(new ZodPipe(messageParams)) p: MessageParams,
+    @Body(new ZodPipe(messageEditBody)) body: MessageEditBody,
+  ): Promise<Message> {
+    return this.actions.edit(userId, { ...p, content: body.content });
+  }
+
+  @Delete(':messageId')
+  remove(@CurrentUserId() userId: string, @Param(new ZodPipe(messageParams)) p: MessageParams): Promise<Message> {
+    return this.actions.delete(userId, p);
+  }
+
+  @Post(':messageId/reactions')
+  @HttpCode(200)
+  react(
+    @CurrentUserId() userId: string,
+    @Param(new ZodPipe(messageParams)) p: MessageParams,
+    @Body(new ZodPipe(reactionBody)) body: ReactionBody,
+  ): Promise<Message> {
+    return this.actions.react(userId, { ...p, emoji: body.emoji }, true);
+  }
+
+  @Delete(':messageId/reactions')
+  unreact(
+    @CurrentUserId() userId: string,
+    @Param(new ZodPipe(messageParams)) p: MessageParams,
+    @Body(new ZodPipe(reactionBody)) body: ReactionBody,
+  ): Promise<Message> {
+    return this.actions.react(userId, { ...p, emoji: body.emoji }, false);
   }
 }

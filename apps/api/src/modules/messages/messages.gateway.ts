@@ -1,19 +1,29 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Logger } from 'pino';
-import { messageSendPayload, roomReadPayload, roomSyncPayload } from '@qc/shared';
-import { MessagesService, TypingService } from '@qc/core';
+import {
+  messageDeletePayload,
+  messageEditPayload,
+  messageSendPayload,
+  reactionPayload,
+  roomReadPayload,
+  roomSyncPayload,
+} from '@qc/shared';
+import { MessageActionsService, MessagesService, TypingService } from '@qc/core';
 import { LOGGER } from '../../common/tokens';
 import { answerEvent, type ChatSocket } from '../../common/socket/socket-event';
 
 /**
- * `message:send`, `room:sync`, `room:read`. Membership is checked by the service on every
+ * `message:send`, `room:sync`, `room:read`, and the changes to a message: `message:edit`,
+ * `message:delete`, `reaction:add`, `reaction:remove` (each answered with the message as it
+ * is now; others get it as `message:updated` at the change's seq). Membership is checked by the service on every
  * event, not only when the socket joined; the send's ack comes after its commit.
  */
 @WebSocketGateway()
 export class MessagesGateway {
   constructor(
     private readonly messages: MessagesService,
+    private readonly actions: MessageActionsService,
     private readonly typing: TypingService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -37,6 +47,34 @@ export class MessagesGateway {
   read(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'room:read', roomReadPayload, body, async (p) => ({
       readSeq: await this.messages.markRead(socket.data.userId, p.roomId, p.seq),
+    }));
+  }
+
+  @SubscribeMessage('message:edit')
+  edit(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
+    return answerEvent(this.logger, socket, 'message:edit', messageEditPayload, body, async (p) => ({
+      message: await this.actions.edit(socket.data.userId, p),
+    }));
+  }
+
+  @SubscribeMessage('message:delete')
+  remove(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
+    return answerEvent(this.logger, socket, 'message:delete', messageDeletePayload, body, async (p) => ({
+      message: await this.actions.delete(socket.data.userId, p),
+    }));
+  }
+
+  @SubscribeMessage('reaction:add')
+  react(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
+    return answerEvent(this.logger, socket, 'reaction:add', reactionPayload, body, async (p) => ({
+      message: await this.actions.react(socket.data.userId, p, true),
+    }));
+  }
+
+  @SubscribeMessage('reaction:remove')
+  unreact(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
+    return answerEvent(this.logger, socket, 'reaction:remove', reactionPayload, body, async (p) => ({
+      message: await this.actions.react(socket.data.userId, p, false),
     }));
   }
 }

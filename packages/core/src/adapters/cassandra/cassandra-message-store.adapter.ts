@@ -199,6 +199,16 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     return key.stored ? this.readOne(roomId, Number(key.seq), key.bucket) : fromKeyRow(key);
   }
 
+  async findByIds(roomId: string, ids: string[]): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    // The key rows say where each one is: still in the outbox, or at (bucket, seq) in Cassandra.
+    const keys = await queryRows<KeyRow>(this.ds, `SELECT * FROM message_keys WHERE room_id = $1 AND id = ANY($2::uuid[])`, [roomId, ids]);
+    const found = await Promise.all(
+      keys.map((k) => (k.stored ? this.readOne(roomId, Number(k.seq), k.bucket) : Promise.resolve(fromKeyRow(k)))),
+    );
+    return found.filter((m): m is Message => m !== null);
+  }
+
   private async readOne(roomId: string, seq: number, bucket: number): Promise<Message | null> {
     const rs = await this.cql.execute(
       `SELECT * FROM messages_by_room WHERE room_id = ? AND bucket = ? AND seq = ?`,

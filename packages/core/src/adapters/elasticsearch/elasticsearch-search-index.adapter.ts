@@ -96,9 +96,41 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     }
   }
 
+  /**
+   * Versioned by the message's newest change (external versioning): the log delivers at
+   * least once, so an older edit redelivered after a newer one is refused by Elasticsearch
+   * rather than put back.
+   */
   async index(message: Message): Promise<void> {
     await this.ready();
-    await this.client.index({ index: this.indexName, id: message.id, document: toMessage(message), refresh: this.refresh });
+    try {
+      await this.client.index({
+        index: this.indexName,
+        id: message.id,
+        document: toMessage(message),
+        version: message.version ?? message.seq,
+        version_type: 'external',
+        refresh: this.refresh,
+      });
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+    }
+  }
+
+  async remove(message: Message): Promise<void> {
+    await this.ready();
+    try {
+      await this.client.delete({
+        index: this.indexName,
+        id: message.id,
+        version: message.version ?? message.seq,
+        version_type: 'external',
+        refresh: this.refresh,
+      });
+    } catch (e) {
+      // Never indexed, or removed already: what was wanted.
+      if (!isConflict(e) && !(e instanceof errors.ResponseError && e.statusCode === 404)) throw e;
+    }
   }
 
   async search(q: SearchQuery): Promise<SearchHit[]> {
@@ -195,4 +227,9 @@ export class ElasticsearchSearchIndex implements SearchIndex {
       if (hits.length < DELETE_BATCH) break;
     }
   }
+}
+
+/** Elasticsearch already holds a newer version of the document: the write is stale, and dropping it is right. */
+function isConflict(e: unknown): boolean {
+  return e instanceof errors.ResponseError && e.body?.error?.type === 'version_conflict_engine_exception';
 }

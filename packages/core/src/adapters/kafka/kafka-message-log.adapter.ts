@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import type { LogConsumerState, LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
+import { recordRoomId, type LogConsumerState, type LogHandler, type LogRecord, type MessageLog } from '../../ports/message-log.port';
 import { ensureKafkaTopic, KAFKA_CLIENT_DEFAULTS, SharedProducer } from './kafka-client';
 import { consumeInRoomLanes } from './room-lanes';
 
@@ -60,7 +60,7 @@ export class KafkaMessageLog implements MessageLog {
   }
 
   async publish(record: LogRecord): Promise<void> {
-    await this.producer.send(this.topic, [{ key: record.message.roomId, value: JSON.stringify(record), headers: { type: record.type } }]);
+    await this.producer.send(this.topic, [{ key: recordRoomId(record), value: JSON.stringify(record), headers: { type: record.type } }]);
   }
 
   subscribe(consumer: string, handler: LogHandler): void {
@@ -175,7 +175,9 @@ function parseRecord(value: Buffer | null): LogRecord | null {
   if (!value) return null;
   try {
     const r = JSON.parse(value.toString('utf8')) as LogRecord;
-    return r && r.type === 'message.created' && r.message && typeof r.message.roomId === 'string' ? r : null;
+    if (r?.type === 'message.created') return r.message && typeof r.message.roomId === 'string' ? r : null;
+    if (r?.type === 'message.updated') return r.update && typeof r.update.roomId === 'string' && r.update.message ? r : null;
+    return null;
   } catch {
     return null;
   }

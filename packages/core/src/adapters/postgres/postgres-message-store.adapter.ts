@@ -91,6 +91,16 @@ export class PostgresMessageStore implements MessageStore {
     return this.find(this.ds, roomId, senderId, clientMsgId);
   }
 
+  async findByIds(roomId: string, ids: string[]) {
+    if (ids.length === 0) return [];
+    const rows = await queryRows<MessageRow>(
+      this.ds,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id = ANY($2::uuid[])`,
+      [roomId, ids],
+    );
+    return rows.map(toMessage);
+  }
+
   private async find(db: Queryable, roomId: string, senderId: string, clientMsgId: string) {
     const rows = await queryRows<MessageRow>(
       db,

@@ -30,6 +30,10 @@ const TAG_OPEN_STAND_IN = '\u0001';
 const WHOLE_SNIPPET_MAX = 150;
 
 /*
+ * Messages are found by their text as it is now: an unchanged message by its row in
+ * `messages`, an edited one by its state's text (message_states.content_tsv, also GIN
+ * indexed); a deleted one not at all. Each branch uses its own index.
+ *
  * The query is two tsqueries ORed:
  *  - websearch_to_tsquery($1): the text parsed the way the content was (so `3.14` or an
  *    e-mail address stay one token), never raising on any input. Its operators are
@@ -48,10 +52,18 @@ const SEARCH_SQL = `
          CASE WHEN char_length(hit.content) <= ${WHOLE_SNIPPET_MAX} THEN hit.content
               ELSE ts_headline('simple', replace(hit.content, '<', chr(1)), q.query, $5) END AS headline
   FROM (
-    SELECT ${MESSAGE_COLUMNS}, ts_rank(m.content_tsv, q.query) AS rank
-    FROM messages m, q
-    WHERE m.room_id = ANY($3::uuid[]) AND m.content_tsv @@ q.query
-    ORDER BY rank DESC, m.created_at DESC, m.seq DESC
+    SELECT * FROM (
+      SELECT ${MESSAGE_COLUMNS}, ts_rank(m.content_tsv, q.query) AS rank
+      FROM messages m, q
+      WHERE m.room_id = ANY($3::uuid[]) AND m.content_tsv @@ q.query
+        AND NOT EXISTS (SELECT 1 FROM message_states s WHERE s.message_id = m.id AND (s.content IS NOT NULL OR s.deleted_at IS NOT NULL))
+      UNION ALL
+      SELECT m.id, m.room_id, m.seq, m.sender_id, m.client_msg_id, s.content, m.content_type, m.reply_to, m.created_at,
+             ts_rank(s.content_tsv, q.query) AS rank
+      FROM message_states s JOIN messages m ON m.id = s.message_id, q
+      WHERE s.room_id = ANY($3::uuid[]) AND s.deleted_at IS NULL AND s.content IS NOT NULL AND s.content_tsv @@ q.query
+    ) found
+    ORDER BY rank DESC, created_at DESC, seq DESC
     LIMIT $4
   ) hit, q
   ORDER BY hit.rank DESC, hit.created_at DESC, hit.seq DESC`;
@@ -81,6 +93,9 @@ export class PostgresSearchIndex implements SearchIndex {
    * it can never lag behind or hold a message twice.
    */
   async index(_message: Message): Promise<void> {}
+
+  /** Nothing to do either: the query leaves out messages whose state says deleted. */
+  async remove(_message: Message): Promise<void> {}
 
   async search(q: SearchQuery): Promise<SearchHit[]> {
     if (q.roomIds.length === 0) return [];

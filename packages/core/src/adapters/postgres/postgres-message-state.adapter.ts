@@ -1,0 +1,162 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { LIMITS, type Message } from '@qc/shared';
+import { groupReactions, withState, type MessageStateRecord } from '../../lib/message-state';
+import type { ChangeOutcome, ChangeRef, ChangeRequest, MessageStateStore } from '../../ports/message-state.port';
+import type { SequencerScope } from '../../ports/room-sequencer.port';
+import { queryRows, type Queryable } from './pg-rows';
+import { managerFor } from './pg-scope';
+
+interface StateRow {
+  message_id: string;
+  content: string | null;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  deleted_by: string | null;
+  version: string;
+}
+
+const toState = (r: StateRow): MessageStateRecord => ({
+  content: r.content,
+  editedAt: r.edited_at,
+  deletedAt: r.deleted_at,
+  deletedBy: r.deleted_by,
+  version: Number(r.version),
+});
+
+/**
+ * Message state in PostgreSQL, for both profiles (the room's seq counter is here whichever
+ * engine keeps history). A change is one transaction: take the room's next seq, record the
+ * change, move the state. Reading the state first under FOR UPDATE makes a change that
+ * would alter nothing (a repeat, a retry) commit nothing and take no seq, so the stream
+ * has no empty entries and a retried change lands once.
+ */
+export class PostgresMessageStateStore implements MessageStateStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async apply(req: ChangeRequest, scope?: SequencerScope): Promise<ChangeOutcome> {
+    const db = managerFor(this.ds, scope);
+    return db.transaction((tx) => this.applyIn(tx, req));
+  }
+
+  private async applyIn(tx: EntityManager, req: ChangeRequest): Promise<ChangeOutcome> {
+    const { original, change } = req;
+    const [stateRow] = await queryRows<StateRow>(tx, `SELECT * FROM message_states WHERE message_id = $1 FOR UPDATE`, [original.id]);
+    const state = stateRow ? toState(stateRow) : null;
+    const reactions = await this.reactionRows(tx, [original.id]);
+    const current = withState(original, state, groupReactions(reactions));
+
+    if (state?.deletedAt)
+      return change.kind === 'delete' ? { applied: false, message: current } : { applied: false, refused: 'deleted', message: current };
+    const mine = (emoji: string) => reactions.some((r) => r.emoji === emoji && r.userId === req.actorId);
+    switch (change.kind) {
+      case 'edit':
+        if (current.content === change.content) return { applied: false, message: current };
+        break;
+      case 'reaction_add':
+        if (mine(change.emoji)) return { applied: false, message: current };
+        if (!current.reactions!.some((r) => r.emoji === change.emoji) && current.reactions!.length >= LIMITS.reactionsPerMessageMax)
+          return { applied: false, refused: 'too-many-reactions', message: current };
+        break;
+      case 'reaction_remove':
+        if (!mine(change.emoji)) return { applied: false, message: current };
+        break;
+      case 'delete':
+        break;
+    }
+
+    const [next] = await queryRows<{ last_seq: string }>(tx, `UPDATE rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq`, [
+      original.roomId,
+    ]);
+    if (!next) throw Object.assign(new Error(`room ${original.roomId} does not exist`), { code: 'ROOM_MISSING' });
+    const seq = Number(next.last_seq);
+    await tx.query(
+      `INSERT INTO message_changes (room_id, seq, message_id, kind, actor_id, content, emoji, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+      [
+        original.roomId,
+        seq,
+        original.id,
+        change.kind,
+        req.actorId,
+        change.kind === 'edit' ? change.content : null,
+        'emoji' in change ? change.emoji : null,
+        req.at,
+      ],
+    );
+    const next_state: MessageStateRecord = {
+      ...(state ?? { content: null, editedAt: null, deletedAt: null, deletedBy: null }),
+      version: seq,
+    };
+    if (change.kind === 'edit') Object.assign(next_state, { content: change.content, editedAt: req.at });
+    if (change.kind === 'delete') Object.assign(next_state, { content: null, deletedAt: req.at, deletedBy: req.actorId });
+    await tx.query(
+      `INSERT INTO message_states (message_id, room_id, content, edited_at, deleted_at, deleted_by, version)
+       VALUES ($1,$2,$3,$4,$5,$6,$7)
+       ON CONFLICT (message_id) DO UPDATE SET content = EXCLUDED.content, edited_at = EXCLUDED.edited_at,
+         deleted_at = EXCLUDED.deleted_at, deleted_by = EXCLUDED.deleted_by, version = EXCLUDED.version`,
+      [original.id, original.roomId, next_state.content, next_state.editedAt, next_state.deletedAt, next_state.deletedBy, seq],
+    );
+    let after: { emoji: string; userId: string }[] = reactions;
+    if (change.kind === 'reaction_add') {
+      await tx.query(`INSERT INTO message_reactions (message_id, emoji, user_id, room_id, created_at) VALUES ($1,$2,$3,$4,$5)`, [
+        original.id,
+        change.emoji,
+        req.actorId,
+        original.roomId,
+        req.at,
+      ]);
+      after = [...reactions, { emoji: change.emoji, userId: req.actorId }];
+    } else if (change.kind === 'reaction_remove') {
+      await tx.query(`DELETE FROM message_reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3`, [
+        original.id,
+        change.emoji,
+        req.actorId,
+      ]);
+      after = reactions.filter((r) => !(r.emoji === change.emoji && r.userId === req.actorId));
+    } else if (change.kind === 'delete') {
+      // A tombstone keeps no reactions (the change rows still say who reacted, for moderators).
+      await tx.query(`DELETE FROM message_reactions WHERE message_id = $1`, [original.id]);
+      after = [];
+    }
+    return { applied: true, update: { roomId: original.roomId, seq, message: withState(original, next_state, groupReactions(after)) } };
+  }
+
+  private async reactionRows(db: Queryable, ids: string[]): Promise<{ messageId: string; emoji: string; userId: string }[]> {
+    // In the order each was added, so an emoji's place is where it was first used.
+    const rows = await queryRows<{ message_id: string; emoji: string; user_id: string }>(
+      db,
+      `SELECT message_id, emoji, user_id FROM message_reactions WHERE message_id = ANY($1::uuid[]) ORDER BY created_at, emoji, user_id`,
+      [ids],
+    );
+    return rows.map((r) => ({ messageId: r.message_id, emoji: r.emoji, userId: r.user_id }));
+  }
+
+  async overlay(messages: Message[]): Promise<Message[]> {
+    if (messages.length === 0) return [];
+    const ids = messages.map((m) => m.id);
+    const [states, reactions] = await Promise.all([
+      queryRows<StateRow>(this.ds, `SELECT * FROM message_states WHERE message_id = ANY($1::uuid[])`, [ids]),
+      this.reactionRows(this.ds, ids),
+    ]);
+    const stateOf = new Map(states.map((r) => [r.message_id, toState(r)]));
+    const reactionsOf = new Map<string, { emoji: string; userId: string }[]>();
+    for (const r of reactions) reactionsOf.set(r.messageId, [...(reactionsOf.get(r.messageId) ?? []), r]);
+    return messages.map((m) => withState(m, stateOf.get(m.id) ?? null, groupReactions(reactionsOf.get(m.id) ?? [])));
+  }
+
+  async listChangesAfter(roomId: string, afterSeq: number, limit: number): Promise<ChangeRef[]> {
+    const rows = await queryRows<{ seq: string; message_id: string }>(
+      this.ds,
+      `SELECT seq, message_id FROM message_changes WHERE room_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
+      [roomId, afterSeq, limit],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), messageId: r.message_id }));
+  }
+
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await tx.query(`DELETE FROM message_reactions WHERE room_id = $1`, [roomId]);
+      await tx.query(`DELETE FROM message_states WHERE room_id = $1`, [roomId]);
+      await tx.query(`DELETE FROM message_changes WHERE room_id = $1`, [roomId]);
+    });
+  }
+}

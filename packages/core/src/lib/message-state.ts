@@ -1,0 +1,43 @@
+import { LIMITS, type Message, type Reaction } from '@qc/shared';
+
+/** What has changed about one message since it was sent (none: never changed). */
+export interface MessageStateRecord {
+  content: string | null;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  deletedBy: string | null;
+  version: number;
+}
+
+/**
+ * A message as it is now: its original from history with its state on top. A deleted
+ * message is a tombstone: no text and no reactions, only that it was there and when it
+ * went. Every message read by a client carries these fields, so it never has to guess.
+ */
+export function withState(original: Message, state: MessageStateRecord | null, reactions: Reaction[]): Message {
+  const deleted = !!state?.deletedAt;
+  return {
+    ...original,
+    content: deleted ? '' : (state?.content ?? original.content),
+    editedAt: state?.editedAt ? state.editedAt.toISOString() : null,
+    deletedAt: deleted ? state!.deletedAt!.toISOString() : null,
+    deletedBy: deleted ? state!.deletedBy : null,
+    reactions: deleted ? [] : reactions,
+    version: state ? state.version : original.seq,
+  };
+}
+
+/** A message just sent: nothing has happened to it yet. */
+export const freshMessage = (m: Message): Message => withState(m, null, []);
+
+/** Reactions as a reader sees them: one entry per emoji in the order first used, at most LIMITS.reactionUsersShown names each. */
+export function groupReactions(rows: { emoji: string; userId: string }[]): Reaction[] {
+  const byEmoji = new Map<string, Reaction>();
+  for (const r of rows) {
+    const entry = byEmoji.get(r.emoji) ?? { emoji: r.emoji, count: 0, userIds: [] };
+    entry.count++;
+    if (entry.userIds.length < LIMITS.reactionUsersShown) entry.userIds.push(r.userId);
+    byEmoji.set(r.emoji, entry);
+  }
+  return [...byEmoji.values()];
+}

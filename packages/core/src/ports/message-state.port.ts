@@ -1,0 +1,52 @@
+import type { Message, MessageUpdate } from '@qc/shared';
+import type { SequencerScope } from './room-sequencer.port';
+
+/** What a change does to a message. Each is a "set" (not a toggle), so applying it twice changes nothing the second time. */
+export type MessageChange =
+  | { kind: 'edit'; content: string }
+  | { kind: 'delete' }
+  | { kind: 'reaction_add'; emoji: string }
+  | { kind: 'reaction_remove'; emoji: string };
+
+export interface ChangeRequest {
+  /** The message as it was sent (from history), with no state applied. */
+  original: Message;
+  actorId: string;
+  change: MessageChange;
+  at: Date;
+}
+
+export type ChangeOutcome =
+  /** Applied: it took the room's next seq; `update.message` is the message's new state. */
+  | { applied: true; update: MessageUpdate }
+  /** Nothing to change (the same text, already deleted, a reaction already there or not there): no seq taken. */
+  | { applied: false; message: Message }
+  /** Refused by the message's current state (it was deleted; a new emoji past the per-message cap). */
+  | { applied: false; refused: 'deleted' | 'too-many-reactions'; message: Message };
+
+/** A change in the room's order: which message, at which seq. */
+export interface ChangeRef {
+  seq: number;
+  messageId: string;
+}
+
+/**
+ * What has changed about messages since they were sent (edits, deletes, reactions), and
+ * the room-ordered record of those changes. History itself stays append-only; readers
+ * overlay this state on what history returns.
+ */
+export interface MessageStateStore {
+  /**
+   * Applies a change if it changes anything. An applied change is committed with the
+   * room's next seq (from the same counter as new messages) before this resolves. Called
+   * inside RoomSequencer.run, with its scope (see MessageStore.append).
+   */
+  apply(request: ChangeRequest, scope?: SequencerScope): Promise<ChangeOutcome>;
+  /** The messages as they are now: edited text, tombstones, reactions, version. Same order. */
+  overlay(messages: Message[]): Promise<Message[]>;
+  /** Changes with seq > afterSeq, ascending, at most `limit`. */
+  listChangesAfter(roomId: string, afterSeq: number, limit: number): Promise<ChangeRef[]>;
+  deleteRoom(roomId: string): Promise<void>;
+}
+
+export const MESSAGE_STATE_STORE = Symbol('MessageStateStore');

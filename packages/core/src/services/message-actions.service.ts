@@ -1,0 +1,95 @@
+import { LIMITS, type Message, type MessageEditPayload, type MessageRef, type ReactionPayload } from '@qc/shared';
+import { AppError } from '../errors';
+import type { MessageLog } from '../ports/message-log.port';
+import type { MessageChange, MessageStateStore } from '../ports/message-state.port';
+import type { MessageStore } from '../ports/message-store.port';
+import type { MembershipRecord } from '../ports/metadata.port';
+import type { RateLimiter } from '../ports/rate-limiter.port';
+import type { RoomSequencer } from '../ports/room-sequencer.port';
+import type { MessagesSettings } from './messages.service';
+import type { RoomsService } from './rooms.service';
+
+/**
+ * Edits, deletes and reactions: changes to messages already in the room, each taking the
+ * room's next seq like a send (DESIGN.md "The room timeline is one ordered stream"). The
+ * delivery contract holds for them as for sends: authorised on every call, committed before
+ * the ack, in the room's one order (inside the room sequencer, so live delivery never shows
+ * a change before the one before it), and a retry lands once (a change that alters nothing
+ * takes no seq).
+ */
+export class MessageActionsService {
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly history: MessageStore,
+    private readonly states: MessageStateStore,
+    private readonly log: MessageLog,
+    private readonly limiter: RateLimiter,
+    private readonly sequencer: RoomSequencer,
+    private readonly settings: MessagesSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Only its author edits a message; the text follows the rules of a send. */
+  edit(userId: string, p: MessageEditPayload): Promise<Message> {
+    return this.change(userId, p, { kind: 'edit', content: p.content }, (_, original) => {
+      if (original.senderId !== userId) throw AppError.forbidden('only its author can edit a message');
+    });
+  }
+
+  /** Its author deletes a message, or a room owner or admin deletes anyone's. */
+  delete(userId: string, p: MessageRef): Promise<Message> {
+    return this.change(userId, p, { kind: 'delete' }, (membership, original) => {
+      if (original.senderId !== userId && membership.role === 'member')
+        throw AppError.forbidden("only its author or a room owner or admin can delete someone's message");
+    });
+  }
+
+  /** Any member reacts; one reaction per emoji per person. */
+  react(userId: string, p: ReactionPayload, present: boolean): Promise<Message> {
+    return this.change(
+      userId,
+      p,
+      present ? { kind: 'reaction_add', emoji: p.emoji } : { kind: 'reaction_remove', emoji: p.emoji },
+      () => undefined,
+    );
+  }
+
+  private async change(
+    userId: string,
+    ref: MessageRef,
+    change: MessageChange,
+    authorise: (membership: MembershipRecord, original: Message) => void,
+  ): Promise<Message> {
+    const membership = await this.rooms.requireMember(ref.roomId, userId);
+    const [original] = await this.history.findByIds(ref.roomId, [ref.messageId]);
+    if (!original) throw AppError.notFound('message');
+    authorise(membership, original);
+    const budget = await this.limiter.take(`change:${userId}`, {
+      ratePerSec: this.settings.messagesPerSec,
+      burst: this.settings.messagesBurst,
+    });
+    if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
+
+    return this.sequencer.run(ref.roomId, async (scope) => {
+      const outcome = await this.states.apply({ original, actorId: userId, change, at: this.now() }, scope);
+      if (outcome.applied) {
+        await this.log.publish({ type: 'message.updated', update: outcome.update });
+        return outcome.update.message;
+      }
+      if ('refused' in outcome) {
+        throw outcome.refused === 'deleted'
+          ? AppError.conflict('this message was deleted')
+          : AppError.validation(
+              `a message takes reactions of at most ${LIMITS.reactionsPerMessageMax} different emoji: add to one already there`,
+            );
+      }
+      // Nothing changed: a retry, perhaps of a change whose publish failed after its commit.
+      // With an outside log its newest change goes out again (consumers skip what they had).
+      const current = outcome.message;
+      if (this.log.republishOnRetry && (current.version ?? current.seq) > current.seq) {
+        await this.log.publish({ type: 'message.updated', update: { roomId: current.roomId, seq: current.version!, message: current } });
+      }
+      return current;
+    });
+  }
+}
