@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
-import type { HealthReport, Message, PresenceEvent, SearchResult, TypingEvent } from '@qc/shared';
+import type { HealthReport, Message, MessageUpdate, PresenceEvent, RoomSyncResult, SearchResult, TypingEvent } from '@qc/shared';
 import type { OfflineNotification } from '@qc/core';
 import { call, collect, sleep, until, waitFor } from './support/chat-client';
 import { ApiNode, startSharedEngines } from './support/node-cluster';
@@ -95,6 +95,83 @@ describe('Kafka pipeline with apps/workers', () => {
     const offline = waitFor<PresenceEvent>(clients[0]!, 'presence', (e) => e.userId === u3.user.id && e.status === 'offline');
     clients[2]!.disconnect();
     await offline;
+  });
+
+  test('changes ride Kafka too: live message:updated across nodes, catch-up of an edit, a delete, a reaction and a send, and search follows', async () => {
+    const [a, b] = await Promise.all([nodeA.user('editor'), nodeB.user('reader')]);
+    const room = await nodeA.group(a, [b]);
+    const sa = await nodeA.connect(a.accessToken);
+    const sb = await nodeB.connect(b.accessToken);
+    const sent: Message[] = [];
+    for (const content of ['the axolotl plan', 'the capybara plan', 'three']) {
+      const r = await call(sa, 'message:send', { roomId: room.id, clientMsgId: `ch-${content.length}-${sent.length}`, content });
+      assert.equal(r.ok, true, JSON.stringify(r));
+      sent.push(r.message as Message);
+    }
+    const [m1, m2, m3] = sent as [Message, Message, Message];
+    // Live, from node A through Kafka and the workers' fan-out to a socket on node B.
+    const live = waitFor<MessageUpdate>(sb, 'message:updated', (u) => u.roomId === room.id, 30_000);
+    assert.equal((await call(sa, 'reaction:add', { roomId: room.id, messageId: m3.id, emoji: '👀' })).ok, true);
+    assert.deepEqual(
+      (await live).message.reactions?.map((x) => x.emoji),
+      ['👀'],
+    );
+    const seenUpTo = (await live).seq;
+
+    sb.disconnect();
+    assert.equal((await call(sa, 'message:edit', { roomId: room.id, messageId: m1.id, content: 'the narwhal plan' })).ok, true);
+    assert.equal((await call(sa, 'message:delete', { roomId: room.id, messageId: m2.id })).ok, true);
+    assert.equal((await call(sa, 'reaction:add', { roomId: room.id, messageId: m3.id, emoji: '👍' })).ok, true);
+    const m4 = (await call(sa, 'message:send', { roomId: room.id, clientMsgId: 'ch-four', content: 'four' })).message as Message;
+
+    const back = await nodeB.connect(b.accessToken);
+    const r = (await call(back, 'room:sync', { roomId: room.id, afterSeq: seenUpTo })) as unknown as RoomSyncResult & { ok: boolean };
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const order = [...r.updates.map((u) => [u.seq, u.message.id]), ...r.messages.map((m) => [m.seq, m.id])].sort(
+      (x, y) => (x[0] as number) - (y[0] as number),
+    );
+    assert.deepEqual(order, [
+      [seenUpTo + 1, m1.id],
+      [seenUpTo + 2, m2.id],
+      [seenUpTo + 3, m3.id],
+      [seenUpTo + 4, m4.id],
+    ]);
+    assert.equal(r.updates[0]!.message.content, 'the narwhal plan');
+    assert.ok(r.updates[1]!.message.deletedAt);
+    assert.deepEqual(
+      r.updates[2]!.message.reactions?.map((x) => x.emoji),
+      ['👀', '👍'],
+    );
+    // History (Cassandra, with the state overlaid) agrees.
+    const history = await nodeB.http<{ messages: Message[] }>('GET', `/rooms/${room.id}/messages`, { token: b.accessToken });
+    assert.deepEqual(
+      history.body.messages.map((m) => m.content),
+      ['the narwhal plan', '', 'three', 'four'],
+    );
+    // The indexer re-indexed the edit and dropped the deleted message from Elasticsearch.
+    const find = async (q: string) =>
+      (await nodeA.http<SearchResult>('GET', `/search/messages?q=${q}&roomId=${room.id}`, { token: a.accessToken })).body.hits.map(
+        (h) => h.message.content,
+      );
+    let narwhal: string[] = [];
+    await until(
+      () => narwhal.length === 1,
+      30_000,
+      'the edited text is searchable',
+      async () => void (narwhal = await find('narwhal')),
+    );
+    assert.deepEqual(await find('axolotl'), []);
+    assert.deepEqual(await find('capybara'), []);
+    // Not only hidden by the api's overlay: the deleted message has left the index itself.
+    let status = 0;
+    await until(
+      () => status === 404,
+      30_000,
+      'the deleted message left Elasticsearch',
+      async () => {
+        status = (await fetch(`${elasticsearch}/${env.ELASTICSEARCH_INDEX}/_doc/${m2.id}`)).status;
+      },
+    );
   });
 
   test('members who are offline get one notification per message on chat.notifications; online ones and the sender none', async () => {

@@ -53,7 +53,10 @@ describe('changes to messages over sockets', () => {
 
     const reacted = waitFor<MessageUpdate>(sa, 'message:updated', (x) => x.roomId === room && x.seq === m.seq + 2);
     assert.equal((await call(sb, 'reaction:add', { roomId: room, messageId: m.id, emoji: '🎉' })).ok, true);
-    assert.deepEqual((await reacted).message.reactions?.map((r) => [r.emoji, r.count]), [['🎉', 1]]);
+    assert.deepEqual(
+      (await reacted).message.reactions?.map((r) => [r.emoji, r.count]),
+      [['🎉', 1]],
+    );
 
     const gone = waitFor<MessageUpdate>(sb, 'message:updated', (x) => x.roomId === room && x.seq === m.seq + 3);
     assert.equal((await call(sa, 'message:delete', { roomId: room, messageId: m.id })).ok, true);
@@ -180,7 +183,10 @@ describe('changes to messages over REST', () => {
     assert.deepEqual(reacted.body.reactions, [{ emoji: '🚀', count: 1, userIds: [b.user.id] }]);
     const unreacted = await h.http<Message>('DELETE', `${url}/reactions`, { token: b.accessToken, body: { emoji: '🚀' } });
     assert.deepEqual(unreacted.body.reactions, []);
-    const badEmoji = await h.http<{ error: { code: string } }>('POST', `${url}/reactions`, { token: b.accessToken, body: { emoji: ':rocket:' } });
+    const badEmoji = await h.http<{ error: { code: string } }>('POST', `${url}/reactions`, {
+      token: b.accessToken,
+      body: { emoji: ':rocket:' },
+    });
     assert.deepEqual([badEmoji.status, badEmoji.body.error.code], [400, 'VALIDATION']);
 
     const deleted = await h.http<Message>('DELETE', url, { token: a.accessToken });
@@ -195,7 +201,9 @@ describe('changes to messages over REST', () => {
     const outsider = await h.user('nosy');
     const forbidden = await h.http<{ error: { code: string } }>('GET', url, { token: outsider.accessToken });
     assert.deepEqual([forbidden.status, forbidden.body.error.code], [403, 'FORBIDDEN']);
-    const missing = await h.http<{ error: { code: string } }>('GET', `/rooms/${room}/messages/${outsider.user.id}`, { token: a.accessToken });
+    const missing = await h.http<{ error: { code: string } }>('GET', `/rooms/${room}/messages/${outsider.user.id}`, {
+      token: a.accessToken,
+    });
     assert.deepEqual([missing.status, missing.body.error.code], [404, 'NOT_FOUND']);
     const badId = await h.http<{ error: { code: string } }>('GET', `/rooms/${room}/messages/nope`, { token: a.accessToken });
     assert.deepEqual([badId.status, badId.body.error.code], [400, 'VALIDATION']);
