@@ -44,6 +44,7 @@ import { SearchService } from './services/search.service';
 import { redactUrl } from './lib/redact-url';
 import { AuthService } from './services/auth.service';
 import { MessagesService } from './services/messages.service';
+import { ReceiptsService } from './services/receipts.service';
 import { PresenceService } from './services/presence.service';
 import { RoomsService } from './services/rooms.service';
 import { TypingService } from './services/typing.service';
@@ -128,6 +129,7 @@ export interface CoreServices extends Adapters {
   presence: PresenceService;
   typing: TypingService;
   search: SearchService;
+  receipts: ReceiptsService;
 }
 
 export interface CoreLogger {
@@ -351,6 +353,7 @@ export function createCoreServices(
     presence: new PresenceService(meta, presenceStore, broadcaster),
     typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
     search: new SearchService(meta, searchIndex),
+    receipts: new ReceiptsService(rooms, meta, broadcaster),
   };
 }
 
