@@ -96,12 +96,4 @@ export class MessagesService {
     const rows = await this.store.listBefore(roomId, q.before ?? null, q.limit + 1);
     return { messages: rows.length > q.limit ? rows.slice(1) : rows, hasMore: rows.length > q.limit };
   }
-
-  /** Moves the read marker forward and tells the member's other devices. */
-  async markRead(userId: string, roomId: string, seq: number): Promise<number> {
-    await this.rooms.requireMember(roomId, userId);
-    const readSeq = await this.meta.advanceReadMarker(roomId, userId, seq);
-    this.broadcaster.toUser(userId, 'room:read', { roomId, readSeq });
-    return readSeq;
-  }
 }

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Logger } from 'pino';
-import { messageSendPayload, roomReadPayload, roomSyncPayload } from '@qc/shared';
+import { messageSendPayload, roomSyncPayload } from '@qc/shared';
 import { MessagesService, TypingService } from '@qc/core';
 import { LOGGER } from '../../common/tokens';
 import { answerEvent, type ChatSocket } from '../../common/socket/socket-event';
 
 /**
- * `message:send`, `room:sync`, `room:read`. Membership is checked by the service on every
+ * `message:send`, `room:sync`. Membership is checked by the service on every
  * event, not only when the socket joined; the send's ack comes after its commit.
  */
 @WebSocketGateway()
@@ -31,12 +31,5 @@ export class MessagesGateway {
   @SubscribeMessage('room:sync')
   sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'room:sync', roomSyncPayload, body, (p) => this.messages.sync(socket.data.userId, p));
-  }
-
-  @SubscribeMessage('room:read')
-  read(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
-    return answerEvent(this.logger, socket, 'room:read', roomReadPayload, body, async (p) => ({
-      readSeq: await this.messages.markRead(socket.data.userId, p.roomId, p.seq),
-    }));
   }
 }
