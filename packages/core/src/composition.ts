@@ -353,7 +353,7 @@ export function createCoreServices(
     presence: new PresenceService(meta, presenceStore, broadcaster),
     typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
     search: new SearchService(meta, searchIndex),
-    receipts: new ReceiptsService(rooms, meta, broadcaster),
+    receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
   };
 }
 

@@ -12,6 +12,8 @@ export interface ReceiptsServiceOptions {
   flushMs?: number;
   /** Specs pass a manual timer and decide when the window ends. */
   timer?: ReceiptTimer;
+  /** A broadcast that throws in a timer would take the process down: it is reported here instead. */
+  onBroadcastError?: (err: unknown, what: string) => void;
 }
 
 // unref: a pending window never keeps a process alive; close() sends what it holds.
@@ -34,6 +36,7 @@ const realTimer: ReceiptTimer = (fn, ms) => {
 export class ReceiptsService {
   private readonly flushMs: number;
   private readonly timer: ReceiptTimer;
+  private readonly onBroadcastError: (err: unknown, what: string) => void;
   /** Per room: who moved since its last broadcast (their latest pointers), and the window's timer. */
   private readonly pending = new Map<string, { moved: Map<string, Receipt>; cancel: () => void }>();
   private closed = false;
@@ -46,6 +49,7 @@ export class ReceiptsService {
   ) {
     this.flushMs = opts.flushMs ?? LIMITS.receiptFlushMs;
     this.timer = opts.timer ?? realTimer;
+    this.onBroadcastError = opts.onBroadcastError ?? (() => undefined);
   }
 
   /** The highest seq some device of the member received; returns their delivered pointer. */
@@ -85,12 +89,7 @@ export class ReceiptsService {
   /** On shutdown: what is pending still goes out (other nodes' members see it), then nothing more is held. */
   close() {
     this.closed = true;
-    try {
-      this.flush();
-    } catch {
-      // Best effort: the pointers are stored, and GET …/receipts answers whoever missed this.
-      this.pending.clear();
-    }
+    this.flush();
   }
 
   private note(roomId: string, move: ReceiptMove) {
@@ -116,7 +115,13 @@ export class ReceiptsService {
     if (!room) return 0;
     this.pending.delete(roomId);
     room.cancel();
-    for (const receipt of room.moved.values()) this.broadcaster.toRoom(roomId, 'receipt', receipt);
+    try {
+      for (const receipt of room.moved.values()) this.broadcaster.toRoom(roomId, 'receipt', receipt);
+    } catch (err) {
+      // Best effort, like any live emit: the pointers are stored, and GET …/receipts or the
+      // next move tells whoever missed this.
+      this.onBroadcastError(err, 'receipt broadcast');
+    }
     return room.moved.size;
   }
 }

@@ -171,4 +171,24 @@ describe('ReceiptsService on PostgreSQL', () => {
     assert.equal(clock.open().length, 0);
     assert.equal(sent().length, 3);
   });
+
+  test('a broadcast that throws in the window is reported, not thrown from the timer', async () => {
+    const [a, b] = await Promise.all([user('a'), user('b')]);
+    const { room } = await core.rooms.create(a, { kind: 'group', name: 'broken', memberIds: [b] });
+    await core.messages.send(a, { roomId: room.id, clientMsgId: 'one', content: 'x' });
+    const broken = new RecordingBroadcaster();
+    broken.toRoom = () => {
+      throw new Error('bus down');
+    };
+    const clock = manualTimer();
+    const reported: string[] = [];
+    const receipts = new ReceiptsService(core.rooms, core.meta, broken, {
+      timer: clock.timer,
+      onBroadcastError: (err) => reported.push(String(err)),
+    });
+    assert.equal(await receipts.markRead(b, room.id, 1), 1);
+    assert.doesNotThrow(() => clock.fireAll());
+    assert.deepEqual(reported, ['Error: bus down']);
+    assert.equal(clock.open().length, 0);
+  });
 });
