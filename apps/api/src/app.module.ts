@@ -7,6 +7,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { MessagesModule } from './modules/messages/messages.module';
 import { PresenceModule } from './modules/presence/presence.module';
+import { ReceiptsModule } from './modules/receipts/receipts.module';
 import { RoomsModule } from './modules/rooms/rooms.module';
 import { SearchModule } from './modules/search/search.module';
 import { UsersModule } from './modules/users/users.module';
@@ -26,6 +27,7 @@ export class AppModule {
         MessagesModule,
         PresenceModule,
         SearchModule,
+        ReceiptsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],

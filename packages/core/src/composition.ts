@@ -47,6 +47,7 @@ import { MessagesService } from './services/messages.service';
 import { MessageActionsService } from './services/message-actions.service';
 import { PostgresMessageStateStore } from './adapters/postgres/postgres-message-state.adapter';
 import type { MessageStateStore } from './ports/message-state.port';
+import { ReceiptsService } from './services/receipts.service';
 import { PresenceService } from './services/presence.service';
 import { RoomsService } from './services/rooms.service';
 import { TypingService } from './services/typing.service';
@@ -134,6 +135,7 @@ export interface CoreServices extends Adapters {
   presence: PresenceService;
   typing: TypingService;
   search: SearchService;
+  receipts: ReceiptsService;
 }
 
 export interface CoreLogger {
@@ -355,11 +357,12 @@ export function createCoreServices(
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }),
     users: new UsersService(meta),
     rooms,
-    messages: new MessagesService(rooms, meta, messageStore, messageStates, messageLog, rateLimiter, broadcaster, roomSequencer, limits),
+    messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
     messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
     presence: new PresenceService(meta, presenceStore, broadcaster),
     typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
     search: new SearchService(meta, searchIndex, messageStates),
+    receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
   };
 }
 

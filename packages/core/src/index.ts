@@ -15,6 +15,7 @@ export * from './services/messages.service';
 export * from './services/presence.service';
 export * from './services/typing.service';
 export * from './services/search.service';
+export * from './services/receipts.service';
 export * from './handlers/fanout.handler';
 export * from './handlers/notify.handler';
 export * from './handlers/index.handler';

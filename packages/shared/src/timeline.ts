@@ -99,3 +99,8 @@ export interface Receipt {
   deliveredSeq: number;
   readSeq: number;
 }
+
+/** `GET /rooms/:roomId/receipts`: every member's pointers, one per member. */
+export interface RoomReceipts {
+  receipts: Receipt[];
+}

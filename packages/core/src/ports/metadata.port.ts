@@ -32,6 +32,18 @@ export interface MembershipRecord {
   readSeq: number;
 }
 
+/** A member's receipt pointers in a room; delivered already counts what they read (reading implies delivery). */
+export interface ReceiptRecord {
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
+}
+
+/** A pointer move's outcome: the member's pointers after it, and whether either one changed. */
+export interface ReceiptMove extends ReceiptRecord {
+  moved: boolean;
+}
+
 export interface RefreshTokenRecord {
   id: string;
   userId: string;
@@ -84,8 +96,12 @@ export interface MetadataStore {
   /** Adds a member; returns null if they were already one. */
   addMember(roomId: string, userId: string, role: Role): Promise<MembershipRecord | null>;
   removeMember(roomId: string, userId: string): Promise<boolean>;
-  /** Moves a read marker forward only (never back), capped at the room's last seq. */
-  advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number>;
+  /** Moves the delivered pointer forward only, capped at the room's last seq; null if not a member. */
+  advanceDeliveredMarker(roomId: string, userId: string, seq: number): Promise<ReceiptMove | null>;
+  /** Moves the read pointer forward only (never back), capped at the room's last seq; says what the member's receipt is now and whether it moved; null if not a member. */
+  advanceReadReceipt(roomId: string, userId: string, seq: number): Promise<ReceiptMove | null>;
+  /** Every member's pointers, one per member: O(members), whatever the history length. */
+  listReceipts(roomId: string): Promise<ReceiptRecord[]>;
   /** Everyone who shares at least one room with the user (for presence). */
   listPeersOf(userId: string): Promise<string[]>;
 

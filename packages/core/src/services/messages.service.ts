@@ -11,11 +11,9 @@ import {
 import { AppError } from '../errors';
 import { freshMessage } from '../lib/message-state';
 import { uuidv7 } from '../lib/uuidv7';
-import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MessageLog } from '../ports/message-log.port';
 import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
-import type { MetadataStore } from '../ports/metadata.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
 import type { RoomSequencer } from '../ports/room-sequencer.port';
 import type { RoomsService } from './rooms.service';
@@ -42,13 +40,11 @@ export interface MessagesSettings {
 export class MessagesService {
   constructor(
     private readonly rooms: RoomsService,
-    private readonly meta: MetadataStore,
     private readonly store: MessageStore,
     /** What has changed about messages since they were sent: every read shows them as they are now. */
     private readonly states: MessageStateStore,
     private readonly log: MessageLog,
     private readonly limiter: RateLimiter,
-    private readonly broadcaster: Broadcaster,
     /** Per room: commit and hand to fan-out in one turn, so live delivery never shows 6 before 5. */
     private readonly sequencer: RoomSequencer,
     private readonly settings: MessagesSettings,
@@ -149,13 +145,5 @@ export class MessagesService {
     if (!original) throw AppError.notFound('message');
     const [now] = await this.states.overlay([original]);
     return now!;
-  }
-
-  /** Moves the read marker forward and tells the member's other devices. */
-  async markRead(userId: string, roomId: string, seq: number): Promise<number> {
-    await this.rooms.requireMember(roomId, userId);
-    const readSeq = await this.meta.advanceReadMarker(roomId, userId, seq);
-    this.broadcaster.toUser(userId, 'room:read', { roomId, readSeq });
-    return readSeq;
   }
 }

@@ -119,9 +119,9 @@ describe('MessagesService on PostgreSQL', () => {
     const mineB = (await core.rooms.listMine(b)).find((r) => r.id === room.id)!;
     assert.equal(mineA.unreadCount, 0);
     assert.equal(mineB.unreadCount, 3);
-    assert.equal(await core.messages.markRead(b, room.id, 2), 2);
-    assert.equal(await core.messages.markRead(b, room.id, 1), 2, 'a read marker never moves back');
-    assert.equal(await core.messages.markRead(b, room.id, 999), 3, 'capped at the last seq');
+    assert.equal(await core.receipts.markRead(b, room.id, 2), 2);
+    assert.equal(await core.receipts.markRead(b, room.id, 1), 2, 'a read marker never moves back');
+    assert.equal(await core.receipts.markRead(b, room.id, 999), 3, 'capped at the last seq');
     assert.equal((await core.rooms.listMine(b)).find((r) => r.id === room.id)!.unreadCount, 0);
   });
 

@@ -1,20 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Logger } from 'pino';
-import {
-  messageDeletePayload,
-  messageEditPayload,
-  messageSendPayload,
-  reactionPayload,
-  roomReadPayload,
-  roomSyncPayload,
-} from '@qc/shared';
+import { messageDeletePayload, messageEditPayload, messageSendPayload, reactionPayload, roomSyncPayload } from '@qc/shared';
 import { MessageActionsService, MessagesService, TypingService } from '@qc/core';
 import { LOGGER } from '../../common/tokens';
 import { answerEvent, type ChatSocket } from '../../common/socket/socket-event';
 
 /**
- * `message:send`, `room:sync`, `room:read`, and the changes to a message: `message:edit`,
+ * `message:send`, `room:sync`, and the changes to a message: `message:edit`,
  * `message:delete`, `reaction:add`, `reaction:remove` (each answered with the message as it
  * is now; others get it as `message:updated` at the change's seq). Membership is checked by the service on every
  * event, not only when the socket joined; the send's ack comes after its commit.
@@ -41,13 +34,6 @@ export class MessagesGateway {
   @SubscribeMessage('room:sync')
   sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'room:sync', roomSyncPayload, body, (p) => this.messages.sync(socket.data.userId, p));
-  }
-
-  @SubscribeMessage('room:read')
-  read(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
-    return answerEvent(this.logger, socket, 'room:read', roomReadPayload, body, async (p) => ({
-      readSeq: await this.messages.markRead(socket.data.userId, p.roomId, p.seq),
-    }));
   }
 
   @SubscribeMessage('message:edit')

@@ -7,8 +7,15 @@ import { InitialSchema1732350000000 } from './migrations/1732350000000-initial-s
 import { MessageKeys1763900000000 } from './migrations/1763900000000-message-keys';
 import { MessageSearch1795430000000 } from './migrations/1795430000000-message-search';
 import { MessageChanges1796000000000 } from './migrations/1796000000000-message-changes';
+import { Receipts1796100000000 } from './migrations/1796100000000-receipts';
 
-export const MIGRATIONS = [InitialSchema1732350000000, MessageKeys1763900000000, MessageSearch1795430000000, MessageChanges1796000000000];
+export const MIGRATIONS = [
+  InitialSchema1732350000000,
+  MessageKeys1763900000000,
+  MessageSearch1795430000000,
+  MessageChanges1796000000000,
+  Receipts1796100000000,
+];
 
 /** One TypeORM data source over pg; the schema is owned by the migrations above. */
 export function createDataSource(url: string, opts: { poolSize?: number; applicationName?: string } = {}): DataSource {

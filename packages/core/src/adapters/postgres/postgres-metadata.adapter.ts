@@ -1,6 +1,15 @@
 import type { DataSource } from 'typeorm';
 import type { Role, RoomKind } from '@qc/shared';
-import type { MembershipRecord, MetadataStore, NewRoom, RefreshTokenRecord, RoomRecord, UserRecord } from '../../ports/metadata.port';
+import type {
+  MembershipRecord,
+  MetadataStore,
+  NewRoom,
+  ReceiptMove,
+  ReceiptRecord,
+  RefreshTokenRecord,
+  RoomRecord,
+  UserRecord,
+} from '../../ports/metadata.port';
 import { uuidv7 } from '../../lib/uuidv7';
 import { queryRows } from './pg-rows';
 
@@ -59,6 +68,12 @@ const toMember = (r: MemberRow): MembershipRecord => ({
   role: r.role,
   joinedAt: r.joined_at,
   readSeq: Number(r.read_seq),
+});
+
+const receiptOf = (userId: string, delivered: string, read: string): ReceiptRecord => ({
+  userId,
+  deliveredSeq: Math.max(Number(delivered), Number(read)),
+  readSeq: Number(read),
 });
 
 const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.last_seq, r.last_message_at,
@@ -282,17 +297,58 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.length > 0;
   }
 
-  async advanceReadMarker(roomId: string, userId: string, seq: number) {
-    const rows = await queryRows<{ read_seq: string }>(
+  advanceDeliveredMarker(roomId: string, userId: string, seq: number) {
+    return this.advanceReceipt('delivered_seq', roomId, userId, seq);
+  }
+
+  advanceReadReceipt(roomId: string, userId: string, seq: number) {
+    return this.advanceReceipt('read_seq', roomId, userId, seq);
+  }
+
+  /**
+   * One statement: lock the member's row, read the pointers before, and write only if the
+   * target is ahead. Devices report `room:delivered` for nearly every message they get, so
+   * most calls change nothing; skipping the write then spares a dead row version each time.
+   * The pointers before and after tell the caller whether there is a receipt to broadcast.
+   */
+  private async advanceReceipt(
+    column: 'delivered_seq' | 'read_seq',
+    roomId: string,
+    userId: string,
+    seq: number,
+  ): Promise<ReceiptMove | null> {
+    const rows = await queryRows<{ old_delivered: string; old_read: string; new_delivered: string | null; new_read: string | null }>(
       this.ds,
-      `UPDATE room_members m
-         SET read_seq = GREATEST(m.read_seq, LEAST($3::bigint, r.last_seq))
-       FROM rooms r
-       WHERE m.room_id = $1 AND m.user_id = $2 AND r.id = m.room_id
-       RETURNING m.read_seq`,
+      `WITH old AS (
+         SELECT m.delivered_seq, m.read_seq, LEAST($3::bigint, r.last_seq) AS target
+         FROM room_members m JOIN rooms r ON r.id = m.room_id
+         WHERE m.room_id = $1 AND m.user_id = $2
+         FOR UPDATE OF m
+       ), moved AS (
+         UPDATE room_members m SET ${column} = o.target
+         FROM old o
+         WHERE m.room_id = $1 AND m.user_id = $2 AND o.target > o.${column}
+         RETURNING m.delivered_seq, m.read_seq
+       )
+       SELECT o.delivered_seq AS old_delivered, o.read_seq AS old_read, n.delivered_seq AS new_delivered, n.read_seq AS new_read
+       FROM old o LEFT JOIN moved n ON true`,
       [roomId, userId, seq],
     );
-    return rows[0] ? Number(rows[0].read_seq) : 0;
+    const row = rows[0];
+    if (!row) return null;
+    // Read implies delivered: the delivered pointer reported is never behind the read one.
+    const before = receiptOf(userId, row.old_delivered, row.old_read);
+    const after = row.new_read === null ? before : receiptOf(userId, row.new_delivered ?? row.old_delivered, row.new_read);
+    return { ...after, moved: after.deliveredSeq > before.deliveredSeq || after.readSeq > before.readSeq };
+  }
+
+  async listReceipts(roomId: string) {
+    const rows = await queryRows<{ user_id: string; delivered_seq: string; read_seq: string }>(
+      this.ds,
+      `SELECT user_id, delivered_seq, read_seq FROM room_members WHERE room_id = $1 ORDER BY joined_at, user_id`,
+      [roomId],
+    );
+    return rows.map((r) => receiptOf(r.user_id, r.delivered_seq, r.read_seq));
   }
 
   async listPeersOf(userId: string) {
