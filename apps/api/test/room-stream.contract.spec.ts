@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Message, MessageUpdate, RoomSyncResult } from '@qc/shared';
+import type { Message, MessageUpdate, PinnedMessages, RoomSyncResult } from '@qc/shared';
 import { ApiHarness, call, waitFor, type ClientSocket } from './support/api-harness';
 
 /*
@@ -158,6 +158,30 @@ describe('changes to messages over sockets', () => {
       [['✅', 1]],
     );
     assert.equal(await lastSeq(sa, room), m.seq + 2, 'one edit and one reaction: two seqs');
+  });
+});
+
+describe('pins', () => {
+  test('message:pin reaches the others as message:updated; GET /pins lists them; REST pins and unpins too', async () => {
+    const { a, b, room, sa, sb } = await pair();
+    const m = await send(sa, room, 'remember this');
+    const seen = waitFor<MessageUpdate>(sb, 'message:updated', (u) => u.roomId === room);
+    const ack = await call(sb, 'message:pin', { roomId: room, messageId: m.id, pinned: true });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    assert.equal((await seen).message.pinnedBy, b.user.id);
+    const pins = await h.http<PinnedMessages>('GET', `/rooms/${room}/pins`, { token: a.accessToken });
+    assert.deepEqual(
+      pins.body.messages.map((x) => x.id),
+      [m.id],
+    );
+    const off = await h.http<Message>('DELETE', `/rooms/${room}/messages/${m.id}/pin`, { token: a.accessToken });
+    assert.equal(off.body.pinnedAt, null);
+    const on = await h.http<Message>('POST', `/rooms/${room}/messages/${m.id}/pin`, { token: a.accessToken });
+    assert.equal(on.body.pinnedBy, a.user.id);
+    assert.equal((await call(sa, 'message:pin', { roomId: room, messageId: m.id })).error?.code, 'VALIDATION');
+    const outsider = await h.user('peek');
+    const denied = await h.http<{ error: { code: string } }>('GET', `/rooms/${room}/pins`, { token: outsider.accessToken });
+    assert.deepEqual([denied.status, denied.body.error.code], [403, 'FORBIDDEN']);
   });
 });
 

@@ -12,6 +12,7 @@ import type {
 import type {
   MessageDeletePayload,
   MessageEditPayload,
+  MessagePinPayload,
   MessageUpdate,
   ReactionPayload,
   Receipt,
@@ -30,6 +31,7 @@ export interface ClientToServerEvents {
   'room:delivered': (payload: RoomDeliveredPayload, ack: AckFn<{ deliveredSeq: number }>) => void;
   'message:edit': (payload: MessageEditPayload, ack: AckFn<{ message: Message }>) => void;
   'message:delete': (payload: MessageDeletePayload, ack: AckFn<{ message: Message }>) => void;
+  'message:pin': (payload: MessagePinPayload, ack: AckFn<{ message: Message }>) => void;
   'reaction:add': (payload: ReactionPayload, ack: AckFn<{ message: Message }>) => void;
   'reaction:remove': (payload: ReactionPayload, ack: AckFn<{ message: Message }>) => void;
   typing: (payload: TypingPayload, ack?: AckFn) => void;
@@ -67,6 +69,7 @@ export const CLIENT_EVENTS = [
   'room:delivered',
   'message:edit',
   'message:delete',
+  'message:pin',
   'reaction:add',
   'reaction:remove',
   'typing',

@@ -17,6 +17,8 @@ export const LIMITS = {
   reactionsPerMessageMax: 20,
   /** Who reacted, listed per emoji (the count is always whole). */
   reactionUsersShown: 25,
+  /** Pinned messages one room keeps (Slack's cap is 100). */
+  pinsPerRoomMax: 100,
   /** Receipts of a room are broadcast at most this often (moves in between are coalesced). */
   receiptFlushMs: 250,
   /** Members one group can be created with. */

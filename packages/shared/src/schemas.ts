@@ -198,6 +198,9 @@ export interface Message {
   /** Who deleted it (the author, or a room owner or admin). */
   deletedBy?: string | null;
   reactions?: Reaction[];
+  /** When it was pinned to the room, and by whom; null if it is not pinned. */
+  pinnedAt?: string | null;
+  pinnedBy?: string | null;
   /** The seq of the newest change applied to it (its own seq if none): an update older than this is stale. */
   version?: number;
 }

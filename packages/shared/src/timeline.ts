@@ -71,6 +71,15 @@ export type MessageDeletePayload = MessageRef;
 export const reactionPayload = z.object({ roomId: uuid, messageId: uuid, emoji: emojiSchema }).strict();
 export type ReactionPayload = z.infer<typeof reactionPayload>;
 
+/** `message:pin`: any member pins a message to the room, or unpins it (`pinned: false`). */
+export const messagePinPayload = z.object({ roomId: uuid, messageId: uuid, pinned: z.boolean() }).strict();
+export type MessagePinPayload = z.infer<typeof messagePinPayload>;
+
+/** `GET /rooms/:roomId/pins`: the room's pinned messages, the most recently pinned first. */
+export interface PinnedMessages {
+  messages: Message[];
+}
+
 /** REST body of POST|DELETE /rooms/:roomId/messages/:messageId/reactions. */
 export const reactionBody = z.object({ emoji: emojiSchema }).strict();
 export type ReactionBody = z.infer<typeof reactionBody>;

@@ -6,6 +6,8 @@ export interface MessageStateRecord {
   editedAt: Date | null;
   deletedAt: Date | null;
   deletedBy: string | null;
+  pinnedAt: Date | null;
+  pinnedBy: string | null;
   version: number;
 }
 
@@ -23,6 +25,8 @@ export function withState(original: Message, state: MessageStateRecord | null, r
     deletedAt: deleted ? state!.deletedAt!.toISOString() : null,
     deletedBy: deleted ? state!.deletedBy : null,
     reactions: deleted ? [] : reactions,
+    pinnedAt: !deleted && state?.pinnedAt ? state.pinnedAt.toISOString() : null,
+    pinnedBy: !deleted && state?.pinnedAt ? state.pinnedBy : null,
     version: state ? state.version : original.seq,
   };
 }

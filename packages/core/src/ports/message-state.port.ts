@@ -5,6 +5,8 @@ import type { SequencerScope } from './room-sequencer.port';
 export type MessageChange =
   | { kind: 'edit'; content: string }
   | { kind: 'delete' }
+  | { kind: 'pin' }
+  | { kind: 'unpin' }
   | { kind: 'reaction_add'; emoji: string }
   | { kind: 'reaction_remove'; emoji: string };
 
@@ -21,8 +23,8 @@ export type ChangeOutcome =
   | { applied: true; update: MessageUpdate }
   /** Nothing to change (the same text, already deleted, a reaction already there or not there): no seq taken. */
   | { applied: false; message: Message }
-  /** Refused by the message's current state (it was deleted; a new emoji past the per-message cap). */
-  | { applied: false; refused: 'deleted' | 'too-many-reactions'; message: Message };
+  /** Refused by the current state: the message was deleted, or a cap (emoji per message, pins per room) is reached. */
+  | { applied: false; refused: 'deleted' | 'too-many-reactions' | 'too-many-pins'; message: Message };
 
 /** A change in the room's order: which message, at which seq. */
 export interface ChangeRef {
@@ -46,6 +48,8 @@ export interface MessageStateStore {
   overlay(messages: Message[]): Promise<Message[]>;
   /** Changes with seq > afterSeq, ascending, at most `limit`. */
   listChangesAfter(roomId: string, afterSeq: number, limit: number): Promise<ChangeRef[]>;
+  /** Ids of the room's pinned messages, the most recently pinned first, at most `limit`. */
+  listPinned(roomId: string, limit: number): Promise<string[]>;
   deleteRoom(roomId: string): Promise<void>;
 }
 

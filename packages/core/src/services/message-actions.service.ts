@@ -54,6 +54,11 @@ export class MessageActionsService {
     );
   }
 
+  /** Any member pins a message to the room (or unpins it); a room keeps at most LIMITS.pinsPerRoomMax. */
+  pin(userId: string, p: MessageRef, pinned: boolean): Promise<Message> {
+    return this.change(userId, p, pinned ? { kind: 'pin' } : { kind: 'unpin' }, () => undefined);
+  }
+
   private async change(
     userId: string,
     ref: MessageRef,
@@ -76,13 +81,7 @@ export class MessageActionsService {
         await this.log.publish({ type: 'message.updated', update: outcome.update });
         return outcome.update.message;
       }
-      if ('refused' in outcome) {
-        throw outcome.refused === 'deleted'
-          ? AppError.conflict('this message was deleted')
-          : AppError.validation(
-              `a message takes reactions of at most ${LIMITS.reactionsPerMessageMax} different emoji: add to one already there`,
-            );
-      }
+      if ('refused' in outcome) throw refusal(outcome.refused);
       // Nothing changed: a retry, perhaps of a change whose publish failed after its commit.
       // With an outside log its newest change goes out again (consumers skip what they had).
       const current = outcome.message;
@@ -91,5 +90,18 @@ export class MessageActionsService {
       }
       return current;
     });
+  }
+}
+
+function refusal(why: 'deleted' | 'too-many-reactions' | 'too-many-pins'): AppError {
+  switch (why) {
+    case 'deleted':
+      return AppError.conflict('this message was deleted');
+    case 'too-many-reactions':
+      return AppError.validation(
+        `a message takes reactions of at most ${LIMITS.reactionsPerMessageMax} different emoji: add to one already there`,
+      );
+    case 'too-many-pins':
+      return AppError.conflict(`a room keeps at most ${LIMITS.pinsPerRoomMax} pinned messages: unpin one first`);
   }
 }

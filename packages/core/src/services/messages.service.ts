@@ -5,6 +5,7 @@ import {
   type Message,
   type MessageSendPayload,
   type MessageUpdate,
+  type PinnedMessages,
   type RoomSyncPayload,
   type RoomSyncResult,
 } from '@qc/shared';
@@ -136,6 +137,15 @@ export class MessagesService {
     const rows = await this.store.listBefore(roomId, q.before ?? null, q.limit + 1);
     const page = rows.length > q.limit ? rows.slice(1) : rows;
     return { messages: await this.states.overlay(page), hasMore: rows.length > q.limit };
+  }
+
+  /** The room's pinned messages as they are now, the most recently pinned first. */
+  async pinned(userId: string, roomId: string): Promise<PinnedMessages> {
+    await this.rooms.requireMember(roomId, userId);
+    const ids = await this.states.listPinned(roomId, LIMITS.pinsPerRoomMax);
+    const byId = new Map((await this.store.findByIds(roomId, ids)).map((m) => [m.id, m]));
+    const originals = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+    return { messages: await this.states.overlay(originals) };
   }
 
   /** One message as it is now (a tombstone if deleted), for members. */

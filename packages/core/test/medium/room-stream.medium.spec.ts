@@ -243,6 +243,50 @@ describe('the room stream', () => {
     assert.deepEqual(await find('plan'), ['the numbat plan']);
   });
 
+  test('pins: any member pins or unpins at the next seq; the list is newest first; a deleted message leaves it; a room keeps at most the cap', async () => {
+    const [a, b] = await Promise.all([user('a'), user('b')]);
+    const room = await roomOf(a, [b]);
+    const [m1, m2, m3] = [await send(a, room, 'p1'), await send(a, room, 'p2'), await send(b, room, 'p3')];
+    const pinned = await core.messageActions.pin(b, { roomId: room, messageId: m1.id }, true);
+    assert.ok(pinned.pinnedAt);
+    assert.equal(pinned.pinnedBy, b);
+    assert.equal(pinned.version, 4);
+    await core.messageActions.pin(a, { roomId: room, messageId: m1.id }, true); // already pinned: nothing
+    await core.messageActions.pin(a, { roomId: room, messageId: m3.id }, true);
+    await core.messageActions.pin(a, { roomId: room, messageId: m2.id }, true);
+    assert.deepEqual(
+      (await core.messages.pinned(b, room)).messages.map((m) => m.content),
+      ['p2', 'p3', 'p1'],
+    );
+    const unpinned = await core.messageActions.pin(a, { roomId: room, messageId: m3.id }, false);
+    assert.equal(unpinned.pinnedAt, null);
+    await core.messageActions.delete(a, { roomId: room, messageId: m2.id });
+    assert.deepEqual(
+      (await core.messages.pinned(a, room)).messages.map((m) => m.content),
+      ['p1'],
+    );
+    const all = await syncAll(b, room, 3);
+    assert.deepEqual(
+      all.updates.map((u) => u.seq),
+      [4, 5, 6, 7, 8],
+      'pin, pin, pin, unpin, delete: five changes, the repeated pin took none',
+    );
+    const outsider = await user('x');
+    assert.equal(await refusal(core.messageActions.pin(outsider, { roomId: room, messageId: m1.id }, true)), 'FORBIDDEN');
+    assert.equal(await refusal(core.messages.pinned(outsider, room)), 'FORBIDDEN');
+  });
+
+  test(`a room keeps at most ${LIMITS.pinsPerRoomMax} pinned messages`, async () => {
+    const [a, b] = await Promise.all([user('a'), user('b')]);
+    const room = await roomOf(a, [b]);
+    const sent: Message[] = [];
+    for (let i = 0; i <= LIMITS.pinsPerRoomMax; i++) sent.push(await send(a, room, `pin me ${i}`));
+    for (const m of sent.slice(0, LIMITS.pinsPerRoomMax)) await core.messageActions.pin(a, { roomId: room, messageId: m.id }, true);
+    assert.equal(await refusal(core.messageActions.pin(a, { roomId: room, messageId: sent.at(-1)!.id }, true)), 'CONFLICT');
+    await core.messageActions.pin(a, { roomId: room, messageId: sent[0]!.id }, false);
+    assert.ok((await core.messageActions.pin(a, { roomId: room, messageId: sent.at(-1)!.id }, true)).pinnedAt);
+  });
+
   test('deleting the room forgets its changes too', async () => {
     const [a, b] = await Promise.all([user('a'), user('b')]);
     const room = await roomOf(a, [b]);

@@ -7,6 +7,7 @@ import {
   roomIdParam,
   type HistoryQuery,
   type MessageEditBody,
+  type PinnedMessages,
   type Message,
   type ReactionBody,
 } from '@qc/shared';
@@ -57,6 +58,17 @@ export class MessagesController {
     return this.actions.delete(userId, p);
   }
 
+  @Post(':messageId/pin')
+  @HttpCode(200)
+  pin(@CurrentUserId() userId: string, @Param(new ZodPipe(messageParams)) p: MessageParams): Promise<Message> {
+    return this.actions.pin(userId, p, true);
+  }
+
+  @Delete(':messageId/pin')
+  unpin(@CurrentUserId() userId: string, @Param(new ZodPipe(messageParams)) p: MessageParams): Promise<Message> {
+    return this.actions.pin(userId, p, false);
+  }
+
   @Post(':messageId/reactions')
   @HttpCode(200)
   react(
@@ -74,5 +86,17 @@ export class MessagesController {
     @Body(new ZodPipe(reactionBody)) body: ReactionBody,
   ): Promise<Message> {
     return this.actions.react(userId, { ...p, emoji: body.emoji }, false);
+  }
+}
+
+/** `GET /api/v1/rooms/:roomId/pins`: the room's pinned messages, the most recently pinned first. */
+@Controller('rooms/:roomId/pins')
+@UseGuards(AccessTokenGuard)
+export class PinsController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Get()
+  list(@CurrentUserId() userId: string, @Param(new ZodPipe(roomIdParam)) p: { roomId: string }): Promise<PinnedMessages> {
+    return this.messages.pinned(userId, p.roomId);
   }
 }

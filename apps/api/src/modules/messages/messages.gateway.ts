@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Logger } from 'pino';
-import { messageDeletePayload, messageEditPayload, messageSendPayload, reactionPayload, roomSyncPayload } from '@qc/shared';
+import { messageDeletePayload, messageEditPayload, messagePinPayload, messageSendPayload, reactionPayload, roomSyncPayload } from '@qc/shared';
 import { MessageActionsService, MessagesService, TypingService } from '@qc/core';
 import { LOGGER } from '../../common/tokens';
 import { answerEvent, type ChatSocket } from '../../common/socket/socket-event';
 
 /**
  * `message:send`, `room:sync`, and the changes to a message: `message:edit`,
- * `message:delete`, `reaction:add`, `reaction:remove` (each answered with the message as it
+ * `message:delete`, `message:pin`, `reaction:add`, `reaction:remove` (each answered with the message as it
  * is now; others get it as `message:updated` at the change's seq). Membership is checked by the service on every
  * event, not only when the socket joined; the send's ack comes after its commit.
  */
@@ -47,6 +47,13 @@ export class MessagesGateway {
   remove(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'message:delete', messageDeletePayload, body, async (p) => ({
       message: await this.actions.delete(socket.data.userId, p),
+    }));
+  }
+
+  @SubscribeMessage('message:pin')
+  pin(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
+    return answerEvent(this.logger, socket, 'message:pin', messagePinPayload, body, async (p) => ({
+      message: await this.actions.pin(socket.data.userId, p, p.pinned),
     }));
   }
 

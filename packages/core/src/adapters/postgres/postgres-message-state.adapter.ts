@@ -12,6 +12,8 @@ interface StateRow {
   edited_at: Date | null;
   deleted_at: Date | null;
   deleted_by: string | null;
+  pinned_at: Date | null;
+  pinned_by: string | null;
   version: string;
 }
 
@@ -20,6 +22,8 @@ const toState = (r: StateRow): MessageStateRecord => ({
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
   deletedBy: r.deleted_by,
+  pinnedAt: r.pinned_at,
+  pinnedBy: r.pinned_by,
   version: Number(r.version),
 });
 
@@ -60,6 +64,14 @@ export class PostgresMessageStateStore implements MessageStateStore {
       case 'reaction_remove':
         if (!mine(change.emoji)) return { applied: false, message: current };
         break;
+      case 'pin':
+        if (state?.pinnedAt) return { applied: false, message: current };
+        if ((await this.pinnedCount(tx, original.roomId)) >= LIMITS.pinsPerRoomMax)
+          return { applied: false, refused: 'too-many-pins', message: current };
+        break;
+      case 'unpin':
+        if (!state?.pinnedAt) return { applied: false, message: current };
+        break;
       case 'delete':
         break;
     }
@@ -82,18 +94,31 @@ export class PostgresMessageStateStore implements MessageStateStore {
         req.at,
       ],
     );
-    const next_state: MessageStateRecord = {
-      ...(state ?? { content: null, editedAt: null, deletedAt: null, deletedBy: null }),
-      version: seq,
-    };
+    const blank = { content: null, editedAt: null, deletedAt: null, deletedBy: null, pinnedAt: null, pinnedBy: null };
+    const next_state: MessageStateRecord = { ...(state ?? blank), version: seq };
     if (change.kind === 'edit') Object.assign(next_state, { content: change.content, editedAt: req.at });
-    if (change.kind === 'delete') Object.assign(next_state, { content: null, deletedAt: req.at, deletedBy: req.actorId });
+    // A tombstone is not pinned either: the pinned list never shows a deleted message.
+    if (change.kind === 'delete')
+      Object.assign(next_state, { content: null, deletedAt: req.at, deletedBy: req.actorId, pinnedAt: null, pinnedBy: null });
+    if (change.kind === 'pin') Object.assign(next_state, { pinnedAt: req.at, pinnedBy: req.actorId });
+    if (change.kind === 'unpin') Object.assign(next_state, { pinnedAt: null, pinnedBy: null });
     await tx.query(
-      `INSERT INTO message_states (message_id, room_id, content, edited_at, deleted_at, deleted_by, version)
-       VALUES ($1,$2,$3,$4,$5,$6,$7)
+      `INSERT INTO message_states (message_id, room_id, content, edited_at, deleted_at, deleted_by, pinned_at, pinned_by, version)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
        ON CONFLICT (message_id) DO UPDATE SET content = EXCLUDED.content, edited_at = EXCLUDED.edited_at,
-         deleted_at = EXCLUDED.deleted_at, deleted_by = EXCLUDED.deleted_by, version = EXCLUDED.version`,
-      [original.id, original.roomId, next_state.content, next_state.editedAt, next_state.deletedAt, next_state.deletedBy, seq],
+         deleted_at = EXCLUDED.deleted_at, deleted_by = EXCLUDED.deleted_by,
+         pinned_at = EXCLUDED.pinned_at, pinned_by = EXCLUDED.pinned_by, version = EXCLUDED.version`,
+      [
+        original.id,
+        original.roomId,
+        next_state.content,
+        next_state.editedAt,
+        next_state.deletedAt,
+        next_state.deletedBy,
+        next_state.pinnedAt,
+        next_state.pinnedBy,
+        seq,
+      ],
     );
     let after: { emoji: string; userId: string }[] = reactions;
     if (change.kind === 'reaction_add') {
@@ -118,6 +143,24 @@ export class PostgresMessageStateStore implements MessageStateStore {
       after = [];
     }
     return { applied: true, update: { roomId: original.roomId, seq, message: withState(original, next_state, groupReactions(after)) } };
+  }
+
+  private async pinnedCount(db: Queryable, roomId: string): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      `SELECT count(*)::int AS n FROM message_states WHERE room_id = $1 AND pinned_at IS NOT NULL`,
+      [roomId],
+    );
+    return row?.n ?? 0;
+  }
+
+  async listPinned(roomId: string, limit: number): Promise<string[]> {
+    const rows = await queryRows<{ message_id: string }>(
+      this.ds,
+      `SELECT message_id FROM message_states WHERE room_id = $1 AND pinned_at IS NOT NULL ORDER BY pinned_at DESC, version DESC LIMIT $2`,
+      [roomId, limit],
+    );
+    return rows.map((r) => r.message_id);
   }
 
   private async reactionRows(db: Queryable, ids: string[]): Promise<{ messageId: string; emoji: string; userId: string }[]> {

@@ -5,9 +5,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * written once); what changes about a message since is kept here, in PostgreSQL for both
  * profiles, beside the room's seq counter it must be transactional with:
  *  - message_changes: one row per change, at the room's next seq (edit, delete, reaction
- *    added or removed). Catch-up reads it after a seq; an edit's row keeps that version's
+ *    added or removed, pinned or unpinned). Catch-up reads it after a seq; an edit's row keeps that version's
  *    text, so earlier versions stay for moderators though members only see the latest.
- *  - message_states: a message's current overlay (edited text, tombstone, version), read
+ *  - message_states: a message's current overlay (edited text, tombstone, pin, version), read
  *    with history by message id. content_tsv lets full-text search find edited text.
  *  - message_reactions: who reacted with what; counted per message when read.
  */
@@ -20,7 +20,7 @@ export class MessageChanges1796000000000 implements MigrationInterface {
         room_id     uuid NOT NULL,
         seq         bigint NOT NULL,
         message_id  uuid NOT NULL,
-        kind        text NOT NULL CHECK (kind IN ('edit','delete','reaction_add','reaction_remove')),
+        kind        text NOT NULL CHECK (kind IN ('edit','delete','reaction_add','reaction_remove','pin','unpin')),
         actor_id    uuid NOT NULL,
         content     text,
         emoji       text,
@@ -36,10 +36,13 @@ export class MessageChanges1796000000000 implements MigrationInterface {
         edited_at   timestamptz,
         deleted_at  timestamptz,
         deleted_by  uuid,
+        pinned_at   timestamptz,
+        pinned_by   uuid,
         version     bigint NOT NULL,
         content_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(content, ''))) STORED
       )`);
     await q.query(`CREATE INDEX message_states_room_idx ON message_states (room_id)`);
+    await q.query(`CREATE INDEX message_states_pinned_idx ON message_states (room_id, pinned_at DESC) WHERE pinned_at IS NOT NULL`);
     await q.query(`CREATE INDEX message_states_content_tsv_idx ON message_states USING GIN (content_tsv)`);
     await q.query(`
       CREATE TABLE message_reactions (
