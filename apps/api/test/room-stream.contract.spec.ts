@@ -161,6 +161,24 @@ describe('changes to messages over sockets', () => {
   });
 });
 
+describe('replies', () => {
+  test('a reply names a message of the same room; one of another room, or none, is VALIDATION and stores nothing', async () => {
+    const { room, sa, sb } = await pair();
+    const original = await send(sa, room, 'question?');
+    const reply = await call(sb, 'message:send', { roomId: room, clientMsgId: 'reply-1', content: 'answer', replyTo: original.id });
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    assert.equal((reply.message as Message).replyTo, original.id);
+    const elsewhere = await pair();
+    const foreign = await send(elsewhere.sa, elsewhere.room, 'private');
+    const before = await lastSeq(sb, room);
+    for (const replyTo of [foreign.id, '01a20792-8333-7000-85fe-754887c65753']) {
+      const r = await call(sb, 'message:send', { roomId: room, clientMsgId: `reply-${replyTo.slice(0, 8)}`, content: 'x', replyTo });
+      assert.equal(r.error?.code, 'VALIDATION', JSON.stringify(r));
+    }
+    assert.equal(await lastSeq(sb, room), before);
+  });
+});
+
 describe('pins', () => {
   test('message:pin reaches the others as message:updated; GET /pins lists them; REST pins and unpins too', async () => {
     const { a, b, room, sa, sb } = await pair();

@@ -63,6 +63,10 @@ export class MessagesService {
       const [now] = await this.states.overlay([existing]);
       return { message: now!, created: false };
     }
+    // A reply quotes a message of the same room: an id from elsewhere would show (or probe) another room's message.
+    if (p.replyTo && (await this.store.findByIds(p.roomId, [p.replyTo])).length === 0) {
+      throw AppError.validation('replyTo: no such message in this room');
+    }
     const budget = await this.limiter.take(`send:${senderId}`, {
       ratePerSec: this.settings.messagesPerSec,
       burst: this.settings.messagesBurst,
