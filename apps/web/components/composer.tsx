@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type RoomKind } from '@qc/shared';
-import { useChatStore } from '@/lib/use-chat';
+import { useChatClient } from '@/lib/use-chat';
 import { SendIcon } from './icons';
 
 /** Unsent text per room, so switching rooms does not lose what someone was writing. */
@@ -13,7 +13,7 @@ const MAX_HEIGHT_PX = 200;
 const COUNT_FROM = LIMITS.messageContentMax - 500;
 
 export function Composer({ roomId, placeholderName, kind }: { roomId: string; placeholderName: string; kind: RoomKind }) {
-  const store = useChatStore();
+  const client = useChatClient();
   const id = useId();
   const [text, setText] = useState(() => drafts.get(roomId) ?? '');
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -38,13 +38,13 @@ export function Composer({ roomId, placeholderName, kind }: { roomId: string; pl
     setText(value);
     if (value) drafts.set(roomId, value);
     else drafts.delete(roomId);
-    if (value.trim()) store.noteTyping(roomId);
-    else store.stopTyping(roomId);
+    if (value.trim()) client.noteTyping(roomId);
+    else client.stopTyping(roomId);
   }
 
   function send() {
     if (!canSend) return;
-    store.send(roomId, trimmed);
+    client.send(roomId, trimmed);
     update('');
     textareaRef.current?.focus();
   }
@@ -80,7 +80,7 @@ export function Composer({ roomId, placeholderName, kind }: { roomId: string; pl
         value={text}
         onChange={(e) => update(e.target.value)}
         onKeyDown={onKeyDown}
-        onBlur={() => store.stopTyping(roomId)}
+        onBlur={() => client.stopTyping(roomId)}
         aria-describedby={`${id}-hint`}
       />
       {text.length >= COUNT_FROM && (

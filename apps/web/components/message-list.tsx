@@ -2,9 +2,10 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message, User } from '@qc/shared';
-import type { PendingMessage, Timeline } from '@/lib/chat-store';
+import type { PendingMessage } from '@/lib/stores/outbox-store';
+import type { Timeline } from '@/lib/stores/timeline-store';
 import { dayKey, formatDay } from '@/lib/format-time';
-import { useChatState, useChatStore } from '@/lib/use-chat';
+import { useChatClient, usePending, useStore, useTimeline } from '@/lib/use-chat';
 import { MessageItem } from './message-item';
 
 /** Messages by the same person this close together share one header. */
@@ -20,7 +21,7 @@ type Row =
   | { kind: 'message'; key: string; message: Message; grouped: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean };
 
-function buildRows(timeline: Timeline, meId: string): Row[] {
+function buildRows(timeline: Timeline, pendingMessages: readonly PendingMessage[], meId: string): Row[] {
   const rows: Row[] = [];
   let prev: { senderId: string; at: number; day: string } | null = null;
   /** Adds the day line when the day changes, then the "New" line; says whether to group. */
@@ -41,7 +42,7 @@ function buildRows(timeline: Timeline, meId: string): Row[] {
     const grouped = place(message.senderId, message.createdAt, message.seq === timeline.firstUnreadSeq);
     rows.push({ kind: 'message', key: `m-${message.id}`, message, grouped });
   }
-  for (const pending of timeline.pending) {
+  for (const pending of pendingMessages) {
     const grouped = place(meId, pending.createdAt, false);
     rows.push({ kind: 'pending', key: `p-${pending.clientMsgId}`, pending, grouped });
   }
@@ -54,10 +55,11 @@ function buildRows(timeline: Timeline, meId: string): Row[] {
  * what is on screen.
  */
 export function MessageList({ roomId }: { roomId: string }) {
-  const store = useChatStore();
-  const timeline = useChatState((s) => s.timelines[roomId]);
-  const users = useChatState((s) => s.users);
-  const me = useChatState((s) => s.me);
+  const client = useChatClient();
+  const timeline = useTimeline(roomId);
+  const pendingMessages = usePending(roomId);
+  const users = useStore(client.people, (s) => s.users);
+  const me = useStore(client.people, (s) => s.me);
 
   const scrollerRef = useRef<HTMLDivElement>(null);
   const pinnedRef = useRef(true);
@@ -67,7 +69,7 @@ export function MessageList({ roomId }: { roomId: string }) {
   const lastKeyRef = useRef<string | undefined>(undefined);
   const [newBelow, setNewBelow] = useState(false);
 
-  const rows = useMemo(() => (timeline ? buildRows(timeline, me.id) : []), [timeline, me.id]);
+  const rows = useMemo(() => (timeline ? buildRows(timeline, pendingMessages, me.id) : []), [timeline, pendingMessages, me.id]);
 
   const scrollToBottom = useCallback(() => {
     const el = scrollerRef.current;
@@ -82,8 +84,8 @@ export function MessageList({ roomId }: { roomId: string }) {
     if (!el || !timeline || timeline.status !== 'ready' || !timeline.hasOlder || timeline.loadingOlder) return;
     if (el.scrollTop > LOAD_OLDER_AT_PX && el.scrollHeight > el.clientHeight) return;
     anchorRef.current = { scrollHeight: el.scrollHeight, scrollTop: el.scrollTop };
-    void store.loadOlder(roomId);
-  }, [store, roomId, timeline]);
+    void client.loadOlder(roomId);
+  }, [client, roomId, timeline]);
 
   const onScroll = useCallback(() => {
     const el = scrollerRef.current;
@@ -132,8 +134,8 @@ export function MessageList({ roomId }: { roomId: string }) {
     return () => observer.disconnect();
   }, []);
 
-  const retry = useCallback((clientMsgId: string) => store.retry(roomId, clientMsgId), [store, roomId]);
-  const discard = useCallback((clientMsgId: string) => store.discard(roomId, clientMsgId), [store, roomId]);
+  const retry = useCallback((clientMsgId: string) => client.retry(roomId, clientMsgId), [client, roomId]);
+  const discard = useCallback((clientMsgId: string) => client.discard(roomId, clientMsgId), [client, roomId]);
 
   const sender = (userId: string): Pick<User, 'id' | 'displayName' | 'avatarUrl'> =>
     users[userId] ?? { id: userId, displayName: 'Someone', avatarUrl: null };
@@ -158,7 +160,7 @@ export function MessageList({ roomId }: { roomId: string }) {
         {timeline?.status === 'error' && (
           <p className="message-list__error" role="alert">
             {timeline.error}{' '}
-            <button type="button" className="link-button" onClick={() => void store.loadTimeline(roomId)}>
+            <button type="button" className="link-button" onClick={() => void client.loadTimeline(roomId)}>
               Try again
             </button>
           </p>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useChatState } from '@/lib/use-chat';
+import { useRoom, useTimeline } from '@/lib/use-chat';
 import { roomTitle } from '@/lib/room-display';
 import { Composer } from './composer';
 import { MembersPanel } from './members-panel';
@@ -12,8 +12,8 @@ import { TypingIndicator } from './typing-indicator';
 
 /** One open room: header, messages, who is typing, the composer and (toggled) its members. */
 export function RoomView({ roomId }: { roomId: string }) {
-  const room = useChatState((s) => s.rooms.find((r) => r.id === roomId));
-  const timeline = useChatState((s) => s.timelines[roomId]);
+  const room = useRoom(roomId);
+  const timeline = useTimeline(roomId);
   const [membersOpen, setMembersOpen] = useState(false);
 
   if (timeline?.status === 'error' && !room) {
