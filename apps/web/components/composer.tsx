@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type RoomKind } from '@qc/shared';
-import { useChatClient } from '@/lib/use-chat';
+import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { SendIcon } from './icons';
 
 /** Unsent text per room, so switching rooms does not lose what someone was writing. */
@@ -12,8 +12,21 @@ const MAX_HEIGHT_PX = 200;
 /** Show the remaining characters only when they start to matter. */
 const COUNT_FROM = LIMITS.messageContentMax - 500;
 
-export function Composer({ roomId, placeholderName, kind }: { roomId: string; placeholderName: string; kind: RoomKind }) {
+export function Composer({
+  roomId,
+  placeholderName,
+  kind,
+  onEditLast,
+}: {
+  roomId: string;
+  placeholderName: string;
+  kind: RoomKind;
+  /** Up arrow in an empty composer: edit my last message, as in Slack and Element. */
+  onEditLast: (messageId: string) => void;
+}) {
   const client = useChatClient();
+  const meId = useStore(client.people, (s) => s.me.id);
+  const timeline = useTimeline(roomId);
   const id = useId();
   const [text, setText] = useState(() => drafts.get(roomId) ?? '');
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -59,6 +72,12 @@ export function Composer({ roomId, placeholderName, kind }: { roomId: string; pl
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
+    } else if (event.key === 'ArrowUp' && text === '' && timeline) {
+      const last = timeline.messages.findLast((m) => m.senderId === meId && !m.deletedAt);
+      if (last) {
+        event.preventDefault();
+        onEditLast(last.id);
+      }
     }
   }
 

@@ -2,11 +2,15 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message, User } from '@qc/shared';
+import { seenBy, tickFor } from '@/lib/stores/receipts-store';
+import { nameOf } from '@/lib/stores/people-store';
 import type { PendingMessage } from '@/lib/stores/outbox-store';
 import type { Timeline } from '@/lib/stores/timeline-store';
 import { dayKey, formatDay } from '@/lib/format-time';
-import { useChatClient, usePending, useStore, useTimeline } from '@/lib/use-chat';
-import { MessageItem } from './message-item';
+import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline } from '@/lib/use-chat';
+import { DeleteMessageDialog } from './delete-message-dialog';
+import { MessageActionsContext, type MessageActions } from './message-actions';
+import { MessageItem, PendingMessageItem } from './message-item';
 
 /** Messages by the same person this close together share one header. */
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -54,12 +58,24 @@ function buildRows(timeline: Timeline, pendingMessages: readonly PendingMessage[
  * is where the reader was; scrolling near the top loads the page before without moving
  * what is on screen.
  */
-export function MessageList({ roomId }: { roomId: string }) {
+export function MessageList({
+  roomId,
+  editingId,
+  onEditingChange,
+}: {
+  roomId: string;
+  /** The message being edited in place, if any (the composer's Up arrow can start one). */
+  editingId: string | null;
+  onEditingChange: (messageId: string | null) => void;
+}) {
   const client = useChatClient();
   const timeline = useTimeline(roomId);
   const pendingMessages = usePending(roomId);
   const users = useStore(client.people, (s) => s.users);
   const me = useStore(client.people, (s) => s.me);
+  const room = useRoom(roomId);
+  const receipts = useReceipts(roomId);
+  const [deleting, setDeleting] = useState<Message | null>(null);
 
   const scrollerRef = useRef<HTMLDivElement>(null);
   const pinnedRef = useRef(true);
@@ -137,6 +153,39 @@ export function MessageList({ roomId }: { roomId: string }) {
   const retry = useCallback((clientMsgId: string) => client.retry(roomId, clientMsgId), [client, roomId]);
   const discard = useCallback((clientMsgId: string) => client.discard(roomId, clientMsgId), [client, roomId]);
 
+  const actions = useMemo<MessageActions>(
+    () => ({
+      startEdit: (messageId) => onEditingChange(messageId),
+      cancelEdit: () => onEditingChange(null),
+      saveEdit: async (message, content) => {
+        const saved = await client.editMessage(roomId, message.id, content);
+        if (saved) onEditingChange(null);
+        return saved;
+      },
+      askDelete: (message) => setDeleting(message),
+      toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
+    }),
+    [client, roomId, onEditingChange],
+  );
+
+  const isDirect = room?.kind === 'direct';
+  const isGroup = room?.kind === 'group';
+  const canModerate = room?.role === 'owner' || room?.role === 'admin';
+  const peerPointers = isDirect && room?.peer ? receipts?.[room.peer.id] : undefined;
+  /** "Seen by" goes under my latest message only, the way group chats show it. */
+  const myLatestSeq = useMemo(() => {
+    if (!isGroup || !timeline) return null;
+    for (let i = timeline.messages.length - 1; i >= 0; i -= 1) {
+      const m = timeline.messages[i]!;
+      if (m.senderId === me.id && !m.deletedAt) return m.seq;
+    }
+    return null;
+  }, [isGroup, timeline, me.id]);
+  const seenByNames = useMemo(
+    () => (myLatestSeq === null ? undefined : seenBy(myLatestSeq, receipts, me.id).map((id) => nameOf(users, id))),
+    [myLatestSeq, receipts, me.id, users],
+  );
+
   const sender = (userId: string): Pick<User, 'id' | 'displayName' | 'avatarUrl'> =>
     users[userId] ?? { id: userId, displayName: 'Someone', avatarUrl: null };
 
@@ -165,52 +214,61 @@ export function MessageList({ roomId }: { roomId: string }) {
             </button>
           </p>
         )}
-        {rows.map((row) => {
-          switch (row.kind) {
-            case 'day':
-              return (
-                <div key={row.key} className="day-separator" role="separator" aria-label={row.label}>
-                  <span>{row.label}</span>
-                </div>
-              );
-            case 'new':
-              return (
-                <div key={row.key} className="new-separator" role="separator" aria-label="New messages">
-                  <span>New</span>
-                </div>
-              );
-            case 'message':
-              return (
-                <MessageItem
-                  key={row.key}
-                  sender={sender(row.message.senderId)}
-                  content={row.message.content}
-                  createdAt={row.message.createdAt}
-                  seq={row.message.seq}
-                  status="sent"
-                  grouped={row.grouped}
-                  mine={row.message.senderId === me.id}
-                />
-              );
-            case 'pending':
-              return (
-                <MessageItem
-                  key={row.key}
-                  sender={me}
-                  content={row.pending.content}
-                  createdAt={row.pending.createdAt}
-                  status={row.pending.status}
-                  error={row.pending.error?.message}
-                  grouped={row.grouped}
-                  mine
-                  clientMsgId={row.pending.clientMsgId}
-                  onRetry={retry}
-                  onDiscard={discard}
-                />
-              );
-          }
-        })}
+        <MessageActionsContext.Provider value={actions}>
+          {rows.map((row) => {
+            switch (row.kind) {
+              case 'day':
+                return (
+                  <div key={row.key} className="day-separator" role="separator" aria-label={row.label}>
+                    <span>{row.label}</span>
+                  </div>
+                );
+              case 'new':
+                return (
+                  <div key={row.key} className="new-separator" role="separator" aria-label="New messages">
+                    <span>New</span>
+                  </div>
+                );
+              case 'message': {
+                const mine = row.message.senderId === me.id;
+                return (
+                  <MessageItem
+                    key={row.key}
+                    message={row.message}
+                    sender={sender(row.message.senderId)}
+                    grouped={row.grouped}
+                    mine={mine}
+                    canDelete={mine || canModerate}
+                    editing={row.message.id === editingId}
+                    tick={isDirect && mine ? tickFor(row.message.seq, peerPointers) : undefined}
+                    seenBy={row.message.seq === myLatestSeq ? seenByNames : undefined}
+                    users={users}
+                    meId={me.id}
+                  />
+                );
+              }
+              case 'pending':
+                return (
+                  <PendingMessageItem
+                    key={row.key}
+                    sender={me}
+                    content={row.pending.content}
+                    createdAt={row.pending.createdAt}
+                    status={row.pending.status}
+                    error={row.pending.error?.message}
+                    grouped={row.grouped}
+                    clientMsgId={row.pending.clientMsgId}
+                    onRetry={retry}
+                    onDiscard={discard}
+                  />
+                );
+            }
+          })}
+        </MessageActionsContext.Provider>
       </div>
+      {deleting && (
+        <DeleteMessageDialog message={deleting} onDelete={(m) => client.deleteMessage(roomId, m.id)} onClose={() => setDeleting(null)} />
+      )}
       {newBelow && (
         <button type="button" className="jump-to-latest" onClick={scrollToBottom}>
           New messages ↓

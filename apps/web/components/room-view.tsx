@@ -15,6 +15,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
   const timeline = useTimeline(roomId);
   const [membersOpen, setMembersOpen] = useState(false);
+  const [editingId, setEditingId] = useState<string | null>(null);
 
   if (timeline?.status === 'error' && !room) {
     return (
@@ -33,9 +34,14 @@ export function RoomView({ roomId }: { roomId: string }) {
       <RoomHeader roomId={roomId} membersOpen={membersOpen} onToggleMembers={() => setMembersOpen((v) => !v)} />
       <div className="room__body">
         <div className="room__conversation">
-          <MessageList roomId={roomId} />
+          <MessageList roomId={roomId} editingId={editingId} onEditingChange={setEditingId} />
           <TypingIndicator roomId={roomId} />
-          <Composer roomId={roomId} placeholderName={room ? roomTitle(room) : ''} kind={room?.kind ?? 'channel'} />
+          <Composer
+            roomId={roomId}
+            placeholderName={room ? roomTitle(room) : ''}
+            kind={room?.kind ?? 'channel'}
+            onEditLast={setEditingId}
+          />
         </div>
         {membersOpen && room && <MembersPanel roomId={roomId} onClose={() => setMembersOpen(false)} />}
       </div>

@@ -103,7 +103,9 @@ export class OutboxStore extends Observable<Outbox> {
   }
 
   discard(roomId: string, clientMsgId: string): void {
-    this.setRoom(roomId, (list) => (list.some((p) => p.clientMsgId === clientMsgId) ? list.filter((p) => p.clientMsgId !== clientMsgId) : list));
+    this.setRoom(roomId, (list) =>
+      list.some((p) => p.clientMsgId === clientMsgId) ? list.filter((p) => p.clientMsgId !== clientMsgId) : list,
+    );
   }
 
   /**

@@ -40,7 +40,9 @@ export class PresenceStore extends Observable<PresenceState> {
    */
   seedFromRooms(rooms: readonly MyRoom[]): void {
     const { presence } = this.getState();
-    const fresh = rooms.flatMap((r) => (r.peer && r.peerPresence && presence[r.peer.id] === undefined ? [[r.peer.id, r.peerPresence] as const] : []));
+    const fresh = rooms.flatMap((r) =>
+      r.peer && r.peerPresence && presence[r.peer.id] === undefined ? [[r.peer.id, r.peerPresence] as const] : [],
+    );
     if (fresh.length) this.setMany(fresh);
   }
 
@@ -57,7 +59,8 @@ export class PresenceStore extends Observable<PresenceState> {
       this.schedule(() => this.stoppedTyping(roomId, userId), LIMITS.typingTtlMs),
     );
     const current = this.getState().typing[roomId] ?? [];
-    if (!current.includes(userId)) this.setState({ ...this.getState(), typing: { ...this.getState().typing, [roomId]: [...current, userId] } });
+    if (!current.includes(userId))
+      this.setState({ ...this.getState(), typing: { ...this.getState().typing, [roomId]: [...current, userId] } });
   }
 
   /** Their message landed, they left, or they said so: the line goes. */

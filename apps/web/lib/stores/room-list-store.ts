@@ -53,7 +53,13 @@ export class RoomListStore extends Observable<RoomListState> {
       const mine = local.get(room.id);
       const fresher =
         mine && mine.lastSeq > room.lastSeq
-          ? { ...room, lastSeq: mine.lastSeq, lastMessage: mine.lastMessage, unreadCount: mine.unreadCount, readSeq: Math.max(room.readSeq, mine.readSeq) }
+          ? {
+              ...room,
+              lastSeq: mine.lastSeq,
+              lastMessage: mine.lastMessage,
+              unreadCount: mine.unreadCount,
+              readSeq: Math.max(room.readSeq, mine.readSeq),
+            }
           : room;
       return this.isLookingAt(room.id) ? { ...fresher, unreadCount: 0 } : fresher;
     });

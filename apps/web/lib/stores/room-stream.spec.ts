@@ -48,7 +48,10 @@ describe('mergeStream: new messages', () => {
 
 describe('mergeStream: changes share the one seq counter', () => {
   it('an update takes its own seq: the next message after it is not a gap', () => {
-    const r = mergeStream(stream(1, 3), [updateItem(update(4, 2, { content: 'edited', editedAt: '2026-01-01T13:00:00Z' })), messageItem(msg(5))]);
+    const r = mergeStream(stream(1, 3), [
+      updateItem(update(4, 2, { content: 'edited', editedAt: '2026-01-01T13:00:00Z' })),
+      messageItem(msg(5)),
+    ]);
     assert.deepEqual(seqs(r.messages), [1, 2, 3, 5]);
     assert.equal(r.messages[1]!.content, 'edited');
     assert.equal(r.lastSeq, 5);
@@ -88,14 +91,21 @@ describe('mergeStream: changes share the one seq counter', () => {
   });
 
   it('a delete leaves a tombstone in place', () => {
-    const r = mergeStream(stream(1, 3), [updateItem(update(4, 2, { content: '', deletedAt: '2026-01-01T13:00:00Z', deletedBy: 'someone' }))]);
+    const r = mergeStream(stream(1, 3), [
+      updateItem(update(4, 2, { content: '', deletedAt: '2026-01-01T13:00:00Z', deletedBy: 'someone' })),
+    ]);
     assert.deepEqual(seqs(r.messages), [1, 2, 3]);
     assert.equal(r.messages[1]!.deletedAt, '2026-01-01T13:00:00Z');
   });
 
   it('a sync page of messages and updates together fills the hole exactly', () => {
     const base = mergeStream(stream(1, 2), [messageItem(msg(7))]);
-    const page = [messageItem(msg(3)), updateItem(update(4, 1, { content: 'x' })), messageItem(msg(5)), updateItem(update(6, 3, { content: 'y' }))];
+    const page = [
+      messageItem(msg(3)),
+      updateItem(update(4, 1, { content: 'x' })),
+      messageItem(msg(5)),
+      updateItem(update(6, 3, { content: 'y' })),
+    ];
     const r = mergeStream(base, page);
     assert.deepEqual(seqs(r.messages), [1, 2, 3, 5, 7]);
     assert.deepEqual(

@@ -132,7 +132,12 @@ export class TimelineStore extends Observable<Timelines> {
     this.set(roomId, (cur) => ({ ...cur, loadingOlder: true }));
     try {
       const page = await this.source.history(roomId, { before: oldest, limit: LIMITS.historyPageDefault });
-      this.set(roomId, (cur) => ({ ...cur, messages: prependOlder(cur.messages, page.messages), hasOlder: page.hasMore, loadingOlder: false }));
+      this.set(roomId, (cur) => ({
+        ...cur,
+        messages: prependOlder(cur.messages, page.messages),
+        hasOlder: page.hasMore,
+        loadingOlder: false,
+      }));
     } catch (err) {
       this.set(roomId, (cur) => ({ ...cur, loadingOlder: false }));
       throw err;
