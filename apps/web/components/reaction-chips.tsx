@@ -2,6 +2,7 @@
 
 import type { Reaction, User } from '@qc/shared';
 import { nameOf } from '@/lib/stores/people-store';
+import { hasReacted } from '@/lib/stores/room-stream';
 
 /** "Alice, Bob and 3 others": who reacted, by name where we know them. */
 export function reactorsText(reaction: Reaction, users: Readonly<Record<string, User>>, meId: string): string {
@@ -28,7 +29,7 @@ export function ReactionChips({
   return (
     <ul className="reactions" aria-label="Reactions">
       {reactions.map((r) => {
-        const mine = r.userIds.includes(meId);
+        const mine = hasReacted(r, meId);
         const who = reactorsText(r, users, meId);
         return (
           <li key={r.emoji}>

@@ -1,4 +1,4 @@
-import type { CreateRoomBody, Message, MessageUpdate, MyRoom, User } from '@qc/shared';
+import { LIMITS, type CreateRoomBody, type Message, type MessageUpdate, type MyRoom, type User } from '@qc/shared';
 import { api } from './api';
 import {
   changeMessage,
@@ -21,7 +21,7 @@ import { OutboxStore } from './stores/outbox-store';
 import { PeopleStore } from './stores/people-store';
 import { PresenceStore } from './stores/presence-store';
 import { DeliveredReporter, ReceiptsStore } from './stores/receipts-store';
-import { messageItem, updateItem } from './stores/room-stream';
+import { hasReacted, messageItem, updateItem } from './stores/room-stream';
 import { RoomListStore } from './stores/room-list-store';
 import { TimelineStore } from './stores/timeline-store';
 
@@ -472,7 +472,12 @@ export class ChatClient {
 
   /** Adds my reaction, or takes it back if it is there already. */
   toggleReaction(message: Message, emoji: string): Promise<boolean> {
-    const mine = message.reactions?.find((r) => r.emoji === emoji)?.userIds.includes(this.meId) ?? false;
+    const existing = message.reactions?.find((r) => r.emoji === emoji);
+    if (!existing && (message.reactions?.length ?? 0) >= LIMITS.reactionsPerMessageMax) {
+      this.connection.showNotice(`A message can have at most ${LIMITS.reactionsPerMessageMax} different reactions.`);
+      return Promise.resolve(false);
+    }
+    const mine = existing ? hasReacted(existing, this.meId) : false;
     const payload = { roomId: message.roomId, messageId: message.id, emoji };
     return this.changeMessage(mine ? { kind: 'unreact', payload } : { kind: 'react', payload }, 'react to');
   }

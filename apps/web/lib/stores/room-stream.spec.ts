@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EMPTY_STREAM, mergeStream, messageItem, pagePosition, prependOlder, updateItem, type RoomStream } from './room-stream';
+import { EMPTY_STREAM, hasReacted, mergeStream, messageItem, pagePosition, prependOlder, updateItem, type RoomStream } from './room-stream';
 import { msg, seqs, update } from './spec-helpers';
 
 const run = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
@@ -134,5 +134,13 @@ describe('prependOlder', () => {
     assert.deepEqual(seqs(prependOlder(run(51, 60), run(45, 55))), seqs(run(45, 60)));
     const current = run(51, 60);
     assert.equal(prependOlder(current, run(55, 58)), current);
+  });
+});
+
+describe('hasReacted', () => {
+  it('trusts the server flag, else looks in the listed people', () => {
+    assert.equal(hasReacted({ emoji: '👍', count: 30, userIds: ['a'], me: true }, 'me'), true);
+    assert.equal(hasReacted({ emoji: '👍', count: 2, userIds: ['a', 'me'] }, 'me'), true);
+    assert.equal(hasReacted({ emoji: '👍', count: 1, userIds: ['a'] }, 'me'), false);
   });
 });

@@ -1,4 +1,4 @@
-import type { Message, MessageUpdate, RoomSyncResult } from '@qc/shared';
+import type { Message, MessageUpdate, Reaction, RoomSyncResult } from '@qc/shared';
 
 /*
  * The pure part of the delivery promise, over the room's one ordered stream (DESIGN.md "The
@@ -116,4 +116,12 @@ export function prependOlder(messages: readonly Message[], older: readonly Messa
   if (bySeq.size === 0) return messages;
   // The page answers `before=<first>`, so the seqs between it and the run were changes, not messages.
   return [...[...bySeq.values()].sort((a, b) => a.seq - b.seq), ...messages];
+}
+
+/**
+ * Whether I am among those who reacted. `userIds` lists only the first few people, so the
+ * server's per-reader `me` flag wins when it is there.
+ */
+export function hasReacted(reaction: Reaction, meId: string): boolean {
+  return reaction.me ?? reaction.userIds.includes(meId);
 }
