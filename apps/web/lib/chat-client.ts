@@ -402,13 +402,13 @@ export class ChatClient {
   private receiveMessages(roomId: string, messages: readonly Message[]): void {
     this.rooms.noteMessages(roomId, messages);
     this.timelines.receive(roomId, messages.map(messageItem));
-    this.noteDelivered(roomId);
+    this.noteDelivered(roomId, Math.max(...messages.map((m) => m.seq)));
   }
 
   private receiveUpdate(update: MessageUpdate): void {
     this.rooms.noteUpdate(update.roomId, update.seq, update.message);
     this.timelines.receive(update.roomId, [updateItem(update)]);
-    this.noteDelivered(update.roomId);
+    this.noteDelivered(update.roomId, update.seq);
   }
 
   /** Messages now on screen (placed live or with a page): my pending copies go, and they count as delivered and read. */
@@ -421,11 +421,12 @@ export class ChatClient {
 
   /**
    * This device received up to here (coalesced before it is sent): in a room on screen, the
-   * stream position, which stops before a hole; elsewhere, the newest seq an event brought.
+   * stream position, which stops before a hole; elsewhere, the newest seq an event brought
+   * (the room may not even be in the list yet, when its first message creates it here).
    */
-  private noteDelivered(roomId: string): void {
+  private noteDelivered(roomId: string, received = 0): void {
     const timeline = this.timelines.get(roomId);
-    const seq = timeline ? timeline.lastSeq : (this.rooms.byId(roomId)?.lastSeq ?? 0);
+    const seq = timeline ? timeline.lastSeq : Math.max(this.rooms.byId(roomId)?.lastSeq ?? 0, received);
     if (seq > 0) this.delivered.note(roomId, seq);
   }
 
