@@ -42,8 +42,12 @@ function buildRows(timeline: Timeline, pendingMessages: readonly PendingMessage[
     prev = { senderId, at, day };
     return grouped;
   };
+  let newLinePlaced = false;
   for (const message of timeline.messages) {
-    const grouped = place(message.senderId, message.createdAt, message.seq === timeline.firstUnreadSeq);
+    // The first unread seq may be an edit's or a reaction's: the line goes before the first message after it.
+    const firstUnread: boolean = !newLinePlaced && timeline.firstUnreadSeq !== null && message.seq >= timeline.firstUnreadSeq;
+    newLinePlaced ||= firstUnread;
+    const grouped = place(message.senderId, message.createdAt, firstUnread);
     rows.push({ kind: 'message', key: `m-${message.id}`, message, grouped });
   }
   for (const pending of pendingMessages) {

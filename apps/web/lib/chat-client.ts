@@ -374,18 +374,17 @@ export class ChatClient {
   }
 
   async loadTimeline(roomId: string): Promise<void> {
-    if (!this.rooms.byId(roomId)) {
-      // Opened from a link: the room may be new to this device, or not mine at all.
-      try {
-        this.upsertRoom(await api.getRoom(roomId));
-      } catch {
-        // The history request below says why, in the timeline.
-      }
-    }
-    await this.timelines.load(roomId, (err) =>
-      err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')
-        ? "This conversation doesn't exist, or you're not a member of it."
-        : describeError(err, 'Could not load messages.'),
+    await this.timelines.load(
+      roomId,
+      (err) =>
+        err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')
+          ? "This conversation doesn't exist, or you're not a member of it."
+          : describeError(err, 'Could not load messages.'),
+      async () => {
+        // Opened from a link: the room may be new to this device, or not mine at all (then
+        // this fails, and the failure shows in the timeline).
+        if (!this.rooms.byId(roomId)) this.upsertRoom(await api.getRoom(roomId));
+      },
     );
     this.markRead(roomId);
   }

@@ -71,6 +71,7 @@ describe('TimelineStore', () => {
     const { store } = makeStore(source, 0);
     const loading = store.load(ROOM, fail);
     store.receive(ROOM, [messageItem(msg(3)), updateItem(update(4, 1, { content: 'edited' }))]);
+    await settle(); // the page request is on its way
     release({ messages: [msg(1), msg(2)], hasMore: false });
     await loading;
     const t = store.get(ROOM)!;

@@ -82,12 +82,17 @@ export class TimelineStore extends Observable<Timelines> {
     if (next !== current) this.setState({ ...this.getState(), [roomId]: next });
   }
 
-  /** Loads the newest page; live items that came meanwhile are held and applied after it. */
-  async load(roomId: string, failureText: (err: unknown) => string): Promise<void> {
+  /**
+   * Loads the newest page; live items that came meanwhile are held and applied after it.
+   * The timeline exists (loading) from the first moment, so a second open does not load twice;
+   * `prepare` runs before the page is asked for (the chat client fetches an unknown room).
+   */
+  async load(roomId: string, failureText: (err: unknown) => string, prepare?: () => Promise<void>): Promise<void> {
     const held = this.get(roomId)?.held ?? [];
     this.setState({ ...this.getState(), [roomId]: { ...LOADING, held } });
     const wasConnected = this.source.isConnected();
     try {
+      await prepare?.();
       const page = await this.source.history(roomId, { limit: LIMITS.historyPageDefault });
       const current = this.get(roomId);
       if (this.stopped || !current) return;
