@@ -80,7 +80,13 @@ export class ChatClient {
     this.timelines = new TimelineStore(
       {
         history: (roomId, page) => api.history(roomId, page),
-        sync: (roomId, afterSeq, limit) => this.withSocket((socket) => syncRoom(socket, { roomId, afterSeq, limit })),
+        sync: (roomId, afterSeq, limit) =>
+          this.withSocket((socket) => syncRoom(socket, { roomId, afterSeq, limit })).then((page) => {
+            // What a catch-up brings moves the room list like live events would (last seq, unread).
+            this.rooms.noteMessages(roomId, page.messages);
+            for (const u of page.updates ?? []) this.rooms.noteUpdate(roomId, u.seq, u.message);
+            return page;
+          }),
         isConnected: () => this.socket?.connected ?? false,
       },
       {
