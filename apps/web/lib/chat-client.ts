@@ -2,7 +2,6 @@ import { LIMITS, type CreateRoomBody, type Message, type MessageUpdate, type MyR
 import { api } from './api';
 import {
   changeMessage,
-  createChatSocket,
   markRoomDelivered,
   markRoomRead,
   sendMessage,
@@ -15,11 +14,13 @@ import {
 } from './chat-socket';
 import { newClientMsgId } from './client-msg-id';
 import { ApiError } from './http';
+import { dialLiveSocket, type LiveSocket } from './live-socket';
+import { isPageVisible, watchPageActivity } from './page-activity';
 import { session } from './session';
 import { ConnectionStore } from './stores/connection-store';
 import { OutboxStore } from './stores/outbox-store';
 import { PeopleStore } from './stores/people-store';
-import { PresenceStore } from './stores/presence-store';
+import { PresenceStore, TypingNotifier } from './stores/presence-store';
 import { DeliveredReporter, ReceiptsStore } from './stores/receipts-store';
 import { hasReacted, messageItem, updateItem } from './stores/room-stream';
 import { RoomListStore } from './stores/room-list-store';
@@ -31,16 +32,8 @@ import { TimelineStore } from './stores/timeline-store';
  * REST and socket events. It holds no chat state of its own; components read the stores.
  */
 
-const IDLE_AFTER_MS = 5 * 60_000;
-const TYPING_RENEW_MS = 2_000;
-const RECONNECT_RETRY_MS = 3_000;
-
 function describeError(err: unknown, fallback: string): string {
   return err instanceof Error && err.message ? err.message : fallback;
-}
-
-function isPageVisible(): boolean {
-  return typeof document === 'undefined' || document.visibilityState === 'visible';
 }
 
 /** What people are told when a change to a message is refused. */
@@ -61,17 +54,15 @@ export class ChatClient {
   readonly outbox: OutboxStore;
   readonly receipts = new ReceiptsStore();
   private readonly delivered: DeliveredReporter;
+  private readonly typing = new TypingNotifier((roomId, isTyping) => {
+    if (this.socket) sendTyping(this.socket, { roomId, isTyping });
+  });
 
-  private socket: ChatSocket | null = null;
+  private live: LiveSocket | null = null;
   private stopped = false;
   private readonly cleanups: (() => void)[] = [];
-  private readonly typingSentAt = new Map<string, number>();
   private readonly readSent = new Map<string, number>();
   private readonly membersLoads = new Map<string, Promise<void>>();
-  private authFailures = 0;
-  private idle = false;
-  private idleTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastActivityAt = 0;
 
   constructor(me: User) {
     this.people = new PeopleStore(me);
@@ -113,6 +104,10 @@ export class ChatClient {
     return this.people.me.id;
   }
 
+  private get socket(): ChatSocket | null {
+    return this.live?.socket ?? null;
+  }
+
   private withSocket<T>(fn: (socket: ChatSocket) => Promise<T>): Promise<T> {
     const socket = this.socket;
     if (!socket?.connected) return Promise.reject(new SocketRequestError('TIMEOUT', 'Not connected.'));
@@ -122,28 +117,11 @@ export class ChatClient {
   // ---------- lifecycle ----------
 
   start(): void {
-    const socket = createChatSocket(() => session.accessToken);
-    this.socket = socket;
-
-    socket.on('connect', () => {
-      this.authFailures = 0;
-      void this.catchUp(this.connection.connected());
+    this.live = dialLiveSocket({
+      onConnect: () => void this.catchUp(this.connection.connected()),
+      onLost: () => this.connection.lost(),
     });
-    socket.on('disconnect', (reason) => {
-      this.connection.lost();
-      // The server closed us on purpose (token revoked or expired): it will not come back by
-      // itself, so get a fresh token and dial again.
-      if (reason === 'io server disconnect') void this.reconnectWithFreshToken();
-    });
-    socket.on('connect_error', (err) => {
-      if (this.connection.connectEpoch > 0) this.connection.lost();
-      if (err.message === 'UNAUTHENTICATED') {
-        void this.reconnectWithFreshToken();
-      } else if (!socket.active) {
-        // A refusal by the server's middleware is final for socket.io; anything else it retries.
-        setTimeout(() => this.redial(), RECONNECT_RETRY_MS);
-      }
-    });
+    const socket = this.live.socket;
 
     socket.on('message:new', (m) => {
       this.presence.stoppedTyping(m.roomId, m.senderId);
@@ -159,8 +137,16 @@ export class ChatClient {
     socket.on('room:removed', (e) => this.forgetRoom(e.roomId));
     socket.on('member:changed', (e) => this.memberChanged(e.roomId, e.userId, e.change));
 
-    this.listenForPageState();
     this.cleanups.push(
+      watchPageActivity({
+        onStatus: (status) => {
+          if (this.connection.setMyStatus(status) && this.socket) setPresence(this.socket, { status });
+        },
+        onVisible: () => {
+          const open = this.rooms.getState().openRoomId;
+          if (open) this.markRead(open);
+        },
+      }),
       session.subscribe(() => {
         const user = session.user;
         if (user && user.id === this.meId) this.people.setMe(user);
@@ -168,33 +154,15 @@ export class ChatClient {
     );
 
     void this.loadRooms();
-    socket.connect();
   }
 
   stop(): void {
     this.stopped = true;
-    this.socket?.removeAllListeners();
-    this.socket?.disconnect();
-    this.socket = null;
+    this.live?.close();
+    this.live = null;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
-    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.delivered.stop();
     for (const store of [this.connection, this.people, this.presence, this.rooms, this.timelines, this.outbox, this.receipts]) store.stop();
-  }
-
-  private redial(): void {
-    const socket = this.socket;
-    if (!this.stopped && socket && !socket.connected && !socket.active) socket.connect();
-  }
-
-  private async reconnectWithFreshToken(): Promise<void> {
-    this.authFailures += 1;
-    const token = await session.refresh();
-    // No token: the session is over and the page sends people to sign in.
-    if (!token || this.stopped) return;
-    // If the server keeps refusing a fresh token, back off instead of hammering it.
-    const delay = this.authFailures > 1 ? Math.min(30_000, 1000 * 2 ** this.authFailures) : 0;
-    setTimeout(() => this.redial(), delay);
   }
 
   /**
@@ -212,42 +180,6 @@ export class ChatClient {
     if (this.stopped || !this.socket?.connected) return;
     this.connection.caughtUp(epoch);
     if (open) this.markRead(open);
-  }
-
-  // ---------- page visibility and idleness → presence ----------
-
-  private listenForPageState(): void {
-    if (typeof document === 'undefined') return;
-    const onVisibility = () => {
-      this.updateMyStatus();
-      const open = this.rooms.getState().openRoomId;
-      if (open && isPageVisible()) this.markRead(open);
-    };
-    const onActivity = () => {
-      const now = Date.now();
-      if (!this.idle && now - this.lastActivityAt < 1000) return;
-      this.lastActivityAt = now;
-      this.idle = false;
-      this.updateMyStatus();
-      if (this.idleTimer) clearTimeout(this.idleTimer);
-      this.idleTimer = setTimeout(() => {
-        this.idle = true;
-        this.updateMyStatus();
-      }, IDLE_AFTER_MS);
-    };
-    const activityEvents = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'focus'] as const;
-    document.addEventListener('visibilitychange', onVisibility);
-    for (const type of activityEvents) window.addEventListener(type, onActivity, { passive: true });
-    onActivity();
-    this.cleanups.push(() => {
-      document.removeEventListener('visibilitychange', onVisibility);
-      for (const type of activityEvents) window.removeEventListener(type, onActivity);
-    });
-  }
-
-  private updateMyStatus(): void {
-    const status = !isPageVisible() || this.idle ? 'away' : 'online';
-    if (this.connection.setMyStatus(status) && this.socket) setPresence(this.socket, { status });
   }
 
   // ---------- rooms ----------
@@ -508,18 +440,13 @@ export class ChatClient {
 
   // ---------- typing ----------
 
-  /** Called on each keystroke in the composer; tells the room at most every 2 s. */
+  /** Called on each keystroke in the composer. */
   noteTyping(roomId: string): void {
-    const now = Date.now();
-    if (now - (this.typingSentAt.get(roomId) ?? 0) < TYPING_RENEW_MS) return;
-    this.typingSentAt.set(roomId, now);
-    if (this.socket) sendTyping(this.socket, { roomId, isTyping: true });
+    this.typing.keystroke(roomId);
   }
 
   stopTyping(roomId: string): void {
-    if (!this.typingSentAt.has(roomId)) return;
-    this.typingSentAt.delete(roomId);
-    if (this.socket) sendTyping(this.socket, { roomId, isTyping: false });
+    this.typing.stopped(roomId);
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LIMITS } from '@qc/shared';
-import { PresenceStore } from './presence-store';
+import { PresenceStore, TypingNotifier } from './presence-store';
 import { ManualClock, ROOM } from './spec-helpers';
 
 function makeStore() {
@@ -68,5 +68,28 @@ describe('PresenceStore: presence', () => {
     store.setPresence('bob', 'online');
     store.setMany([['bob', 'online']]);
     assert.equal(store.getState(), before);
+  });
+});
+
+describe('TypingNotifier', () => {
+  it('tells the room at most every 2 s, and "stopped" once', () => {
+    let now = 0;
+    const sent: [string, boolean][] = [];
+    const notifier = new TypingNotifier(
+      (roomId, isTyping) => sent.push([roomId, isTyping]),
+      () => now,
+    );
+    notifier.keystroke(ROOM);
+    now = 1_000;
+    notifier.keystroke(ROOM);
+    now = 2_000;
+    notifier.keystroke(ROOM);
+    notifier.stopped(ROOM);
+    notifier.stopped(ROOM);
+    assert.deepEqual(sent, [
+      [ROOM, true],
+      [ROOM, true],
+      [ROOM, false],
+    ]);
   });
 });

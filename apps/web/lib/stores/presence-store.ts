@@ -79,3 +79,30 @@ export class PresenceStore extends Observable<PresenceState> {
     this.clearListeners();
   }
 }
+
+const TYPING_RENEW_MS = 2_000;
+
+/**
+ * My own typing, told to the room: on each keystroke at most every 2 s (well inside the
+ * others' TTL), and "stopped" once when the text is sent, cleared or the composer left.
+ */
+export class TypingNotifier {
+  private readonly sentAt = new Map<string, number>();
+
+  constructor(
+    private readonly send: (roomId: string, isTyping: boolean) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  keystroke(roomId: string): void {
+    const now = this.now();
+    if (now - (this.sentAt.get(roomId) ?? Number.NEGATIVE_INFINITY) < TYPING_RENEW_MS) return;
+    this.sentAt.set(roomId, now);
+    this.send(roomId, true);
+  }
+
+  stopped(roomId: string): void {
+    if (!this.sentAt.delete(roomId)) return;
+    this.send(roomId, false);
+  }
+}
