@@ -22,6 +22,7 @@ import { OutboxStore } from './stores/outbox-store';
 import { PeopleStore } from './stores/people-store';
 import { PresenceStore, TypingNotifier } from './stores/presence-store';
 import { DeliveredReporter, ReceiptsStore } from './stores/receipts-store';
+import { withMyReaction } from './stores/reaction-echo';
 import { hasReacted, messageItem, updateItem } from './stores/room-stream';
 import { RoomListStore } from './stores/room-list-store';
 import { TimelineStore } from './stores/timeline-store';
@@ -409,15 +410,20 @@ export class ChatClient {
   }
 
   /** Adds my reaction, or takes it back if it is there already. */
-  toggleReaction(message: Message, emoji: string): Promise<boolean> {
+  async toggleReaction(message: Message, emoji: string): Promise<boolean> {
     const existing = message.reactions?.find((r) => r.emoji === emoji);
     if (!existing && (message.reactions?.length ?? 0) >= LIMITS.reactionsPerMessageMax) {
       this.connection.showNotice(`A message can have at most ${LIMITS.reactionsPerMessageMax} different reactions.`);
-      return Promise.resolve(false);
+      return false;
     }
-    const mine = existing ? hasReacted(existing, this.meId) : false;
+    const on = !(existing ? hasReacted(existing, this.meId) : false);
     const payload = { roomId: message.roomId, messageId: message.id, emoji };
-    return this.changeMessage(mine ? { kind: 'unreact', payload } : { kind: 'react', payload }, 'react to');
+    const echo = (want: boolean) =>
+      this.timelines.patchMessage(message.roomId, message.id, (m) => withMyReaction(m, emoji, this.meId, want));
+    echo(on);
+    const done = await this.changeMessage(on ? { kind: 'react', payload } : { kind: 'unreact', payload }, 'react to');
+    if (!done) echo(!on);
+    return done;
   }
 
   // ---------- read markers ----------

@@ -185,6 +185,20 @@ export class TimelineStore extends Observable<Timelines> {
     });
   }
 
+  /** A local change to a message on screen (an echo), that any state from the server replaces. */
+  patchMessage(roomId: string, messageId: string, fn: (message: Message) => Message): void {
+    this.set(roomId, (t) => {
+      const i = t.messages.findIndex((m) => m.id === messageId);
+      const current = t.messages[i];
+      if (!current) return t;
+      const next = fn(current);
+      if (next === current) return t;
+      const messages = t.messages.slice();
+      messages[i] = next;
+      return { ...t, messages };
+    });
+  }
+
   /** Catches up every room already on screen (after a reconnect). */
   syncAll(): Promise<unknown> {
     const ready = Object.entries(this.getState())
