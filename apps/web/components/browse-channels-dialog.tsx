@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { BrowsedChannel } from '@qc/shared';
 import { api } from '@/lib/api';
-import { useChatStore } from '@/lib/use-chat';
+import { useChatClient } from '@/lib/use-chat';
 import { Dialog } from './dialog';
 import { HashIcon } from './icons';
 
@@ -11,7 +11,7 @@ const SEARCH_DELAY_MS = 200;
 
 /** Public channels, with Join (or Open for the ones I am already in). */
 export function BrowseChannelsDialog({ onClose, onOpenRoom }: { onClose: () => void; onOpenRoom: (roomId: string) => void }) {
-  const store = useChatStore();
+  const client = useChatClient();
   const id = useId();
   const [query, setQuery] = useState('');
   const [channels, setChannels] = useState<BrowsedChannel[] | null>(null);
@@ -50,7 +50,7 @@ export function BrowseChannelsDialog({ onClose, onOpenRoom }: { onClose: () => v
     setJoining(channel.id);
     setError(null);
     try {
-      await store.joinChannel(channel.id);
+      await client.joinChannel(channel.id);
       onOpenRoom(channel.id);
     } catch (err) {
       setJoining(null);

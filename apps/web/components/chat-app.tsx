@@ -3,9 +3,9 @@
 import { useEffect, useState } from 'react';
 import { useRouter, useSearchParams } from 'next/navigation';
 import type { User } from '@qc/shared';
-import { acquireChatStore } from '@/lib/chat-store';
+import { acquireChatClient } from '@/lib/chat-client';
 import { useSession } from '@/lib/session';
-import { ChatStoreContext, useChatState, useChatStore } from '@/lib/use-chat';
+import { ChatClientContext, useChatClient, useStore } from '@/lib/use-chat';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
 import { RoomView } from './room-view';
@@ -19,27 +19,27 @@ export function ChatApp() {
 }
 
 function ChatWithStore({ me }: { me: User }) {
-  // The store outlives this page (see acquireChatStore), so taking it during render is safe
-  // and idempotent, and the first paint already has the rooms it knows.
-  const [store] = useState(() => acquireChatStore(me));
+  // The client outlives this page (see acquireChatClient), so taking it during render is
+  // safe and idempotent, and the first paint already has the rooms it knows.
+  const [client] = useState(() => acquireChatClient(me));
   return (
-    <ChatStoreContext.Provider value={store}>
+    <ChatClientContext.Provider value={client}>
       <ChatLayout />
-    </ChatStoreContext.Provider>
+    </ChatClientContext.Provider>
   );
 }
 
 function ChatLayout() {
-  const store = useChatStore();
+  const client = useChatClient();
   const router = useRouter();
   const roomId = useSearchParams().get('room');
-  const removedRoomId = useChatState((s) => s.removedRoomId);
+  const removedRoomId = useStore(client.rooms, (s) => s.removedRoomId);
 
   useEffect(() => {
-    store.setOpenRoom(roomId);
+    client.setOpenRoom(roomId);
     // Leaving the page (to settings, say) closes the room, so new messages count as unread.
-    return () => store.setOpenRoom(null);
-  }, [store, roomId]);
+    return () => client.setOpenRoom(null);
+  }, [client, roomId]);
 
   useEffect(() => {
     if (roomId && removedRoomId === roomId) router.replace('/chat');

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type RoomKind } from '@qc/shared';
-import { useChatStore } from '@/lib/use-chat';
+import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { SendIcon } from './icons';
 
 /** Unsent text per room, so switching rooms does not lose what someone was writing. */
@@ -12,8 +12,21 @@ const MAX_HEIGHT_PX = 200;
 /** Show the remaining characters only when they start to matter. */
 const COUNT_FROM = LIMITS.messageContentMax - 500;
 
-export function Composer({ roomId, placeholderName, kind }: { roomId: string; placeholderName: string; kind: RoomKind }) {
-  const store = useChatStore();
+export function Composer({
+  roomId,
+  placeholderName,
+  kind,
+  onEditLast,
+}: {
+  roomId: string;
+  placeholderName: string;
+  kind: RoomKind;
+  /** Up arrow in an empty composer: edit my last message, as in Slack and Element. */
+  onEditLast: (messageId: string) => void;
+}) {
+  const client = useChatClient();
+  const meId = useStore(client.people, (s) => s.me.id);
+  const timeline = useTimeline(roomId);
   const id = useId();
   const [text, setText] = useState(() => drafts.get(roomId) ?? '');
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -38,13 +51,13 @@ export function Composer({ roomId, placeholderName, kind }: { roomId: string; pl
     setText(value);
     if (value) drafts.set(roomId, value);
     else drafts.delete(roomId);
-    if (value.trim()) store.noteTyping(roomId);
-    else store.stopTyping(roomId);
+    if (value.trim()) client.noteTyping(roomId);
+    else client.stopTyping(roomId);
   }
 
   function send() {
     if (!canSend) return;
-    store.send(roomId, trimmed);
+    client.send(roomId, trimmed);
     update('');
     textareaRef.current?.focus();
   }
@@ -59,6 +72,12 @@ export function Composer({ roomId, placeholderName, kind }: { roomId: string; pl
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
+    } else if (event.key === 'ArrowUp' && text === '' && timeline) {
+      const last = timeline.messages.findLast((m) => m.senderId === meId && !m.deletedAt);
+      if (last) {
+        event.preventDefault();
+        onEditLast(last.id);
+      }
     }
   }
 
@@ -80,7 +99,7 @@ export function Composer({ roomId, placeholderName, kind }: { roomId: string; pl
         value={text}
         onChange={(e) => update(e.target.value)}
         onKeyDown={onKeyDown}
-        onBlur={() => store.stopTyping(roomId)}
+        onBlur={() => client.stopTyping(roomId)}
         aria-describedby={`${id}-hint`}
       />
       {text.length >= COUNT_FROM && (

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { useChatState } from '@/lib/use-chat';
+import { useChatClient, useStore } from '@/lib/use-chat';
 
 /** How long a first connection may take before we say so: most finish well within it. */
 const SLOW_CONNECT_MS = 2500;
@@ -18,7 +18,7 @@ const SLOW_RECONNECT_MS = 1000;
  * is silent and the banner stays until it is done.
  */
 export function ConnectionBanner() {
-  const connection = useChatState((s) => s.connection);
+  const connection = useStore(useChatClient().connection, (s) => s.status);
   const [slowFor, setSlowFor] = useState<typeof connection | null>(null);
 
   useEffect(() => {

@@ -4,12 +4,12 @@ import { useId, useState, type FormEvent } from 'react';
 import { patchRoomBody, type MyRoom } from '@qc/shared';
 import { api } from '@/lib/api';
 import { kindNoun } from '@/lib/room-display';
-import { useChatStore } from '@/lib/use-chat';
+import { useChatClient } from '@/lib/use-chat';
 import { Dialog } from './dialog';
 
 /** Owners and admins rename a group or channel and set its topic. */
 export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () => void }) {
-  const store = useChatStore();
+  const client = useChatClient();
   const id = useId();
   const [name, setName] = useState(room.name);
   const [topic, setTopic] = useState(room.topic ?? '');
@@ -27,7 +27,7 @@ export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () =>
     try {
       const updated = await api.updateRoom(room.id, parsed.data);
       // Keep my own view of the room (role, unread) whatever shape the answer has.
-      store.upsertRoom({ ...room, ...updated });
+      client.upsertRoom({ ...room, ...updated });
       onClose();
     } catch (err) {
       setBusy(false);

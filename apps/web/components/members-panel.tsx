@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { Member, Role, User } from '@qc/shared';
 import { kindNoun, roomTitle } from '@/lib/room-display';
-import { useChatState, useChatStore } from '@/lib/use-chat';
+import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { CloseIcon } from './icons';
 import { PeopleSearch } from './people-search';
@@ -15,12 +15,12 @@ const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
 
 /** Who is in the room, who is online; owners and admins add and remove people here. */
 export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () => void }) {
-  const store = useChatStore();
+  const client = useChatClient();
   const router = useRouter();
-  const room = useChatState((s) => s.rooms.find((r) => r.id === roomId));
-  const members = useChatState((s) => s.members[roomId]);
-  const presence = useChatState((s) => s.presence);
-  const meId = useChatState((s) => s.me.id);
+  const room = useRoom(roomId);
+  const members = useStore(client.people, (s) => s.members[roomId]);
+  const presence = useStore(client.presence, (s) => s.presence);
+  const meId = useStore(client.people, (s) => s.me.id);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -44,19 +44,19 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
 
   const canRemove = (m: Member) => canManage && m.userId !== meId && m.role !== 'owner' && (room.role === 'owner' || m.role === 'member');
 
-  const add = (user: User) => run(() => store.addMember(roomId, user.id), `Could not add ${user.displayName}.`);
-  const remove = (m: Member) => run(() => store.removeMember(roomId, m.userId), `Could not remove ${m.user.displayName}.`);
+  const add = (user: User) => run(() => client.addMember(roomId, user.id), `Could not add ${user.displayName}.`);
+  const remove = (m: Member) => run(() => client.removeMember(roomId, m.userId), `Could not remove ${m.user.displayName}.`);
   const leave = () => {
     if (!window.confirm(`Leave ${roomTitle(room)}?`)) return;
     void run(async () => {
-      await store.leaveRoom(roomId);
+      await client.leaveRoom(roomId);
       router.replace('/chat');
     }, 'Could not leave.');
   };
   const destroy = () => {
     if (!window.confirm(`Delete ${roomTitle(room)} for everyone? This cannot be undone.`)) return;
     void run(async () => {
-      await store.deleteRoom(roomId);
+      await client.deleteRoom(roomId);
       router.replace('/chat');
     }, 'Could not delete.');
   };

@@ -1,32 +1,37 @@
-import { memo } from 'react';
-import type { User } from '@qc/shared';
+'use client';
+
+import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
+import type { Message, User } from '@qc/shared';
 import { formatFull, formatTime } from '@/lib/format-time';
+import type { Tick } from '@/lib/stores/receipts-store';
 import { Avatar } from './avatar';
+import { EmojiPicker } from './emoji-picker';
+import { useMessageActions } from './message-actions';
+import { MessageEditor } from './message-editor';
 import { MessageText } from './message-text';
+import { ReactionChips } from './reaction-chips';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
-interface MessageItemProps {
-  sender: Pick<User, 'id' | 'displayName' | 'avatarUrl'>;
-  content: string;
+type Sender = Pick<User, 'id' | 'displayName' | 'avatarUrl'>;
+
+/** How long a touch must rest on a message to open its actions (a phone has no hover). */
+const LONG_PRESS_MS = 500;
+
+/** Avatar (or the time, when grouped), the sender's name and time: the same for sent and unsent. */
+function MessageFrame(props: {
+  sender: Sender;
   createdAt: string;
-  /** Absent while the message is not stored yet. */
+  grouped: boolean;
+  classes: string;
   seq?: number;
   status: DeliveryStatus;
-  error?: string;
-  /** Follows a message by the same person: no avatar and name again. */
-  grouped: boolean;
-  mine: boolean;
-  clientMsgId?: string;
-  onRetry?: (clientMsgId: string) => void;
-  onDiscard?: (clientMsgId: string) => void;
-}
-
-export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
-  const { sender, content, createdAt, seq, status, error, grouped, mine, clientMsgId, onRetry, onDiscard } = props;
-  const classes = ['message', grouped && 'message--grouped', mine && 'message--mine', `message--${status}`].filter(Boolean).join(' ');
+  children: ReactNode;
+  frameProps?: Partial<Record<'onTouchStart' | 'onTouchEnd' | 'onTouchMove' | 'onContextMenu', (e: SyntheticEvent) => void>>;
+}) {
+  const { sender, createdAt, grouped, classes, seq, status, children, frameProps } = props;
   return (
-    <article className={classes} data-testid="message" data-seq={seq} data-status={status}>
+    <article className={classes} data-testid="message" data-seq={seq} data-status={status} {...frameProps}>
       <div className="message__gutter">
         {grouped ? (
           <time className="message__hover-time" dateTime={createdAt} title={formatFull(createdAt)}>
@@ -47,22 +52,226 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
             </time>
           </header>
         )}
-        <p className="message__text" data-testid="message-text">
-          <MessageText content={content} />
-        </p>
-        {status === 'pending' && <p className="message__status">Sending…</p>}
-        {status === 'failed' && clientMsgId && (
-          <p className="message__status message__status--failed">
-            <span>{error ?? 'Not sent.'}</span>{' '}
-            <button type="button" className="link-button" onClick={() => onRetry?.(clientMsgId)}>
-              Retry
-            </button>{' '}
-            <button type="button" className="link-button link-button--muted" onClick={() => onDiscard?.(clientMsgId)}>
-              Discard
-            </button>
-          </p>
-        )}
+        {children}
       </div>
     </article>
+  );
+}
+
+const TICK_LABEL: Record<Tick, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+
+/** ✓ sent, ✓✓ delivered, blue ✓✓ read: on my messages in a direct room. */
+function ReceiptTick({ tick }: { tick: Tick }) {
+  return (
+    <span
+      className={`message__tick message__tick--${tick}`}
+      role="img"
+      aria-label={TICK_LABEL[tick]}
+      title={TICK_LABEL[tick]}
+      data-receipt={tick}
+    >
+      {tick === 'sent' ? '✓' : '✓✓'}
+    </span>
+  );
+}
+
+interface StoredMessageProps {
+  message: Message;
+  sender: Sender;
+  grouped: boolean;
+  mine: boolean;
+  canDelete: boolean;
+  editing: boolean;
+  /** Direct rooms, my messages: how far the other person got. */
+  tick?: Tick;
+  /** Groups, under my latest message: who read it. */
+  seenBy?: readonly string[];
+  users: Readonly<Record<string, User>>;
+  meId: string;
+}
+
+/** A stored message: its text (or tombstone), "(edited)", reactions, receipts, and its actions. */
+export const MessageItem = memo(function MessageItem(props: StoredMessageProps) {
+  const { message, sender, grouped, mine, canDelete, editing, tick, seenBy, users, meId } = props;
+  const actions = useMessageActions();
+  const [actionsOpen, setActionsOpen] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const pressTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  const deleted = Boolean(message.deletedAt);
+  const reactions = message.reactions ?? [];
+
+  const cancelPress = useCallback(() => {
+    if (pressTimer.current) clearTimeout(pressTimer.current);
+    pressTimer.current = null;
+  }, []);
+  useEffect(() => cancelPress, [cancelPress]);
+
+  // Actions opened by a long press close when the person taps elsewhere.
+  useEffect(() => {
+    if (!actionsOpen) return;
+    const onPointerDown = (event: PointerEvent) => {
+      const root = ref.current?.closest('.message');
+      if (root && event.target instanceof Node && !root.contains(event.target)) setActionsOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [actionsOpen]);
+
+  const closePicker = useCallback(() => setPicking(false), []);
+  const pick = useCallback(
+    (emoji: string) => {
+      setPicking(false);
+      setActionsOpen(false);
+      actions.toggleReaction(message, emoji);
+    },
+    [actions, message],
+  );
+
+  const classes = [
+    'message',
+    grouped && 'message--grouped',
+    mine && 'message--mine',
+    'message--sent',
+    deleted && 'message--deleted',
+    actionsOpen && 'message--actions-open',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const frameProps = deleted
+    ? undefined
+    : {
+        onTouchStart: () => {
+          cancelPress();
+          pressTimer.current = setTimeout(() => setActionsOpen(true), LONG_PRESS_MS);
+        },
+        onTouchEnd: cancelPress,
+        onTouchMove: cancelPress,
+        // A long press on a phone also asks for the context menu; the actions take its place.
+        onContextMenu: (e: SyntheticEvent) => {
+          if (actionsOpen || pressTimer.current) e.preventDefault();
+        },
+      };
+
+  return (
+    <MessageFrame
+      sender={sender}
+      createdAt={message.createdAt}
+      grouped={grouped}
+      classes={classes}
+      seq={message.seq}
+      status="sent"
+      frameProps={frameProps}
+    >
+      <div ref={ref}>
+        {editing && !deleted ? (
+          <MessageEditor initial={message.content} onSave={(content) => actions.saveEdit(message, content)} onCancel={actions.cancelEdit} />
+        ) : (
+          <p className={`message__text${deleted ? ' message__text--deleted' : ''}`}>
+            <span data-testid="message-text">{deleted ? 'This message was deleted' : <MessageText content={message.content} />}</span>
+            {message.editedAt && !deleted && (
+              <>
+                {' '}
+                <span className="message__edited" title={`Edited ${formatFull(message.editedAt)}`}>
+                  (edited)
+                </span>
+              </>
+            )}
+            {tick && (
+              <>
+                {' '}
+                <ReceiptTick tick={tick} />
+              </>
+            )}
+          </p>
+        )}
+        {!deleted && (
+          <ReactionChips reactions={reactions} users={users} meId={meId} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />
+        )}
+        {seenBy && seenBy.length > 0 && (
+          <p className="message__seen" data-testid="seen-by">
+            <span title={seenBy.join(', ')}>Seen by {seenBy.length}</span>
+            <span className="sr-only">: {seenBy.join(', ')}</span>
+          </p>
+        )}
+        {!deleted && !editing && (
+          <div className="message-toolbar" role="toolbar" aria-label="Message actions">
+            <button
+              type="button"
+              className="icon-button message-toolbar__button"
+              aria-label="Add reaction"
+              aria-expanded={picking}
+              title="React"
+              onClick={() => setPicking((v) => !v)}
+            >
+              <span aria-hidden="true">☺</span>
+            </button>
+            {mine && (
+              <button
+                type="button"
+                className="icon-button message-toolbar__button"
+                aria-label="Edit message"
+                title="Edit"
+                onClick={() => actions.startEdit(message.id)}
+              >
+                <span aria-hidden="true">✎</span>
+              </button>
+            )}
+            {canDelete && (
+              <button
+                type="button"
+                className="icon-button message-toolbar__button"
+                aria-label="Delete message"
+                title="Delete"
+                onClick={() => actions.askDelete(message)}
+              >
+                <span aria-hidden="true">🗑</span>
+              </button>
+            )}
+            {picking && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}
+          </div>
+        )}
+      </div>
+    </MessageFrame>
+  );
+});
+
+interface PendingMessageProps {
+  sender: Sender;
+  content: string;
+  createdAt: string;
+  status: 'pending' | 'failed';
+  error?: string;
+  grouped: boolean;
+  clientMsgId: string;
+  onRetry: (clientMsgId: string) => void;
+  onDiscard: (clientMsgId: string) => void;
+}
+
+/** Written here and not stored yet: "Sending…", or failed with Retry and Discard. */
+export const PendingMessageItem = memo(function PendingMessageItem(props: PendingMessageProps) {
+  const { sender, content, createdAt, status, error, grouped, clientMsgId, onRetry, onDiscard } = props;
+  const classes = ['message', grouped && 'message--grouped', 'message--mine', `message--${status}`].filter(Boolean).join(' ');
+  return (
+    <MessageFrame sender={sender} createdAt={createdAt} grouped={grouped} classes={classes} status={status}>
+      <p className="message__text">
+        <span data-testid="message-text">
+          <MessageText content={content} />
+        </span>
+      </p>
+      {status === 'pending' && <p className="message__status">Sending…</p>}
+      {status === 'failed' && (
+        <p className="message__status message__status--failed">
+          <span>{error ?? 'Not sent.'}</span>{' '}
+          <button type="button" className="link-button" onClick={() => onRetry(clientMsgId)}>
+            Retry
+          </button>{' '}
+          <button type="button" className="link-button link-button--muted" onClick={() => onDiscard(clientMsgId)}>
+            Discard
+          </button>
+        </p>
+      )}
+    </MessageFrame>
   );
 });

@@ -2,10 +2,15 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message, User } from '@qc/shared';
-import type { PendingMessage, Timeline } from '@/lib/chat-store';
+import { seenBy, tickFor } from '@/lib/stores/receipts-store';
+import { nameOf } from '@/lib/stores/people-store';
+import type { PendingMessage } from '@/lib/stores/outbox-store';
+import type { Timeline } from '@/lib/stores/timeline-store';
 import { dayKey, formatDay } from '@/lib/format-time';
-import { useChatState, useChatStore } from '@/lib/use-chat';
-import { MessageItem } from './message-item';
+import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline } from '@/lib/use-chat';
+import { DeleteMessageDialog } from './delete-message-dialog';
+import { MessageActionsContext, type MessageActions } from './message-actions';
+import { MessageItem, PendingMessageItem } from './message-item';
 
 /** Messages by the same person this close together share one header. */
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -20,7 +25,7 @@ type Row =
   | { kind: 'message'; key: string; message: Message; grouped: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean };
 
-function buildRows(timeline: Timeline, meId: string): Row[] {
+function buildRows(timeline: Timeline, pendingMessages: readonly PendingMessage[], meId: string): Row[] {
   const rows: Row[] = [];
   let prev: { senderId: string; at: number; day: string } | null = null;
   /** Adds the day line when the day changes, then the "New" line; says whether to group. */
@@ -37,11 +42,15 @@ function buildRows(timeline: Timeline, meId: string): Row[] {
     prev = { senderId, at, day };
     return grouped;
   };
+  let newLinePlaced = false;
   for (const message of timeline.messages) {
-    const grouped = place(message.senderId, message.createdAt, message.seq === timeline.firstUnreadSeq);
+    // The first unread seq may be an edit's or a reaction's: the line goes before the first message after it.
+    const firstUnread: boolean = !newLinePlaced && timeline.firstUnreadSeq !== null && message.seq >= timeline.firstUnreadSeq;
+    newLinePlaced ||= firstUnread;
+    const grouped = place(message.senderId, message.createdAt, firstUnread);
     rows.push({ kind: 'message', key: `m-${message.id}`, message, grouped });
   }
-  for (const pending of timeline.pending) {
+  for (const pending of pendingMessages) {
     const grouped = place(meId, pending.createdAt, false);
     rows.push({ kind: 'pending', key: `p-${pending.clientMsgId}`, pending, grouped });
   }
@@ -53,11 +62,24 @@ function buildRows(timeline: Timeline, meId: string): Row[] {
  * is where the reader was; scrolling near the top loads the page before without moving
  * what is on screen.
  */
-export function MessageList({ roomId }: { roomId: string }) {
-  const store = useChatStore();
-  const timeline = useChatState((s) => s.timelines[roomId]);
-  const users = useChatState((s) => s.users);
-  const me = useChatState((s) => s.me);
+export function MessageList({
+  roomId,
+  editingId,
+  onEditingChange,
+}: {
+  roomId: string;
+  /** The message being edited in place, if any (the composer's Up arrow can start one). */
+  editingId: string | null;
+  onEditingChange: (messageId: string | null) => void;
+}) {
+  const client = useChatClient();
+  const timeline = useTimeline(roomId);
+  const pendingMessages = usePending(roomId);
+  const users = useStore(client.people, (s) => s.users);
+  const me = useStore(client.people, (s) => s.me);
+  const room = useRoom(roomId);
+  const receipts = useReceipts(roomId);
+  const [deleting, setDeleting] = useState<Message | null>(null);
 
   const scrollerRef = useRef<HTMLDivElement>(null);
   const pinnedRef = useRef(true);
@@ -67,7 +89,7 @@ export function MessageList({ roomId }: { roomId: string }) {
   const lastKeyRef = useRef<string | undefined>(undefined);
   const [newBelow, setNewBelow] = useState(false);
 
-  const rows = useMemo(() => (timeline ? buildRows(timeline, me.id) : []), [timeline, me.id]);
+  const rows = useMemo(() => (timeline ? buildRows(timeline, pendingMessages, me.id) : []), [timeline, pendingMessages, me.id]);
 
   const scrollToBottom = useCallback(() => {
     const el = scrollerRef.current;
@@ -82,8 +104,8 @@ export function MessageList({ roomId }: { roomId: string }) {
     if (!el || !timeline || timeline.status !== 'ready' || !timeline.hasOlder || timeline.loadingOlder) return;
     if (el.scrollTop > LOAD_OLDER_AT_PX && el.scrollHeight > el.clientHeight) return;
     anchorRef.current = { scrollHeight: el.scrollHeight, scrollTop: el.scrollTop };
-    void store.loadOlder(roomId);
-  }, [store, roomId, timeline]);
+    void client.loadOlder(roomId);
+  }, [client, roomId, timeline]);
 
   const onScroll = useCallback(() => {
     const el = scrollerRef.current;
@@ -132,8 +154,41 @@ export function MessageList({ roomId }: { roomId: string }) {
     return () => observer.disconnect();
   }, []);
 
-  const retry = useCallback((clientMsgId: string) => store.retry(roomId, clientMsgId), [store, roomId]);
-  const discard = useCallback((clientMsgId: string) => store.discard(roomId, clientMsgId), [store, roomId]);
+  const retry = useCallback((clientMsgId: string) => client.retry(roomId, clientMsgId), [client, roomId]);
+  const discard = useCallback((clientMsgId: string) => client.discard(roomId, clientMsgId), [client, roomId]);
+
+  const actions = useMemo<MessageActions>(
+    () => ({
+      startEdit: (messageId) => onEditingChange(messageId),
+      cancelEdit: () => onEditingChange(null),
+      saveEdit: async (message, content) => {
+        const saved = await client.editMessage(roomId, message.id, content);
+        if (saved) onEditingChange(null);
+        return saved;
+      },
+      askDelete: (message) => setDeleting(message),
+      toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
+    }),
+    [client, roomId, onEditingChange],
+  );
+
+  const isDirect = room?.kind === 'direct';
+  const isGroup = room?.kind === 'group';
+  const canModerate = room?.role === 'owner' || room?.role === 'admin';
+  const peerPointers = isDirect && room?.peer ? receipts?.[room.peer.id] : undefined;
+  /** "Seen by" goes under my latest message only, the way group chats show it. */
+  const myLatestSeq = useMemo(() => {
+    if (!isGroup || !timeline) return null;
+    for (let i = timeline.messages.length - 1; i >= 0; i -= 1) {
+      const m = timeline.messages[i]!;
+      if (m.senderId === me.id && !m.deletedAt) return m.seq;
+    }
+    return null;
+  }, [isGroup, timeline, me.id]);
+  const seenByNames = useMemo(
+    () => (myLatestSeq === null ? undefined : seenBy(myLatestSeq, receipts, me.id).map((id) => nameOf(users, id))),
+    [myLatestSeq, receipts, me.id, users],
+  );
 
   const sender = (userId: string): Pick<User, 'id' | 'displayName' | 'avatarUrl'> =>
     users[userId] ?? { id: userId, displayName: 'Someone', avatarUrl: null };
@@ -158,57 +213,66 @@ export function MessageList({ roomId }: { roomId: string }) {
         {timeline?.status === 'error' && (
           <p className="message-list__error" role="alert">
             {timeline.error}{' '}
-            <button type="button" className="link-button" onClick={() => void store.loadTimeline(roomId)}>
+            <button type="button" className="link-button" onClick={() => void client.loadTimeline(roomId)}>
               Try again
             </button>
           </p>
         )}
-        {rows.map((row) => {
-          switch (row.kind) {
-            case 'day':
-              return (
-                <div key={row.key} className="day-separator" role="separator" aria-label={row.label}>
-                  <span>{row.label}</span>
-                </div>
-              );
-            case 'new':
-              return (
-                <div key={row.key} className="new-separator" role="separator" aria-label="New messages">
-                  <span>New</span>
-                </div>
-              );
-            case 'message':
-              return (
-                <MessageItem
-                  key={row.key}
-                  sender={sender(row.message.senderId)}
-                  content={row.message.content}
-                  createdAt={row.message.createdAt}
-                  seq={row.message.seq}
-                  status="sent"
-                  grouped={row.grouped}
-                  mine={row.message.senderId === me.id}
-                />
-              );
-            case 'pending':
-              return (
-                <MessageItem
-                  key={row.key}
-                  sender={me}
-                  content={row.pending.content}
-                  createdAt={row.pending.createdAt}
-                  status={row.pending.status}
-                  error={row.pending.error?.message}
-                  grouped={row.grouped}
-                  mine
-                  clientMsgId={row.pending.clientMsgId}
-                  onRetry={retry}
-                  onDiscard={discard}
-                />
-              );
-          }
-        })}
+        <MessageActionsContext.Provider value={actions}>
+          {rows.map((row) => {
+            switch (row.kind) {
+              case 'day':
+                return (
+                  <div key={row.key} className="day-separator" role="separator" aria-label={row.label}>
+                    <span>{row.label}</span>
+                  </div>
+                );
+              case 'new':
+                return (
+                  <div key={row.key} className="new-separator" role="separator" aria-label="New messages">
+                    <span>New</span>
+                  </div>
+                );
+              case 'message': {
+                const mine = row.message.senderId === me.id;
+                return (
+                  <MessageItem
+                    key={row.key}
+                    message={row.message}
+                    sender={sender(row.message.senderId)}
+                    grouped={row.grouped}
+                    mine={mine}
+                    canDelete={mine || canModerate}
+                    editing={row.message.id === editingId}
+                    tick={isDirect && mine ? tickFor(row.message.seq, peerPointers) : undefined}
+                    seenBy={row.message.seq === myLatestSeq ? seenByNames : undefined}
+                    users={users}
+                    meId={me.id}
+                  />
+                );
+              }
+              case 'pending':
+                return (
+                  <PendingMessageItem
+                    key={row.key}
+                    sender={me}
+                    content={row.pending.content}
+                    createdAt={row.pending.createdAt}
+                    status={row.pending.status}
+                    error={row.pending.error?.message}
+                    grouped={row.grouped}
+                    clientMsgId={row.pending.clientMsgId}
+                    onRetry={retry}
+                    onDiscard={discard}
+                  />
+                );
+            }
+          })}
+        </MessageActionsContext.Provider>
       </div>
+      {deleting && (
+        <DeleteMessageDialog message={deleting} onDelete={(m) => client.deleteMessage(roomId, m.id)} onClose={() => setDeleting(null)} />
+      )}
       {newBelow && (
         <button type="button" className="jump-to-latest" onClick={scrollToBottom}>
           New messages ↓

@@ -2,12 +2,12 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import { createRoomBody } from '@qc/shared';
-import { useChatStore } from '@/lib/use-chat';
+import { useChatClient } from '@/lib/use-chat';
 import { Dialog } from './dialog';
 
 /** A public channel anyone can find in "Browse channels" and join. */
 export function NewChannelDialog({ onClose, onOpenRoom }: { onClose: () => void; onOpenRoom: (roomId: string) => void }) {
-  const store = useChatStore();
+  const client = useChatClient();
   const id = useId();
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
@@ -28,7 +28,7 @@ export function NewChannelDialog({ onClose, onOpenRoom }: { onClose: () => void;
     setBusy(true);
     setError(null);
     try {
-      const room = await store.createRoom(parsed.data);
+      const room = await client.createRoom(parsed.data);
       onOpenRoom(room.id);
     } catch (err) {
       setBusy(false);

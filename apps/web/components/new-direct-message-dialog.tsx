@@ -2,13 +2,13 @@
 
 import { useState } from 'react';
 import type { User } from '@qc/shared';
-import { useChatStore } from '@/lib/use-chat';
+import { useChatClient } from '@/lib/use-chat';
 import { Dialog } from './dialog';
 import { PeopleSearch } from './people-search';
 
 /** Opens the direct room with someone (the api returns the existing one if there is one). */
 export function NewDirectMessageDialog({ onClose, onOpenRoom }: { onClose: () => void; onOpenRoom: (roomId: string) => void }) {
-  const store = useChatStore();
+  const client = useChatClient();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -16,7 +16,7 @@ export function NewDirectMessageDialog({ onClose, onOpenRoom }: { onClose: () =>
     setBusy(true);
     setError(null);
     try {
-      const room = await store.createRoom({ kind: 'direct', userId: user.id });
+      const room = await client.createRoom({ kind: 'direct', userId: user.id });
       onOpenRoom(room.id);
     } catch (err) {
       setBusy(false);

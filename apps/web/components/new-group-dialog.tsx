@@ -2,14 +2,14 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import { createRoomBody, LIMITS, type User } from '@qc/shared';
-import { useChatStore } from '@/lib/use-chat';
+import { useChatClient } from '@/lib/use-chat';
 import { CloseIcon } from './icons';
 import { Dialog } from './dialog';
 import { PeopleSearch } from './people-search';
 
 /** A private group: a name and the people in it. */
 export function NewGroupDialog({ onClose, onOpenRoom }: { onClose: () => void; onOpenRoom: (roomId: string) => void }) {
-  const store = useChatStore();
+  const client = useChatClient();
   const id = useId();
   const [name, setName] = useState('');
   const [people, setPeople] = useState<User[]>([]);
@@ -26,7 +26,7 @@ export function NewGroupDialog({ onClose, onOpenRoom }: { onClose: () => void; o
     setBusy(true);
     setError(null);
     try {
-      const room = await store.createRoom(parsed.data);
+      const room = await client.createRoom(parsed.data);
       onOpenRoom(room.id);
     } catch (err) {
       setBusy(false);

@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { User } from '@qc/shared';
 import { api } from '@/lib/api';
-import { useChatState } from '@/lib/use-chat';
+import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 
 const SEARCH_DELAY_MS = 200;
@@ -28,7 +28,7 @@ export function PeopleSearch({
   disabled?: boolean;
   autoFocus?: boolean;
 }) {
-  const meId = useChatState((s) => s.me.id);
+  const meId = useStore(useChatClient().people, (s) => s.me.id);
   const id = useId();
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<User[]>([]);

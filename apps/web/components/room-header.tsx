@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { roomTitle } from '@/lib/room-display';
-import { useChatState } from '@/lib/use-chat';
+import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { EditRoomDialog } from './edit-room-dialog';
 import { ArrowLeftIcon, HashIcon, UsersIcon } from './icons';
 import { PresenceDot } from './presence-dot';
@@ -19,8 +19,8 @@ export function RoomHeader({
   membersOpen: boolean;
   onToggleMembers: () => void;
 }) {
-  const room = useChatState((s) => s.rooms.find((r) => r.id === roomId));
-  const peerPresence = useChatState((s) => (room?.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const room = useRoom(roomId);
+  const peerPresence = useStore(useChatClient().presence, (s) => (room?.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
   const [editing, setEditing] = useState(false);
 
   const canEdit = room && room.kind !== 'direct' && (room.role === 'owner' || room.role === 'admin');

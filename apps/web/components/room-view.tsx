@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useChatState } from '@/lib/use-chat';
+import { useRoom, useTimeline } from '@/lib/use-chat';
 import { roomTitle } from '@/lib/room-display';
 import { Composer } from './composer';
 import { MembersPanel } from './members-panel';
@@ -12,9 +12,10 @@ import { TypingIndicator } from './typing-indicator';
 
 /** One open room: header, messages, who is typing, the composer and (toggled) its members. */
 export function RoomView({ roomId }: { roomId: string }) {
-  const room = useChatState((s) => s.rooms.find((r) => r.id === roomId));
-  const timeline = useChatState((s) => s.timelines[roomId]);
+  const room = useRoom(roomId);
+  const timeline = useTimeline(roomId);
   const [membersOpen, setMembersOpen] = useState(false);
+  const [editingId, setEditingId] = useState<string | null>(null);
 
   if (timeline?.status === 'error' && !room) {
     return (
@@ -33,9 +34,14 @@ export function RoomView({ roomId }: { roomId: string }) {
       <RoomHeader roomId={roomId} membersOpen={membersOpen} onToggleMembers={() => setMembersOpen((v) => !v)} />
       <div className="room__body">
         <div className="room__conversation">
-          <MessageList roomId={roomId} />
+          <MessageList roomId={roomId} editingId={editingId} onEditingChange={setEditingId} />
           <TypingIndicator roomId={roomId} />
-          <Composer roomId={roomId} placeholderName={room ? roomTitle(room) : ''} kind={room?.kind ?? 'channel'} />
+          <Composer
+            roomId={roomId}
+            placeholderName={room ? roomTitle(room) : ''}
+            kind={room?.kind ?? 'channel'}
+            onEditLast={setEditingId}
+          />
         </div>
         {membersOpen && room && <MembersPanel roomId={roomId} onClose={() => setMembersOpen(false)} />}
       </div>

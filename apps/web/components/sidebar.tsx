@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { MyRoom, RoomKind } from '@qc/shared';
 import { roomTitle } from '@/lib/room-display';
-import { useChatState } from '@/lib/use-chat';
+import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
 import { CompassIcon, GearIcon, HashIcon, PlusIcon, UsersIcon } from './icons';
@@ -19,12 +19,13 @@ type DialogName = 'direct' | 'group' | 'channel' | 'browse';
 /** Me, my rooms by kind (each most recent first), and the ways to start a conversation. */
 export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
   const router = useRouter();
-  const me = useChatState((s) => s.me);
-  const myStatus = useChatState((s) => s.myStatus);
-  const connection = useChatState((s) => s.connection);
-  const rooms = useChatState((s) => s.rooms);
-  const roomsStatus = useChatState((s) => s.roomsStatus);
-  const roomsError = useChatState((s) => s.roomsError);
+  const client = useChatClient();
+  const me = useStore(client.people, (s) => s.me);
+  const myStatus = useStore(client.connection, (s) => s.myStatus);
+  const connection = useStore(client.connection, (s) => s.status);
+  const rooms = useStore(client.rooms, (s) => s.rooms);
+  const roomsStatus = useStore(client.rooms, (s) => s.status);
+  const roomsError = useStore(client.rooms, (s) => s.error);
   const [dialog, setDialog] = useState<DialogName | null>(null);
 
   const byKind = useMemo(() => {
@@ -148,7 +149,7 @@ function RoomSection(props: { title: string; rooms: MyRoom[]; openRoomId: string
  * so people (and tests) can find a room by how it is called.
  */
 function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
-  const peerPresence = useChatState((s) => (room.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const peerPresence = useStore(useChatClient().presence, (s) => (room.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
   const unread = room.unreadCount;
   const title = roomTitle(room);
   return (

@@ -1,7 +1,7 @@
 'use client';
 
 import { displayNameOf } from '@/lib/room-display';
-import { useChatState } from '@/lib/use-chat';
+import { useChatClient, useStore } from '@/lib/use-chat';
 
 function sentence(names: string[]): string {
   if (names.length === 0) return '';
@@ -12,8 +12,9 @@ function sentence(names: string[]): string {
 
 /** "Alice is typing…": always in the layout (so nothing jumps), empty when no one is. */
 export function TypingIndicator({ roomId }: { roomId: string }) {
-  const typing = useChatState((s) => s.typing[roomId]);
-  const users = useChatState((s) => s.users);
+  const client = useChatClient();
+  const typing = useStore(client.presence, (s) => s.typing[roomId]);
+  const users = useStore(client.people, (s) => s.users);
   const text = sentence((typing ?? []).map((id) => displayNameOf(users, id)));
   return (
     <div className="typing-indicator" data-testid="typing-indicator" aria-live="polite">

@@ -8,6 +8,7 @@ import type {
   MyRoom,
   PatchMeBody,
   PatchRoomBody,
+  Receipt,
   RegisterBody,
   User,
 } from '@qc/shared';
@@ -54,6 +55,8 @@ export const api = {
   listMembers: (roomId: string) => authed<Member[]>('GET', `/api/v1/rooms/${enc(roomId)}/members`),
   addMember: (roomId: string, userId: string) => authed<Member>('POST', `/api/v1/rooms/${enc(roomId)}/members`, { userId }),
   removeMember: (roomId: string, userId: string) => authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}`),
+
+  receipts: (roomId: string) => authed<{ receipts: Receipt[] }>('GET', `/api/v1/rooms/${enc(roomId)}/receipts`),
 
   /** Newest page when neither bound is given; `before` pages back, `after` catches up. */
   history: (roomId: string, page: { before?: number; after?: number; limit?: number } = {}) => {

@@ -4,10 +4,15 @@ import type {
   ClientToServerEvents,
   ErrorBody,
   Message,
+  MessageDeletePayload,
+  MessageEditPayload,
   MessageSendPayload,
   PresenceSetPayload,
+  ReactionPayload,
+  RoomDeliveredPayload,
   RoomReadPayload,
   RoomSyncPayload,
+  RoomSyncResult,
   ServerToClientEvents,
   TypingPayload,
 } from '@qc/shared';
@@ -66,7 +71,7 @@ export function sendMessage(socket: ChatSocket, payload: MessageSendPayload): Pr
   });
 }
 
-export function syncRoom(socket: ChatSocket, payload: RoomSyncPayload): Promise<{ messages: Message[]; hasMore: boolean }> {
+export function syncRoom(socket: ChatSocket, payload: RoomSyncPayload): Promise<RoomSyncResult> {
   return new Promise((resolve, reject) => {
     socket.timeout(ACK_TIMEOUT_MS).emit('room:sync', payload, settle(resolve, reject));
   });
@@ -75,6 +80,36 @@ export function syncRoom(socket: ChatSocket, payload: RoomSyncPayload): Promise<
 export function markRoomRead(socket: ChatSocket, payload: RoomReadPayload): Promise<{ readSeq: number }> {
   return new Promise((resolve, reject) => {
     socket.timeout(ACK_TIMEOUT_MS).emit('room:read', payload, settle(resolve, reject));
+  });
+}
+
+export function markRoomDelivered(socket: ChatSocket, payload: RoomDeliveredPayload): Promise<{ deliveredSeq: number }> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:delivered', payload, settle(resolve, reject));
+  });
+}
+
+/** The changes to a message; each answers with the message's whole current state. */
+export type MessageChange =
+  | { kind: 'edit'; payload: MessageEditPayload }
+  | { kind: 'delete'; payload: MessageDeletePayload }
+  | { kind: 'react'; payload: ReactionPayload }
+  | { kind: 'unreact'; payload: ReactionPayload };
+
+export function changeMessage(socket: ChatSocket, change: MessageChange): Promise<{ message: Message }> {
+  return new Promise((resolve, reject) => {
+    const done = settle<{ message: Message }>(resolve, reject);
+    const s = socket.timeout(ACK_TIMEOUT_MS);
+    switch (change.kind) {
+      case 'edit':
+        return s.emit('message:edit', change.payload, done);
+      case 'delete':
+        return s.emit('message:delete', change.payload, done);
+      case 'react':
+        return s.emit('reaction:add', change.payload, done);
+      case 'unreact':
+        return s.emit('reaction:remove', change.payload, done);
+    }
   });
 }
 

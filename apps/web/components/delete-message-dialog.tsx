@@ -1,0 +1,44 @@
+'use client';
+
+import { useState } from 'react';
+import type { Message } from '@qc/shared';
+import { Dialog } from './dialog';
+
+/** "Delete this message?": a delete cannot be undone, so it is asked once. */
+export function DeleteMessageDialog({
+  message,
+  onDelete,
+  onClose,
+}: {
+  message: Message;
+  onDelete: (message: Message) => Promise<boolean>;
+  onClose: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const preview = message.content.length > 140 ? `${message.content.slice(0, 140)}…` : message.content;
+
+  async function confirm() {
+    setBusy(true);
+    await onDelete(message);
+    // Refused or not, the notice says what happened; the question is answered either way.
+    onClose();
+  }
+
+  return (
+    <Dialog
+      title="Delete message"
+      description="Everyone in the conversation will see that it was deleted. This can't be undone."
+      onClose={onClose}
+    >
+      <blockquote className="delete-message__preview">{preview}</blockquote>
+      <div className="form__actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button button--danger" disabled={busy} onClick={() => void confirm()}>
+          Delete
+        </button>
+      </div>
+    </Dialog>
+  );
+}

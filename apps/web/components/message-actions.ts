@@ -1,0 +1,25 @@
+'use client';
+
+import { createContext, useContext } from 'react';
+import type { Message } from '@qc/shared';
+
+/**
+ * What can be done to a stored message, given once by the message list so each (memoised)
+ * message does not re-render when a new callback is made.
+ */
+export interface MessageActions {
+  startEdit(messageId: string): void;
+  cancelEdit(): void;
+  /** Resolves whether it was saved (the editor closes then, and stays open otherwise). */
+  saveEdit(message: Message, content: string): Promise<boolean>;
+  askDelete(message: Message): void;
+  toggleReaction(message: Message, emoji: string): void;
+}
+
+export const MessageActionsContext = createContext<MessageActions | null>(null);
+
+export function useMessageActions(): MessageActions {
+  const actions = useContext(MessageActionsContext);
+  if (!actions) throw new Error('useMessageActions needs a MessageActionsContext provider');
+  return actions;
+}

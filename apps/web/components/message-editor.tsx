@@ -1,0 +1,96 @@
+'use client';
+
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { LIMITS } from '@qc/shared';
+
+const MAX_HEIGHT_PX = 240;
+
+/** Editing a message in place: Enter saves, Shift+Enter is a new line, Escape cancels. */
+export function MessageEditor({
+  initial,
+  onSave,
+  onCancel,
+}: {
+  initial: string;
+  onSave: (content: string) => Promise<boolean>;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  const [text, setText] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+    return () => {
+      // Saved or cancelled from the keyboard: back to the composer, where the edit began.
+      if (document.activeElement === el) document.querySelector<HTMLTextAreaElement>('.composer__input')?.focus();
+    };
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [text]);
+
+  const trimmed = text.trim();
+  const canSave = trimmed.length > 0 && text.length <= LIMITS.messageContentMax && !busy;
+
+  async function save() {
+    if (!canSave) return;
+    // Nothing changed: nothing to send, and no "(edited)" for it.
+    if (trimmed === initial.trim()) {
+      onCancel();
+      return;
+    }
+    setBusy(true);
+    const saved = await onSave(trimmed);
+    if (!saved) setBusy(false);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.nativeEvent.isComposing) return;
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      void save();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      onCancel();
+    }
+  }
+
+  return (
+    <div className="message-editor">
+      <label className="sr-only" htmlFor={`${id}-edit`}>
+        Edit message
+      </label>
+      <textarea
+        ref={ref}
+        id={`${id}-edit`}
+        className="message-editor__input"
+        rows={1}
+        maxLength={LIMITS.messageContentMax}
+        value={text}
+        disabled={busy}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        aria-describedby={`${id}-hint`}
+      />
+      <p className="message-editor__hint" id={`${id}-hint`}>
+        Enter to save, Escape to cancel.{' '}
+        <button type="button" className="link-button" onClick={onCancel}>
+          Cancel
+        </button>{' '}
+        <button type="button" className="link-button" disabled={!canSave} onClick={() => void save()}>
+          Save
+        </button>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,485 @@
+import { LIMITS, type CreateRoomBody, type Message, type MessageUpdate, type MyRoom, type User } from '@qc/shared';
+import { api } from './api';
+import {
+  changeMessage,
+  markRoomDelivered,
+  markRoomRead,
+  sendMessage,
+  sendTyping,
+  setPresence,
+  SocketRequestError,
+  syncRoom,
+  type ChatSocket,
+  type MessageChange,
+} from './chat-socket';
+import { newClientMsgId } from './client-msg-id';
+import { ApiError } from './http';
+import { dialLiveSocket, type LiveSocket } from './live-socket';
+import { isPageVisible, watchPageActivity } from './page-activity';
+import { session } from './session';
+import { ConnectionStore } from './stores/connection-store';
+import { OutboxStore } from './stores/outbox-store';
+import { PeopleStore } from './stores/people-store';
+import { PresenceStore, TypingNotifier } from './stores/presence-store';
+import { DeliveredReporter, ReceiptsStore } from './stores/receipts-store';
+import { withMyReaction } from './stores/reaction-echo';
+import { hasReacted, messageItem, updateItem } from './stores/room-stream';
+import { RoomListStore } from './stores/room-list-store';
+import { TimelineStore } from './stores/timeline-store';
+
+/*
+ * The composition root of the chat screen: it owns the socket and feeds each small store
+ * (connection, outbox, room list, timelines, presence and typing, receipts, people) from
+ * REST and socket events. It holds no chat state of its own; components read the stores.
+ */
+
+function describeError(err: unknown, fallback: string): string {
+  return err instanceof Error && err.message ? err.message : fallback;
+}
+
+/** What people are told when a change to a message is refused. */
+function changeFailureText(err: unknown, what: string): string {
+  const code = err instanceof SocketRequestError ? err.code : 'INTERNAL';
+  if (code === 'FORBIDDEN') return `You can't ${what} this message.`;
+  if (code === 'TIMEOUT') return `Could not ${what} the message: no answer from the server.`;
+  if (code === 'RATE_LIMITED') return 'Slow down a little, then try again.';
+  return describeError(err, `Could not ${what} the message.`);
+}
+
+export class ChatClient {
+  readonly connection = new ConnectionStore();
+  readonly people: PeopleStore;
+  readonly presence: PresenceStore;
+  readonly rooms: RoomListStore;
+  readonly timelines: TimelineStore;
+  readonly outbox: OutboxStore;
+  readonly receipts = new ReceiptsStore();
+  private readonly delivered: DeliveredReporter;
+  private readonly typing = new TypingNotifier((roomId, isTyping) => {
+    if (this.socket) sendTyping(this.socket, { roomId, isTyping });
+  });
+
+  private live: LiveSocket | null = null;
+  private stopped = false;
+  private readonly cleanups: (() => void)[] = [];
+  private readonly readSent = new Map<string, number>();
+  private readonly membersLoads = new Map<string, Promise<void>>();
+
+  constructor(me: User) {
+    this.people = new PeopleStore(me);
+    this.presence = new PresenceStore(me.id);
+    this.rooms = new RoomListStore(me.id, (roomId) => this.rooms.getState().openRoomId === roomId && isPageVisible());
+    this.timelines = new TimelineStore(
+      {
+        history: (roomId, page) => api.history(roomId, page),
+        sync: (roomId, afterSeq, limit) =>
+          this.withSocket((socket) => syncRoom(socket, { roomId, afterSeq, limit })).then((page) => {
+            // What a catch-up brings moves the room list like live events would (last seq, unread).
+            this.rooms.noteMessages(roomId, page.messages);
+            for (const u of page.updates ?? []) this.rooms.noteUpdate(roomId, u.seq, u.message);
+            return page;
+          }),
+        isConnected: () => this.socket?.connected ?? false,
+      },
+      {
+        onShown: (roomId, messages) => this.onShown(roomId, messages),
+        roomLastSeq: (roomId) => this.rooms.byId(roomId)?.lastSeq,
+        firstUnreadSeq: (roomId, stream) => this.rooms.firstUnreadSeq(roomId, stream.messages[stream.messages.length - 1]?.seq ?? 0),
+      },
+    );
+    this.outbox = new OutboxStore(
+      {
+        isConnected: () => this.socket?.connected ?? false,
+        send: (payload) => this.withSocket((socket) => sendMessage(socket, payload)).then((r) => r.message),
+      },
+      {
+        onStored: (message) => this.receiveMessages(message.roomId, [message]),
+        onNotice: (text) => this.connection.showNotice(text),
+      },
+      newClientMsgId,
+    );
+    this.delivered = new DeliveredReporter((roomId, seq) => this.withSocket((socket) => markRoomDelivered(socket, { roomId, seq })));
+  }
+
+  get meId(): string {
+    return this.people.me.id;
+  }
+
+  private get socket(): ChatSocket | null {
+    return this.live?.socket ?? null;
+  }
+
+  private withSocket<T>(fn: (socket: ChatSocket) => Promise<T>): Promise<T> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.reject(new SocketRequestError('TIMEOUT', 'Not connected.'));
+    return fn(socket);
+  }
+
+  // ---------- lifecycle ----------
+
+  start(): void {
+    this.live = dialLiveSocket({
+      onConnect: () => void this.catchUp(this.connection.connected()),
+      onLost: () => this.connection.lost(),
+    });
+    const socket = this.live.socket;
+
+    socket.on('message:new', (m) => {
+      this.presence.stoppedTyping(m.roomId, m.senderId);
+      if (!this.rooms.byId(m.roomId)) void this.fetchRoom(m.roomId);
+      this.receiveMessages(m.roomId, [m]);
+    });
+    socket.on('message:updated', (u) => this.receiveUpdate(u));
+    socket.on('receipt', (r) => this.receipts.apply([r]));
+    socket.on('typing', (e) => this.presence.typingEvent(e));
+    socket.on('presence', (e) => this.presence.setPresence(e.userId, e.status));
+    socket.on('room:read', (e) => this.rooms.markRead(e.roomId, e.readSeq));
+    socket.on('room:added', (room) => this.upsertRoom(room));
+    socket.on('room:removed', (e) => this.forgetRoom(e.roomId));
+    socket.on('member:changed', (e) => this.memberChanged(e.roomId, e.userId, e.change));
+
+    this.cleanups.push(
+      watchPageActivity({
+        onStatus: (status) => {
+          if (this.connection.setMyStatus(status) && this.socket) setPresence(this.socket, { status });
+        },
+        onVisible: () => {
+          const open = this.rooms.getState().openRoomId;
+          if (open) this.markRead(open);
+        },
+      }),
+      session.subscribe(() => {
+        const user = session.user;
+        if (user && user.id === this.meId) this.people.setMe(user);
+      }),
+    );
+
+    void this.loadRooms();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.live?.close();
+    this.live = null;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.delivered.stop();
+    for (const store of [this.connection, this.people, this.presence, this.rooms, this.timelines, this.outbox, this.receipts]) store.stop();
+  }
+
+  /**
+   * After every (re)connect: refetch the room list (unread counts), catch up every room on
+   * screen from its stream position, and send what waited in the outbox. Nothing is cleared
+   * first, so the catch-up is silent; the banner goes away once it is done.
+   */
+  private async catchUp(epoch: number): Promise<void> {
+    if (this.socket) setPresence(this.socket, { status: this.connection.getState().myStatus });
+    this.delivered.reset();
+    this.readSent.clear();
+    this.outbox.resendAfterReconnect();
+    const open = this.rooms.getState().openRoomId;
+    await Promise.allSettled([this.loadRooms(), this.timelines.syncAll(), open ? this.loadRoomSide(open) : Promise.resolve()]);
+    if (this.stopped || !this.socket?.connected) return;
+    this.connection.caughtUp(epoch);
+    if (open) this.markRead(open);
+  }
+
+  // ---------- rooms ----------
+
+  async loadRooms(): Promise<void> {
+    try {
+      const fetched = await api.listRooms();
+      if (this.stopped) return;
+      this.people.meet(fetched.flatMap((r) => (r.peer ? [r.peer] : [])));
+      this.presence.seedFromRooms(fetched);
+      this.rooms.replaceAll(fetched);
+    } catch (err) {
+      this.rooms.loadFailed(describeError(err, 'Could not load your conversations.'));
+    }
+  }
+
+  upsertRoom(room: MyRoom): void {
+    if (room.peer) this.people.meet([room.peer]);
+    this.presence.seedFromRooms([room]);
+    this.rooms.upsert(room);
+  }
+
+  private async fetchRoom(roomId: string): Promise<void> {
+    try {
+      const room = await api.getRoom(roomId);
+      if (!this.stopped) this.upsertRoom(room);
+    } catch {
+      // Not mine (any more): nothing to show.
+    }
+  }
+
+  private forgetRoom(roomId: string): void {
+    this.timelines.forget(roomId);
+    this.outbox.forget(roomId);
+    this.people.forget(roomId);
+    this.receipts.forget(roomId);
+    this.readSent.delete(roomId);
+    this.rooms.remove(roomId);
+  }
+
+  async createRoom(body: CreateRoomBody): Promise<MyRoom> {
+    const room = await api.createRoom(body);
+    this.upsertRoom(room);
+    return room;
+  }
+
+  async joinChannel(roomId: string): Promise<MyRoom> {
+    await api.addMember(roomId, this.meId);
+    const room = await api.getRoom(roomId);
+    this.upsertRoom(room);
+    return room;
+  }
+
+  async leaveRoom(roomId: string): Promise<void> {
+    await api.removeMember(roomId, this.meId);
+    this.forgetRoom(roomId);
+  }
+
+  async deleteRoom(roomId: string): Promise<void> {
+    await api.deleteRoom(roomId);
+    this.forgetRoom(roomId);
+  }
+
+  // ---------- members and receipts of the open room ----------
+
+  /** Members (names, presence) and receipts (ticks, "Seen by") of a room on screen. */
+  private loadRoomSide(roomId: string): Promise<unknown> {
+    return Promise.allSettled([this.loadMembers(roomId), this.loadReceipts(roomId)]);
+  }
+
+  /** Concurrent asks for one room's members (open, room:added, catch-up) share one request. */
+  loadMembers(roomId: string): Promise<void> {
+    const running = this.membersLoads.get(roomId);
+    if (running) return running;
+    const run = this.fetchMembers(roomId).finally(() => this.membersLoads.delete(roomId));
+    this.membersLoads.set(roomId, run);
+    return run;
+  }
+
+  private async fetchMembers(roomId: string): Promise<void> {
+    const list = await api.listMembers(roomId);
+    if (this.stopped) return;
+    this.presence.setMany(list.map((m) => [m.userId, m.presence] as const));
+    this.people.setMembers(roomId, list);
+    this.rooms.setMemberCount(roomId, list.length);
+  }
+
+  private async loadReceipts(roomId: string): Promise<void> {
+    try {
+      const { receipts } = await api.receipts(roomId);
+      if (!this.stopped) this.receipts.apply(receipts);
+    } catch {
+      // Ticks are a nicety: without the snapshot, `receipt` events still move them.
+    }
+  }
+
+  async addMember(roomId: string, userId: string): Promise<void> {
+    await api.addMember(roomId, userId);
+    await this.fetchMembers(roomId);
+  }
+
+  async removeMember(roomId: string, userId: string): Promise<void> {
+    await api.removeMember(roomId, userId);
+    await this.fetchMembers(roomId);
+  }
+
+  private memberChanged(roomId: string, userId: string, change: 'joined' | 'left'): void {
+    if (this.people.hasMembers(roomId)) void this.loadMembers(roomId).catch(() => undefined);
+    else this.rooms.addToMemberCount(roomId, change === 'joined' ? 1 : -1);
+    if (change === 'left') this.presence.stoppedTyping(roomId, userId);
+  }
+
+  // ---------- opening a room ----------
+
+  /** The room on screen (from the URL), or null. Loads what it needs the first time. */
+  setOpenRoom(roomId: string | null): void {
+    const previous = this.rooms.getState().openRoomId;
+    if (previous === roomId) return;
+    if (previous) this.stopTyping(previous);
+    this.rooms.setOpen(roomId);
+    if (!roomId) return;
+    const timeline = this.timelines.get(roomId);
+    if (!timeline || timeline.status === 'error') {
+      void this.loadTimeline(roomId);
+    } else {
+      this.timelines.markShown(roomId);
+      this.markRead(roomId);
+    }
+    void this.loadRoomSide(roomId);
+  }
+
+  async loadTimeline(roomId: string): Promise<void> {
+    await this.timelines.load(
+      roomId,
+      (err) =>
+        err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')
+          ? "This conversation doesn't exist, or you're not a member of it."
+          : describeError(err, 'Could not load messages.'),
+      async () => {
+        // Opened from a link: the room may be new to this device, or not mine at all (then
+        // this fails, and the failure shows in the timeline).
+        if (!this.rooms.byId(roomId)) this.upsertRoom(await api.getRoom(roomId));
+      },
+    );
+    this.markRead(roomId);
+  }
+
+  loadOlder(roomId: string): Promise<void> {
+    return this.timelines.loadOlder(roomId).catch((err: unknown) => {
+      this.connection.showNotice(describeError(err, 'Could not load older messages.'));
+    });
+  }
+
+  // ---------- the stream ----------
+
+  /** Every stored message, from any source (event, ack, sync), comes in through here. */
+  private receiveMessages(roomId: string, messages: readonly Message[]): void {
+    this.rooms.noteMessages(roomId, messages);
+    this.timelines.receive(roomId, messages.map(messageItem));
+    this.noteDelivered(roomId, Math.max(...messages.map((m) => m.seq)));
+  }
+
+  private receiveUpdate(update: MessageUpdate): void {
+    this.rooms.noteUpdate(update.roomId, update.seq, update.message);
+    this.timelines.receive(update.roomId, [updateItem(update)]);
+    this.noteDelivered(update.roomId, update.seq);
+  }
+
+  /** Messages now on screen (placed live or with a page): my pending copies go, and they count as delivered and read. */
+  private onShown(roomId: string, messages: readonly Message[]): void {
+    const mine = messages.filter((m) => m.senderId === this.meId);
+    if (mine.length) this.outbox.settle(roomId, mine);
+    this.noteDelivered(roomId);
+    this.markRead(roomId);
+  }
+
+  /**
+   * This device received up to here (coalesced before it is sent): in a room on screen, the
+   * stream position, which stops before a hole; elsewhere, the newest seq an event brought
+   * (the room may not even be in the list yet, when its first message creates it here).
+   */
+  private noteDelivered(roomId: string, received = 0): void {
+    const timeline = this.timelines.get(roomId);
+    const seq = timeline ? timeline.lastSeq : Math.max(this.rooms.byId(roomId)?.lastSeq ?? 0, received);
+    if (seq > 0) this.delivered.note(roomId, seq);
+  }
+
+  // ---------- sending and changing messages ----------
+
+  send(roomId: string, content: string): void {
+    // Only the open room has a composer, and opening a room creates its timeline.
+    if (!this.timelines.get(roomId)) return;
+    this.stopTyping(roomId);
+    this.outbox.send(roomId, content);
+  }
+
+  retry(roomId: string, clientMsgId: string): void {
+    this.outbox.retry(roomId, clientMsgId);
+  }
+
+  discard(roomId: string, clientMsgId: string): void {
+    this.outbox.discard(roomId, clientMsgId);
+  }
+
+  /**
+   * Edits, deletes and reactions: the ack's current state goes on screen at once (newer
+   * states only, so it never rolls back what an update already brought); a refusal is
+   * told in the notice. Resolves whether it worked, for the editor to close or stay.
+   */
+  async changeMessage(change: MessageChange, what: string): Promise<boolean> {
+    try {
+      const { message } = await this.withSocket((socket) => changeMessage(socket, change));
+      this.timelines.applyState(message.roomId, message);
+      return true;
+    } catch (err) {
+      this.connection.showNotice(changeFailureText(err, what));
+      return false;
+    }
+  }
+
+  editMessage(roomId: string, messageId: string, content: string): Promise<boolean> {
+    return this.changeMessage({ kind: 'edit', payload: { roomId, messageId, content } }, 'edit');
+  }
+
+  deleteMessage(roomId: string, messageId: string): Promise<boolean> {
+    return this.changeMessage({ kind: 'delete', payload: { roomId, messageId } }, 'delete');
+  }
+
+  /** Adds my reaction, or takes it back if it is there already. */
+  async toggleReaction(message: Message, emoji: string): Promise<boolean> {
+    const existing = message.reactions?.find((r) => r.emoji === emoji);
+    if (!existing && (message.reactions?.length ?? 0) >= LIMITS.reactionsPerMessageMax) {
+      this.connection.showNotice(`A message can have at most ${LIMITS.reactionsPerMessageMax} different reactions.`);
+      return false;
+    }
+    const on = !(existing ? hasReacted(existing, this.meId) : false);
+    const payload = { roomId: message.roomId, messageId: message.id, emoji };
+    const echo = (want: boolean) =>
+      this.timelines.patchMessage(message.roomId, message.id, (m) => withMyReaction(m, emoji, this.meId, want));
+    echo(on);
+    const done = await this.changeMessage(on ? { kind: 'react', payload } : { kind: 'unreact', payload }, 'react to');
+    if (!done) echo(!on);
+    return done;
+  }
+
+  // ---------- read markers ----------
+
+  /** Marks everything on screen read, if the room is open and the page is being looked at. */
+  markRead(roomId: string): void {
+    if (this.rooms.getState().openRoomId !== roomId || !isPageVisible()) return;
+    const timeline = this.timelines.get(roomId);
+    if (!timeline || timeline.status !== 'ready') return;
+    const seq = timeline.lastSeq;
+    this.rooms.clearUnread(roomId, seq);
+    const socket = this.socket;
+    if (seq === 0 || (this.readSent.get(roomId) ?? 0) >= seq || !socket?.connected) return;
+    this.readSent.set(roomId, seq);
+    markRoomRead(socket, { roomId, seq }).catch(() => {
+      // Let the next attempt (visibility, new message, reconnect) send it again.
+      if (this.readSent.get(roomId) === seq) this.readSent.delete(roomId);
+    });
+  }
+
+  // ---------- typing ----------
+
+  /** Called on each keystroke in the composer. */
+  noteTyping(roomId: string): void {
+    this.typing.keystroke(roomId);
+  }
+
+  stopTyping(roomId: string): void {
+    this.typing.stopped(roomId);
+  }
+}
+
+// ---------- one client per signed-in person, kept across page navigations ----------
+
+let current: ChatClient | null = null;
+
+/**
+ * The chat client of the signed-in person. It outlives the chat page so that a trip to
+ * settings keeps the socket (and presence) up; it ends when the person signs out.
+ */
+export function acquireChatClient(me: User): ChatClient {
+  if (current && current.meId !== me.id) releaseChatClient();
+  if (!current) {
+    current = new ChatClient(me);
+    current.start();
+  }
+  return current;
+}
+
+export function releaseChatClient(): void {
+  current?.stop();
+  current = null;
+}
+
+if (typeof window !== 'undefined') {
+  session.subscribe(() => {
+    if (session.getSnapshot().status === 'anonymous') releaseChatClient();
+  });
+}

@@ -1,0 +1,67 @@
+import { createChatSocket, type ChatSocket } from './chat-socket';
+import { session } from './session';
+
+/*
+ * The socket's life: dial with the token held now, and come back after every kind of loss.
+ * socket.io retries a dropped network by itself; what it does not retry is a refusal by the
+ * server's middleware or a disconnect the server chose (an expired or revoked token), so
+ * those get a fresh token and a new dial here.
+ */
+
+const RECONNECT_RETRY_MS = 3_000;
+
+export interface LiveSocket {
+  socket: ChatSocket;
+  /** Hangs up for good (sign-out): no more redials. */
+  close(): void;
+}
+
+export function dialLiveSocket(hooks: { onConnect(): void; onLost(): void }): LiveSocket {
+  const socket = createChatSocket(() => session.accessToken);
+  let closed = false;
+  let authFailures = 0;
+
+  const redial = () => {
+    if (!closed && !socket.connected && !socket.active) socket.connect();
+  };
+
+  const reconnectWithFreshToken = async () => {
+    authFailures += 1;
+    const token = await session.refresh();
+    // No token: the session is over and the page sends people to sign in.
+    if (!token || closed) return;
+    // If the server keeps refusing a fresh token, back off instead of hammering it.
+    const delay = authFailures > 1 ? Math.min(30_000, 1000 * 2 ** authFailures) : 0;
+    setTimeout(redial, delay);
+  };
+
+  socket.on('connect', () => {
+    authFailures = 0;
+    hooks.onConnect();
+  });
+  socket.on('disconnect', (reason) => {
+    hooks.onLost();
+    // The server closed us on purpose (token revoked or expired): it will not come back by
+    // itself, so get a fresh token and dial again.
+    if (reason === 'io server disconnect') void reconnectWithFreshToken();
+  });
+  socket.on('connect_error', (err) => {
+    hooks.onLost();
+    if (err.message === 'UNAUTHENTICATED') {
+      void reconnectWithFreshToken();
+    } else if (!socket.active) {
+      // A refusal by the server's middleware is final for socket.io; anything else it retries.
+      setTimeout(redial, RECONNECT_RETRY_MS);
+    }
+  });
+  socket.connect();
+
+  return {
+    socket,
+    close: () => {
+      closed = true;
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import type { ErrorBody, Message } from '@qc/shared';
+import { Observable } from './observable';
+
+/*
+ * Messages written on this device and not yet seen stored, per room, in the order they
+ * were written. A send goes out at once when connected, or waits for the connection; a
+ * reconnect sends again what never got an answer. Every attempt carries the same
+ * clientMsgId, so the server stores it once however many times it goes out.
+ */
+
+export type SendErrorCode = ErrorBody['code'] | 'TIMEOUT';
+
+export interface PendingMessage {
+  clientMsgId: string;
+  roomId: string;
+  content: string;
+  createdAt: string;
+  /** pending: on its way, or waiting for the connection; failed: shown with Retry. */
+  status: 'pending' | 'failed';
+  error: { code: SendErrorCode; message: string } | null;
+}
+
+export type Outbox = Readonly<Record<string, readonly PendingMessage[]>>;
+
+export interface OutboxTransport {
+  isConnected(): boolean;
+  /** Resolves with the stored message; rejects with a `code` (the server's, or TIMEOUT). */
+  send(payload: { roomId: string; clientMsgId: string; content: string }): Promise<Message>;
+}
+
+export interface OutboxHooks {
+  /** The stored message from the ack: it goes into the timeline like any other. */
+  onStored(message: Message): void;
+  /** A failure worth telling people about beyond the message itself (a rate limit). */
+  onNotice(text: string): void;
+}
+
+/** Rejections from the transport carry a code; anything else counts as INTERNAL. */
+export function errorCodeOf(err: unknown): SendErrorCode {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code as SendErrorCode;
+  return 'INTERNAL';
+}
+
+function failureText(code: SendErrorCode, err: unknown): string {
+  if (code === 'TIMEOUT') return 'Not sent: no answer from the server.';
+  if (code === 'RATE_LIMITED') return 'Slow down a little: wait a moment, then retry.';
+  return err instanceof Error && err.message ? err.message : 'Not sent.';
+}
+
+export class OutboxStore extends Observable<Outbox> {
+  /** Sends with a request on the wire right now, so a reconnect does not send them twice at once. */
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly transport: OutboxTransport,
+    private readonly hooks: OutboxHooks,
+    private readonly newId: () => string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super({});
+  }
+
+  forRoom(roomId: string): readonly PendingMessage[] {
+    return this.getState()[roomId] ?? [];
+  }
+
+  private setRoom(roomId: string, fn: (list: readonly PendingMessage[]) => readonly PendingMessage[]): void {
+    const current = this.forRoom(roomId);
+    const next = fn(current);
+    if (next === current) return;
+    const state = { ...this.getState() };
+    if (next.length) state[roomId] = next;
+    else delete state[roomId];
+    this.setState(state);
+  }
+
+  private find(roomId: string, clientMsgId: string): PendingMessage | undefined {
+    return this.forRoom(roomId).find((p) => p.clientMsgId === clientMsgId);
+  }
+
+  /** Shows the message at once as pending, then sends it (or waits for the connection). */
+  send(roomId: string, content: string): PendingMessage {
+    const pending: PendingMessage = {
+      clientMsgId: this.newId(),
+      roomId,
+      content,
+      createdAt: this.now().toISOString(),
+      status: 'pending',
+      error: null,
+    };
+    this.setRoom(roomId, (list) => [...list, pending]);
+    if (this.transport.isConnected()) void this.deliver(pending);
+    return pending;
+  }
+
+  /** Sends a failed message again with the same clientMsgId, so it can only land once. */
+  retry(roomId: string, clientMsgId: string): void {
+    const pending = this.find(roomId, clientMsgId);
+    if (!pending || pending.status !== 'failed') return;
+    const again: PendingMessage = { ...pending, status: 'pending', error: null };
+    this.replace(again);
+    if (this.transport.isConnected()) void this.deliver(again);
+  }
+
+  discard(roomId: string, clientMsgId: string): void {
+    this.setRoom(roomId, (list) =>
+      list.some((p) => p.clientMsgId === clientMsgId) ? list.filter((p) => p.clientMsgId !== clientMsgId) : list,
+    );
+  }
+
+  /**
+   * After a (re)connect: sends what waited for the connection, and what timed out (the
+   * answer was probably lost with the connection). Refusals stay failed for people to decide.
+   */
+  resendAfterReconnect(): void {
+    for (const list of Object.values(this.getState())) {
+      for (const p of list) {
+        if (this.inFlight.has(p.clientMsgId)) continue;
+        if (p.status === 'pending' || p.error?.code === 'TIMEOUT') {
+          const again: PendingMessage = { ...p, status: 'pending', error: null };
+          if (p.status !== 'pending') this.replace(again);
+          void this.deliver(again);
+        }
+      }
+    }
+  }
+
+  /** My messages seen stored (live, by ack, by sync or in a page): their pending copies go. */
+  settle(roomId: string, stored: readonly Message[]): void {
+    const ids = new Set(stored.map((m) => m.clientMsgId));
+    this.setRoom(roomId, (list) => (list.some((p) => ids.has(p.clientMsgId)) ? list.filter((p) => !ids.has(p.clientMsgId)) : list));
+  }
+
+  forget(roomId: string): void {
+    this.setRoom(roomId, () => []);
+  }
+
+  stop(): void {
+    this.clearListeners();
+  }
+
+  private replace(next: PendingMessage): void {
+    this.setRoom(next.roomId, (list) => list.map((p) => (p.clientMsgId === next.clientMsgId ? next : p)));
+  }
+
+  private async deliver(pending: PendingMessage): Promise<void> {
+    const { roomId, clientMsgId, content } = pending;
+    this.inFlight.add(clientMsgId);
+    try {
+      const message = await this.transport.send({ roomId, clientMsgId, content });
+      this.hooks.onStored(message);
+    } catch (err) {
+      const code = errorCodeOf(err);
+      const current = this.find(roomId, clientMsgId);
+      if (current?.status === 'pending') this.replace({ ...current, status: 'failed', error: { code, message: failureText(code, err) } });
+      if (code === 'RATE_LIMITED') this.hooks.onNotice("You're sending messages quickly. Wait a moment, then retry.");
+    } finally {
+      this.inFlight.delete(clientMsgId);
+    }
+  }
+}

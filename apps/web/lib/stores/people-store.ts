@@ -1,0 +1,61 @@
+import type { Member, User } from '@qc/shared';
+import { Observable } from './observable';
+
+/*
+ * Me, everyone we have met (peers, members, senders) for names and avatars, and each
+ * opened room's member list.
+ */
+
+export interface PeopleState {
+  me: User;
+  users: Readonly<Record<string, User>>;
+  members: Readonly<Record<string, readonly Member[]>>;
+}
+
+export class PeopleStore extends Observable<PeopleState> {
+  constructor(me: User) {
+    super({ me, users: { [me.id]: me }, members: {} });
+  }
+
+  get me(): User {
+    return this.getState().me;
+  }
+
+  setMe(me: User): void {
+    if (me !== this.me) this.setState({ ...this.getState(), me, users: { ...this.getState().users, [me.id]: me } });
+  }
+
+  meet(users: readonly User[]): void {
+    if (users.length === 0) return;
+    const current = this.getState().users;
+    if (users.every((u) => current[u.id] === u)) return;
+    const next = { ...current };
+    for (const u of users) next[u.id] = u;
+    this.setState({ ...this.getState(), users: next });
+  }
+
+  setMembers(roomId: string, list: readonly Member[]): void {
+    this.meet(list.map((m) => m.user));
+    this.setState({ ...this.getState(), members: { ...this.getState().members, [roomId]: list } });
+  }
+
+  hasMembers(roomId: string): boolean {
+    return this.getState().members[roomId] !== undefined;
+  }
+
+  forget(roomId: string): void {
+    if (!this.hasMembers(roomId)) return;
+    const members = { ...this.getState().members };
+    delete members[roomId];
+    this.setState({ ...this.getState(), members });
+  }
+
+  stop(): void {
+    this.clearListeners();
+  }
+}
+
+/** A person's display name where we know it. */
+export function nameOf(users: Readonly<Record<string, User>>, userId: string): string {
+  return users[userId]?.displayName ?? 'Someone';
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { MyRoom } from '@qc/shared';
+import { RoomListStore } from './room-list-store';
+import { msg, ROOM } from './spec-helpers';
+
+function room(extra: Partial<MyRoom> = {}): MyRoom {
+  return {
+    id: ROOM,
+    kind: 'direct',
+    name: 'Bob',
+    topic: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    lastSeq: 2,
+    memberCount: 2,
+    role: 'member',
+    readSeq: 2,
+    unreadCount: 0,
+    lastMessage: null,
+    peer: null,
+    peerPresence: null,
+    ...extra,
+  };
+}
+
+function makeStore(looking = false) {
+  const store = new RoomListStore('me', () => looking);
+  store.replaceAll([room()]);
+  return store;
+}
+
+describe('RoomListStore', () => {
+  it('counts new messages from others as unread, once each', () => {
+    const store = makeStore();
+    store.noteMessages(ROOM, [msg(3), msg(4, { senderId: 'me' })]);
+    store.noteMessages(ROOM, [msg(3)]);
+    assert.equal(store.byId(ROOM)!.unreadCount, 1);
+    assert.equal(store.byId(ROOM)!.lastSeq, 4);
+  });
+
+  it('nothing is unread in the room being looked at', () => {
+    const store = makeStore(true);
+    store.noteMessages(ROOM, [msg(3)]);
+    assert.equal(store.byId(ROOM)!.unreadCount, 0);
+  });
+
+  it('an edit or a reaction moves the room seq but is nothing new to read', () => {
+    const store = makeStore();
+    store.noteMessages(ROOM, [msg(3)]);
+    store.noteUpdate(ROOM, 4, msg(3, { content: 'edited', version: 4 }));
+    assert.equal(store.byId(ROOM)!.unreadCount, 1);
+    assert.equal(store.byId(ROOM)!.lastSeq, 4);
+    assert.equal(store.byId(ROOM)!.lastMessage?.content, 'edited', 'the preview follows its message');
+  });
+
+  it('read markers only move forward', () => {
+    const store = makeStore();
+    store.noteMessages(ROOM, [msg(3), msg(4), msg(5)]);
+    store.markRead(ROOM, 4);
+    assert.equal(store.byId(ROOM)!.unreadCount, 1);
+    store.markRead(ROOM, 3);
+    assert.equal(store.byId(ROOM)!.readSeq, 4);
+    store.markRead(ROOM, 5);
+    assert.equal(store.byId(ROOM)!.unreadCount, 0);
+  });
+
+  it('a fresh list older than what arrived live keeps the live state', () => {
+    const store = makeStore();
+    store.noteMessages(ROOM, [msg(3)]);
+    store.replaceAll([room()]);
+    assert.equal(store.byId(ROOM)!.lastSeq, 3);
+    assert.equal(store.byId(ROOM)!.unreadCount, 1);
+  });
+
+  it('remembers the room taken away', () => {
+    const store = makeStore();
+    store.remove(ROOM);
+    assert.equal(store.getState().removedRoomId, ROOM);
+    assert.equal(store.rooms.length, 0);
+  });
+});
