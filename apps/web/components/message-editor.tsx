@@ -25,11 +25,16 @@ export function MessageEditor({
     if (!el) return;
     el.focus();
     el.setSelectionRange(el.value.length, el.value.length);
-    return () => {
-      // Saved or cancelled from the keyboard: back to the composer, where the edit began.
-      if (document.activeElement === el) document.querySelector<HTMLTextAreaElement>('.composer__input')?.focus();
-    };
   }, []);
+
+  /**
+   * Saved or cancelled from the keyboard: back to the composer, where typing goes on. Done
+   * before the editor goes (not in an unmount cleanup: by then its textarea has left the
+   * page, and with it the focus this checks for).
+   */
+  function backToComposer(hadFocus = document.activeElement === ref.current) {
+    if (hadFocus) document.querySelector<HTMLTextAreaElement>('.composer__input')?.focus();
+  }
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -45,12 +50,16 @@ export function MessageEditor({
     if (!canSave) return;
     // Nothing changed: nothing to send, and no "(edited)" for it.
     if (trimmed === initial.trim()) {
+      backToComposer();
       onCancel();
       return;
     }
+    const hadFocus = document.activeElement === ref.current;
     setBusy(true);
     const saved = await onSave(trimmed);
-    if (!saved) setBusy(false);
+    // The editor may be gone by now (a save closes it), so whether it had the focus was noted before.
+    if (saved) backToComposer(hadFocus);
+    else setBusy(false);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -61,6 +70,7 @@ export function MessageEditor({
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
+      backToComposer();
       onCancel();
     }
   }
