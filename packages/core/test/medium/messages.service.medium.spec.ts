@@ -2,8 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from '@qc/shared';
 import { loadConfig } from '../../src/config/config';
-import { createAdapters, createCoreServices, registerLogConsumers, type CoreServices } from '../../src/composition';
-import { startTestDatabase, type TestDatabase } from '../support/test-database';
+import { createAdapters, createCoreServices, type CoreServices } from '../../src/composition';
+import type { TestDatabase } from '../support/test-database';
+import { startTestCore, type TestCore } from '../support/test-core';
 import { RecordingBroadcaster } from '../support/recording-broadcaster';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +12,10 @@ import path from 'node:path';
 
 /* Medium tests: the real services on a real PostgreSQL. */
 
+let t: TestCore;
 let db: TestDatabase;
 let core: CoreServices;
 let bc: RecordingBroadcaster;
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
 
 async function user(name: string) {
   const s = await core.auth.register({ username: `${name}${Math.floor(Math.random() * 1e9)}`, password: 'correct horse battery' });
@@ -22,18 +23,11 @@ async function user(name: string) {
 }
 
 before(async () => {
-  db = await startTestDatabase();
-  const config = loadConfig({
-    QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')),
-    RATE_LIMIT_MESSAGES_PER_SEC: '1000',
-    RATE_LIMIT_MESSAGES_BURST: '1000',
-  });
-  bc = new RecordingBroadcaster();
-  core = createCoreServices(config, await createAdapters(config, db.ds, silent), bc);
-  registerLogConsumers(core.messageLog, bc);
+  t = await startTestCore();
+  ({ db, core, broadcaster: bc } = t);
 });
 after(async () => {
-  await db?.stop();
+  await t?.stop();
 });
 
 describe('MessagesService on PostgreSQL', () => {
@@ -131,7 +125,8 @@ describe('MessagesService on PostgreSQL', () => {
       RATE_LIMIT_MESSAGES_PER_SEC: '1',
       RATE_LIMIT_MESSAGES_BURST: '3',
     });
-    const strict = createCoreServices(config, await createAdapters(config, db.ds, silent), new RecordingBroadcaster());
+    const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
+    const strict = createCoreServices(config, await createAdapters(config, db.ds, quiet), new RecordingBroadcaster());
     const [a, b] = await Promise.all([user('a'), user('b')]);
     const { room } = await strict.rooms.create(a, { kind: 'direct', userId: b });
     for (let i = 0; i < 3; i++) await strict.messages.send(a, { roomId: room.id, clientMsgId: `r${i}`, content: 'x' });

@@ -1,22 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Receipt } from '@qc/shared';
-import { loadConfig } from '../../src/config/config';
-import { createAdapters, createCoreServices, type CoreServices } from '../../src/composition';
+import type { CoreServices } from '../../src/composition';
 import { uuidv7 } from '../../src/lib/uuidv7';
 import { ReceiptsService, type ReceiptTimer } from '../../src/services/receipts.service';
 import { createGroupRoom } from '../support/fixtures';
 import { RecordingBroadcaster } from '../support/recording-broadcaster';
-import { startTestDatabase, type TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
+import { startTestCore, type TestCore } from '../support/test-core';
 
 /* ReceiptsService on a real PostgreSQL: what it stores, and what it broadcasts when. */
 
+let t: TestCore;
 let db: TestDatabase;
 let core: CoreServices;
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
 
 /** A user straight in the store: 50 argon2 hashes would be most of this spec's time. */
 async function user(name: string) {
@@ -52,17 +49,11 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 before(async () => {
-  db = await startTestDatabase();
-  const config = loadConfig({
-    QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')),
-    RATE_LIMIT_MESSAGES_PER_SEC: '1000',
-    RATE_LIMIT_MESSAGES_BURST: '1000',
-  });
-  core = createCoreServices(config, await createAdapters(config, db.ds, silent), new RecordingBroadcaster());
+  t = await startTestCore();
+  ({ db, core } = t);
 });
 after(async () => {
-  core?.receipts.close();
-  await db?.stop();
+  await t?.stop();
 });
 
 describe('ReceiptsService on PostgreSQL', () => {

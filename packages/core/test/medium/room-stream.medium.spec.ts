@@ -1,13 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { LIMITS, type Message, type MessageUpdate } from '@qc/shared';
-import { loadConfig } from '../../src/config/config';
-import { createAdapters, createCoreServices, registerLogConsumers, type CoreServices } from '../../src/composition';
+import type { CoreServices } from '../../src/composition';
 import { isAppError } from '../../src/errors';
-import { startTestDatabase, type TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
+import { startTestCore, type TestCore } from '../support/test-core';
 import { RecordingBroadcaster } from '../support/recording-broadcaster';
 
 /*
@@ -16,10 +13,10 @@ import { RecordingBroadcaster } from '../support/recording-broadcaster';
  * order, and catch-up returns messages and changes whose seqs are exactly the ones asked for.
  */
 
+let t: TestCore;
 let db: TestDatabase;
 let core: CoreServices;
 let bc: RecordingBroadcaster;
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
 
 async function user(name: string) {
   const s = await core.auth.register({ username: `${name}${Math.floor(Math.random() * 1e9)}`, password: 'correct horse battery' });
@@ -66,18 +63,11 @@ async function syncAll(userId: string, roomId: string, afterSeq: number, limit?:
 }
 
 before(async () => {
-  db = await startTestDatabase();
-  const config = loadConfig({
-    QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-stream-')),
-    RATE_LIMIT_MESSAGES_PER_SEC: '1000',
-    RATE_LIMIT_MESSAGES_BURST: '1000',
-  });
-  bc = new RecordingBroadcaster();
-  core = createCoreServices(config, await createAdapters(config, db.ds, silent), bc);
-  registerLogConsumers(core.messageLog, bc);
+  t = await startTestCore();
+  ({ db, core, broadcaster: bc } = t);
 });
 after(async () => {
-  await db?.stop();
+  await t?.stop();
 });
 
 describe('the room stream', () => {

@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { createAdapters, createCoreServices, registerLogConsumers, type CoreServices } from '../../src/composition';
+import { RecordingBroadcaster } from './recording-broadcaster';
+import { startTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestCore {
+  db: TestDatabase;
+  core: CoreServices;
+  /** What the services and the in-process log's consumers emitted. */
+  broadcaster: RecordingBroadcaster;
+  stop(): Promise<void>;
+}
+
+const silent = { error: () => undefined, warn: () => undefined, info: () => undefined };
+
+/**
+ * The real core services, composed as the api composes them, on a throwaway PostgreSQL,
+ * with a broadcaster that records and the log's consumers running inline. A generous send
+ * budget, unless `env` says otherwise: medium specs test behaviour, not the rate limit.
+ */
+export async function startTestCore(env: Record<string, string> = {}): Promise<TestCore> {
+  const db = await startTestDatabase();
+  const config = loadConfig({
+    QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')),
+    RATE_LIMIT_MESSAGES_PER_SEC: '1000',
+    RATE_LIMIT_MESSAGES_BURST: '1000',
+    ...env,
+  });
+  const broadcaster = new RecordingBroadcaster();
+  const core = createCoreServices(config, await createAdapters(config, db.ds, silent), broadcaster);
+  registerLogConsumers(core.messageLog, broadcaster);
+  return {
+    db,
+    core,
+    broadcaster,
+    async stop() {
+      core.receipts.close();
+      await db.stop();
+    },
+  };
+}
