@@ -172,6 +172,8 @@ export const messageSendPayload = z
     content: messageContent,
     contentType: z.enum(CONTENT_TYPES).optional(),
     replyTo: uuid.nullable().optional(),
+    /** A reply in the thread under this message (of the same room, itself not in a thread). */
+    threadRootId: uuid.optional(),
   })
   .strict();
 export type MessageSendPayload = z.infer<typeof messageSendPayload>;
@@ -198,6 +200,11 @@ export interface Message {
   /** Who deleted it (the author, or a room owner or admin). */
   deletedBy?: string | null;
   reactions?: Reaction[];
+  /** The message whose thread this one is in; null for a message of the room's main timeline. */
+  threadRootId?: string | null;
+  /** On a thread's first message: how many replies it has, and when the last came. */
+  replyCount?: number;
+  lastReplyAt?: string | null;
   /** When it was pinned to the room, and by whom; null if it is not pinned. */
   pinnedAt?: string | null;
   pinnedBy?: string | null;

@@ -80,6 +80,22 @@ export interface PinnedMessages {
   messages: Message[];
 }
 
+/** `GET /rooms/:roomId/messages/:messageId/thread?after=SEQ&limit=N`: a thread's replies after a seq. */
+export const threadQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
+  })
+  .strict();
+export type ThreadQuery = z.infer<typeof threadQuery>;
+
+/** A thread: its first message and its replies, ascending by seq, as they are now. */
+export interface ThreadPage {
+  root: Message;
+  replies: Message[];
+  hasMore: boolean;
+}
+
 /** REST body of POST|DELETE /rooms/:roomId/messages/:messageId/reactions. */
 export const reactionBody = z.object({ emoji: emojiSchema }).strict();
 export type ReactionBody = z.infer<typeof reactionBody>;
