@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Message, MessageUpdate, PinnedMessages, RoomSyncResult } from '@qc/shared';
+import type { Message, MessageUpdate, PinnedMessages, RoomSyncResult, ThreadPage } from '@qc/shared';
 import { ApiHarness, call, waitFor, type ClientSocket } from './support/api-harness';
 
 /*
@@ -176,6 +176,31 @@ describe('replies', () => {
       assert.equal(r.error?.code, 'VALIDATION', JSON.stringify(r));
     }
     assert.equal(await lastSeq(sb, room), before);
+  });
+});
+
+describe('threads', () => {
+  test('a reply in a thread reaches the others as message:new with threadRootId, its root as message:updated with the count; GET …/thread pages it', async () => {
+    const { a, b, room, sa, sb } = await pair();
+    const root = await send(sa, room, 'thread starter');
+    const arrived = waitFor<Message>(sa, 'message:new', (m) => m.roomId === room && m.threadRootId === root.id);
+    const counted = waitFor<MessageUpdate>(sa, 'message:updated', (u) => u.roomId === room && u.message.id === root.id);
+    const ack = await call(sb, 'message:send', { roomId: room, clientMsgId: 'in-thread', content: 'in the thread', threadRootId: root.id });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    assert.equal((await arrived).content, 'in the thread');
+    assert.deepEqual([(await counted).seq, (await counted).message.replyCount], [root.seq + 2, 1]);
+    const page = await h.http<ThreadPage>('GET', `/rooms/${room}/messages/${root.id}/thread?limit=10`, { token: a.accessToken });
+    assert.equal(page.status, 200);
+    assert.deepEqual(
+      page.body.replies.map((m) => [m.content, m.senderId]),
+      [['in the thread', b.user.id]],
+    );
+    const bad = await call(sb, 'message:send', { roomId: room, clientMsgId: 'bad-root', content: 'x', threadRootId: 'nope' });
+    assert.equal(bad.error?.code, 'VALIDATION');
+    const badQuery = await h.http<{ error: { code: string } }>('GET', `/rooms/${room}/messages/${root.id}/thread?limit=0`, {
+      token: a.accessToken,
+    });
+    assert.deepEqual([badQuery.status, badQuery.body.error.code], [400, 'VALIDATION']);
   });
 });
 

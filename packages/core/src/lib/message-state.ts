@@ -8,6 +8,8 @@ export interface MessageStateRecord {
   deletedBy: string | null;
   pinnedAt: Date | null;
   pinnedBy: string | null;
+  replyCount: number;
+  lastReplyAt: Date | null;
   version: number;
 }
 
@@ -16,7 +18,12 @@ export interface MessageStateRecord {
  * message is a tombstone: no text and no reactions, only that it was there and when it
  * went. Every message read by a client carries these fields, so it never has to guess.
  */
-export function withState(original: Message, state: MessageStateRecord | null, reactions: Reaction[]): Message {
+export function withState(
+  original: Message,
+  state: MessageStateRecord | null,
+  reactions: Reaction[],
+  threadRootId: string | null = null,
+): Message {
   const deleted = !!state?.deletedAt;
   return {
     ...original,
@@ -27,12 +34,15 @@ export function withState(original: Message, state: MessageStateRecord | null, r
     reactions: deleted ? [] : reactions,
     pinnedAt: !deleted && state?.pinnedAt ? state.pinnedAt.toISOString() : null,
     pinnedBy: !deleted && state?.pinnedAt ? state.pinnedBy : null,
+    threadRootId,
+    replyCount: state?.replyCount ?? 0,
+    lastReplyAt: state?.lastReplyAt ? state.lastReplyAt.toISOString() : null,
     version: state ? state.version : original.seq,
   };
 }
 
-/** A message just sent: nothing has happened to it yet. */
-export const freshMessage = (m: Message): Message => withState(m, null, []);
+/** A message just sent: nothing has happened to it yet (in its thread, if it is a reply in one). */
+export const freshMessage = (m: Message, threadRootId: string | null = null): Message => withState(m, null, [], threadRootId);
 
 /** Reactions as a reader sees them: one entry per emoji in the order first used, at most LIMITS.reactionUsersShown names each. */
 export function groupReactions(rows: { emoji: string; userId: string }[]): Reaction[] {

@@ -8,7 +8,9 @@ export type MessageChange =
   | { kind: 'pin' }
   | { kind: 'unpin' }
   | { kind: 'reaction_add'; emoji: string }
-  | { kind: 'reaction_remove'; emoji: string };
+  | { kind: 'reaction_remove'; emoji: string }
+  /** A reply (already stored at `replySeq`) joins the thread under this message: its count and last reply move. */
+  | { kind: 'thread_reply'; replyId: string; replySeq: number };
 
 export interface ChangeRequest {
   /** The message as it was sent (from history), with no state applied. */
@@ -48,6 +50,8 @@ export interface MessageStateStore {
   overlay(messages: Message[]): Promise<Message[]>;
   /** Changes with seq > afterSeq, ascending, at most `limit`. */
   listChangesAfter(roomId: string, afterSeq: number, limit: number): Promise<ChangeRef[]>;
+  /** The replies in the thread under `rootId` with seq > afterSeq, ascending, at most `limit`. */
+  listThread(roomId: string, rootId: string, afterSeq: number, limit: number): Promise<ChangeRef[]>;
   /** Ids of the room's pinned messages, the most recently pinned first, at most `limit`. */
   listPinned(roomId: string, limit: number): Promise<string[]>;
   deleteRoom(roomId: string): Promise<void>;

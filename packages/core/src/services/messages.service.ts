@@ -8,6 +8,8 @@ import {
   type PinnedMessages,
   type RoomSyncPayload,
   type RoomSyncResult,
+  type ThreadPage,
+  type ThreadQuery,
 } from '@qc/shared';
 import { AppError } from '../errors';
 import { freshMessage } from '../lib/message-state';
@@ -59,14 +61,22 @@ export class MessagesService {
     if (existing) {
       // With an outside log, the first attempt may have committed but failed to publish;
       // the retry publishes again (consumers skip what they already handled).
-      if (this.log.republishOnRetry) await this.log.publish({ type: 'message.created', message: freshMessage(existing) });
-      const [now] = await this.states.overlay([existing]);
+      if (this.log.republishOnRetry) {
+        await this.log.publish({ type: 'message.created', message: freshMessage(existing, p.threadRootId ?? null) });
+      }
+      let [now] = await this.states.overlay([existing]);
+      // Stored, but its thread link was not (a crash between the two): the retry finishes it.
+      if (p.threadRootId && !now!.threadRootId) {
+        await this.joinThread(senderId, now!, p.threadRootId);
+        [now] = await this.states.overlay([existing]);
+      }
       return { message: now!, created: false };
     }
     // A reply quotes a message of the same room: an id from elsewhere would show (or probe) another room's message.
     if (p.replyTo && (await this.store.findByIds(p.roomId, [p.replyTo])).length === 0) {
       throw AppError.validation('replyTo: no such message in this room');
     }
+    const root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
     const budget = await this.limiter.take(`send:${senderId}`, {
       ratePerSec: this.settings.messagesPerSec,
       burst: this.settings.messagesBurst,
@@ -90,8 +100,12 @@ export class MessagesService {
         scope,
       );
       if (!appended.created) return appended;
-      const message = freshMessage(appended.message);
+      const message = freshMessage(appended.message, root?.id ?? null);
+      // A thread reply takes its seq, then its root's count takes the next: the reply is never
+      // seen before it exists, and the count never before its reply.
+      const rootUpdate = root ? await this.linkReply(senderId, root, message, scope) : null;
       await this.log.publish({ type: 'message.created', message });
+      if (rootUpdate) await this.log.publish({ type: 'message.updated', update: rootUpdate });
       return { message, created: true };
     });
     if (result.created) return result;
@@ -99,6 +113,47 @@ export class MessagesService {
     // lock, and the connection it holds, are given back).
     const [now] = await this.states.overlay([result.message]);
     return { message: now!, created: false };
+  }
+
+  /** The first message of a thread to reply in: of this room, not deleted, and not itself a reply in a thread. */
+  private async threadRoot(roomId: string, rootId: string): Promise<Message> {
+    const [original] = await this.store.findByIds(roomId, [rootId]);
+    if (!original) throw AppError.validation('threadRootId: no such message in this room');
+    const [root] = await this.states.overlay([original]);
+    if (root!.threadRootId) throw AppError.validation('threadRootId: a reply in a thread cannot start a thread of its own');
+    if (root!.deletedAt) throw AppError.conflict('this message was deleted');
+    return original;
+  }
+
+  private async linkReply(actorId: string, root: Message, reply: Message, scope: Parameters<MessageStateStore['apply']>[1]) {
+    const outcome = await this.states.apply(
+      { original: root, actorId, change: { kind: 'thread_reply', replyId: reply.id, replySeq: reply.seq }, at: new Date(reply.createdAt) },
+      scope,
+    );
+    return outcome.applied ? outcome.update : null;
+  }
+
+  private async joinThread(actorId: string, reply: Message, rootId: string) {
+    const root = await this.threadRoot(reply.roomId, rootId);
+    await this.sequencer.run(reply.roomId, async (scope) => {
+      const update = await this.linkReply(actorId, root, reply, scope);
+      if (update) await this.log.publish({ type: 'message.updated', update });
+    });
+  }
+
+  /** A thread: its first message and the replies after `after`, ascending by seq, as they are now. */
+  async thread(userId: string, roomId: string, rootId: string, q: ThreadQuery): Promise<ThreadPage> {
+    await this.rooms.requireMember(roomId, userId);
+    const [original] = await this.store.findByIds(roomId, [rootId]);
+    if (!original) throw AppError.notFound('message');
+    const refs = await this.states.listThread(roomId, rootId, q.after, q.limit + 1);
+    const page = refs.slice(0, q.limit);
+    const found = await this.store.findByIds(
+      roomId,
+      page.map((r) => r.messageId),
+    );
+    const [root, ...replies] = await this.states.overlay([original, ...found.sort((x, y) => x.seq - y.seq)]);
+    return { root: root!, replies, hasMore: refs.length > q.limit };
   }
 
   /**

@@ -277,15 +277,80 @@ describe('the room stream', () => {
     assert.ok((await core.messageActions.pin(a, { roomId: room, messageId: sent.at(-1)!.id }, true)).pinnedAt);
   });
 
+  test('threads: a reply takes its seq and its root the next; the thread pages in seq order; a reply cannot start a thread; a retry links once', async () => {
+    const [a, b] = await Promise.all([user('a'), user('b')]);
+    const room = await roomOf(a, [b]);
+    const root = await send(a, room, 'shall we?');
+    bc.emits.length = 0;
+    const reply = async (userId: string, content: string, clientMsgId = `t-${content}`) =>
+      (await core.messages.send(userId, { roomId: room, clientMsgId, content, threadRootId: root.id })).message;
+    const r1 = await reply(b, 'yes');
+    assert.deepEqual([r1.seq, r1.threadRootId], [2, root.id]);
+    const r2 = await reply(a, 'then let us');
+    assert.equal(r2.seq, 4);
+    assert.deepEqual(
+      bc.emits
+        .filter((e) => e.to.room === room)
+        .map((e) => [e.event, e.event === 'message:new' ? (e.payload as Message).seq : (e.payload as MessageUpdate).seq]),
+      [
+        ['message:new', 2],
+        ['message:updated', 3],
+        ['message:new', 4],
+        ['message:updated', 5],
+      ],
+    );
+    const counted = (bc.emits.at(-1)!.payload as MessageUpdate).message;
+    assert.deepEqual([counted.id, counted.replyCount, counted.lastReplyAt], [root.id, 2, r2.createdAt]);
+
+    // A retried reply is answered with the original and counts once.
+    const again = await core.messages.send(a, {
+      roomId: room,
+      clientMsgId: 't-then let us',
+      content: 'then let us',
+      threadRootId: root.id,
+    });
+    assert.equal(again.created, false);
+    assert.equal((await core.messages.get(a, room, root.id)).replyCount, 2);
+
+    const page = await core.messages.thread(b, room, root.id, { after: 0, limit: 1 });
+    assert.deepEqual([page.root.id, page.replies.map((m) => m.content), page.hasMore], [root.id, ['yes'], true]);
+    const rest = await core.messages.thread(b, room, root.id, { after: page.replies[0]!.seq, limit: 10 });
+    assert.deepEqual([rest.replies.map((m) => m.content), rest.hasMore], [['then let us'], false]);
+
+    // An edit of a reply keeps it in its thread.
+    const editedReply = await core.messageActions.edit(b, { roomId: room, messageId: r1.id, content: 'yes!' });
+    assert.equal(editedReply.threadRootId, root.id);
+    // Catch-up sees replies as messages and the counts as updates, gap-free.
+    const all = await syncAll(b, room, 1);
+    assert.deepEqual(
+      all.messages.map((m) => [m.seq, m.threadRootId]),
+      [
+        [2, root.id],
+        [4, root.id],
+      ],
+    );
+
+    const nested = core.messages.send(a, { roomId: room, clientMsgId: 'nest', content: 'deeper', threadRootId: r1.id });
+    assert.equal(await refusal(nested), 'VALIDATION');
+    const elsewhere = await roomOf(a, [b]);
+    const foreign = core.messages.send(a, { roomId: elsewhere, clientMsgId: 'cross', content: 'x', threadRootId: root.id });
+    assert.equal(await refusal(foreign), 'VALIDATION');
+    await core.messageActions.delete(a, { roomId: room, messageId: root.id });
+    assert.equal(await refusal(reply(b, 'too late')), 'CONFLICT');
+    assert.equal(await refusal(core.messages.thread(await user('stranger'), room, root.id, { after: 0, limit: 10 })), 'FORBIDDEN');
+  });
+
   test('deleting the room forgets its changes too', async () => {
     const [a, b] = await Promise.all([user('a'), user('b')]);
     const room = await roomOf(a, [b]);
     const m = await send(a, room, 'soon gone');
     await core.messageActions.react(b, { roomId: room, messageId: m.id, emoji: '👋' }, true);
+    await core.messages.send(b, { roomId: room, clientMsgId: 'bye', content: 'bye', threadRootId: m.id });
     await core.rooms.remove(room, a);
     const left = await db.ds.query(
       `SELECT (SELECT count(*) FROM message_changes WHERE room_id = $1)::int + (SELECT count(*) FROM message_states WHERE room_id = $1)::int
-            + (SELECT count(*) FROM message_reactions WHERE room_id = $1)::int AS n`,
+            + (SELECT count(*) FROM message_reactions WHERE room_id = $1)::int
+            + (SELECT count(*) FROM message_threads WHERE room_id = $1)::int AS n`,
       [room],
     );
     assert.equal(left[0].n, 0);

@@ -5,11 +5,14 @@ import {
   messageParams,
   reactionBody,
   roomIdParam,
+  threadQuery,
   type HistoryQuery,
   type MessageEditBody,
   type PinnedMessages,
   type Message,
   type ReactionBody,
+  type ThreadPage,
+  type ThreadQuery,
 } from '@qc/shared';
 import { MessageActionsService, MessagesService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
@@ -42,6 +45,15 @@ export class MessagesController {
   @Get(':messageId')
   get(@CurrentUserId() userId: string, @Param(new ZodPipe(messageParams)) p: MessageParams): Promise<Message> {
     return this.messages.get(userId, p.roomId, p.messageId);
+  }
+
+  @Get(':messageId/thread')
+  thread(
+    @CurrentUserId() userId: string,
+    @Param(new ZodPipe(messageParams)) p: MessageParams,
+    @Query(new ZodPipe(threadQuery)) q: ThreadQuery,
+  ): Promise<ThreadPage> {
+    return this.messages.thread(userId, p.roomId, p.messageId, q);
   }
 
   @Patch(':messageId')

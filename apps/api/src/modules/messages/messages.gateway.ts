@@ -1,7 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Logger } from 'pino';
-import { messageDeletePayload, messageEditPayload, messagePinPayload, messageSendPayload, reactionPayload, roomSyncPayload } from '@qc/shared';
+import {
+  messageDeletePayload,
+  messageEditPayload,
+  messagePinPayload,
+  messageSendPayload,
+  reactionPayload,
+  roomSyncPayload,
+} from '@qc/shared';
 import { MessageActionsService, MessagesService, TypingService } from '@qc/core';
 import { LOGGER } from '../../common/tokens';
 import { answerEvent, type ChatSocket } from '../../common/socket/socket-event';

@@ -14,6 +14,8 @@ interface StateRow {
   deleted_by: string | null;
   pinned_at: Date | null;
   pinned_by: string | null;
+  reply_count: number;
+  last_reply_at: Date | null;
   version: string;
 }
 
@@ -24,6 +26,8 @@ const toState = (r: StateRow): MessageStateRecord => ({
   deletedBy: r.deleted_by,
   pinnedAt: r.pinned_at,
   pinnedBy: r.pinned_by,
+  replyCount: r.reply_count,
+  lastReplyAt: r.last_reply_at,
   version: Number(r.version),
 });
 
@@ -47,9 +51,19 @@ export class PostgresMessageStateStore implements MessageStateStore {
     const [stateRow] = await queryRows<StateRow>(tx, `SELECT * FROM message_states WHERE message_id = $1 FOR UPDATE`, [original.id]);
     const state = stateRow ? toState(stateRow) : null;
     const reactions = await this.reactionRows(tx, [original.id]);
-    const current = withState(original, state, groupReactions(reactions));
+    const threadRootId = (await this.threadRoots(tx, [original.id])).get(original.id) ?? null;
+    const current = withState(original, state, groupReactions(reactions), threadRootId);
 
-    if (state?.deletedAt)
+    if (change.kind === 'thread_reply') {
+      // Linked already: a retried send of the reply. (A deleted root still counts its replies,
+      // as a tombstone does in Slack: the reply was validated before the delete landed.)
+      const linked = await queryRows<{ message_id: string }>(
+        tx,
+        `INSERT INTO message_threads (message_id, room_id, root_id, seq) VALUES ($1,$2,$3,$4) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+        [change.replyId, original.roomId, original.id, change.replySeq],
+      );
+      if (linked.length === 0) return { applied: false, message: current };
+    } else if (state?.deletedAt)
       return change.kind === 'delete' ? { applied: false, message: current } : { applied: false, refused: 'deleted', message: current };
     const mine = (emoji: string) => reactions.some((r) => r.emoji === emoji && r.userId === req.actorId);
     switch (change.kind) {
@@ -73,6 +87,7 @@ export class PostgresMessageStateStore implements MessageStateStore {
         if (!state?.pinnedAt) return { applied: false, message: current };
         break;
       case 'delete':
+      case 'thread_reply':
         break;
     }
 
@@ -94,7 +109,16 @@ export class PostgresMessageStateStore implements MessageStateStore {
         req.at,
       ],
     );
-    const blank = { content: null, editedAt: null, deletedAt: null, deletedBy: null, pinnedAt: null, pinnedBy: null };
+    const blank = {
+      content: null,
+      editedAt: null,
+      deletedAt: null,
+      deletedBy: null,
+      pinnedAt: null,
+      pinnedBy: null,
+      replyCount: 0,
+      lastReplyAt: null,
+    };
     const next_state: MessageStateRecord = { ...(state ?? blank), version: seq };
     if (change.kind === 'edit') Object.assign(next_state, { content: change.content, editedAt: req.at });
     // A tombstone is not pinned either: the pinned list never shows a deleted message.
@@ -102,12 +126,15 @@ export class PostgresMessageStateStore implements MessageStateStore {
       Object.assign(next_state, { content: null, deletedAt: req.at, deletedBy: req.actorId, pinnedAt: null, pinnedBy: null });
     if (change.kind === 'pin') Object.assign(next_state, { pinnedAt: req.at, pinnedBy: req.actorId });
     if (change.kind === 'unpin') Object.assign(next_state, { pinnedAt: null, pinnedBy: null });
+    if (change.kind === 'thread_reply') Object.assign(next_state, { replyCount: next_state.replyCount + 1, lastReplyAt: req.at });
     await tx.query(
-      `INSERT INTO message_states (message_id, room_id, content, edited_at, deleted_at, deleted_by, pinned_at, pinned_by, version)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+      `INSERT INTO message_states
+         (message_id, room_id, content, edited_at, deleted_at, deleted_by, pinned_at, pinned_by, reply_count, last_reply_at, version)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
        ON CONFLICT (message_id) DO UPDATE SET content = EXCLUDED.content, edited_at = EXCLUDED.edited_at,
          deleted_at = EXCLUDED.deleted_at, deleted_by = EXCLUDED.deleted_by,
-         pinned_at = EXCLUDED.pinned_at, pinned_by = EXCLUDED.pinned_by, version = EXCLUDED.version`,
+         pinned_at = EXCLUDED.pinned_at, pinned_by = EXCLUDED.pinned_by,
+         reply_count = EXCLUDED.reply_count, last_reply_at = EXCLUDED.last_reply_at, version = EXCLUDED.version`,
       [
         original.id,
         original.roomId,
@@ -117,6 +144,8 @@ export class PostgresMessageStateStore implements MessageStateStore {
         next_state.deletedBy,
         next_state.pinnedAt,
         next_state.pinnedBy,
+        next_state.replyCount,
+        next_state.lastReplyAt,
         seq,
       ],
     );
@@ -142,7 +171,28 @@ export class PostgresMessageStateStore implements MessageStateStore {
       await tx.query(`DELETE FROM message_reactions WHERE message_id = $1`, [original.id]);
       after = [];
     }
-    return { applied: true, update: { roomId: original.roomId, seq, message: withState(original, next_state, groupReactions(after)) } };
+    return {
+      applied: true,
+      update: { roomId: original.roomId, seq, message: withState(original, next_state, groupReactions(after), threadRootId) },
+    };
+  }
+
+  private async threadRoots(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+    const rows = await queryRows<{ message_id: string; root_id: string }>(
+      db,
+      `SELECT message_id, root_id FROM message_threads WHERE message_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.message_id, r.root_id]));
+  }
+
+  async listThread(roomId: string, rootId: string, afterSeq: number, limit: number): Promise<ChangeRef[]> {
+    const rows = await queryRows<{ seq: string; message_id: string }>(
+      this.ds,
+      `SELECT seq, message_id FROM message_threads WHERE room_id = $1 AND root_id = $2 AND seq > $3 ORDER BY seq ASC LIMIT $4`,
+      [roomId, rootId, afterSeq, limit],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), messageId: r.message_id }));
   }
 
   private async pinnedCount(db: Queryable, roomId: string): Promise<number> {
@@ -176,14 +226,17 @@ export class PostgresMessageStateStore implements MessageStateStore {
   async overlay(messages: Message[]): Promise<Message[]> {
     if (messages.length === 0) return [];
     const ids = messages.map((m) => m.id);
-    const [states, reactions] = await Promise.all([
+    const [states, reactions, roots] = await Promise.all([
       queryRows<StateRow>(this.ds, `SELECT * FROM message_states WHERE message_id = ANY($1::uuid[])`, [ids]),
       this.reactionRows(this.ds, ids),
+      this.threadRoots(this.ds, ids),
     ]);
     const stateOf = new Map(states.map((r) => [r.message_id, toState(r)]));
     const reactionsOf = new Map<string, { emoji: string; userId: string }[]>();
     for (const r of reactions) reactionsOf.set(r.messageId, [...(reactionsOf.get(r.messageId) ?? []), r]);
-    return messages.map((m) => withState(m, stateOf.get(m.id) ?? null, groupReactions(reactionsOf.get(m.id) ?? [])));
+    return messages.map((m) =>
+      withState(m, stateOf.get(m.id) ?? null, groupReactions(reactionsOf.get(m.id) ?? []), roots.get(m.id) ?? null),
+    );
   }
 
   async listChangesAfter(roomId: string, afterSeq: number, limit: number): Promise<ChangeRef[]> {
@@ -200,6 +253,7 @@ export class PostgresMessageStateStore implements MessageStateStore {
       await tx.query(`DELETE FROM message_reactions WHERE room_id = $1`, [roomId]);
       await tx.query(`DELETE FROM message_states WHERE room_id = $1`, [roomId]);
       await tx.query(`DELETE FROM message_changes WHERE room_id = $1`, [roomId]);
+      await tx.query(`DELETE FROM message_threads WHERE room_id = $1`, [roomId]);
     });
   }
 }
