@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type RoomKind } from '@qc/shared';
+import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { SendIcon } from './icons';
 
@@ -17,18 +18,23 @@ export function Composer({
   placeholderName,
   kind,
   onEditLast,
+  threadRootId,
 }: {
   roomId: string;
   placeholderName: string;
   kind: RoomKind;
-  /** Up arrow in an empty composer: edit my last message, as in Slack and Element. */
-  onEditLast: (messageId: string) => void;
+  /** Up arrow in an empty composer: edit my last message, as in Slack and Element. Main timeline only. */
+  onEditLast?: (messageId: string) => void;
+  /** Writes replies in the thread under this message (the thread panel's composer). */
+  threadRootId?: string;
 }) {
   const client = useChatClient();
   const meId = useStore(client.people, (s) => s.me.id);
   const timeline = useTimeline(roomId);
   const id = useId();
-  const [text, setText] = useState(() => drafts.get(roomId) ?? '');
+  // A thread's draft is its own, so writing in the panel does not clobber the room's.
+  const draftKey = threadRootId ? `${roomId}/${threadRootId}` : roomId;
+  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
   const trimmed = text.trim();
@@ -45,19 +51,19 @@ export function Composer({
   // Put the cursor in the composer on desktop; on a phone that would throw up the keyboard.
   useEffect(() => {
     if (window.matchMedia('(min-width: 481px)').matches) textareaRef.current?.focus();
-  }, [roomId]);
+  }, [roomId, threadRootId]);
 
   function update(value: string) {
     setText(value);
-    if (value) drafts.set(roomId, value);
-    else drafts.delete(roomId);
+    if (value) drafts.set(draftKey, value);
+    else drafts.delete(draftKey);
     if (value.trim()) client.noteTyping(roomId);
     else client.stopTyping(roomId);
   }
 
   function send() {
     if (!canSend) return;
-    client.send(roomId, trimmed);
+    client.send(roomId, trimmed, threadRootId ? { threadRootId } : {});
     update('');
     textareaRef.current?.focus();
   }
@@ -72,8 +78,8 @@ export function Composer({
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
-    } else if (event.key === 'ArrowUp' && text === '' && timeline) {
-      const last = timeline.messages.findLast((m) => m.senderId === meId && !m.deletedAt);
+    } else if (event.key === 'ArrowUp' && text === '' && timeline && onEditLast) {
+      const last = timeline.messages.findLast((m) => m.senderId === meId && !m.deletedAt && inMainTimeline(m));
       if (last) {
         event.preventDefault();
         onEditLast(last.id);
@@ -83,11 +89,12 @@ export function Composer({
 
   const remaining = LIMITS.messageContentMax - text.length;
   const where = kind === 'channel' ? `#${placeholderName}` : placeholderName;
+  const placeholder = threadRootId ? 'Reply in thread' : where ? `Message ${where}` : 'Write a message';
 
   return (
     <form className="composer" onSubmit={onSubmit}>
       <label className="sr-only" htmlFor={`${id}-message`}>
-        Message
+        {threadRootId ? 'Reply in thread' : 'Message'}
       </label>
       <textarea
         ref={textareaRef}
@@ -95,7 +102,7 @@ export function Composer({
         className="composer__input"
         rows={1}
         maxLength={LIMITS.messageContentMax}
-        placeholder={where ? `Message ${where}` : 'Write a message'}
+        placeholder={placeholder}
         value={text}
         onChange={(e) => update(e.target.value)}
         onKeyDown={onKeyDown}
@@ -110,7 +117,7 @@ export function Composer({
       <span className="sr-only" id={`${id}-hint`}>
         Enter to send, Shift+Enter for a new line.
       </span>
-      <button type="submit" className="composer__send" disabled={!canSend} aria-label="Send" title="Send (Enter)">
+      <button type="submit" className="composer__send" disabled={!canSend} aria-label={threadRootId ? 'Send reply' : 'Send'} title="Send (Enter)">
         <SendIcon size={18} />
       </button>
     </form>

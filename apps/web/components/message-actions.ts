@@ -14,6 +14,8 @@ export interface MessageActions {
   saveEdit(message: Message, content: string): Promise<boolean>;
   askDelete(message: Message): void;
   toggleReaction(message: Message, emoji: string): void;
+  /** Opens the thread under a message; absent inside the thread panel, where there is no thread to start. */
+  openThread?(message: Message): void;
 }
 
 export const MessageActionsContext = createContext<MessageActions | null>(null);

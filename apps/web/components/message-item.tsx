@@ -4,6 +4,7 @@ import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type Sy
 import type { Message, User } from '@qc/shared';
 import { formatFull, formatTime } from '@/lib/format-time';
 import type { Tick } from '@/lib/stores/receipts-store';
+import { canHaveThread } from '@/lib/stores/thread-store';
 import { Avatar } from './avatar';
 import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
@@ -88,6 +89,27 @@ interface StoredMessageProps {
   seenBy?: readonly string[];
   users: Readonly<Record<string, User>>;
   meId: string;
+}
+
+/** "3 replies · last reply 12:04" under a thread's root: opens the thread. */
+function ThreadSummary({ message, onOpen }: { message: Message; onOpen: (message: Message) => void }) {
+  const count = message.replyCount ?? 0;
+  const replies = count === 1 ? '1 reply' : `${count} replies`;
+  return (
+    <p className="message__thread">
+      <button type="button" className="link-button" data-testid="thread-summary" onClick={() => onOpen(message)}>
+        {replies}
+        {message.lastReplyAt && (
+          <span className="message__thread-last">
+            {' · last reply '}
+            <time dateTime={message.lastReplyAt} title={formatFull(message.lastReplyAt)}>
+              {formatTime(message.lastReplyAt)}
+            </time>
+          </span>
+        )}
+      </button>
+    </p>
+  );
 }
 
 /** A stored message: its text (or tombstone), "(edited)", reactions, receipts, and its actions. */
@@ -189,6 +211,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         {!deleted && (
           <ReactionChips reactions={reactions} users={users} meId={meId} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />
         )}
+        {actions.openThread && (message.replyCount ?? 0) > 0 && <ThreadSummary message={message} onOpen={actions.openThread} />}
         {seenBy && seenBy.length > 0 && (
           <p className="message__seen" data-testid="seen-by">
             <span title={seenBy.join(', ')}>Seen by {seenBy.length}</span>
@@ -207,6 +230,17 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
             >
               <span aria-hidden="true">☺</span>
             </button>
+            {actions.openThread && canHaveThread(message) && (
+              <button
+                type="button"
+                className="icon-button message-toolbar__button"
+                aria-label="Reply in thread"
+                title="Reply in thread"
+                onClick={() => actions.openThread?.(message)}
+              >
+                <span aria-hidden="true">💬</span>
+              </button>
+            )}
             {mine && (
               <button
                 type="button"
