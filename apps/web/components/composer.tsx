@@ -1,10 +1,11 @@
 'use client';
 
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { LIMITS, type RoomKind } from '@qc/shared';
+import { LIMITS, type Message, type RoomKind } from '@qc/shared';
+import { snippetOf } from '@/lib/quote';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
-import { SendIcon } from './icons';
+import { CloseIcon, SendIcon } from './icons';
 
 /** Unsent text per room, so switching rooms does not lose what someone was writing. */
 const drafts = new Map<string, string>();
@@ -19,6 +20,8 @@ export function Composer({
   kind,
   onEditLast,
   threadRootId,
+  replyingTo,
+  onCancelReply,
 }: {
   roomId: string;
   placeholderName: string;
@@ -27,9 +30,13 @@ export function Composer({
   onEditLast?: (messageId: string) => void;
   /** Writes replies in the thread under this message (the thread panel's composer). */
   threadRootId?: string;
+  /** The message the next send quotes ("Replying to …"), and how to let it go. */
+  replyingTo?: Message | null;
+  onCancelReply?: () => void;
 }) {
   const client = useChatClient();
   const meId = useStore(client.people, (s) => s.me.id);
+  const users = useStore(client.people, (s) => s.users);
   const timeline = useTimeline(roomId);
   const id = useId();
   // A thread's draft is its own, so writing in the panel does not clobber the room's.
@@ -53,6 +60,11 @@ export function Composer({
     if (window.matchMedia('(min-width: 481px)').matches) textareaRef.current?.focus();
   }, [roomId, threadRootId]);
 
+  // "Reply" was pressed: the person writes the reply next, so the cursor goes here.
+  useEffect(() => {
+    if (replyingTo) textareaRef.current?.focus();
+  }, [replyingTo]);
+
   function update(value: string) {
     setText(value);
     if (value) drafts.set(draftKey, value);
@@ -63,7 +75,8 @@ export function Composer({
 
   function send() {
     if (!canSend) return;
-    client.send(roomId, trimmed, threadRootId ? { threadRootId } : {});
+    client.send(roomId, trimmed, threadRootId ? { threadRootId } : replyingTo ? { replyTo: replyingTo.id } : {});
+    if (replyingTo) onCancelReply?.();
     update('');
     textareaRef.current?.focus();
   }
@@ -78,6 +91,11 @@ export function Composer({
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
+    } else if (event.key === 'Escape' && replyingTo && onCancelReply) {
+      // Escape lets the quote go, and stops there so it does not also close a panel around.
+      event.preventDefault();
+      event.stopPropagation();
+      onCancelReply();
     } else if (event.key === 'ArrowUp' && text === '' && timeline && onEditLast) {
       const last = timeline.messages.findLast((m) => m.senderId === meId && !m.deletedAt && inMainTimeline(m));
       if (last) {
@@ -91,35 +109,55 @@ export function Composer({
   const where = kind === 'channel' ? `#${placeholderName}` : placeholderName;
   const placeholder = threadRootId ? 'Reply in thread' : where ? `Message ${where}` : 'Write a message';
 
+  const replyingName = replyingTo ? (users[replyingTo.senderId]?.displayName ?? 'Someone') : '';
+
   return (
-    <form className="composer" onSubmit={onSubmit}>
-      <label className="sr-only" htmlFor={`${id}-message`}>
-        {threadRootId ? 'Reply in thread' : 'Message'}
-      </label>
-      <textarea
-        ref={textareaRef}
-        id={`${id}-message`}
-        className="composer__input"
-        rows={1}
-        maxLength={LIMITS.messageContentMax}
-        placeholder={placeholder}
-        value={text}
-        onChange={(e) => update(e.target.value)}
-        onKeyDown={onKeyDown}
-        onBlur={() => client.stopTyping(roomId)}
-        aria-describedby={`${id}-hint`}
-      />
-      {text.length >= COUNT_FROM && (
-        <span className={`composer__count${remaining < 0 ? ' composer__count--over' : ''}`} aria-live="polite">
-          {remaining} characters left
-        </span>
+    <>
+      {replyingTo && (
+        <div className="composer-reply" data-testid="replying-to">
+          <p className="composer-reply__text">
+            Replying to <span className="composer-reply__name">{replyingName}</span>: {snippetOf(replyingTo)}
+          </p>
+          <button type="button" className="icon-button" aria-label="Cancel reply" title="Cancel reply (Esc)" onClick={onCancelReply}>
+            <CloseIcon size={16} />
+          </button>
+        </div>
       )}
-      <span className="sr-only" id={`${id}-hint`}>
-        Enter to send, Shift+Enter for a new line.
-      </span>
-      <button type="submit" className="composer__send" disabled={!canSend} aria-label={threadRootId ? 'Send reply' : 'Send'} title="Send (Enter)">
-        <SendIcon size={18} />
-      </button>
-    </form>
+      <form className="composer" onSubmit={onSubmit}>
+        <label className="sr-only" htmlFor={`${id}-message`}>
+          {threadRootId ? 'Reply in thread' : 'Message'}
+        </label>
+        <textarea
+          ref={textareaRef}
+          id={`${id}-message`}
+          className="composer__input"
+          rows={1}
+          maxLength={LIMITS.messageContentMax}
+          placeholder={placeholder}
+          value={text}
+          onChange={(e) => update(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => client.stopTyping(roomId)}
+          aria-describedby={`${id}-hint`}
+        />
+        {text.length >= COUNT_FROM && (
+          <span className={`composer__count${remaining < 0 ? ' composer__count--over' : ''}`} aria-live="polite">
+            {remaining} characters left
+          </span>
+        )}
+        <span className="sr-only" id={`${id}-hint`}>
+          Enter to send, Shift+Enter for a new line.
+        </span>
+        <button
+          type="submit"
+          className="composer__send"
+          disabled={!canSend}
+          aria-label={threadRootId ? 'Send reply' : 'Send'}
+          title="Send (Enter)"
+        >
+          <SendIcon size={18} />
+        </button>
+      </form>
+    </>
   );
 }

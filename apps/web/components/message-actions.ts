@@ -16,6 +16,10 @@ export interface MessageActions {
   toggleReaction(message: Message, emoji: string): void;
   /** Opens the thread under a message; absent inside the thread panel, where there is no thread to start. */
   openThread?(message: Message): void;
+  /** Puts "Replying to …" above the room's composer; absent in the thread panel, whose composer does not quote. */
+  replyTo?(message: Message): void;
+  /** Scrolls to a message on screen and highlights it for a moment (a quote was clicked). */
+  jumpTo?(messageId: string): void;
 }
 
 export const MessageActionsContext = createContext<MessageActions | null>(null);

@@ -17,6 +17,8 @@ import { MessageItem, PendingMessageItem } from './message-item';
 const GROUP_WINDOW_MS = 5 * 60_000;
 /** How near the bottom still counts as "at the bottom" (rounding, a half-visible line). */
 const PINNED_SLACK_PX = 48;
+/** How long a message a quote jumped to stays highlighted. */
+const HIGHLIGHT_MS = 1_600;
 /** How near the top starts loading the page before. */
 const LOAD_OLDER_AT_PX = 150;
 
@@ -75,9 +77,12 @@ export function MessageList({
   editingId,
   onEditingChange,
   onOpenThread,
+  onReply,
 }: {
   roomId: string;
   onOpenThread: (root: Message) => void;
+  /** "Reply" in a message's toolbar: the composer quotes it. */
+  onReply: (message: Message) => void;
   /** The message being edited in place, if any (the composer's Up arrow can start one). */
   editingId: string | null;
   onEditingChange: (messageId: string | null) => void;
@@ -101,6 +106,8 @@ export function MessageList({
 
   // Thread replies stay in the timeline (they count for its seq) but show in the thread panel.
   const messages = useMemo(() => (timeline ? mainTimelineMessages(timeline.messages) : []), [timeline]);
+  // Quotes find their original among every message loaded, thread replies included.
+  const byId = useMemo(() => new Map((timeline?.messages ?? []).map((m) => [m.id, m])), [timeline]);
   const rows = useMemo(
     () => (timeline ? buildRows(timeline, messages, pendingMessages, me.id) : []),
     [timeline, messages, pendingMessages, me.id],
@@ -184,8 +191,17 @@ export function MessageList({
       askDelete: (message) => setDeleting(message),
       toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
       openThread: onOpenThread,
+      replyTo: onReply,
+      jumpTo: (messageId) => {
+        const el = scrollerRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
+        if (!el) return;
+        el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+        // A moment of highlight shows which message the quote meant; a class so CSS can fade it.
+        el.classList.add('message--highlight');
+        setTimeout(() => el.classList.remove('message--highlight'), HIGHLIGHT_MS);
+      },
     }),
-    [client, roomId, onEditingChange, onOpenThread],
+    [client, roomId, onEditingChange, onOpenThread, onReply],
   );
 
   const isDirect = room?.kind === 'direct';
@@ -262,6 +278,7 @@ export function MessageList({
                     editing={row.message.id === editingId}
                     tick={isDirect && mine ? tickFor(row.message.seq, peerPointers) : undefined}
                     seenBy={row.message.seq === myLatestSeq ? seenByNames : undefined}
+                    quoted={row.message.replyTo ? byId.get(row.message.replyTo) : undefined}
                     users={users}
                     meId={me.id}
                   />

@@ -24,6 +24,8 @@ export function RoomView({ roomId }: { roomId: string }) {
     setMembersOpen(false);
     setThreadRoot(root);
   }, []);
+  const [replyingTo, setReplyingTo] = useState<Message | null>(null);
+  const cancelReply = useCallback(() => setReplyingTo(null), []);
   const toggleMembers = useCallback(() => {
     setThreadRoot(null);
     setMembersOpen((v) => !v);
@@ -46,13 +48,15 @@ export function RoomView({ roomId }: { roomId: string }) {
       <RoomHeader roomId={roomId} membersOpen={membersOpen} onToggleMembers={toggleMembers} />
       <div className="room__body">
         <div className="room__conversation">
-          <MessageList roomId={roomId} editingId={editingId} onEditingChange={setEditingId} onOpenThread={openThread} />
+          <MessageList roomId={roomId} editingId={editingId} onEditingChange={setEditingId} onOpenThread={openThread} onReply={setReplyingTo} />
           <TypingIndicator roomId={roomId} />
           <Composer
             roomId={roomId}
             placeholderName={room ? roomTitle(room) : ''}
             kind={room?.kind ?? 'channel'}
             onEditLast={setEditingId}
+            replyingTo={replyingTo}
+            onCancelReply={cancelReply}
           />
         </div>
         {membersOpen && room && <MembersPanel roomId={roomId} onClose={() => setMembersOpen(false)} />}
