@@ -20,6 +20,8 @@ export interface MessageActions {
   replyTo?(message: Message): void;
   /** Scrolls to a message on screen and highlights it for a moment (a quote was clicked). */
   jumpTo?(messageId: string): void;
+  /** Pins the message to the room, or unpins it. */
+  togglePin?(message: Message): void;
 }
 
 export const MessageActionsContext = createContext<MessageActions | null>(null);

@@ -239,6 +239,11 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
       frameProps={frameProps}
     >
       <div ref={ref}>
+        {message.pinnedAt && !deleted && (
+          <p className="message__pinned" data-testid="pinned-marker">
+            <span aria-hidden="true">📌</span> Pinned
+          </p>
+        )}
         {message.replyTo && !deleted && <QuotedMessage quoted={quoted} users={users} onJump={actions.jumpTo} />}
         {editing && !deleted ? (
           <MessageEditor initial={message.content} onSave={(content) => actions.saveEdit(message, content)} onCancel={actions.cancelEdit} />
@@ -303,6 +308,17 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 onClick={() => actions.openThread?.(message)}
               >
                 <span aria-hidden="true">💬</span>
+              </button>
+            )}
+            {actions.togglePin && (
+              <button
+                type="button"
+                className="icon-button message-toolbar__button"
+                aria-label={message.pinnedAt ? 'Unpin message' : 'Pin message'}
+                title={message.pinnedAt ? 'Unpin' : 'Pin'}
+                onClick={() => actions.togglePin?.(message)}
+              >
+                <span aria-hidden="true">📌</span>
               </button>
             )}
             {mine && (

@@ -8,6 +8,7 @@ import type { PendingMessage } from '@/lib/stores/outbox-store';
 import { mainTimelineMessages } from '@/lib/stores/thread-store';
 import type { Timeline } from '@/lib/stores/timeline-store';
 import { dayKey, formatDay } from '@/lib/format-time';
+import { jumpToMessage } from '@/lib/jump-to-message';
 import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline } from '@/lib/use-chat';
 import { DeleteMessageDialog } from './delete-message-dialog';
 import { MessageActionsContext, type MessageActions } from './message-actions';
@@ -17,8 +18,6 @@ import { MessageItem, PendingMessageItem } from './message-item';
 const GROUP_WINDOW_MS = 5 * 60_000;
 /** How near the bottom still counts as "at the bottom" (rounding, a half-visible line). */
 const PINNED_SLACK_PX = 48;
-/** How long a message a quote jumped to stays highlighted. */
-const HIGHLIGHT_MS = 1_600;
 /** How near the top starts loading the page before. */
 const LOAD_OLDER_AT_PX = 150;
 
@@ -28,12 +27,7 @@ type Row =
   | { kind: 'message'; key: string; message: Message; grouped: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean };
 
-function buildRows(
-  timeline: Timeline,
-  messages: readonly Message[],
-  pendingMessages: readonly PendingMessage[],
-  meId: string,
-): Row[] {
+function buildRows(timeline: Timeline, messages: readonly Message[], pendingMessages: readonly PendingMessage[], meId: string): Row[] {
   const rows: Row[] = [];
   let prev: { senderId: string; at: number; day: string } | null = null;
   /** Adds the day line when the day changes, then the "New" line; says whether to group. */
@@ -192,14 +186,8 @@ export function MessageList({
       toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
       openThread: onOpenThread,
       replyTo: onReply,
-      jumpTo: (messageId) => {
-        const el = scrollerRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
-        if (!el) return;
-        el.scrollIntoView({ block: 'center', behavior: 'smooth' });
-        // A moment of highlight shows which message the quote meant; a class so CSS can fade it.
-        el.classList.add('message--highlight');
-        setTimeout(() => el.classList.remove('message--highlight'), HIGHLIGHT_MS);
-      },
+      jumpTo: (messageId) => void jumpToMessage(messageId),
+      togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
     }),
     [client, roomId, onEditingChange, onOpenThread, onReply],
   );

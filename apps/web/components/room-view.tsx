@@ -8,28 +8,26 @@ import { roomTitle } from '@/lib/room-display';
 import { Composer } from './composer';
 import { MembersPanel } from './members-panel';
 import { MessageList } from './message-list';
+import { PinnedPanel } from './pinned-panel';
 import { RoomHeader } from './room-header';
 import { ThreadPanel } from './thread-panel';
 import { TypingIndicator } from './typing-indicator';
+
+type SidePanel = { kind: 'members' } | { kind: 'pins' } | { kind: 'thread'; root: Message } | null;
 
 /** One open room: header, messages, who is typing, the composer and (toggled) its members or a thread. */
 export function RoomView({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
   const timeline = useTimeline(roomId);
-  const [membersOpen, setMembersOpen] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
-  // One side panel at a time: a thread takes the members' place, and the other way round.
-  const [threadRoot, setThreadRoot] = useState<Message | null>(null);
-  const openThread = useCallback((root: Message) => {
-    setMembersOpen(false);
-    setThreadRoot(root);
-  }, []);
+  // One side panel at a time (members, pins or a thread): there is room for one beside the messages.
+  const [side, setSide] = useState<SidePanel>(null);
+  const openThread = useCallback((root: Message) => setSide({ kind: 'thread', root }), []);
+  const closeSide = useCallback(() => setSide(null), []);
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
   const cancelReply = useCallback(() => setReplyingTo(null), []);
-  const toggleMembers = useCallback(() => {
-    setThreadRoot(null);
-    setMembersOpen((v) => !v);
-  }, []);
+  const toggleMembers = useCallback(() => setSide((s) => (s?.kind === 'members' ? null : { kind: 'members' })), []);
+  const togglePins = useCallback(() => setSide((s) => (s?.kind === 'pins' ? null : { kind: 'pins' })), []);
 
   if (timeline?.status === 'error' && !room) {
     return (
@@ -45,10 +43,22 @@ export function RoomView({ roomId }: { roomId: string }) {
 
   return (
     <section className="room" aria-label={room ? roomTitle(room) : 'Conversation'}>
-      <RoomHeader roomId={roomId} membersOpen={membersOpen} onToggleMembers={toggleMembers} />
+      <RoomHeader
+        roomId={roomId}
+        membersOpen={side?.kind === 'members'}
+        onToggleMembers={toggleMembers}
+        pinsOpen={side?.kind === 'pins'}
+        onTogglePins={togglePins}
+      />
       <div className="room__body">
         <div className="room__conversation">
-          <MessageList roomId={roomId} editingId={editingId} onEditingChange={setEditingId} onOpenThread={openThread} onReply={setReplyingTo} />
+          <MessageList
+            roomId={roomId}
+            editingId={editingId}
+            onEditingChange={setEditingId}
+            onOpenThread={openThread}
+            onReply={setReplyingTo}
+          />
           <TypingIndicator roomId={roomId} />
           <Composer
             roomId={roomId}
@@ -59,8 +69,9 @@ export function RoomView({ roomId }: { roomId: string }) {
             onCancelReply={cancelReply}
           />
         </div>
-        {membersOpen && room && <MembersPanel roomId={roomId} onClose={() => setMembersOpen(false)} />}
-        {threadRoot && threadRoot.roomId === roomId && <ThreadPanel key={threadRoot.id} root={threadRoot} onClose={() => setThreadRoot(null)} />}
+        {side?.kind === 'members' && room && <MembersPanel roomId={roomId} onClose={closeSide} />}
+        {side?.kind === 'pins' && <PinnedPanel roomId={roomId} onClose={closeSide} />}
+        {side?.kind === 'thread' && side.root.roomId === roomId && <ThreadPanel key={side.root.id} root={side.root} onClose={closeSide} />}
       </div>
     </section>
   );

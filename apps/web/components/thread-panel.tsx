@@ -60,6 +60,7 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
       },
       askDelete: (message) => setDeleting(message),
       toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
+      togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
     }),
     [client, roomId],
   );

@@ -437,7 +437,16 @@ export class ChatClient {
 
   /** Pins a message to the room for everyone, or unpins it. */
   pinMessage(message: Message, pinned: boolean): Promise<boolean> {
-    return this.changeMessage({ kind: 'pin', payload: { roomId: message.roomId, messageId: message.id, pinned } }, pinned ? 'pin' : 'unpin');
+    return this.changeMessage(
+      { kind: 'pin', payload: { roomId: message.roomId, messageId: message.id, pinned } },
+      pinned ? 'pin' : 'unpin',
+    );
+  }
+
+  /** The room's pinned messages, the most recently pinned first. */
+  async loadPins(roomId: string): Promise<Message[]> {
+    const { messages } = await api.pins(roomId);
+    return messages;
   }
 
   // ---------- threads ----------
