@@ -10,8 +10,6 @@ import { CloseIcon } from './icons';
 import { MessageActionsContext, type MessageActions } from './message-actions';
 import { MessageItem, PendingMessageItem } from './message-item';
 
-export const THREAD_PANEL_ID = 'thread-panel';
-
 type Sender = Pick<User, 'id' | 'displayName' | 'avatarUrl'>;
 
 /**
@@ -89,7 +87,7 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
   return (
     <aside
       className="thread-panel"
-      id={THREAD_PANEL_ID}
+      id="thread-panel"
       aria-label="Thread"
       onKeyDown={(e) => {
         // Editors and pickers inside stop their own Escape; one that reaches here closes the panel.
