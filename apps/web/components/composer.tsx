@@ -1,9 +1,11 @@
 'use client';
 
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { LIMITS, type RoomKind } from '@qc/shared';
+import { LIMITS, type Message, type RoomKind } from '@qc/shared';
+import { snippetOf } from '@/lib/quote';
+import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
-import { SendIcon } from './icons';
+import { CloseIcon, SendIcon } from './icons';
 
 /** Unsent text per room, so switching rooms does not lose what someone was writing. */
 const drafts = new Map<string, string>();
@@ -17,18 +19,29 @@ export function Composer({
   placeholderName,
   kind,
   onEditLast,
+  threadRootId,
+  replyingTo,
+  onCancelReply,
 }: {
   roomId: string;
   placeholderName: string;
   kind: RoomKind;
-  /** Up arrow in an empty composer: edit my last message, as in Slack and Element. */
-  onEditLast: (messageId: string) => void;
+  /** Up arrow in an empty composer: edit my last message, as in Slack and Element. Main timeline only. */
+  onEditLast?: (messageId: string) => void;
+  /** Writes replies in the thread under this message (the thread panel's composer). */
+  threadRootId?: string;
+  /** The message the next send quotes ("Replying to …"), and how to let it go. */
+  replyingTo?: Message | null;
+  onCancelReply?: () => void;
 }) {
   const client = useChatClient();
   const meId = useStore(client.people, (s) => s.me.id);
+  const users = useStore(client.people, (s) => s.users);
   const timeline = useTimeline(roomId);
   const id = useId();
-  const [text, setText] = useState(() => drafts.get(roomId) ?? '');
+  // A thread's draft is its own, so writing in the panel does not clobber the room's.
+  const draftKey = threadRootId ? `${roomId}/${threadRootId}` : roomId;
+  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
   const trimmed = text.trim();
@@ -45,19 +58,25 @@ export function Composer({
   // Put the cursor in the composer on desktop; on a phone that would throw up the keyboard.
   useEffect(() => {
     if (window.matchMedia('(min-width: 481px)').matches) textareaRef.current?.focus();
-  }, [roomId]);
+  }, [roomId, threadRootId]);
+
+  // "Reply" was pressed: the person writes the reply next, so the cursor goes here.
+  useEffect(() => {
+    if (replyingTo) textareaRef.current?.focus();
+  }, [replyingTo]);
 
   function update(value: string) {
     setText(value);
-    if (value) drafts.set(roomId, value);
-    else drafts.delete(roomId);
+    if (value) drafts.set(draftKey, value);
+    else drafts.delete(draftKey);
     if (value.trim()) client.noteTyping(roomId);
     else client.stopTyping(roomId);
   }
 
   function send() {
     if (!canSend) return;
-    client.send(roomId, trimmed);
+    client.send(roomId, trimmed, threadRootId ? { threadRootId } : replyingTo ? { replyTo: replyingTo.id } : {});
+    if (replyingTo) onCancelReply?.();
     update('');
     textareaRef.current?.focus();
   }
@@ -72,8 +91,13 @@ export function Composer({
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
-    } else if (event.key === 'ArrowUp' && text === '' && timeline) {
-      const last = timeline.messages.findLast((m) => m.senderId === meId && !m.deletedAt);
+    } else if (event.key === 'Escape' && replyingTo && onCancelReply) {
+      // Escape lets the quote go, and stops there so it does not also close a panel around.
+      event.preventDefault();
+      event.stopPropagation();
+      onCancelReply();
+    } else if (event.key === 'ArrowUp' && text === '' && timeline && onEditLast) {
+      const last = timeline.messages.findLast((m) => m.senderId === meId && !m.deletedAt && inMainTimeline(m));
       if (last) {
         event.preventDefault();
         onEditLast(last.id);
@@ -83,36 +107,57 @@ export function Composer({
 
   const remaining = LIMITS.messageContentMax - text.length;
   const where = kind === 'channel' ? `#${placeholderName}` : placeholderName;
+  const placeholder = threadRootId ? 'Reply in thread' : where ? `Message ${where}` : 'Write a message';
+
+  const replyingName = replyingTo ? (users[replyingTo.senderId]?.displayName ?? 'Someone') : '';
 
   return (
-    <form className="composer" onSubmit={onSubmit}>
-      <label className="sr-only" htmlFor={`${id}-message`}>
-        Message
-      </label>
-      <textarea
-        ref={textareaRef}
-        id={`${id}-message`}
-        className="composer__input"
-        rows={1}
-        maxLength={LIMITS.messageContentMax}
-        placeholder={where ? `Message ${where}` : 'Write a message'}
-        value={text}
-        onChange={(e) => update(e.target.value)}
-        onKeyDown={onKeyDown}
-        onBlur={() => client.stopTyping(roomId)}
-        aria-describedby={`${id}-hint`}
-      />
-      {text.length >= COUNT_FROM && (
-        <span className={`composer__count${remaining < 0 ? ' composer__count--over' : ''}`} aria-live="polite">
-          {remaining} characters left
-        </span>
+    <>
+      {replyingTo && (
+        <div className="composer-reply" data-testid="replying-to">
+          <p className="composer-reply__text">
+            Replying to <span className="composer-reply__name">{replyingName}</span>: {snippetOf(replyingTo)}
+          </p>
+          <button type="button" className="icon-button" aria-label="Cancel reply" title="Cancel reply (Esc)" onClick={onCancelReply}>
+            <CloseIcon size={16} />
+          </button>
+        </div>
       )}
-      <span className="sr-only" id={`${id}-hint`}>
-        Enter to send, Shift+Enter for a new line.
-      </span>
-      <button type="submit" className="composer__send" disabled={!canSend} aria-label="Send" title="Send (Enter)">
-        <SendIcon size={18} />
-      </button>
-    </form>
+      <form className="composer" onSubmit={onSubmit}>
+        <label className="sr-only" htmlFor={`${id}-message`}>
+          {threadRootId ? 'Reply in thread' : 'Message'}
+        </label>
+        <textarea
+          ref={textareaRef}
+          id={`${id}-message`}
+          className="composer__input"
+          rows={1}
+          maxLength={LIMITS.messageContentMax}
+          placeholder={placeholder}
+          value={text}
+          onChange={(e) => update(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => client.stopTyping(roomId)}
+          aria-describedby={`${id}-hint`}
+        />
+        {text.length >= COUNT_FROM && (
+          <span className={`composer__count${remaining < 0 ? ' composer__count--over' : ''}`} aria-live="polite">
+            {remaining} characters left
+          </span>
+        )}
+        <span className="sr-only" id={`${id}-hint`}>
+          Enter to send, Shift+Enter for a new line.
+        </span>
+        <button
+          type="submit"
+          className="composer__send"
+          disabled={!canSend}
+          aria-label={threadRootId ? 'Send reply' : 'Send'}
+          title="Send (Enter)"
+        >
+          <SendIcon size={18} />
+        </button>
+      </form>
+    </>
   );
 }

@@ -14,6 +14,14 @@ export interface MessageActions {
   saveEdit(message: Message, content: string): Promise<boolean>;
   askDelete(message: Message): void;
   toggleReaction(message: Message, emoji: string): void;
+  /** Opens the thread under a message; absent inside the thread panel, where there is no thread to start. */
+  openThread?(message: Message): void;
+  /** Puts "Replying to …" above the room's composer; absent in the thread panel, whose composer does not quote. */
+  replyTo?(message: Message): void;
+  /** Scrolls to a message on screen and highlights it for a moment (a quote was clicked). */
+  jumpTo?(messageId: string): void;
+  /** Pins the message to the room, or unpins it. */
+  togglePin?(message: Message): void;
 }
 
 export const MessageActionsContext = createContext<MessageActions | null>(null);

@@ -3,7 +3,9 @@
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
 import type { Message, User } from '@qc/shared';
 import { formatFull, formatTime } from '@/lib/format-time';
+import { snippetOf } from '@/lib/quote';
 import type { Tick } from '@/lib/stores/receipts-store';
+import { canHaveThread } from '@/lib/stores/thread-store';
 import { Avatar } from './avatar';
 import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
@@ -25,13 +27,15 @@ function MessageFrame(props: {
   grouped: boolean;
   classes: string;
   seq?: number;
+  /** A stored message's id, for a quote to find it on screen. */
+  messageId?: string;
   status: DeliveryStatus;
   children: ReactNode;
   frameProps?: Partial<Record<'onTouchStart' | 'onTouchEnd' | 'onTouchMove' | 'onContextMenu', (e: SyntheticEvent) => void>>;
 }) {
-  const { sender, createdAt, grouped, classes, seq, status, children, frameProps } = props;
+  const { sender, createdAt, grouped, classes, seq, messageId, status, children, frameProps } = props;
   return (
-    <article className={classes} data-testid="message" data-seq={seq} data-status={status} {...frameProps}>
+    <article className={classes} data-testid="message" data-seq={seq} data-message-id={messageId} data-status={status} {...frameProps}>
       <div className="message__gutter">
         {grouped ? (
           <time className="message__hover-time" dateTime={createdAt} title={formatFull(createdAt)}>
@@ -86,13 +90,82 @@ interface StoredMessageProps {
   tick?: Tick;
   /** Groups, under my latest message: who read it. */
   seenBy?: readonly string[];
+  /** The message this one quotes (`replyTo`), if it is loaded here. */
+  quoted?: Message;
   users: Readonly<Record<string, User>>;
   meId: string;
 }
 
+/**
+ * The message this one replies to, in a line: who wrote it and how it began. Clicking it goes
+ * to the original when it is on screen; an original not loaded here (older than the page) or
+ * deleted is said so.
+ */
+function QuotedMessage({
+  quoted,
+  users,
+  onJump,
+}: {
+  quoted: Message | undefined;
+  users: Readonly<Record<string, User>>;
+  onJump?: (messageId: string) => void;
+}) {
+  if (!quoted) {
+    return (
+      <p className="message__quote message__quote--missing" data-testid="quote">
+        <span>message not loaded</span>
+      </p>
+    );
+  }
+  const name = users[quoted.senderId]?.displayName ?? 'Someone';
+  const snippet = snippetOf(quoted);
+  const body = (
+    <>
+      <span className="message__quote-name">{name}</span> <span className="message__quote-text">{snippet}</span>
+    </>
+  );
+  return (
+    <p className={`message__quote${quoted.deletedAt ? ' message__quote--deleted' : ''}`} data-testid="quote">
+      {onJump ? (
+        <button
+          type="button"
+          className="message__quote-button"
+          aria-label={`Go to the message from ${name}: ${snippet}`}
+          onClick={() => onJump(quoted.id)}
+        >
+          {body}
+        </button>
+      ) : (
+        body
+      )}
+    </p>
+  );
+}
+
+/** "3 replies · last reply 12:04" under a thread's root: opens the thread. */
+function ThreadSummary({ message, onOpen }: { message: Message; onOpen: (message: Message) => void }) {
+  const count = message.replyCount ?? 0;
+  const replies = count === 1 ? '1 reply' : `${count} replies`;
+  return (
+    <p className="message__thread">
+      <button type="button" className="link-button" data-testid="thread-summary" onClick={() => onOpen(message)}>
+        {replies}
+        {message.lastReplyAt && (
+          <span className="message__thread-last">
+            {' · last reply '}
+            <time dateTime={message.lastReplyAt} title={formatFull(message.lastReplyAt)}>
+              {formatTime(message.lastReplyAt)}
+            </time>
+          </span>
+        )}
+      </button>
+    </p>
+  );
+}
+
 /** A stored message: its text (or tombstone), "(edited)", reactions, receipts, and its actions. */
 export const MessageItem = memo(function MessageItem(props: StoredMessageProps) {
-  const { message, sender, grouped, mine, canDelete, editing, tick, seenBy, users, meId } = props;
+  const { message, sender, grouped, mine, canDelete, editing, tick, seenBy, quoted, users, meId } = props;
   const actions = useMessageActions();
   const [actionsOpen, setActionsOpen] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -161,10 +234,17 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
       grouped={grouped}
       classes={classes}
       seq={message.seq}
+      messageId={message.id}
       status="sent"
       frameProps={frameProps}
     >
       <div ref={ref}>
+        {message.pinnedAt && !deleted && (
+          <p className="message__pinned" data-testid="pinned-marker">
+            <span aria-hidden="true">📌</span> Pinned
+          </p>
+        )}
+        {message.replyTo && !deleted && <QuotedMessage quoted={quoted} users={users} onJump={actions.jumpTo} />}
         {editing && !deleted ? (
           <MessageEditor initial={message.content} onSave={(content) => actions.saveEdit(message, content)} onCancel={actions.cancelEdit} />
         ) : (
@@ -189,6 +269,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         {!deleted && (
           <ReactionChips reactions={reactions} users={users} meId={meId} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />
         )}
+        {actions.openThread && (message.replyCount ?? 0) > 0 && <ThreadSummary message={message} onOpen={actions.openThread} />}
         {seenBy && seenBy.length > 0 && (
           <p className="message__seen" data-testid="seen-by">
             <span title={seenBy.join(', ')}>Seen by {seenBy.length}</span>
@@ -207,6 +288,39 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
             >
               <span aria-hidden="true">☺</span>
             </button>
+            {actions.replyTo && (
+              <button
+                type="button"
+                className="icon-button message-toolbar__button"
+                aria-label="Reply"
+                title="Reply"
+                onClick={() => actions.replyTo?.(message)}
+              >
+                <span aria-hidden="true">↩</span>
+              </button>
+            )}
+            {actions.openThread && canHaveThread(message) && (
+              <button
+                type="button"
+                className="icon-button message-toolbar__button"
+                aria-label="Reply in thread"
+                title="Reply in thread"
+                onClick={() => actions.openThread?.(message)}
+              >
+                <span aria-hidden="true">💬</span>
+              </button>
+            )}
+            {actions.togglePin && (
+              <button
+                type="button"
+                className="icon-button message-toolbar__button"
+                aria-label={message.pinnedAt ? 'Unpin message' : 'Pin message'}
+                title={message.pinnedAt ? 'Unpin' : 'Pin'}
+                onClick={() => actions.togglePin?.(message)}
+              >
+                <span aria-hidden="true">📌</span>
+              </button>
+            )}
             {mine && (
               <button
                 type="button"

@@ -5,8 +5,10 @@ import type { Message, User } from '@qc/shared';
 import { seenBy, tickFor } from '@/lib/stores/receipts-store';
 import { nameOf } from '@/lib/stores/people-store';
 import type { PendingMessage } from '@/lib/stores/outbox-store';
+import { mainTimelineMessages } from '@/lib/stores/thread-store';
 import type { Timeline } from '@/lib/stores/timeline-store';
 import { dayKey, formatDay } from '@/lib/format-time';
+import { jumpToMessage } from '@/lib/jump-to-message';
 import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline } from '@/lib/use-chat';
 import { DeleteMessageDialog } from './delete-message-dialog';
 import { MessageActionsContext, type MessageActions } from './message-actions';
@@ -25,7 +27,7 @@ type Row =
   | { kind: 'message'; key: string; message: Message; grouped: boolean }
   | { kind: 'pending'; key: string; pending: PendingMessage; grouped: boolean };
 
-function buildRows(timeline: Timeline, pendingMessages: readonly PendingMessage[], meId: string): Row[] {
+function buildRows(timeline: Timeline, messages: readonly Message[], pendingMessages: readonly PendingMessage[], meId: string): Row[] {
   const rows: Row[] = [];
   let prev: { senderId: string; at: number; day: string } | null = null;
   /** Adds the day line when the day changes, then the "New" line; says whether to group. */
@@ -43,7 +45,7 @@ function buildRows(timeline: Timeline, pendingMessages: readonly PendingMessage[
     return grouped;
   };
   let newLinePlaced = false;
-  for (const message of timeline.messages) {
+  for (const message of messages) {
     // The first unread seq may be an edit's or a reaction's: the line goes before the first message after it.
     const firstUnread: boolean = !newLinePlaced && timeline.firstUnreadSeq !== null && message.seq >= timeline.firstUnreadSeq;
     newLinePlaced ||= firstUnread;
@@ -51,6 +53,8 @@ function buildRows(timeline: Timeline, pendingMessages: readonly PendingMessage[
     rows.push({ kind: 'message', key: `m-${message.id}`, message, grouped });
   }
   for (const pending of pendingMessages) {
+    // Replies written in a thread wait in the thread panel, not here.
+    if (pending.threadRootId) continue;
     const grouped = place(meId, pending.createdAt, false);
     rows.push({ kind: 'pending', key: `p-${pending.clientMsgId}`, pending, grouped });
   }
@@ -66,8 +70,13 @@ export function MessageList({
   roomId,
   editingId,
   onEditingChange,
+  onOpenThread,
+  onReply,
 }: {
   roomId: string;
+  onOpenThread: (root: Message) => void;
+  /** "Reply" in a message's toolbar: the composer quotes it. */
+  onReply: (message: Message) => void;
   /** The message being edited in place, if any (the composer's Up arrow can start one). */
   editingId: string | null;
   onEditingChange: (messageId: string | null) => void;
@@ -89,7 +98,14 @@ export function MessageList({
   const lastKeyRef = useRef<string | undefined>(undefined);
   const [newBelow, setNewBelow] = useState(false);
 
-  const rows = useMemo(() => (timeline ? buildRows(timeline, pendingMessages, me.id) : []), [timeline, pendingMessages, me.id]);
+  // Thread replies stay in the timeline (they count for its seq) but show in the thread panel.
+  const messages = useMemo(() => (timeline ? mainTimelineMessages(timeline.messages) : []), [timeline]);
+  // Quotes find their original among every message loaded, thread replies included.
+  const byId = useMemo(() => new Map((timeline?.messages ?? []).map((m) => [m.id, m])), [timeline]);
+  const rows = useMemo(
+    () => (timeline ? buildRows(timeline, messages, pendingMessages, me.id) : []),
+    [timeline, messages, pendingMessages, me.id],
+  );
 
   const scrollToBottom = useCallback(() => {
     const el = scrollerRef.current;
@@ -168,8 +184,12 @@ export function MessageList({
       },
       askDelete: (message) => setDeleting(message),
       toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
+      openThread: onOpenThread,
+      replyTo: onReply,
+      jumpTo: (messageId) => void jumpToMessage(messageId),
+      togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
     }),
-    [client, roomId, onEditingChange],
+    [client, roomId, onEditingChange, onOpenThread, onReply],
   );
 
   const isDirect = room?.kind === 'direct';
@@ -178,13 +198,13 @@ export function MessageList({
   const peerPointers = isDirect && room?.peer ? receipts?.[room.peer.id] : undefined;
   /** "Seen by" goes under my latest message only, the way group chats show it. */
   const myLatestSeq = useMemo(() => {
-    if (!isGroup || !timeline) return null;
-    for (let i = timeline.messages.length - 1; i >= 0; i -= 1) {
-      const m = timeline.messages[i]!;
+    if (!isGroup) return null;
+    for (let i = messages.length - 1; i >= 0; i -= 1) {
+      const m = messages[i]!;
       if (m.senderId === me.id && !m.deletedAt) return m.seq;
     }
     return null;
-  }, [isGroup, timeline, me.id]);
+  }, [isGroup, messages, me.id]);
   const seenByNames = useMemo(
     () => (myLatestSeq === null ? undefined : seenBy(myLatestSeq, receipts, me.id).map((id) => nameOf(users, id))),
     [myLatestSeq, receipts, me.id, users],
@@ -246,6 +266,7 @@ export function MessageList({
                     editing={row.message.id === editingId}
                     tick={isDirect && mine ? tickFor(row.message.seq, peerPointers) : undefined}
                     seenBy={row.message.seq === myLatestSeq ? seenByNames : undefined}
+                    quoted={row.message.replyTo ? byId.get(row.message.replyTo) : undefined}
                     users={users}
                     meId={me.id}
                   />

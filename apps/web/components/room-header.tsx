@@ -9,15 +9,21 @@ import { ArrowLeftIcon, HashIcon, UsersIcon } from './icons';
 import { PresenceDot } from './presence-dot';
 
 export const MEMBERS_PANEL_ID = 'members-panel';
+/** The pinned list's id, for the header button's aria-controls (the panel imports it from here, as the members panel does). */
+export const PINNED_PANEL_ID = 'pinned-panel';
 
 export function RoomHeader({
   roomId,
   membersOpen,
   onToggleMembers,
+  pinsOpen,
+  onTogglePins,
 }: {
   roomId: string;
   membersOpen: boolean;
   onToggleMembers: () => void;
+  pinsOpen: boolean;
+  onTogglePins: () => void;
 }) {
   const room = useRoom(roomId);
   const peerPresence = useStore(useChatClient().presence, (s) => (room?.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
@@ -59,6 +65,18 @@ export function RoomHeader({
           </p>
         )}
       </div>
+      <button
+        type="button"
+        className={`button button--ghost room-header__members${pinsOpen ? ' is-active' : ''}`}
+        aria-pressed={pinsOpen}
+        aria-controls={PINNED_PANEL_ID}
+        aria-label="Pinned messages"
+        title="Pinned"
+        onClick={onTogglePins}
+      >
+        <span aria-hidden="true">📌</span>
+        <span className="room-header__pinned-label">Pinned</span>
+      </button>
       <button
         type="button"
         className={`button button--ghost room-header__members${membersOpen ? ' is-active' : ''}`}

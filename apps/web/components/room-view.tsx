@@ -1,21 +1,33 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
+import type { Message } from '@qc/shared';
 import { useRoom, useTimeline } from '@/lib/use-chat';
 import { roomTitle } from '@/lib/room-display';
 import { Composer } from './composer';
 import { MembersPanel } from './members-panel';
 import { MessageList } from './message-list';
+import { PinnedPanel } from './pinned-panel';
 import { RoomHeader } from './room-header';
+import { ThreadPanel } from './thread-panel';
 import { TypingIndicator } from './typing-indicator';
 
-/** One open room: header, messages, who is typing, the composer and (toggled) its members. */
+type SidePanel = { kind: 'members' } | { kind: 'pins' } | { kind: 'thread'; root: Message } | null;
+
+/** One open room: header, messages, who is typing, the composer and (toggled) its members or a thread. */
 export function RoomView({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
   const timeline = useTimeline(roomId);
-  const [membersOpen, setMembersOpen] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
+  // One side panel at a time (members, pins or a thread): there is room for one beside the messages.
+  const [side, setSide] = useState<SidePanel>(null);
+  const openThread = useCallback((root: Message) => setSide({ kind: 'thread', root }), []);
+  const closeSide = useCallback(() => setSide(null), []);
+  const [replyingTo, setReplyingTo] = useState<Message | null>(null);
+  const cancelReply = useCallback(() => setReplyingTo(null), []);
+  const toggleMembers = useCallback(() => setSide((s) => (s?.kind === 'members' ? null : { kind: 'members' })), []);
+  const togglePins = useCallback(() => setSide((s) => (s?.kind === 'pins' ? null : { kind: 'pins' })), []);
 
   if (timeline?.status === 'error' && !room) {
     return (
@@ -31,19 +43,35 @@ export function RoomView({ roomId }: { roomId: string }) {
 
   return (
     <section className="room" aria-label={room ? roomTitle(room) : 'Conversation'}>
-      <RoomHeader roomId={roomId} membersOpen={membersOpen} onToggleMembers={() => setMembersOpen((v) => !v)} />
+      <RoomHeader
+        roomId={roomId}
+        membersOpen={side?.kind === 'members'}
+        onToggleMembers={toggleMembers}
+        pinsOpen={side?.kind === 'pins'}
+        onTogglePins={togglePins}
+      />
       <div className="room__body">
         <div className="room__conversation">
-          <MessageList roomId={roomId} editingId={editingId} onEditingChange={setEditingId} />
+          <MessageList
+            roomId={roomId}
+            editingId={editingId}
+            onEditingChange={setEditingId}
+            onOpenThread={openThread}
+            onReply={setReplyingTo}
+          />
           <TypingIndicator roomId={roomId} />
           <Composer
             roomId={roomId}
             placeholderName={room ? roomTitle(room) : ''}
             kind={room?.kind ?? 'channel'}
             onEditLast={setEditingId}
+            replyingTo={replyingTo}
+            onCancelReply={cancelReply}
           />
         </div>
-        {membersOpen && room && <MembersPanel roomId={roomId} onClose={() => setMembersOpen(false)} />}
+        {side?.kind === 'members' && room && <MembersPanel roomId={roomId} onClose={closeSide} />}
+        {side?.kind === 'pins' && <PinnedPanel roomId={roomId} onClose={closeSide} />}
+        {side?.kind === 'thread' && side.root.roomId === roomId && <ThreadPanel key={side.root.id} root={side.root} onClose={closeSide} />}
       </div>
     </section>
   );

@@ -8,8 +8,10 @@ import type {
   MyRoom,
   PatchMeBody,
   PatchRoomBody,
+  PinnedMessages,
   Receipt,
   RegisterBody,
+  ThreadPage,
   User,
 } from '@qc/shared';
 import { ApiError, requestJson, type HttpMethod } from './http';
@@ -67,4 +69,13 @@ export const api = {
     const qs = params.toString();
     return authed<HistoryPage>('GET', `/api/v1/rooms/${enc(roomId)}/messages${qs ? `?${qs}` : ''}`);
   },
+
+  /** A thread's root and its replies after `after` (a seq), ascending. */
+  thread: (roomId: string, rootId: string, page: { after: number; limit?: number }) => {
+    const params = new URLSearchParams({ after: String(page.after) });
+    if (page.limit !== undefined) params.set('limit', String(page.limit));
+    return authed<ThreadPage>('GET', `/api/v1/rooms/${enc(roomId)}/messages/${enc(rootId)}/thread?${params.toString()}`);
+  },
+
+  pins: (roomId: string) => authed<PinnedMessages>('GET', `/api/v1/rooms/${enc(roomId)}/pins`),
 };

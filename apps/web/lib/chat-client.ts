@@ -18,13 +18,14 @@ import { dialLiveSocket, type LiveSocket } from './live-socket';
 import { isPageVisible, watchPageActivity } from './page-activity';
 import { session } from './session';
 import { ConnectionStore } from './stores/connection-store';
-import { OutboxStore } from './stores/outbox-store';
+import { OutboxStore, type SendOptions } from './stores/outbox-store';
 import { PeopleStore } from './stores/people-store';
 import { PresenceStore, TypingNotifier } from './stores/presence-store';
 import { DeliveredReporter, ReceiptsStore } from './stores/receipts-store';
 import { withMyReaction } from './stores/reaction-echo';
 import { hasReacted, messageItem, updateItem } from './stores/room-stream';
 import { RoomListStore } from './stores/room-list-store';
+import { ThreadStore } from './stores/thread-store';
 import { TimelineStore } from './stores/timeline-store';
 
 /*
@@ -53,6 +54,7 @@ export class ChatClient {
   readonly rooms: RoomListStore;
   readonly timelines: TimelineStore;
   readonly outbox: OutboxStore;
+  readonly threads = new ThreadStore({ thread: (roomId, rootId, page) => api.thread(roomId, rootId, page) });
   readonly receipts = new ReceiptsStore();
   private readonly delivered: DeliveredReporter;
   private readonly typing = new TypingNotifier((roomId, isTyping) => {
@@ -77,6 +79,7 @@ export class ChatClient {
             // What a catch-up brings moves the room list like live events would (last seq, unread).
             this.rooms.noteMessages(roomId, page.messages);
             for (const u of page.updates ?? []) this.rooms.noteUpdate(roomId, u.seq, u.message);
+            this.threads.receive(roomId, [...page.messages, ...(page.updates ?? []).map((u) => u.message)]);
             return page;
           }),
         isConnected: () => this.socket?.connected ?? false,
@@ -163,7 +166,8 @@ export class ChatClient {
     this.live = null;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.delivered.stop();
-    for (const store of [this.connection, this.people, this.presence, this.rooms, this.timelines, this.outbox, this.receipts]) store.stop();
+    for (const store of [this.connection, this.people, this.presence, this.rooms, this.timelines, this.threads, this.outbox, this.receipts])
+      store.stop();
   }
 
   /**
@@ -214,6 +218,7 @@ export class ChatClient {
 
   private forgetRoom(roomId: string): void {
     this.timelines.forget(roomId);
+    this.threads.forgetRoom(roomId);
     this.outbox.forget(roomId);
     this.people.forget(roomId);
     this.receipts.forget(roomId);
@@ -340,12 +345,14 @@ export class ChatClient {
   private receiveMessages(roomId: string, messages: readonly Message[]): void {
     this.rooms.noteMessages(roomId, messages);
     this.timelines.receive(roomId, messages.map(messageItem));
+    this.threads.receive(roomId, messages);
     this.noteDelivered(roomId, Math.max(...messages.map((m) => m.seq)));
   }
 
   private receiveUpdate(update: MessageUpdate): void {
     this.rooms.noteUpdate(update.roomId, update.seq, update.message);
     this.timelines.receive(update.roomId, [updateItem(update)]);
+    this.threads.receive(update.roomId, [update.message]);
     this.noteDelivered(update.roomId, update.seq);
   }
 
@@ -370,11 +377,12 @@ export class ChatClient {
 
   // ---------- sending and changing messages ----------
 
-  send(roomId: string, content: string): void {
+  /** A message to the room, or (with `threadRootId`) to a thread in it, or quoting another (`replyTo`). */
+  send(roomId: string, content: string, options: SendOptions = {}): void {
     // Only the open room has a composer, and opening a room creates its timeline.
     if (!this.timelines.get(roomId)) return;
     this.stopTyping(roomId);
-    this.outbox.send(roomId, content);
+    this.outbox.send(roomId, content, options);
   }
 
   retry(roomId: string, clientMsgId: string): void {
@@ -394,6 +402,7 @@ export class ChatClient {
     try {
       const { message } = await this.withSocket((socket) => changeMessage(socket, change));
       this.timelines.applyState(message.roomId, message);
+      this.threads.receive(message.roomId, [message]);
       return true;
     } catch (err) {
       this.connection.showNotice(changeFailureText(err, what));
@@ -424,6 +433,31 @@ export class ChatClient {
     const done = await this.changeMessage(on ? { kind: 'react', payload } : { kind: 'unreact', payload }, 'react to');
     if (!done) echo(!on);
     return done;
+  }
+
+  /** Pins a message to the room for everyone, or unpins it. */
+  pinMessage(message: Message, pinned: boolean): Promise<boolean> {
+    return this.changeMessage(
+      { kind: 'pin', payload: { roomId: message.roomId, messageId: message.id, pinned } },
+      pinned ? 'pin' : 'unpin',
+    );
+  }
+
+  /** The room's pinned messages, the most recently pinned first. */
+  async loadPins(roomId: string): Promise<Message[]> {
+    const { messages } = await api.pins(roomId);
+    return messages;
+  }
+
+  // ---------- threads ----------
+
+  /** Opens the thread under a message: its replies load once and stay live while it is open. */
+  openThread(root: Message): void {
+    void this.threads.open(root.roomId, root.id, (err) => describeError(err, 'Could not load the thread.'), root);
+  }
+
+  closeThread(rootId: string): void {
+    this.threads.close(rootId);
   }
 
   // ---------- read markers ----------

@@ -6,6 +6,7 @@ import type {
   Message,
   MessageDeletePayload,
   MessageEditPayload,
+  MessagePinPayload,
   MessageSendPayload,
   PresenceSetPayload,
   ReactionPayload,
@@ -94,7 +95,8 @@ export type MessageChange =
   | { kind: 'edit'; payload: MessageEditPayload }
   | { kind: 'delete'; payload: MessageDeletePayload }
   | { kind: 'react'; payload: ReactionPayload }
-  | { kind: 'unreact'; payload: ReactionPayload };
+  | { kind: 'unreact'; payload: ReactionPayload }
+  | { kind: 'pin'; payload: MessagePinPayload };
 
 export function changeMessage(socket: ChatSocket, change: MessageChange): Promise<{ message: Message }> {
   return new Promise((resolve, reject) => {
@@ -109,6 +111,8 @@ export function changeMessage(socket: ChatSocket, change: MessageChange): Promis
         return s.emit('reaction:add', change.payload, done);
       case 'unreact':
         return s.emit('reaction:remove', change.payload, done);
+      case 'pin':
+        return s.emit('message:pin', change.payload, done);
     }
   });
 }

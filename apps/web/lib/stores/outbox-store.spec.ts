@@ -17,12 +17,15 @@ class CodedError extends Error {
 function fakeServer() {
   const stored = new Map<string, Message>();
   const attempts: string[] = [];
+  const payloads: Parameters<OutboxTransport['send']>[0][] = [];
   let connected = true;
   let answer: 'ok' | 'timeout' | 'rate' = 'ok';
   const transport: OutboxTransport = {
     isConnected: () => connected,
-    send: async ({ clientMsgId, content }) => {
+    send: async (payload) => {
+      const { clientMsgId, content } = payload;
       attempts.push(clientMsgId);
+      payloads.push(payload);
       const message = stored.get(clientMsgId) ?? msg(stored.size + 1, { clientMsgId, content, senderId: 'me' });
       stored.set(clientMsgId, message);
       if (answer === 'timeout') throw new CodedError('TIMEOUT', 'The server did not answer in time.');
@@ -34,6 +37,7 @@ function fakeServer() {
     transport,
     stored,
     attempts,
+    payloads,
     setConnected: (v: boolean) => void (connected = v),
     setAnswer: (v: typeof answer) => void (answer = v),
   };
@@ -133,5 +137,26 @@ describe('OutboxStore', () => {
     await settle();
     outbox.discard(ROOM, 'cmid-1');
     assert.deepEqual(outbox.getState(), {});
+  });
+
+  it('a reply in a thread, or under a quote, keeps its thread and quote when it is retried', async () => {
+    const server = fakeServer();
+    const { outbox } = makeOutbox(server);
+    server.setAnswer('timeout');
+    const pending = outbox.send(ROOM, 'in the thread', { threadRootId: 'root-1', replyTo: 'quoted-1' });
+    assert.equal(pending.threadRootId, 'root-1');
+    await settle();
+    server.setAnswer('ok');
+    outbox.retry(ROOM, 'cmid-1');
+    await settle();
+    assert.deepEqual(
+      server.payloads.map((p) => [p.clientMsgId, p.threadRootId, p.replyTo]),
+      [
+        ['cmid-1', 'root-1', 'quoted-1'],
+        ['cmid-1', 'root-1', 'quoted-1'],
+      ],
+    );
+    const plain = outbox.send(ROOM, 'in the room');
+    assert.equal('threadRootId' in plain, false);
   });
 });

@@ -14,10 +14,20 @@ export interface PendingMessage {
   clientMsgId: string;
   roomId: string;
   content: string;
+  /** Sent as a reply in the thread under this message: shown in the thread panel, not the main list. */
+  threadRootId?: string;
+  /** Sent quoting this message. */
+  replyTo?: string;
   createdAt: string;
   /** pending: on its way, or waiting for the connection; failed: shown with Retry. */
   status: 'pending' | 'failed';
   error: { code: SendErrorCode; message: string } | null;
+}
+
+/** Where a message goes besides its room: a thread, or under a quote. */
+export interface SendOptions {
+  threadRootId?: string;
+  replyTo?: string;
 }
 
 export type Outbox = Readonly<Record<string, readonly PendingMessage[]>>;
@@ -25,7 +35,7 @@ export type Outbox = Readonly<Record<string, readonly PendingMessage[]>>;
 export interface OutboxTransport {
   isConnected(): boolean;
   /** Resolves with the stored message; rejects with a `code` (the server's, or TIMEOUT). */
-  send(payload: { roomId: string; clientMsgId: string; content: string }): Promise<Message>;
+  send(payload: { roomId: string; clientMsgId: string; content: string } & SendOptions): Promise<Message>;
 }
 
 export interface OutboxHooks {
@@ -79,11 +89,13 @@ export class OutboxStore extends Observable<Outbox> {
   }
 
   /** Shows the message at once as pending, then sends it (or waits for the connection). */
-  send(roomId: string, content: string): PendingMessage {
+  send(roomId: string, content: string, options: SendOptions = {}): PendingMessage {
     const pending: PendingMessage = {
       clientMsgId: this.newId(),
       roomId,
       content,
+      ...(options.threadRootId ? { threadRootId: options.threadRootId } : {}),
+      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
       createdAt: this.now().toISOString(),
       status: 'pending',
       error: null,
@@ -144,10 +156,17 @@ export class OutboxStore extends Observable<Outbox> {
   }
 
   private async deliver(pending: PendingMessage): Promise<void> {
-    const { roomId, clientMsgId, content } = pending;
+    const { roomId, clientMsgId, content, threadRootId, replyTo } = pending;
     this.inFlight.add(clientMsgId);
     try {
-      const message = await this.transport.send({ roomId, clientMsgId, content });
+      // A retry carries the same thread and quote as the first attempt, or it would land elsewhere.
+      const message = await this.transport.send({
+        roomId,
+        clientMsgId,
+        content,
+        ...(threadRootId ? { threadRootId } : {}),
+        ...(replyTo ? { replyTo } : {}),
+      });
       this.hooks.onStored(message);
     } catch (err) {
       const code = errorCodeOf(err);

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { snippetOf } from './quote';
+
+describe('snippetOf', () => {
+  it('shows the first line of a message', () => {
+    assert.equal(snippetOf({ content: '  hello\nsecond line', deletedAt: null }), 'hello');
+  });
+
+  it('cuts a long line short', () => {
+    const snippet = snippetOf({ content: 'x'.repeat(500), deletedAt: null });
+    assert.equal(snippet.length, 120);
+    assert.ok(snippet.endsWith('…'));
+  });
+
+  it('says a tombstone is a deleted message', () => {
+    assert.equal(snippetOf({ content: '', deletedAt: '2026-01-01T00:00:00.000Z' }), 'deleted message');
+  });
+});
