@@ -12,6 +12,7 @@ import { useMessageActions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { MessageText } from './message-text';
 import { ReactionChips } from './reaction-chips';
+import { PencilIcon, PinIcon, ReplyIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
@@ -241,7 +242,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
       <div ref={ref}>
         {message.pinnedAt && !deleted && (
           <p className="message__pinned" data-testid="pinned-marker">
-            <span aria-hidden="true">📌</span> Pinned
+            <PinIcon size={12} /> Pinned
           </p>
         )}
         {message.replyTo && !deleted && <QuotedMessage quoted={quoted} users={users} onJump={actions.jumpTo} />}
@@ -286,7 +287,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
               title="React"
               onClick={() => setPicking((v) => !v)}
             >
-              <span aria-hidden="true">☺</span>
+              <SmileIcon />
             </button>
             {actions.replyTo && (
               <button
@@ -296,7 +297,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 title="Reply"
                 onClick={() => actions.replyTo?.(message)}
               >
-                <span aria-hidden="true">↩</span>
+                <ReplyIcon />
               </button>
             )}
             {actions.openThread && canHaveThread(message) && (
@@ -307,7 +308,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 title="Reply in thread"
                 onClick={() => actions.openThread?.(message)}
               >
-                <span aria-hidden="true">💬</span>
+                <ThreadIcon />
               </button>
             )}
             {actions.togglePin && (
@@ -318,7 +319,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 title={message.pinnedAt ? 'Unpin' : 'Pin'}
                 onClick={() => actions.togglePin?.(message)}
               >
-                <span aria-hidden="true">📌</span>
+                <PinIcon />
               </button>
             )}
             {mine && (
@@ -329,7 +330,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 title="Edit"
                 onClick={() => actions.startEdit(message.id)}
               >
-                <span aria-hidden="true">✎</span>
+                <PencilIcon />
               </button>
             )}
             {canDelete && (
@@ -340,7 +341,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 title="Delete"
                 onClick={() => actions.askDelete(message)}
               >
-                <span aria-hidden="true">🗑</span>
+                <TrashIcon />
               </button>
             )}
             {picking && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}

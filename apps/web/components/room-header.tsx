@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { roomTitle } from '@/lib/room-display';
 import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { EditRoomDialog } from './edit-room-dialog';
-import { ArrowLeftIcon, HashIcon, UsersIcon } from './icons';
+import { ArrowLeftIcon, HashIcon, UsersIcon, PinIcon } from './icons';
 import { PresenceDot } from './presence-dot';
 
 export const MEMBERS_PANEL_ID = 'members-panel';
@@ -74,7 +74,7 @@ export function RoomHeader({
         title="Pinned"
         onClick={onTogglePins}
       >
-        <span aria-hidden="true">📌</span>
+        <PinIcon />
         <span className="room-header__pinned-label">Pinned</span>
       </button>
       <button
