@@ -451,3 +451,32 @@ searchSuite('Elasticsearch', async () => {
     },
   };
 });
+
+describe('bad input never answers 500', () => {
+  test('a NUL in a display name, room name, topic or any search query, and cursors past a bigint, are VALIDATION', async () => {
+    const a = await h.user('nul');
+    const room = await h.http<MyRoom>('POST', '/rooms', {
+      token: a.accessToken,
+      body: { kind: 'channel', name: `nul-${randomBytes(3).toString('hex')}` },
+    });
+    assert.equal(room.status, 201);
+    const tried: [string, string, unknown][] = [
+      ['PATCH', '/users/me', { displayName: 'Ann\u0000' }],
+      ['POST', '/rooms', { kind: 'channel', name: 'x\u0000y' }],
+      ['POST', '/rooms', { kind: 'channel', name: 'fine', topic: 't\u0000' }],
+      ['PATCH', `/rooms/${room.body.id}`, { topic: 'a\u0000b' }],
+      ['PATCH', `/rooms/${room.body.id}`, { name: '\u202Egnp.exe' }],
+      ['GET', `/users?q=${encodeURIComponent('a\u0000')}`, undefined],
+      ['GET', `/rooms?browse=channels&q=${encodeURIComponent('a\u0000')}`, undefined],
+      ['GET', `/search/messages?q=${encodeURIComponent('a\u0000')}`, undefined],
+      ['GET', `/rooms/${room.body.id}/messages?before=1e22`, undefined],
+      ['GET', `/rooms/${room.body.id}/messages?after=99999999999999999999`, undefined],
+    ];
+    for (const [method, url, body] of tried) {
+      const r = await h.http<{ error: { code: string } }>(method, url, { token: a.accessToken, body });
+      assert.deepEqual([r.status, r.body?.error?.code], [400, 'VALIDATION'], `${method} ${url} ${JSON.stringify(body)}`);
+    }
+    const me = await h.http<User>('GET', '/users/me', { token: a.accessToken });
+    assert.equal(me.body.displayName, 'nul', 'nothing was stored');
+  });
+});

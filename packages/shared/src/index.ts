@@ -2,5 +2,6 @@ export * from './errors';
 export * from './limits';
 export * from './schemas';
 export * from './timeline';
+export * from './text';
 export * from './events';
 export * from './validation';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { seqParam, userText } from './text';
 import { messageContent, type Reaction } from './timeline';
 
 /*
@@ -22,7 +23,7 @@ export const usernameSchema = z
 
 export const passwordSchema = z.string().min(8, 'at least 8 characters').max(128, 'at most 128 characters');
 
-export const displayNameSchema = z.string().trim().min(1).max(64);
+export const displayNameSchema = userText({ min: 1, max: 64, name: true });
 
 /** Only http(s) URLs: a `javascript:` avatar would be a script injection. */
 export const httpUrlSchema = z
@@ -57,7 +58,7 @@ export const patchMeBody = z
   .strict();
 export type PatchMeBody = z.infer<typeof patchMeBody>;
 
-export const userSearchQuery = z.object({ q: z.string().trim().min(1).max(64) }).strict();
+export const userSearchQuery = z.object({ q: userText({ min: 1, max: 64 }) }).strict();
 
 export interface User {
   id: string;
@@ -81,8 +82,8 @@ export type RoomKind = (typeof ROOM_KINDS)[number];
 export const ROLES = ['owner', 'admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
-const roomName = z.string().trim().min(1).max(80);
-const roomTopic = z.string().trim().max(250);
+const roomName = userText({ min: 1, max: 80, name: true });
+const roomTopic = userText({ max: 250 });
 
 export const createRoomBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('direct'), userId: uuid }).strict(),
@@ -104,7 +105,7 @@ export type PatchRoomBody = z.infer<typeof patchRoomBody>;
 export const listRoomsQuery = z
   .object({
     browse: z.literal('channels').optional(),
-    q: z.string().trim().max(80).optional(),
+    q: userText({ max: 80 }).optional(),
   })
   .strict();
 
@@ -216,8 +217,8 @@ const limitParam = (max: number, dflt: number) => z.coerce.number().int().min(1)
 
 export const historyQuery = z
   .object({
-    before: z.coerce.number().int().min(1).optional(),
-    after: z.coerce.number().int().min(0).optional(),
+    before: seqParam(1).optional(),
+    after: seqParam(0).optional(),
     limit: limitParam(LIMITS.historyPageMax, LIMITS.historyPageDefault),
   })
   .strict()
@@ -298,7 +299,7 @@ export interface HealthReport {
 /** `GET /search/messages?q=&roomId=&limit=`: my rooms only, or one of them. */
 export const searchMessagesQuery = z
   .object({
-    q: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+    q: userText({ min: 1, max: 200 }),
     roomId: uuid.optional(),
     limit: limitParam(50, 20),
   })

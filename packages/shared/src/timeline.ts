@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { seqParam, userText } from './text';
 import type { Message } from './schemas';
 
 /*
@@ -29,16 +30,8 @@ export interface Reaction {
   me?: boolean;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-/** What a message may say: the same rule for a send and an edit. */
-export const messageContent = z
-  .string()
-  .max(LIMITS.messageContentMax, `at most ${LIMITS.messageContentMax} characters`)
-  .refine((s) => s.trim().length > 0, 'must not be empty')
-  // Tab and line breaks are text; other control characters are not, and PostgreSQL cannot store NUL at all.
-  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters (other than tab and line breaks)');
+/** What a message may say: the same rule for a send and an edit (multi-line; see userText). */
+export const messageContent = userText({ min: 1, max: LIMITS.messageContentMax, multiline: true });
 
 /**
  * One emoji, as Unicode (not a :shortcode:): pictographs with their variation selectors,
@@ -83,7 +76,7 @@ export interface PinnedMessages {
 /** `GET /rooms/:roomId/messages/:messageId/thread?after=SEQ&limit=N`: a thread's replies after a seq. */
 export const threadQuery = z
   .object({
-    after: z.coerce.number().int().min(0).default(0),
+    after: seqParam(0).default(0),
     limit: z.coerce.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
   })
   .strict();
