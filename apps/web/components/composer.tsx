@@ -1,11 +1,12 @@
 'use client';
 
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { snippetOf } from '@/lib/quote';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { CloseIcon, SendIcon } from './icons';
+import { useAutosize } from '../lib/use-autosize';
 
 /** Unsent text per room, so switching rooms does not lose what someone was writing. */
 const drafts = new Map<string, string>();
@@ -48,12 +49,7 @@ export function Composer({
   const tooLong = text.length > LIMITS.messageContentMax;
   const canSend = trimmed.length > 0 && !tooLong;
 
-  useLayoutEffect(() => {
-    const el = textareaRef.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
-  }, [text]);
+  useAutosize(textareaRef, text, MAX_HEIGHT_PX);
 
   // Put the cursor in the composer on desktop; on a phone that would throw up the keyboard.
   useEffect(() => {

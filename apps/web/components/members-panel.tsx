@@ -6,10 +6,11 @@ import type { Member, Role, User } from '@qc/shared';
 import { kindNoun, roomTitle } from '@/lib/room-display';
 import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
-import { CloseIcon } from './icons';
 import { PeopleSearch } from './people-search';
 import { PresenceDot } from './presence-dot';
 import { MEMBERS_PANEL_ID } from './room-header';
+import { CloseIcon } from './icons';
+import { SidePanel } from './side-panel';
 
 const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
 
@@ -62,23 +63,18 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
   };
 
   return (
-    <aside
-      className="members"
+    <SidePanel
       id={MEMBERS_PANEL_ID}
-      aria-label="Members"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
-    >
-      <header className="members__header">
-        <h2 className="members__title">
+      className="members"
+      label="Members"
+      title={
+        <>
           Members <span className="members__count">{room.memberCount}</span>
-        </h2>
-        <button type="button" className="icon-button" aria-label="Close members" onClick={onClose}>
-          <CloseIcon />
-        </button>
-      </header>
-
+        </>
+      }
+      closeLabel="Close members"
+      onClose={onClose}
+    >
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -142,6 +138,6 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
           )}
         </div>
       )}
-    </aside>
+    </SidePanel>
   );
 }

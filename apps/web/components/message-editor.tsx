@@ -1,7 +1,8 @@
 'use client';
 
-import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { LIMITS } from '@qc/shared';
+import { useAutosize } from '../lib/use-autosize';
 
 const MAX_HEIGHT_PX = 240;
 
@@ -36,12 +37,7 @@ export function MessageEditor({
     if (hadFocus) document.querySelector<HTMLTextAreaElement>('.composer__input')?.focus();
   }
 
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
-  }, [text]);
+  useAutosize(ref, text, MAX_HEIGHT_PX);
 
   const trimmed = text.trim();
   const canSave = trimmed.length > 0 && text.length <= LIMITS.messageContentMax && !busy;

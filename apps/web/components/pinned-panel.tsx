@@ -7,8 +7,8 @@ import { jumpToMessage } from '@/lib/jump-to-message';
 import { snippetOf } from '@/lib/quote';
 import { livePins } from '@/lib/stores/pinned';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
-import { CloseIcon } from './icons';
 import { PINNED_PANEL_ID } from './room-header';
+import { SidePanel } from './side-panel';
 
 const NO_MESSAGES: readonly Message[] = [];
 
@@ -42,20 +42,14 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
   }
 
   return (
-    <aside
-      className="members pinned-panel"
+    <SidePanel
       id={PINNED_PANEL_ID}
-      aria-label="Pinned messages"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
+      className="members pinned-panel"
+      label="Pinned messages"
+      title="Pinned"
+      closeLabel="Close pinned messages"
+      onClose={onClose}
     >
-      <header className="members__header">
-        <h2 className="members__title">Pinned</h2>
-        <button type="button" className="icon-button" aria-label="Close pinned messages" title="Close (Esc)" onClick={onClose}>
-          <CloseIcon size={18} />
-        </button>
-      </header>
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -81,6 +75,6 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
           );
         })}
       </ul>
-    </aside>
+    </SidePanel>
   );
 }

@@ -6,9 +6,9 @@ import { useChatClient, usePending, useRoom, useStore } from '@/lib/use-chat';
 import { roomTitle } from '@/lib/room-display';
 import { Composer } from './composer';
 import { DeleteMessageDialog } from './delete-message-dialog';
-import { CloseIcon } from './icons';
 import { MessageActionsContext, type MessageActions } from './message-actions';
 import { MessageItem, PendingMessageItem } from './message-item';
+import { SidePanel } from './side-panel';
 
 type Sender = Pick<User, 'id' | 'displayName' | 'avatarUrl'>;
 
@@ -85,21 +85,7 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
   };
 
   return (
-    <aside
-      className="thread-panel"
-      id="thread-panel"
-      aria-label="Thread"
-      onKeyDown={(e) => {
-        // Editors and pickers inside stop their own Escape; one that reaches here closes the panel.
-        if (e.key === 'Escape') onClose();
-      }}
-    >
-      <header className="members__header">
-        <h2 className="members__title">Thread</h2>
-        <button type="button" className="icon-button" aria-label="Close thread" title="Close (Esc)" onClick={onClose}>
-          <CloseIcon size={18} />
-        </button>
-      </header>
+    <SidePanel id={'thread-panel'} className="thread-panel" label="Thread" title="Thread" closeLabel="Close thread" onClose={onClose}>
       <div
         ref={scrollerRef}
         className="thread-panel__scroller"
@@ -148,6 +134,6 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
       {deleting && (
         <DeleteMessageDialog message={deleting} onDelete={(m) => client.deleteMessage(roomId, m.id)} onClose={() => setDeleting(null)} />
       )}
-    </aside>
+    </SidePanel>
   );
 }
