@@ -18,10 +18,7 @@ let db: TestDatabase;
 let core: CoreServices;
 let bc: RecordingBroadcaster;
 
-async function user(name: string) {
-  const s = await core.auth.register({ username: `${name}${Math.floor(Math.random() * 1e9)}`, password: 'correct horse battery' });
-  return s.user.id;
-}
+const user = (name: string) => t.user(name);
 
 async function roomOf(owner: string, members: string[]) {
   return (await core.rooms.create(owner, { kind: 'group', name: 'stream', memberIds: members })).room.id;

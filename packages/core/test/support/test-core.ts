@@ -11,6 +11,8 @@ export interface TestCore {
   core: CoreServices;
   /** What the services and the in-process log's consumers emitted. */
   broadcaster: RecordingBroadcaster;
+  /** A new account (through sign-up, as a person makes one); its user id. */
+  user(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,10 @@ export async function startTestCore(env: Record<string, string> = {}): Promise<T
     db,
     core,
     broadcaster,
+    async user(name) {
+      const s = await core.auth.register({ username: `${name}${Math.floor(Math.random() * 1e9)}`, password: 'correct horse battery' });
+      return s.user.id;
+    },
     async stop() {
       core.receipts.close();
       await db.stop();
