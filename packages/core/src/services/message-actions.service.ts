@@ -6,7 +6,7 @@ import type { MessageStore } from '../ports/message-store.port';
 import type { MembershipRecord } from '../ports/metadata.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
 import type { RoomSequencer } from '../ports/room-sequencer.port';
-import type { MessagesSettings } from './messages.service';
+import { spendBudget, type MessagesSettings } from './messages.service';
 import type { RoomsService } from './rooms.service';
 
 /**
@@ -69,11 +69,7 @@ export class MessageActionsService {
     const [original] = await this.history.findByIds(ref.roomId, [ref.messageId]);
     if (!original) throw AppError.notFound('message');
     authorise(membership, original);
-    const budget = await this.limiter.take(`change:${userId}`, {
-      ratePerSec: this.settings.messagesPerSec,
-      burst: this.settings.messagesBurst,
-    });
-    if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
+    await spendBudget(this.limiter, `change:${userId}`, this.settings);
 
     return this.sequencer.run(ref.roomId, async (scope) => {
       const outcome = await this.states.apply({ original, actorId: userId, change, at: this.now() }, scope);

@@ -26,6 +26,12 @@ export interface MessagesSettings {
   messagesBurst: number;
 }
 
+/** Takes one from a person's budget (sends, and changes to messages, each have one), or refuses with RATE_LIMITED. */
+export async function spendBudget(limiter: RateLimiter, key: string, settings: MessagesSettings): Promise<void> {
+  const budget = await limiter.take(key, { ratePerSec: settings.messagesPerSec, burst: settings.messagesBurst });
+  if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
+}
+
 /**
  * The write and read paths of the delivery contract:
  * send = authorise, rate-limit, append (durable, seq, idempotent), then publish to the log;
@@ -77,11 +83,7 @@ export class MessagesService {
       throw AppError.validation('replyTo: no such message in this room');
     }
     const root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
-    const budget = await this.limiter.take(`send:${senderId}`, {
-      ratePerSec: this.settings.messagesPerSec,
-      burst: this.settings.messagesBurst,
-    });
-    if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
+    await spendBudget(this.limiter, `send:${senderId}`, this.settings);
 
     // The store works through the sequencer's scope: a room holding a pool connection for
     // its lock must never ask the pool for another (issue #8: busy rooms deadlocked a node).
