@@ -209,7 +209,7 @@ describe('failures', () => {
       [4, 5, 6, 7, 8],
     );
     // And it is live on the surviving node.
-    const live = waitFor<Message>(moved, 'message:new', (m) => m.roomId === room.id);
+    const live = waitFor<Message>(moved, 'message:new', (m) => m.roomId === room.id && m.clientMsgId === 'k8');
     await call(sb, 'message:send', { roomId: room.id, clientMsgId: 'k8', content: 'still here' });
     assert.equal((await live).seq, 9);
   });
