@@ -12,6 +12,7 @@ import { loadConfig, openApiRuntime, type AppConfig } from '@qc/core';
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './common/socket/chat-io.adapter';
 import { createLogger, PinoNestLogger } from './common/logger';
+import { setupOpenApi } from './common/http/openapi';
 import { SocketSessionGateway } from './modules/auth/socket-session.gateway';
 
 export interface RunningApi {
@@ -67,6 +68,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
   app.use(cookieParser());
   app.use('/api', express.json({ limit: '256kb', strict: true }), bodyParseErrors);
   app.setGlobalPrefix('api/v1');
+  setupOpenApi(app);
 
   const webDir = config.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

@@ -36,8 +36,9 @@ export function userText({ min = 0, max, multiline = false, name = false }: Text
     .pipe(
       z
         .string()
+        // A check rather than a refinement, so the OpenAPI document states the limit (maxLength).
+        .max(max, `at most ${max} characters`)
         .refine((s) => s.trim().length >= min, min === 1 ? 'must not be empty' : `at least ${min} characters`)
-        .refine((s) => s.length <= max, `at most ${max} characters`)
         .refine(
           (s) => !(multiline ? CONTROL_BUT_LINES : CONTROL_ANY).test(s),
           multiline

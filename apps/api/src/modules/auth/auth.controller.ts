@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiCookieAuth } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { loginBody, registerBody, REFRESH_COOKIE, type AuthResponse, type LoginBody, type RegisterBody } from '@qc/shared';
 import { AppError, AuthService, type AppConfig, type IssuedSession } from '@qc/core';
+import { REFRESH_COOKIE_SCHEME } from '../../common/http/openapi';
 import { ZodPipe } from '../../common/http/zod.pipe';
 import { APP_CONFIG } from '../../common/tokens';
 
@@ -27,6 +29,7 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
+  @ApiCookieAuth(REFRESH_COOKIE_SCHEME)
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     this.checkOrigin(req);
     try {
@@ -39,6 +42,7 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @ApiCookieAuth(REFRESH_COOKIE_SCHEME)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     this.checkOrigin(req);
     await this.auth.logout(readCookie(req));
