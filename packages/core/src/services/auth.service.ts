@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify, Algorithm } from '@node-rs/argon2';
 import jwt from 'jsonwebtoken';
-import { LIMITS, type AuthResponse, type LoginBody, type RegisterBody } from '@qc/shared';
+import { LIMITS, uuid, type AuthResponse, type LoginBody, type RegisterBody } from '@qc/shared';
 import { AppError } from '../errors';
 import type { MetadataStore } from '../ports/metadata.port';
 import { uuidv7 } from '../lib/uuidv7';
@@ -125,6 +125,8 @@ export class AuthService {
         claims === null ||
         claims.typ !== 'access' ||
         typeof claims.sub !== 'string' ||
+        // Ids are uuids: any other subject, even under our signature, must not reach a uuid column (a 500 there).
+        !uuid.safeParse(claims.sub).success ||
         typeof claims.exp !== 'number'
       ) {
         throw new Error('not an access token');
