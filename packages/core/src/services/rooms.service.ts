@@ -48,6 +48,9 @@ export class RoomsService {
   async create(userId: string, body: CreateRoomBody): Promise<{ room: MyRoom; created: boolean }> {
     let result: { room: RoomRecord; created: boolean };
     let memberIds: string[];
+    // A still-valid access token of an account that is gone (a wiped database under a kept
+    // JWT_SECRET) is refused here, as /users/me refuses it, not by the rooms table's foreign key as a 500.
+    if (!(await this.meta.findUserById(userId))) throw AppError.unauthenticated('account no longer exists');
     if (body.kind === 'direct') {
       if (body.userId === userId) throw AppError.validation('userId: a direct conversation needs another person');
       if (!(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
