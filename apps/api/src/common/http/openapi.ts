@@ -196,6 +196,9 @@ function errorResponses(withCaller: boolean): Record<string, ResponseObject> {
     const status = HTTP_STATUS_BY_CODE[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
+  // A body over the size limit (413) or in a charset or encoding the parser does not read (415), before any route runs.
+  byStatus.set(413, ['VALIDATION']);
+  byStatus.set(415, ['VALIDATION']);
   const out: Record<string, ResponseObject> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     if (!withCaller && CALLER_STATUSES.has(status)) continue;
