@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, openAndMigrate } from './adapters/postgres/data-source';
+import { createDataSource, msSinceLastAnswer, openAndMigrate } from './adapters/postgres/data-source';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { SocketIoBroadcaster, type ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
 import { RedisEmitterBroadcaster } from './adapters/redis/redis-emitter-broadcaster.adapter';
@@ -98,12 +98,16 @@ export interface EngineCheckResult {
   pool?: DatabasePoolUsage;
 }
 
+/** A query answered this recently shows the pool works (see the database check). */
+const RECENT_ANSWER_MS = 1000;
+
 /**
  * The database check reports the pool's use and is degraded while requests wait for a
- * connection: every one is busy, and sends queue for the pool (slower acks, and past the
- * 10 s acquire timeout, failed sends). The node still serves, so it is not down: taking
- * every node of a fleet out of the load balancer in a load spike would turn slow into
- * nothing. A ping then would only queue behind the waiters, so the pool's counts answer.
+ * connection: every one is busy, and sends queue for the pool (slower acks, and past
+ * DATABASE_ACQUIRE_TIMEOUT_MS, sends refused UNAVAILABLE). The node still serves, so it is
+ * not down: taking every node of a fleet out of the load balancer in a load spike would
+ * turn slow into nothing. A ping then would only queue behind the waiters, so the pool's
+ * counts answer.
  */
 function databaseHealthCheck(ds: DataSource, meta: MetadataStore): EngineHealthCheck {
   return {
@@ -111,7 +115,12 @@ function databaseHealthCheck(ds: DataSource, meta: MetadataStore): EngineHealthC
     critical: true,
     ping: async () => {
       const pool = poolUsage(ds);
-      if (pool.waiting > 0) {
+      // Every connection busy but answering: the pool works. A ping would queue behind the
+      // waiters or open a new connection, whose slowness says nothing about the pool. Busy
+      // and silent (a frozen server) falls through: the ping then fails within the acquire
+      // timeout and the check is down, as it should be.
+      if (pool.idle === 0 && msSinceLastAnswer(ds) < RECENT_ANSWER_MS) {
+        if (pool.waiting === 0) return { pool };
         return {
           pool,
           warning:
@@ -207,7 +216,8 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       logger.warn({ err: String(err) }, 'rate limit check skipped: Redis unreachable'),
     ),
     // Several nodes publish to one bus: a room's commit-and-publish must be exclusive across them.
-    roomSequencer: new PostgresRoomSequencer(ds),
+    // Its lock wait is bounded at ten queries' worth: behind other nodes' sends, not stalled.
+    roomSequencer: new PostgresRoomSequencer(ds, config.databaseTimeouts.queryMs * 10),
     socketBus,
     healthChecks: checks({ name: 'redis', critical: false, ping: async () => void (await redis.ping()) }),
     close: async () => {
@@ -455,7 +465,11 @@ export async function openApiRuntime(
       progress(`using PostgreSQL at ${redactUrl(dbUrl)}`);
     }
 
-    const dataSource = createDataSource(dbUrl, { poolSize: config.databasePoolSize });
+    const dataSource = createDataSource(dbUrl, {
+      poolSize: config.databasePoolSize,
+      acquireTimeoutMs: config.databaseTimeouts.acquireMs,
+      queryTimeoutMs: config.databaseTimeouts.queryMs,
+    });
     undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
     try {
       const ran = await openAndMigrate(dataSource);
@@ -545,7 +559,12 @@ export async function openWorkersRuntime(
     const redis = createRedisClient(config.redisUrl, 'workers', logger);
     undo.push(() => redis.quit());
     await waitForRedis(redis, config.redisUrl);
-    const ds = createDataSource(config.database.url, { poolSize: 5, applicationName: 'quantum-chat-workers' });
+    const ds = createDataSource(config.database.url, {
+      poolSize: 5,
+      applicationName: 'quantum-chat-workers',
+      acquireTimeoutMs: config.databaseTimeouts.acquireMs,
+      queryTimeoutMs: config.databaseTimeouts.queryMs,
+    });
     await ds.initialize();
     undo.push(() => ds.destroy());
     // PostgreSQL full-text search needs no feeding: the api's store commit is its index.

@@ -92,6 +92,8 @@ const envSchema = z.object({
   CASSANDRA_PASSWORD: z.string().optional(),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
   DATABASE_POOL_SIZE: intFrom('DATABASE_POOL_SIZE', 20, 1, 10000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: intFrom('DATABASE_ACQUIRE_TIMEOUT_MS', 2000, 100, 600000),
+  DATABASE_QUERY_TIMEOUT_MS: intFrom('DATABASE_QUERY_TIMEOUT_MS', 3000, 100, 600000),
   JWT_SECRET: z
     .string()
     .optional()
@@ -119,6 +121,13 @@ export interface AppConfig {
    * one, GET /health says so.
    */
   databasePoolSize: number;
+  /**
+   * Fail fast when PostgreSQL stalls: how long a request waits for a pool connection, and
+   * for one query's answer (then its connection is dropped, so the server rolls back what
+   * it held). Past either, REST answers 503 UNAVAILABLE and sends are refused UNAVAILABLE
+   * (the client retries with the same clientMsgId) instead of hanging until it returns.
+   */
+  databaseTimeouts: { acquireMs: number; queryMs: number };
   /** Presence, rate limits and socket fan-out across nodes; null = in this process's memory. */
   redisUrl: string | null;
   /** Message history in Cassandra/ScyllaDB; null = in PostgreSQL. */
@@ -212,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     database,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseTimeouts: { acquireMs: e.DATABASE_ACQUIRE_TIMEOUT_MS, queryMs: e.DATABASE_QUERY_TIMEOUT_MS },
     redisUrl: e.REDIS_URL ? e.REDIS_URL : null,
     cassandra: e.CASSANDRA_CONTACT_POINTS
       ? {
