@@ -251,6 +251,18 @@ describe('rooms', () => {
     assert.equal(ghost.status, 404);
     assert.equal(ghost.body.error.code, 'NOT_FOUND');
   });
+
+  test('an id in upper case names the same room (ids are lower-cased on the way in)', async () => {
+    const [a, b] = await Promise.all([h.user('upper-a'), h.user('upper-b')]);
+    const room = await h.group(a, [b]);
+    const r = await h.http<MyRoom>('GET', `/rooms/${room.id.toUpperCase()}`, { token: a.accessToken });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.id, room.id);
+    const sa = await h.connect(a.accessToken);
+    const sent = await call(sa, 'message:send', { roomId: room.id.toUpperCase(), clientMsgId: 'upper', content: 'hi' });
+    assert.equal(sent.ok, true, JSON.stringify(sent));
+    assert.equal((sent.message as Message).roomId, room.id);
+  });
 });
 
 describe('history and health', () => {
