@@ -12,6 +12,7 @@ import { loadConfig, openApiRuntime, type AppConfig } from '@qc/core';
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './common/socket/chat-io.adapter';
 import { createLogger, PinoNestLogger } from './common/logger';
+import { inlineScriptHashes, securityHeaders } from './common/http/security-headers';
 import { SocketSessionGateway } from './modules/auth/socket-session.gateway';
 
 export interface RunningApi {
@@ -52,6 +53,9 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
   app.useWebSocketAdapter(new ChatIoAdapter(app, config, (server) => runtime.attachSocketServer(server)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  const webDir = config.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = existsSync(path.join(webDir, 'index.html'));
+  app.use(securityHeaders({ scriptHashes: hasWeb ? inlineScriptHashes(webDir) : [] }));
   app.use(
     pinoHttp({
       logger,
@@ -66,14 +70,15 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
   );
   app.use(cookieParser());
   app.use('/api', express.json({ limit: '256kb', strict: true }), bodyParseErrors);
-  app.setGlobalPrefix('api/v1');
+  // Prometheus looks for /metrics at the root.
+  app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
 
-  const webDir = config.webDir ?? DEFAULT_WEB_DIR;
-  if (existsSync(path.join(webDir, 'index.html'))) {
+  if (hasWeb) {
     app.use(express.static(webDir, { extensions: ['html'], index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml }));
     app.use((req: Request, res: Response, next: NextFunction) => {
       // Unknown page paths get the web app's 404 page; unknown API paths get the JSON error.
-      if (req.method === 'GET' && !req.path.startsWith('/api/') && !req.path.startsWith('/socket.io') && req.accepts('html')) {
+      const apiPath = req.path.startsWith('/api/') || req.path.startsWith('/socket.io') || req.path === '/metrics';
+      if (req.method === 'GET' && !apiPath && req.accepts('html')) {
         res.status(404).sendFile(path.join(webDir, '404.html'), (err) => err && next());
         return;
       }

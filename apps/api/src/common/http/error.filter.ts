@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject 
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@qc/shared';
-import { isAppError } from '@qc/core';
+import { isAppError, RUNTIME_METRICS, type RuntimeMetrics } from '@qc/core';
 import { LOGGER } from '../tokens';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -19,13 +19,17 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 /** Every REST error leaves as `{ error: { code, message } }` with the matching status. */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RUNTIME_METRICS) private readonly metrics: RuntimeMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     const { status, body } = this.toEnvelope(exception, req);
     if (status >= 500) this.logger.error({ err: exception, reqId: req.id, path: req.path }, 'request failed');
+    this.metrics.refused(body.code, 'rest');
     if (!res.headersSent) res.status(status).json({ error: body });
   }
 

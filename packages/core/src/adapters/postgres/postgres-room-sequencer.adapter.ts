@@ -21,6 +21,10 @@ export class PostgresRoomSequencer implements RoomSequencer {
 
   constructor(private readonly ds: DataSource) {}
 
+  pending(): number {
+    return this.local.pending;
+  }
+
   run<T>(roomId: string, task: (scope: SequencerScope | undefined) => Promise<T>): Promise<T> {
     return this.local.run(roomId, async () => {
       const runner = this.ds.createQueryRunner();
