@@ -155,10 +155,12 @@ describe('GET /metrics', () => {
     const bad = await call(socket, 'message:send', { roomId: 'not-a-uuid', clientMsgId: 'm-2', content: '' });
     assert.equal(bad.error?.code, 'VALIDATION');
     assert.equal((await h.http('GET', '/rooms')).status, 401);
+    assert.equal((await h.http('POST', '/rooms', { token: alice.accessToken, rawBody: '{not json' })).status, 400);
     const after = await scrape();
     assert.equal(socketRefusals(after, 'FORBIDDEN') - socketRefusals(before, 'FORBIDDEN'), 1);
     assert.equal(socketRefusals(after, 'VALIDATION') - socketRefusals(before, 'VALIDATION'), 1);
     assert.equal(restRefusals(after, 'UNAUTHENTICATED') - restRefusals(before, 'UNAUTHENTICATED'), 1);
+    assert.equal(restRefusals(after, 'VALIDATION') - restRefusals(before, 'VALIDATION'), 1, 'a body that is not JSON');
     assert.equal(sample(after, 'qc_messages_sent_total') - sample(before, 'qc_messages_sent_total'), 2);
     assert.equal(sample(after, 'qc_messages_acked_total') - sample(before, 'qc_messages_acked_total'), 0, 'a refusal is no ack');
     socket.disconnect();
