@@ -27,10 +27,11 @@ async function watchViolations(context: BrowserContext): Promise<Violation[]> {
   return violations;
 }
 
-function consoleCspErrors(page: Page): string[] {
+/** What Chromium says in the console about either policy (a blocked resource, a feature it does not know). */
+function consolePolicyErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+    if (/Content Security Policy|Permissions-Policy/i.test(m.text())) errors.push(m.text());
   });
   return errors;
 }
@@ -40,7 +41,7 @@ test('the web app works under its Content-Security-Policy: sign up, socket, send
   try {
     const violations = await watchViolations(context);
     const page = await context.newPage();
-    const cspErrors = consoleCspErrors(page);
+    const policyErrors = consolePolicyErrors(page);
     const sockets: string[] = [];
     page.on('websocket', (ws) => sockets.push(ws.url()));
 
@@ -74,7 +75,7 @@ test('the web app works under its Content-Security-Policy: sign up, socket, send
     await page.reload();
     await expect(messageTexts(page)).toHaveText(['sent under a strict CSP', 'and received']);
     expect(violations).toEqual([]);
-    expect(cspErrors).toEqual([]);
+    expect(policyErrors).toEqual([]);
   } finally {
     await context.close();
   }

@@ -41,7 +41,6 @@ function htmlFiles(dir: string): string[] {
  */
 const DENIED_FEATURES = [
   'accelerometer',
-  'bluetooth',
   'browsing-topics',
   'camera',
   'display-capture',
