@@ -25,9 +25,9 @@ export function createFanoutHandler(
     if (watermark && seq <= (await watermark.emitted(roomId))) return;
     if (record.type === 'message.created') broadcaster.toRoom(roomId, 'message:new', record.message);
     else broadcaster.toRoom(roomId, 'message:updated', record.update);
-    metrics.emitted(roomId, seq);
     // Done only when the bus has it: the next record of the room is emitted after this one.
     await broadcaster.flush();
+    metrics.emitted(roomId, seq);
     await watermark?.advance(roomId, seq);
   };
 }
