@@ -28,7 +28,17 @@ import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
 import { connectCassandra } from './adapters/cassandra/cassandra-client';
 import { CassandraMessageStore } from './adapters/cassandra/cassandra-message-store.adapter';
 import type { Broadcaster } from './ports/broadcaster.port';
-import { recordRoomId, recordSeq, runsLogConsumer, type LogConsumerName, type LogRecord, type MessageLog } from './ports/message-log.port';
+import { PrometheusMetrics } from './adapters/prometheus/prometheus-metrics.adapter';
+import { NO_DELIVERY_METRICS, type DeliveryMetrics, type RuntimeMetrics } from './ports/metrics.port';
+import {
+  logConsumersFor,
+  recordRoomId,
+  recordSeq,
+  runsLogConsumer,
+  type LogConsumerName,
+  type LogRecord,
+  type MessageLog,
+} from './ports/message-log.port';
 import type { HistoryWriter, MessageStore } from './ports/message-store.port';
 import type { MetadataStore } from './ports/metadata.port';
 import type { PresenceStore } from './ports/presence.port';
@@ -73,6 +83,8 @@ export interface Adapters {
   socketBus: RedisSocketBus | null;
   /** One per engine this node talks to, for GET /health. */
   healthChecks: EngineHealthCheck[];
+  /** With a history store behind an outbox (Cassandra): how old its oldest unwritten message is, for metrics. */
+  outboxAgeSeconds?: () => Promise<number | null>;
   /** Closes the connections the adapters opened (not the DataSource, which the caller owns). */
   close(): Promise<void>;
 }
@@ -179,6 +191,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     messageLog: createMessageLog(config, logger, 'api'),
     searchIndex: search.index,
     searchNeedsIndexer: search.needsIndexer,
+    outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
     await history.close();
@@ -239,7 +252,12 @@ async function createMessageStore(
   config: AppConfig,
   ds: DataSource,
   logger: CoreLogger,
-): Promise<{ store: MessageStore; healthCheck?: EngineHealthCheck; close(): Promise<void> }> {
+): Promise<{
+  store: MessageStore;
+  healthCheck?: EngineHealthCheck;
+  outboxAgeSeconds?: () => Promise<number | null>;
+  close(): Promise<void>;
+}> {
   if (!config.cassandra) return { store: new PostgresMessageStore(ds), close: async () => undefined };
   const cql = await openCassandra(config.cassandra);
   const deferWrites = config.kafka !== null;
@@ -255,6 +273,7 @@ async function createMessageStore(
   timer.unref();
   return {
     store,
+    outboxAgeSeconds: () => store.oldestPendingAgeSeconds(),
     healthCheck: {
       name: 'cassandra',
       critical: true,
@@ -353,6 +372,7 @@ export function createCoreServices(
   adapters: Adapters,
   broadcaster: Broadcaster,
   logger?: Pick<CoreLogger, 'warn'>,
+  metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
 ): CoreServices {
   const { meta, messageStore, messageStates, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
   const limits = { messagesPerSec: config.rateLimit.messagesPerSec, messagesBurst: config.rateLimit.messagesBurst };
@@ -367,7 +387,7 @@ export function createCoreServices(
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }),
     users: new UsersService(meta),
     rooms,
-    messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
+    messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits, metrics),
     messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
     presence: new PresenceService(meta, presenceStore, broadcaster),
     typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
@@ -401,11 +421,13 @@ export interface LogConsumerDeps {
   history?: HistoryWriter;
   /** Only these consumers (WORKERS_CONSUMERS); unset, every one the deps above call for. */
   only?: readonly LogConsumerName[];
+  /** Told when fan-out emits a record (commit→emit latency). */
+  metrics?: DeliveryMetrics;
 }
 
 export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, deps: LogConsumerDeps = {}) {
   const runs = (name: LogConsumerName) => runsLogConsumer(deps.only, name);
-  if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark));
+  if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark, deps.metrics));
   if (deps.notify && runs('notify')) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
   if (deps.history && runs('history')) log.subscribe('history', createHistoryHandler(deps.history));
   if (deps.searchIndex && runs('indexer')) log.subscribe('indexer', createIndexHandler(deps.searchIndex));
@@ -430,6 +452,8 @@ export interface ApiRuntime {
    * adapter on it. Called once, as the server is created, before any socket connects.
    */
   attachSocketServer(server: ChatServer): void;
+  /** This node's Prometheus metrics (GET /metrics), in a registry of its own. */
+  metrics: RuntimeMetrics;
   /** Closes the message log, the adapters' connections, the pool and an embedded PostgreSQL. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -503,9 +527,18 @@ export async function openApiRuntime(
 
     const socketBus = adapters.socketBus;
     const broadcaster = new SocketIoBroadcaster(socketBus ? () => socketBus.flush() : undefined);
-    const core = createCoreServices(config, adapters, broadcaster, logger);
+    const metrics = new PrometheusMetrics({
+      localFanout: !config.kafka,
+      roomQueueDepth: () => adapters.roomSequencer.pending(),
+      consumers: () => adapters.messageLog.describeConsumers(logConsumersFor(config)),
+      outboxAgeSeconds: adapters.outboxAgeSeconds,
+    });
+    const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
     if (!config.kafka) {
-      registerLogConsumers(core.messageLog, broadcaster, core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {});
+      registerLogConsumers(core.messageLog, broadcaster, {
+        metrics,
+        ...(core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {}),
+      });
     }
 
     let closing: Promise<void> | null = null;
@@ -513,10 +546,12 @@ export async function openApiRuntime(
       config,
       core,
       dataSource,
+      metrics,
       attachSocketServer(server) {
         // Across nodes, broadcasts to rooms and users travel through Redis.
         if (socketBus) server.adapter(socketBus.adapter());
         broadcaster.attach(server);
+        metrics.attach(server);
       },
       close: () => (closing ??= unwind()),
     };

@@ -107,6 +107,10 @@ const envSchema = z.object({
   WEB_DIR: z.string().optional(),
   SHUTDOWN_GRACE_MS: intFrom('SHUTDOWN_GRACE_MS', 5000, 0, 120000),
   WORKERS_CONSUMERS: z.string().optional(),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 16, 'METRICS_TOKEN must be at least 16 characters (or unset: loopback only)'),
 });
 
 export interface AppConfig {
@@ -146,6 +150,11 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** The log consumers an apps/workers process runs; null = every one the profile needs. */
   workersConsumers: LogConsumerName[] | null;
+  /**
+   * A bearer token that lets a Prometheus on another host read GET /metrics; null = only
+   * from this machine (loopback), as the metrics tell load and error rates to whoever reads them.
+   */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -242,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rateLimit: { messagesPerSec: e.RATE_LIMIT_MESSAGES_PER_SEC, messagesBurst: e.RATE_LIMIT_MESSAGES_BURST },
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST },
     webDir: e.WEB_DIR ? path.resolve(cwd, e.WEB_DIR) : null,
+    metricsToken: e.METRICS_TOKEN || null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     workersConsumers: workersConsumers as LogConsumerName[] | null,
   };

@@ -9,3 +9,4 @@ export * from './notification-sink.port';
 export * from './search-index.port';
 export * from './typing.port';
 export * from './message-state.port';
+export * from './metrics.port';

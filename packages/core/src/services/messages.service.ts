@@ -15,6 +15,7 @@ import { AppError } from '../errors';
 import { freshMessage } from '../lib/message-state';
 import { uuidv7 } from '../lib/uuidv7';
 import type { MessageLog } from '../ports/message-log.port';
+import { NO_DELIVERY_METRICS, type DeliveryMetrics } from '../ports/metrics.port';
 import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
@@ -69,10 +70,12 @@ export class MessagesService {
     /** Per room: commit and hand to fan-out in one turn, so live delivery never shows 6 before 5. */
     private readonly sequencer: RoomSequencer,
     private readonly settings: MessagesSettings,
+    private readonly metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async send(senderId: string, p: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
+    const took = performance.now();
     await this.rooms.requireMember(p.roomId, senderId);
     // A retry of something already stored is answered without spending the sender's budget.
     const existing = await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId);
@@ -113,6 +116,7 @@ export class MessagesService {
           scope,
         );
         if (!appended.created) return appended;
+        this.metrics.committed(p.roomId, appended.message.seq, (performance.now() - took) / 1000);
         const message = freshMessage(appended.message, root?.id ?? null);
         // A thread reply takes its seq, then its root's count takes the next: the reply is never
         // seen before it exists, and the count never before its reply.

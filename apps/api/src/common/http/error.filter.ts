@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject 
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@qc/shared';
-import { knownError } from '@qc/core';
+import { knownError, RUNTIME_METRICS, type RuntimeMetrics } from '@qc/core';
 import { LOGGER } from '../tokens';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -19,7 +19,10 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 /** Every REST error leaves as `{ error: { code, message } }` with the matching status. */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RUNTIME_METRICS) private readonly metrics: RuntimeMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
@@ -29,6 +32,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       this.logger.warn({ err: exception, reqId: req.id, path: req.path }, 'request refused: the database is not answering');
       if (!res.headersSent) res.setHeader('Retry-After', '1');
     } else if (status >= 500) this.logger.error({ err: exception, reqId: req.id, path: req.path }, 'request failed');
+    this.metrics.refused(body.code, 'rest');
     if (!res.headersSent) res.status(status).json({ error: body });
   }
 

@@ -26,6 +26,10 @@ export class PostgresRoomSequencer implements RoomSequencer {
     private readonly lockWaitMs = 30_000,
   ) {}
 
+  pending(): number {
+    return this.local.pending;
+  }
+
   run<T>(roomId: string, task: (scope: SequencerScope | undefined) => Promise<T>): Promise<T> {
     return this.local.run(roomId, async () => {
       const runner = this.ds.createQueryRunner();
