@@ -9,6 +9,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorBody['details'],
+    /** When the caller may try again (RATE_LIMITED): REST sends it as Retry-After. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -33,8 +35,8 @@ export class AppError extends Error {
   static conflict(message: string) {
     return new AppError('CONFLICT', message);
   }
-  static rateLimited(retryAfterMs: number) {
-    return new AppError('RATE_LIMITED', `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`);
+  static rateLimited(retryAfterMs: number, message = `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`) {
+    return new AppError('RATE_LIMITED', message, undefined, retryAfterMs);
   }
 }
 

@@ -16,6 +16,7 @@ export * from './services/presence.service';
 export * from './services/typing.service';
 export * from './services/search.service';
 export * from './services/receipts.service';
+export * from './services/throttle.service';
 export * from './handlers/fanout.handler';
 export * from './handlers/notify.handler';
 export * from './handlers/index.handler';

@@ -8,6 +8,7 @@ import type { PresenceStore } from '../ports/presence.port';
 import type { SearchIndex } from '../ports/search-index.port';
 import { canDeleteRoom, canEditRoom, canManageMembers, canRemoveMember, canSelfJoin, directKey } from './room-policy';
 import { toPublicUser } from './users.service';
+import type { ThrottleService } from './throttle.service';
 
 export class RoomsService {
   constructor(
@@ -18,6 +19,8 @@ export class RoomsService {
     private readonly broadcaster: Broadcaster,
     private readonly searchIndex: SearchIndex,
     private readonly onCleanupError: (err: unknown, roomId: string) => void = () => undefined,
+    /** Caps room creation per person; without one (some tests) it is not limited. */
+    private readonly throttle: ThrottleService | null = null,
   ) {}
 
   /** The membership check every read and write of a room goes through. */
@@ -46,6 +49,7 @@ export class RoomsService {
   }
 
   async create(userId: string, body: CreateRoomBody): Promise<{ room: MyRoom; created: boolean }> {
+    await this.throttle?.roomCreation(userId);
     let result: { room: RoomRecord; created: boolean };
     let memberIds: string[];
     if (body.kind === 'direct') {

@@ -26,6 +26,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const { status, body } = this.toEnvelope(exception, req);
     if (status >= 500) this.logger.error({ err: exception, reqId: req.id, path: req.path }, 'request failed');
+    if (isAppError(exception) && exception.retryAfterMs !== undefined && !res.headersSent) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterMs / 1000))));
+    }
     if (!res.headersSent) res.status(status).json({ error: body });
   }
 
