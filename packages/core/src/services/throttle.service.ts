@@ -51,7 +51,11 @@ export class ThrottleService {
       windowSec: login.windowSec,
       lockSec: login.lockSec,
     });
-    this.signUpsByAddress = limiter.counter({ name: 'signup-addr', limit: settings.signUps.perAddress, windowSec: settings.signUps.windowSec });
+    this.signUpsByAddress = limiter.counter({
+      name: 'signup-addr',
+      limit: settings.signUps.perAddress,
+      windowSec: settings.signUps.windowSec,
+    });
     this.roomsByPerson = limiter.counter({
       name: 'room-create',
       limit: settings.roomCreation.perPerson,

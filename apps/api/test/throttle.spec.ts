@@ -1,0 +1,153 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuthResponse, MyRoom } from '@qc/shared';
+import { ApiHarness, sleep, type HttpResult } from './support/api-harness';
+
+/*
+ * Issue #10's abuse probes, replayed: password guessing, sign-up floods and room floods
+ * from one client. The api trusts X-Forwarded-For from loopback (a local proxy), so each
+ * spec plays its own client address.
+ */
+
+let h: ApiHarness;
+before(async () => {
+  h = await ApiHarness.start({
+    // The defaults of the username lock (5 failures, 15 min) and its 1 s growing delay, tested as shipped.
+    LOGIN_FAILURES_PER_ADDRESS: '8',
+    SIGNUPS_PER_ADDRESS: '5',
+    ROOMS_CREATED_PER_PERSON: '5',
+  });
+});
+after(async () => {
+  await h?.stop();
+});
+
+type ErrorReply = { error: { code: string; message: string } };
+let n = 0;
+const PASSWORD = 'correct horse battery';
+
+/** A sign-up from its own client address, so the per-address sign-up limit is this spec's own. */
+async function person(name: string): Promise<AuthResponse> {
+  const username = `${name}${process.pid}${++n}`.slice(0, 32);
+  const r = await h.http<AuthResponse>('POST', '/auth/register', {
+    body: { username, password: PASSWORD },
+    headers: { 'x-forwarded-for': `192.0.2.${n}` },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+
+const login = (username: string, password: string, address: string) =>
+  h.http<ErrorReply & AuthResponse>('POST', '/auth/login', { body: { username, password }, headers: { 'x-forwarded-for': address } });
+
+const retryAfter = (r: HttpResult<unknown>) => Number(r.headers.get('retry-after'));
+
+describe('sign-in throttling', () => {
+  test('a guesser who waits out every delay gets 5 tries, then the account is locked for 15 min, right password included', async () => {
+    const victim = await person('victim');
+    const name = victim.user.username;
+    const statuses: number[] = [];
+    // Each guess from another address: the per-username count is what stops a botnet.
+    for (let i = 0; statuses.length < 5 && i < 20; i++) {
+      const r = await login(name, `wrong guess ${i}`, `198.51.100.${i + 1}`);
+      if (r.status === 429) {
+        // A growing delay: told how long, and held to it.
+        assert.equal(r.body.error.code, 'RATE_LIMITED');
+        assert.match(r.body.error.message, /wait \d+ s/);
+        await sleep(retryAfter(r) * 1000 + 100);
+        continue;
+      }
+      statuses.push(r.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401]);
+
+    // The issue's probe: 200 guesses as fast as they go. None is even checked now.
+    const started = Date.now();
+    const burst = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => login(name, i === 199 ? PASSWORD : `guess ${i}`, `203.0.113.${i % 250}`)),
+    );
+    assert.deepEqual([...new Set(burst.map((r) => r.status))], [429]);
+    const right = burst[199]!;
+    assert.equal(right.body.error.code, 'RATE_LIMITED', 'the right password is refused while locked');
+    assert.match(right.body.error.message, /locked; try again in 1[45] min/);
+    const wait = retryAfter(right);
+    assert.ok(wait > 14 * 60 && wait <= 15 * 60, `Retry-After ${wait}`);
+    // Refused before the password hash is computed: far faster than 200 argon2 verifications.
+    assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms`);
+  });
+
+  test('a successful sign-in clears the username failures', async () => {
+    const u = await person('forgetful');
+    const name = u.user.username;
+    const addr = '198.51.100.200';
+    assert.equal((await login(name, 'nope 1', addr)).status, 401);
+    assert.equal((await login(name, 'nope 2', addr)).status, 401);
+    const held = await login(name, PASSWORD, addr);
+    assert.equal(held.status, 429, 'after the 2nd failure a delay applies even to the right password');
+    assert.equal(retryAfter(held), 1);
+    await sleep(1_200);
+    assert.equal((await login(name, PASSWORD, addr)).status, 200);
+    // Counting from zero again: one failure brings no delay.
+    assert.equal((await login(name, 'nope 3', addr)).status, 401);
+    assert.equal((await login(name, PASSWORD, addr)).status, 200);
+  });
+
+  test('one address trying many usernames is locked, other addresses are not', async () => {
+    const u = await person('bystander');
+    const addr = '198.51.100.222';
+    for (let i = 0; i < 8; i++) assert.equal((await login(`nobody${i}x${process.pid}`, 'whatever pass', addr)).status, 401);
+    const refused = await login(u.user.username, PASSWORD, addr);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error.code, 'RATE_LIMITED');
+    assert.match(refused.body.error.message, /from your network: try again in 1[45] min/);
+    assert.ok(retryAfter(refused) > 14 * 60);
+    assert.equal((await login(u.user.username, PASSWORD, '198.51.100.223')).status, 200);
+  });
+});
+
+describe('sign-up and room floods', () => {
+  test('sign-ups per address: the 6th within the hour is refused with a retry time, another address is not', async () => {
+    const addr = '198.51.100.77';
+    const results = [];
+    for (let i = 0; i < 7; i++) {
+      results.push(
+        await h.http<ErrorReply>('POST', '/auth/register', {
+          body: { username: `flood${process.pid}x${i}`, password: PASSWORD },
+          headers: { 'x-forwarded-for': addr },
+        }),
+      );
+    }
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [201, 201, 201, 201, 201, 429, 429],
+    );
+    assert.equal(results[5]!.body.error.code, 'RATE_LIMITED');
+    assert.match(results[5]!.body.error.message, /sign-ups from your network: try again in \d+ min/);
+    assert.ok(retryAfter(results[5]!) > 50 * 60 && retryAfter(results[5]!) <= 3600);
+    const elsewhere = await h.http('POST', '/auth/register', {
+      body: { username: `calm${process.pid}`, password: PASSWORD },
+      headers: { 'x-forwarded-for': '198.51.100.78' },
+    });
+    assert.equal(elsewhere.status, 201);
+  });
+
+  test('room creation per person: past the limit refused with a retry time, others still create', async () => {
+    const [a, b] = await Promise.all([person('roomy'), person('other')]);
+    const made = [];
+    for (let i = 0; i < 7; i++) {
+      made.push(
+        await h.http<ErrorReply & MyRoom>('POST', '/rooms', { token: a.accessToken, body: { kind: 'channel', name: `flood ${i}` } }),
+      );
+    }
+    assert.deepEqual(
+      made.map((r) => r.status),
+      [201, 201, 201, 201, 201, 429, 429],
+    );
+    assert.equal(made[6]!.body.error.code, 'RATE_LIMITED');
+    assert.match(made[6]!.body.error.message, /created many rooms just now: try again in \d+ (s|min)/);
+    assert.ok(retryAfter(made[6]!) > 0 && retryAfter(made[6]!) <= 600);
+    const mine = await h.http<MyRoom[]>('GET', '/rooms', { token: a.accessToken });
+    assert.equal(mine.body.filter((r) => r.name.startsWith('flood')).length, 5, 'nothing was created past the limit');
+    assert.equal((await h.http('POST', '/rooms', { token: b.accessToken, body: { kind: 'channel', name: 'fine' } })).status, 201);
+  });
+});
