@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuthResponse, MyRoom } from '@qc/shared';
-import { ApiHarness, sleep, type HttpResult } from './support/api-harness';
+import { ApiHarness, sleep, until, type HttpResult } from './support/api-harness';
 
 /*
  * Issue #10's abuse probes, replayed: password guessing, sign-up floods and room floods
@@ -16,6 +16,7 @@ before(async () => {
     LOGIN_FAILURES_PER_ADDRESS: '8',
     SIGNUPS_PER_ADDRESS: '5',
     ROOMS_CREATED_PER_PERSON: '5',
+    SOCKETS_PER_PERSON: '3',
   });
 });
 after(async () => {
@@ -149,5 +150,34 @@ describe('sign-up and room floods', () => {
     const mine = await h.http<MyRoom[]>('GET', '/rooms', { token: a.accessToken });
     assert.equal(mine.body.filter((r) => r.name.startsWith('flood')).length, 5, 'nothing was created past the limit');
     assert.equal((await h.http('POST', '/rooms', { token: b.accessToken, body: { kind: 'channel', name: 'fine' } })).status, 201);
+  });
+});
+
+describe('open sockets per person', () => {
+  test('past SOCKETS_PER_PERSON the newest is refused with TOO_MANY_CONNECTIONS; closing one makes room', async () => {
+    const [a, b] = await Promise.all([person('tabs'), person('calm')]);
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await h.connect(a.accessToken));
+    const refused = (await h.connect(a.accessToken).then(
+      () => assert.fail('a 4th socket was let in'),
+      (e: unknown) => e,
+    )) as Error & { data?: { code: string; message: string } };
+    assert.equal(refused.message, 'TOO_MANY_CONNECTIONS');
+    assert.equal(refused.data?.code, 'TOO_MANY_CONNECTIONS');
+    assert.match(refused.data?.message ?? '', /3 connections open \(the most is 3\): close tabs or devices/);
+    assert.ok(
+      open.every((s) => s.connected),
+      'the open ones stay',
+    );
+    // Someone else is not affected.
+    assert.ok((await h.connect(b.accessToken)).connected);
+    open[0]!.disconnect();
+    let again: Awaited<ReturnType<typeof h.connect>> | null = null;
+    await until(
+      () => again !== null,
+      5_000,
+      'a place freed',
+      async () => void (again ??= await h.connect(a.accessToken).catch(() => null)),
+    );
   });
 });

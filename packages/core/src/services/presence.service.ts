@@ -2,6 +2,7 @@ import type { PresenceStatus } from '@qc/shared';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MetadataStore } from '../ports/metadata.port';
 import type { PresenceStore } from '../ports/presence.port';
+import { AppError } from '../errors';
 
 /** How long a connection counts as present without a heartbeat. */
 export const PRESENCE_TTL_MS = 60_000;
@@ -18,9 +19,22 @@ export class PresenceService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async connected(userId: string, connectionId: string) {
-    const change = await this.store.setConnection(userId, connectionId, 'online', PRESENCE_TTL_MS);
-    await this.announceIfChanged(userId, change);
+  /**
+   * A socket opening. Refused with TOO_MANY_CONNECTIONS when the person already has
+   * `maxConnections` open on any node: the presence store holds each person's live
+   * connections (Redis across nodes), so it is also where they are counted. The newest is
+   * refused rather than the oldest closed: closing a working device's socket on every new
+   * tab would let a loop of reconnects knock out each other, and a person can close a tab.
+   */
+  async connected(userId: string, connectionId: string, maxConnections: number) {
+    const r = await this.store.admitConnection(userId, connectionId, PRESENCE_TTL_MS, maxConnections);
+    if (!r.admitted) {
+      throw new AppError(
+        'TOO_MANY_CONNECTIONS',
+        `you already have ${r.open} connections open (the most is ${maxConnections}): close tabs or devices you no longer use, or wait a minute for closed ones to time out, then reconnect`,
+      );
+    }
+    await this.announceIfChanged(userId, r);
   }
 
   async setStatus(userId: string, connectionId: string, status: 'online' | 'away') {

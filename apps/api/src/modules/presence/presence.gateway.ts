@@ -2,7 +2,6 @@ import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
-  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
@@ -17,12 +16,12 @@ import { answerEvent, type ChatSocket, type SocketData } from '../../common/sock
 const HEARTBEAT_MS = 20_000;
 
 /**
- * Who is online and who is typing: a socket's connect and disconnect move its user's
- * presence, a heartbeat keeps this node's sockets' presence fresh (it expires in the store
+ * Who is online and who is typing: a socket's disconnect moves its user's presence (its
+ * connect did, in the handshake: SocketSessionGateway counts it against the cap there), a heartbeat keeps this node's sockets' presence fresh (it expires in the store
  * if the node dies), and `typing` / `presence:set` are answered here.
  */
 @WebSocketGateway()
-export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnModuleDestroy {
   private server: ChatServer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
@@ -38,12 +37,6 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.heartbeat = setInterval(() => void this.refreshPresence(), HEARTBEAT_MS);
     this.heartbeat.unref();
     this.typingService.start();
-  }
-
-  async handleConnection(socket: ChatSocket) {
-    await this.presence
-      .connected(socket.data.userId, socket.id)
-      .catch((err: unknown) => this.logger.error({ err, connId: socket.id }, 'presence update failed'));
   }
 
   async handleDisconnect(socket: ChatSocket) {
