@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuthResponse, MyRoom } from '@qc/shared';
-import { ApiHarness, sleep, until, type HttpResult } from './support/api-harness';
+import type { DataSource } from 'typeorm';
+import type { AuthResponse, MyRoom, PresenceEvent, TypingEvent } from '@qc/shared';
+import { ApiHarness, call, sleep, until, waitFor, type HttpResult } from './support/api-harness';
 
 /*
  * Issue #10's abuse probes, replayed: password guessing, sign-up floods and room floods
@@ -178,6 +179,88 @@ describe('open sockets per person', () => {
       5_000,
       'a place freed',
       async () => void (again ??= await h.connect(a.accessToken).catch(() => null)),
+    );
+  });
+});
+
+/** Counts the SQL statements the api sends from now on (every query goes through a TypeORM query runner). */
+function countQueries(ds: DataSource) {
+  const runner = ds.createQueryRunner();
+  const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
+  void runner.release();
+  const original = proto.query;
+  const counter = { count: 0, restore: () => void (proto.query = original) };
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    counter.count++;
+    return original.apply(this, args);
+  };
+  return counter;
+}
+
+describe('typing and presence floods', () => {
+  test('2,000 typing events: one broadcast, no query each, the stop told at the end of the gap; non-members refused', async () => {
+    const [a, b, outsider] = await Promise.all([person('typist'), person('watcher'), person('nosy')]);
+    const room = await h.group(a, [b]);
+    const [sa, sb, so] = await Promise.all([h.connect(a.accessToken), h.connect(b.accessToken), h.connect(outsider.accessToken)]);
+    const seen: TypingEvent[] = [];
+    sb.on('typing', (e) => e.roomId === room.id && seen.push(e));
+    const queries = countQueries(h.api.dataSource);
+    let acks;
+    try {
+      acks = await Promise.all(Array.from({ length: 2000 }, () => call(sa, 'typing', { roomId: room.id, isTyping: true }, 20_000)));
+      await sleep(300);
+    } finally {
+      queries.restore();
+    }
+    assert.equal(queries.count, 0, 'membership comes from the socket, not the database');
+    const codes = new Set(acks.map((r) => (r.ok ? 'ok' : r.error?.code)));
+    assert.deepEqual([...codes].sort(), ['RATE_LIMITED', 'ok'], 'a flood is cut off per socket');
+    assert.deepEqual(
+      seen.map((e) => e.isTyping),
+      [true],
+    );
+
+    await sleep(300); // a token back in the socket's budget
+    const stopped = waitFor<TypingEvent>(sb, 'typing', (e) => e.roomId === room.id && !e.isTyping, 8_000);
+    assert.equal((await call(sa, 'typing', { roomId: room.id, isTyping: false })).ok, true);
+    await stopped;
+    assert.deepEqual(
+      seen.map((e) => e.isTyping),
+      [true, false],
+    );
+
+    const forbidden = await call(so, 'typing', { roomId: room.id, isTyping: true });
+    assert.equal(forbidden.error?.code, 'FORBIDDEN');
+    const nowhere = await call(so, 'typing', { roomId: '00000000-0000-4000-8000-000000000000', isTyping: true });
+    assert.deepEqual(nowhere.error, forbidden.error, 'an unknown room answers as a room one is not in');
+  });
+
+  test('presence:set flipped 500 times: at most one broadcast per gap, the last state arrives, no query per event', async () => {
+    const [a, b] = await Promise.all([person('flipper'), person('observer')]);
+    await h.group(a, [b]);
+    const sb = await h.connect(b.accessToken);
+    const seen: PresenceEvent[] = [];
+    sb.on('presence', (e) => e.userId === a.user.id && seen.push(e));
+    const sa = await h.connect(a.accessToken);
+    await until(() => seen.length === 1, 5_000, 'a online');
+    const queries = countQueries(h.api.dataSource);
+    let acks;
+    try {
+      acks = await Promise.all(
+        Array.from({ length: 500 }, (_, i) => call(sa, 'presence:set', { status: i % 2 ? 'online' : 'away' }, 20_000)),
+      );
+    } finally {
+      queries.restore();
+    }
+    assert.ok(acks.some((r) => r.error?.code === 'RATE_LIMITED'));
+    assert.ok(queries.count <= 1, `${queries.count} queries for 500 presence:set`);
+    await sleep(300);
+    assert.equal((await call(sa, 'presence:set', { status: 'away' })).ok, true);
+    await until(() => seen.at(-1)?.status === 'away', 8_000, 'the last state, away, told');
+    await sleep(500);
+    assert.deepEqual(
+      seen.map((e) => e.status),
+      ['online', 'away'],
     );
   });
 });

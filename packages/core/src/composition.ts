@@ -356,6 +356,7 @@ export function createCoreServices(
   const { meta, messageStore, messageStates, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
   const limits = { messagesPerSec: config.rateLimit.messagesPerSec, messagesBurst: config.rateLimit.messagesBurst };
   const throttle = new ThrottleService(adapters.attemptLimiter, config.throttle);
+  const presenceWarn = throttledWarn(logger, 'presence not broadcast');
   const rooms = new RoomsService(
     meta,
     messageStore,
@@ -377,8 +378,14 @@ export function createCoreServices(
     rooms,
     messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
     messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
-    presence: new PresenceService(meta, presenceStore, broadcaster),
-    typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
+    presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
+      broadcastEveryMs: config.presenceBroadcastEveryMs,
+      onBroadcastError: (err) => presenceWarn(err, 'presence change'),
+    }),
+    typing: new TypingService(adapters.typingStore, broadcaster, {
+      onStoreError: throttledWarn(logger, 'typing indicator skipped'),
+      broadcastEveryMs: config.typingBroadcastEveryMs,
+    }),
     search: new SearchService(meta, searchIndex, messageStates),
     receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
     throttle,

@@ -7,6 +7,7 @@ export * from './config/config';
 export * from './ports';
 export * from './lib/uuidv7';
 export * from './lib/redact-url';
+export * from './lib/token-bucket';
 export * from './services/auth.service';
 export * from './services/users.service';
 export * from './services/rooms.service';

@@ -3,21 +3,46 @@ import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MetadataStore } from '../ports/metadata.port';
 import type { PresenceStore } from '../ports/presence.port';
 import { AppError } from '../errors';
+import { StateCoalescer } from '../lib/state-coalescer';
 
 /** How long a connection counts as present without a heartbeat. */
 export const PRESENCE_TTL_MS = 60_000;
 
+export interface PresenceServiceOptions {
+  /**
+   * At most one presence broadcast per person per this many ms (0 = every change); a
+   * change inside it is told at its end, if it still stands. Issue #10 flipped
+   * `presence:set` 500 times for 500 broadcasts, each with a query for the person's peers.
+   */
+  broadcastEveryMs?: number;
+  onBroadcastError?: (err: unknown) => void;
+}
+
 /**
- * Presence per user over all their devices. Only a change of the aggregate is told, and
- * only to people who share a room with the user.
+ * Presence per user over all their devices. Only a change of the aggregate is told, only
+ * to people who share a room with the user, and at most once per `broadcastEveryMs`.
  */
 export class PresenceService {
+  private readonly told: StateCoalescer<PresenceStatus>;
+
   constructor(
     private readonly meta: MetadataStore,
     private readonly store: PresenceStore,
     private readonly broadcaster: Broadcaster,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    opts: PresenceServiceOptions = {},
+  ) {
+    this.told = new StateCoalescer<PresenceStatus>(
+      opts.broadcastEveryMs ?? 3_000,
+      async (userId, status) => {
+        const peers = await this.meta.listPeersOf(userId);
+        const event = { userId, status, lastSeen: this.now().toISOString() };
+        this.broadcaster.toUsers([...peers, userId], 'presence', event, { volatile: true });
+      },
+      (a, b) => a === b,
+      opts.onBroadcastError,
+    );
+  }
 
   /**
    * A socket opening. Refused with TOO_MANY_CONNECTIONS when the person already has
@@ -52,10 +77,12 @@ export class PresenceService {
     return this.store.refresh(entries, PRESENCE_TTL_MS);
   }
 
+  close() {
+    this.told.close();
+  }
+
   private async announceIfChanged(userId: string, change: { before: PresenceStatus; after: PresenceStatus }) {
     if (change.before === change.after) return;
-    const peers = await this.meta.listPeersOf(userId);
-    const event = { userId, status: change.after, lastSeen: this.now().toISOString() };
-    this.broadcaster.toUsers([...peers, userId], 'presence', event, { volatile: true });
+    await this.told.offer(userId, change.after);
   }
 }

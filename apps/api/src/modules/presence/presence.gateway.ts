@@ -9,11 +9,36 @@ import {
 } from '@nestjs/websockets';
 import type { Logger } from 'pino';
 import { presenceSetPayload, typingPayload } from '@qc/shared';
-import { PresenceService, RoomsService, TypingService, type ChatServer } from '@qc/core';
+import {
+  AppError,
+  PresenceService,
+  TypingService,
+  roomChannel,
+  takeToken,
+  type BucketRule,
+  type ChatServer,
+  type TokenBucketState,
+} from '@qc/core';
 import { LOGGER } from '../../common/tokens';
 import { answerEvent, type ChatSocket, type SocketData } from '../../common/socket/socket-event';
 
 const HEARTBEAT_MS = 20_000;
+
+/**
+ * Per socket, per event: a person typing sends one `typing` every 2 s or so and
+ * `presence:set` when a tab hides; 20 at once and 5 a second is far above that, and keeps
+ * a flood from reaching the presence and typing stores at all.
+ */
+const EVENT_BUDGET: BucketRule = { ratePerSec: 5, burst: 20 };
+const budgets = new WeakMap<ChatSocket, Map<string, TokenBucketState>>();
+
+function spendEventBudget(socket: ChatSocket, event: string) {
+  let mine = budgets.get(socket);
+  if (!mine) budgets.set(socket, (mine = new Map()));
+  const r = takeToken(mine.get(event), EVENT_BUDGET, Date.now());
+  mine.set(event, r.state);
+  if (!r.allowed) throw AppError.rateLimited(r.retryAfterMs);
+}
 
 /**
  * Who is online and who is typing: a socket's disconnect moves its user's presence (its
@@ -28,7 +53,6 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   constructor(
     private readonly presence: PresenceService,
     private readonly typingService: TypingService,
-    private readonly rooms: RoomsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -50,7 +74,10 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'typing', typingPayload, body, async (p) => {
-      await this.rooms.requireMember(p.roomId, socket.data.userId);
+      // Membership from the socket's own channels, not a query per keystroke: the handshake joined it to every room of
+      // its person, and joining or leaving a room moves every socket of the person (on any node) in or out.
+      if (!socket.rooms.has(roomChannel(p.roomId))) throw AppError.forbidden();
+      spendEventBudget(socket, 'typing');
       await this.typingService.typing(socket.data.userId, p.roomId, p.isTyping, socket.id);
       return {};
     });
@@ -59,6 +86,7 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   @SubscribeMessage('presence:set')
   setPresence(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'presence:set', presenceSetPayload, body, async (p) => {
+      spendEventBudget(socket, 'presence:set');
       await this.presence.setStatus(socket.data.userId, socket.id, p.status);
       return {};
     });
@@ -76,5 +104,6 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   onModuleDestroy() {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.typingService.close();
+    this.presence.close();
   }
 }
