@@ -111,7 +111,7 @@ const envSchema = z.object({
   ROOMS_CREATED_PER_PERSON: intFrom('ROOMS_CREATED_PER_PERSON', 30, 1, 10000000),
   ROOM_CREATION_WINDOW_SEC: intFrom('ROOM_CREATION_WINDOW_SEC', 600, 1, 86400),
   SOCKETS_PER_PERSON: intFrom('SOCKETS_PER_PERSON', 20, 1, 100000),
-  TYPING_BROADCAST_EVERY_MS: intFrom('TYPING_BROADCAST_EVERY_MS', 2500, 0, 2900),
+  TYPING_BROADCAST_EVERY_MS: intFrom('TYPING_BROADCAST_EVERY_MS', 2000, 0, 2500),
   PRESENCE_BROADCAST_EVERY_MS: intFrom('PRESENCE_BROADCAST_EVERY_MS', 3000, 0, 60000),
   ARGON2_MEMORY_KIB: intFrom('ARGON2_MEMORY_KIB', 19456, 19456, 4194304),
   ARGON2_TIME_COST: intFrom('ARGON2_TIME_COST', 2, 2, 20),
@@ -151,8 +151,8 @@ export interface AppConfig {
   socketsPerPerson: number;
   /**
    * Typing and presence broadcasts per person (per room, for typing) are at most one per
-   * this many ms; a change inside it goes out at its end. Typing's must stay well under
-   * LIMITS.typingTtlMs (5 s) less the client's 2 s renewal, or indicators flicker off.
+   * this many ms; a change inside it goes out at its end. Typing's plus the client's 2 s
+   * renewal must stay under LIMITS.typingTtlMs (5 s), or indicators flicker off: at most 2.5 s.
    */
   typingBroadcastEveryMs: number;
   presenceBroadcastEveryMs: number;

@@ -34,10 +34,13 @@ export class StateCoalescer<S> {
     e.pending = changed ? state : undefined;
   }
 
-  /** Whether `state` is what was told for the key within the last gap, with nothing waiting: a renewal can wait. */
-  settled(key: string, state: S): boolean {
+  /**
+   * Whether `state` is what was told for the key less than `withinMs` (at most a gap) ago,
+   * with nothing waiting: a renewal that can be skipped altogether.
+   */
+  settled(key: string, state: S, withinMs = this.gapMs): boolean {
     const e = this.entries.get(key);
-    return !!e && e.pending === undefined && this.same(e.told, state) && Date.now() - e.at < this.gapMs;
+    return !!e && e.pending === undefined && this.same(e.told, state) && Date.now() - e.at < Math.min(withinMs, this.gapMs);
   }
 
   close() {

@@ -12,8 +12,9 @@ export interface TypingServiceOptions {
   onStoreError?: (err: unknown, what: string) => void;
   /**
    * At most one typing broadcast per person per room per this many ms (0 = every event);
-   * a change inside it is told at its end. Under the client's indicator TTL less its 2 s
-   * renewal, so a person typing on stays shown.
+   * a change inside it is told at its end. Renewals arrive every 2 s, so two tellings can
+   * be up to this plus 2 s apart: that must stay under the client's 5 s indicator TTL
+   * (LIMITS.typingTtlMs) with room for network jitter, or indicators flicker off.
    */
   broadcastEveryMs?: number;
 }
@@ -32,8 +33,8 @@ interface TypingState {
  *
  * Broadcasts are coalesced per person and room (issue #10 measured 2,000 events turned
  * into 1,901 broadcasts): a change is told at most once per `broadcastEveryMs`, a renewal
- * only once that long after the last, and a renewal inside it does not even touch the
- * store (the mark was renewed less than a gap ago, well within its TTL).
+ * only once that long after the last, and a renewal within a second of the last telling
+ * does not even touch the store.
  */
 export class TypingService {
   private readonly ttlMs: number;
@@ -52,7 +53,7 @@ export class TypingService {
     this.sweepEveryMs = opts.sweepEveryMs ?? 500;
     this.onStoreError = opts.onStoreError ?? (() => undefined);
     this.told = new StateCoalescer<TypingState>(
-      opts.broadcastEveryMs ?? 2_500,
+      opts.broadcastEveryMs ?? 2_000,
       (key, state) => {
         const [roomId, userId] = key.split(' ') as [string, string];
         this.broadcaster.toRoom(
@@ -71,7 +72,8 @@ export class TypingService {
     const mark = { roomId, userId };
     const key = `${roomId} ${userId}`;
     if (isTyping) {
-      if (this.told.settled(key, { isTyping: true })) return;
+      // Told within the last second: this renewal would change nothing, not even the mark's TTL by much.
+      if (this.told.settled(key, { isTyping: true }, 1_000)) return;
       try {
         await this.store.start(mark, this.ttlMs);
       } catch (err) {

@@ -42,8 +42,9 @@ function spendEventBudget(socket: ChatSocket, event: string) {
 
 /**
  * Who is online and who is typing: a socket's disconnect moves its user's presence (its
- * connect did, in the handshake: SocketSessionGateway counts it against the cap there), a heartbeat keeps this node's sockets' presence fresh (it expires in the store
- * if the node dies), and `typing` / `presence:set` are answered here.
+ * connect did, in the handshake, where SocketSessionGateway counts it against the cap), a
+ * heartbeat keeps this node's sockets' presence fresh (it expires in the store if the node
+ * dies), and `typing` / `presence:set` are answered here.
  */
 @WebSocketGateway()
 export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnModuleDestroy {
@@ -74,8 +75,9 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnMo
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'typing', typingPayload, body, async (p) => {
-      // Membership from the socket's own channels, not a query per keystroke: the handshake joined it to every room of
-      // its person, and joining or leaving a room moves every socket of the person (on any node) in or out.
+      // Membership from the socket's own channels, not a query per keystroke: the handshake
+      // joined it to every room of its person, and joining or leaving a room moves every
+      // socket of the person (on any node) in or out.
       if (!socket.rooms.has(roomChannel(p.roomId))) throw AppError.forbidden();
       spendEventBudget(socket, 'typing');
       await this.typingService.typing(socket.data.userId, p.roomId, p.isTyping, socket.id);
