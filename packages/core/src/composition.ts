@@ -11,6 +11,10 @@ import { InProcessMessageLog } from './adapters/memory/in-process-message-log.ad
 import { InProcessRoomSequencer } from './adapters/memory/in-process-room-sequencer.adapter';
 import { MemoryPresenceStore } from './adapters/memory/memory-presence.adapter';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.adapter';
+import { MemoryAttemptLimiter } from './adapters/memory/memory-attempt-limiter.adapter';
+import { RedisAttemptLimiter } from './adapters/redis/redis-attempt-limiter.adapter';
+import type { AttemptLimiter } from './ports/attempt-limiter.port';
+import { ThrottleService } from './services/throttle.service';
 import { MemoryTypingStore } from './adapters/memory/memory-typing.adapter';
 import { poolUsage } from './adapters/postgres/data-source';
 import { PostgresMessageStore } from './adapters/postgres/postgres-message-store.adapter';
@@ -72,6 +76,8 @@ export interface Adapters {
   presenceStore: PresenceStore;
   typingStore: TypingStore;
   rateLimiter: RateLimiter;
+  /** Sign-in failures, sign-ups and room creations counted per key (rate-limiter-flexible). */
+  attemptLimiter: AttemptLimiter;
   roomSequencer: RoomSequencer;
   searchIndex: SearchIndex;
   /**
@@ -157,6 +163,7 @@ export interface CoreServices extends Adapters {
   typing: TypingService;
   search: SearchService;
   receipts: ReceiptsService;
+  throttle: ThrottleService;
 }
 
 export interface CoreLogger {
@@ -203,6 +210,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       presenceStore: new MemoryPresenceStore(),
       typingStore: new MemoryTypingStore(),
       rateLimiter: new MemoryRateLimiter(),
+      attemptLimiter: new MemoryAttemptLimiter(),
       roomSequencer: new InProcessRoomSequencer(),
       socketBus: null,
       healthChecks: checks(),
@@ -228,6 +236,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     rateLimiter: new RedisRateLimiter(redis, 'qc:', (err) =>
       logger.warn({ err: String(err) }, 'rate limit check skipped: Redis unreachable'),
     ),
+    attemptLimiter: new RedisAttemptLimiter(redis),
     // Several nodes publish to one bus: a room's commit-and-publish must be exclusive across them.
     // Its lock wait is bounded at ten queries' worth: behind other nodes' sends, not stalled.
     roomSequencer: new PostgresRoomSequencer(ds, config.databaseTimeouts.queryMs * 10),
@@ -376,23 +385,40 @@ export function createCoreServices(
 ): CoreServices {
   const { meta, messageStore, messageStates, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
   const limits = { messagesPerSec: config.rateLimit.messagesPerSec, messagesBurst: config.rateLimit.messagesBurst };
-  const rooms = new RoomsService(meta, messageStore, messageStates, presenceStore, broadcaster, searchIndex, (err, roomId) =>
-    logger?.warn(
-      { err: String(err), roomId },
-      'room deleted, but its messages are still in the search index (never shown: no one is a member)',
-    ),
+  const throttle = new ThrottleService(adapters.attemptLimiter, config.throttle);
+  const presenceWarn = throttledWarn(logger, 'presence not broadcast');
+  const rooms = new RoomsService(
+    meta,
+    messageStore,
+    messageStates,
+    presenceStore,
+    broadcaster,
+    searchIndex,
+    (err, roomId) =>
+      logger?.warn(
+        { err: String(err), roomId },
+        'room deleted, but its messages are still in the search index (never shown: no one is a member)',
+      ),
+    throttle,
   );
   return {
     ...adapters,
-    auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }),
+    auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle),
     users: new UsersService(meta),
     rooms,
     messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits, metrics),
     messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
-    presence: new PresenceService(meta, presenceStore, broadcaster),
-    typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
+    presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
+      broadcastEveryMs: config.presenceBroadcastEveryMs,
+      onBroadcastError: (err) => presenceWarn(err, 'presence change'),
+    }),
+    typing: new TypingService(adapters.typingStore, broadcaster, {
+      onStoreError: throttledWarn(logger, 'typing indicator skipped'),
+      broadcastEveryMs: config.typingBroadcastEveryMs,
+    }),
     search: new SearchService(meta, searchIndex, messageStates),
     receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
+    throttle,
   };
 }
 

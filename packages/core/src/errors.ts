@@ -10,6 +10,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorBody['details'],
+    /** When the caller may try again (RATE_LIMITED): REST sends it as Retry-After. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -37,8 +39,8 @@ export class AppError extends Error {
   static unavailable(message = 'the database is not answering right now; nothing was stored: try again in a moment') {
     return new AppError('UNAVAILABLE', message);
   }
-  static rateLimited(retryAfterMs: number) {
-    return new AppError('RATE_LIMITED', `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`);
+  static rateLimited(retryAfterMs: number, message = `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`) {
+    return new AppError('RATE_LIMITED', message, undefined, retryAfterMs);
   }
 }
 

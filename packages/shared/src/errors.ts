@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'RATE_LIMITED',
+  // A socket handshake refused: the person already holds as many open connections as allowed.
+  'TOO_MANY_CONNECTIONS',
   'INTERNAL',
   /** An engine the request needs (the database) is not answering: nothing was stored; retry the same request. */
   'UNAVAILABLE',
@@ -34,6 +36,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  TOO_MANY_CONNECTIONS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };

@@ -4,6 +4,7 @@ export * from './message-log.port';
 export * from './broadcaster.port';
 export * from './presence.port';
 export * from './rate-limiter.port';
+export * from './attempt-limiter.port';
 export * from './room-sequencer.port';
 export * from './notification-sink.port';
 export * from './search-index.port';

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject 
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@qc/shared';
-import { knownError, RUNTIME_METRICS, type RuntimeMetrics } from '@qc/core';
+import { isAppError, knownError, RUNTIME_METRICS, type RuntimeMetrics } from '@qc/core';
 import { LOGGER } from '../tokens';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -32,6 +32,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       this.logger.warn({ err: exception, reqId: req.id, path: req.path }, 'request refused: the database is not answering');
       if (!res.headersSent) res.setHeader('Retry-After', '1');
     } else if (status >= 500) this.logger.error({ err: exception, reqId: req.id, path: req.path }, 'request failed');
+    if (isAppError(exception) && exception.retryAfterMs !== undefined && !res.headersSent) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterMs / 1000))));
+    }
     this.metrics.refused(body.code, 'rest');
     if (!res.headersSent) res.status(status).json({ error: body });
   }
