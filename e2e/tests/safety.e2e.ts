@@ -1,4 +1,4 @@
-import { expect, messageLog, messageTexts, openDirectMessage, roomLink, sendMessage, test } from './fixtures';
+import { expect, expectAllSent, messageLog, messageTexts, openDirectMessage, roomLink, sendMessage, test } from './fixtures';
 
 test('message text is shown as text, and only http(s) URLs become links', async ({ alice, bob }) => {
   const dialogs: string[] = [];
@@ -32,4 +32,28 @@ test('message text is shown as text, and only http(s) URLs become links', async 
     await expect(link).toHaveAttribute('rel', /noreferrer/);
   }
   expect(dialogs).toEqual([]);
+});
+
+test('a right-to-left override in a message stays inside it', async ({ alice, bob }) => {
+  // Shows as "exe.png"; unisolated, the override would also turn around what follows it on the line.
+  const spoof = '\u202egnp.exe';
+  await openDirectMessage(alice, bob);
+  await sendMessage(alice.page, spoof);
+  await sendMessage(alice.page, `first line\n${spoof}`);
+  await expectAllSent(alice.page, 2);
+  await expect(messageTexts(alice.page)).toHaveText([spoof, `first line\n${spoof}`]);
+
+  // My messages in a direct room end with a receipt tick: it must stay right of the text, after
+  // the override, not be pulled to its left. Checked on the last line (a line break ends isolation).
+  const messages = messageLog(alice.page).getByTestId('message');
+  for (const i of [0, 1]) {
+    const message = messages.nth(i);
+    const lastLine = message.getByTestId('message-text').locator('bdi').last();
+    const tick = message.locator('[data-receipt]');
+    await expect(tick).toBeVisible();
+    const [text, mark] = [await lastLine.boundingBox(), await tick.boundingBox()];
+    expect(text && mark && mark.x >= text.x + text.width - 1, `tick at ${mark?.x}, text ends at ${text && text.x + text.width}`).toBe(true);
+  }
+  // Every line of a message is its own isolate.
+  await expect(messages.nth(1).getByTestId('message-text').locator('bdi')).toHaveCount(2);
 });

@@ -8,11 +8,12 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
-import { loadConfig, openApiRuntime, type AppConfig } from '@qc/core';
+import { loadConfig, openApiRuntime, type AppConfig, type RuntimeMetrics } from '@qc/core';
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './common/socket/chat-io.adapter';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { setupOpenApi } from './common/http/openapi';
+import { inlineScriptHashes, securityHeaders } from './common/http/security-headers';
 import { SocketSessionGateway } from './modules/auth/socket-session.gateway';
 
 export interface RunningApi {
@@ -53,6 +54,9 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
   app.useWebSocketAdapter(new ChatIoAdapter(app, config, (server) => runtime.attachSocketServer(server)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  const webDir = config.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = existsSync(path.join(webDir, 'index.html'));
+  app.use(securityHeaders({ scriptHashes: hasWeb ? inlineScriptHashes(webDir) : [] }));
   app.use(
     pinoHttp({
       logger,
@@ -66,16 +70,17 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     }),
   );
   app.use(cookieParser());
-  app.use('/api', express.json({ limit: '256kb', strict: true }), bodyParseErrors);
-  app.setGlobalPrefix('api/v1');
+  app.use('/api', express.json({ limit: '256kb', strict: true }), bodyParseErrors(runtime.metrics));
+  // Prometheus looks for /metrics at the root.
+  app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   setupOpenApi(app);
 
-  const webDir = config.webDir ?? DEFAULT_WEB_DIR;
-  if (existsSync(path.join(webDir, 'index.html'))) {
+  if (hasWeb) {
     app.use(express.static(webDir, { extensions: ['html'], index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml }));
     app.use((req: Request, res: Response, next: NextFunction) => {
       // Unknown page paths get the web app's 404 page; unknown API paths get the JSON error.
-      if (req.method === 'GET' && !req.path.startsWith('/api/') && !req.path.startsWith('/socket.io') && req.accepts('html')) {
+      const apiPath = req.path.startsWith('/api/') || req.path.startsWith('/socket.io') || req.path === '/metrics';
+      if (req.method === 'GET' && !apiPath && req.accepts('html')) {
         res.status(404).sendFile(path.join(webDir, '404.html'), (err) => err && next());
         return;
       }
@@ -119,10 +124,11 @@ function guardProcess(logger: { error(obj: object, msg: string): void }) {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (kept running)'));
 }
 
-/** A body that is not JSON, or too big, is a VALIDATION error in the usual envelope. */
-function bodyParseErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
+/** A body that is not JSON, or too big, is a VALIDATION error in the usual envelope (and counted as one). */
+const bodyParseErrors = (metrics: RuntimeMetrics) => (err: unknown, _req: Request, res: Response, next: NextFunction) => {
   const e = err as { status?: number; type?: string } | null;
   if (!e || typeof e.status !== 'number' || e.status >= 500) return next(err);
+  metrics.refused('VALIDATION', 'rest');
   const message =
     e.type === 'entity.parse.failed'
       ? 'the request body is not valid JSON: send a JSON object with Content-Type: application/json'
@@ -130,7 +136,7 @@ function bodyParseErrors(err: unknown, _req: Request, res: Response, next: NextF
         ? 'the request body is too large (256 KB at most)'
         : 'the request body could not be read';
   res.status(e.status).json({ error: { code: 'VALIDATION', message } });
-}
+};
 
 /** EADDRINUSE and friends, said so that the reader knows what to change. */
 function listenError(e: unknown, config: AppConfig): Error {

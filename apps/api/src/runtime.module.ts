@@ -9,6 +9,7 @@ import {
   PresenceService,
   ReceiptsService,
   RoomsService,
+  RUNTIME_METRICS,
   SearchService,
   TypingService,
   UsersService,
@@ -42,6 +43,7 @@ export class RuntimeModule {
       { provide: METADATA_STORE, useValue: core.meta },
       { provide: MESSAGE_LOG, useValue: core.messageLog },
       { provide: HEALTH_CHECKS, useValue: core.healthChecks },
+      { provide: RUNTIME_METRICS, useValue: runtime.metrics },
     ];
     return { module: RuntimeModule, providers, exports: providers };
   }

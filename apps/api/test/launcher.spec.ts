@@ -18,10 +18,10 @@ function processesUsing(dir: string): string[] {
   return out.split('\n').filter((l) => l.includes(dir) && !l.includes('ps -eo'));
 }
 
-async function startLauncher(dataDir: string, port: number) {
+async function startLauncher(dataDir: string, port: number, logLevel = 'warn') {
   const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), QC_DATA_DIR: dataDir, QC_SKIP_BUILD: '1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), QC_DATA_DIR: dataDir, QC_SKIP_BUILD: '1', LOG_LEVEL: logLevel },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -82,6 +82,21 @@ test('npm start serves the product, keeps data across restarts, and Ctrl-C leave
     assert.equal(login.status, 200);
     assert.equal(await stopWithSigint(second.child), 0);
     assert.deepEqual(processesUsing(dataDir), []);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('at the default log level the ready line is the last thing npm start prints, not buried under start-up logs', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-launcher-'));
+  try {
+    const started = await startLauncher(dataDir, await freePort(), 'info');
+    // Nest's module, route and socket-event lines came out after "ready" (about 60 of them).
+    await new Promise((r) => setTimeout(r, 1500));
+    const lines = started.output().trim().split('\n');
+    assert.match(lines[lines.length - 1]!, /Quantum Chat is ready at/, lines.slice(-5).join('\n'));
+    assert.ok(!/RouterExplorer|InstanceLoader/.test(started.output()), 'route mapping is debug detail');
+    assert.equal(await stopWithSigint(started.child), 0, started.output());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

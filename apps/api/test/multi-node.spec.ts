@@ -17,10 +17,19 @@ let nodeB: ApiNode;
 /** A slow refill, so the budget spec's answer barely depends on how long its sends take. */
 const RATE_PER_SEC = 1;
 const BURST = 20;
+/** Low, so the cap spec counts across nodes; no other spec here opens more per person. */
+const SOCKETS_PER_PERSON = 4;
 
 before(async () => {
   engines = await startSharedEngines();
-  const env = { ...engines.env, RATE_LIMIT_MESSAGES_PER_SEC: String(RATE_PER_SEC), RATE_LIMIT_MESSAGES_BURST: String(BURST) };
+  const env = {
+    ...engines.env,
+    RATE_LIMIT_MESSAGES_PER_SEC: String(RATE_PER_SEC),
+    RATE_LIMIT_MESSAGES_BURST: String(BURST),
+    SOCKETS_PER_PERSON: String(SOCKETS_PER_PERSON),
+    // No growing delays: the lock spec below guesses straight through to the lock.
+    LOGIN_FAILURE_DELAY_SEC: '0',
+  };
   // Both at once: migrations take turns under their advisory lock.
   [nodeA, nodeB] = await Promise.all([ApiNode.start('node-a', env), ApiNode.start('node-b', env)]);
 });
@@ -31,6 +40,31 @@ after(async () => {
 });
 
 describe('two api nodes, one PostgreSQL, one Redis', () => {
+  test('sign-in failures count across nodes (Redis): 5 spread over both lock the account on both', async () => {
+    const u = await nodeA.user('guessed');
+    const login = (node: ApiNode, password: string) =>
+      node.http<{ error: { code: string } }>('POST', '/auth/login', { body: { username: u.user.username, password } });
+    const failures = [];
+    for (const node of [nodeA, nodeB, nodeA, nodeB, nodeA]) failures.push((await login(node, 'not the password')).status);
+    assert.deepEqual(failures, [401, 401, 401, 401, 401]);
+    for (const node of [nodeA, nodeB]) {
+      const r = await login(node, 'correct horse battery');
+      assert.deepEqual([r.status, r.body.error.code], [429, 'RATE_LIMITED']);
+    }
+  });
+
+  test('the cap on open sockets per person holds across nodes (counted in Redis)', async () => {
+    const u = await nodeA.user('tabby');
+    for (const node of [nodeA, nodeB, nodeA, nodeB]) await node.connect(u.accessToken);
+    for (const node of [nodeA, nodeB]) {
+      const err = (await node.connect(u.accessToken).then(
+        () => assert.fail(`a 5th socket was let in`),
+        (e: unknown) => e,
+      )) as Error & { data?: { code: string } };
+      assert.equal(err.data?.code, 'TOO_MANY_CONNECTIONS');
+    }
+  });
+
   test('concurrent senders on both nodes: every client on either node sees one gap-free order', async () => {
     const [u1, u2, u3] = await Promise.all([nodeA.user('ann'), nodeB.user('ben'), nodeA.user('cat')]);
     const room = await nodeA.group(u1, [u2, u3]);

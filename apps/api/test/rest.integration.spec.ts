@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { HealthReport, HistoryPage, Member, Message, MyRoom, Room, SearchResult, User } from '@qc/shared';
-import { ApiHarness, call } from './support/api-harness';
+import { ApiHarness, call, type TestUser } from './support/api-harness';
 
 /* REST under /api/v1 against the real api on a real PostgreSQL. */
 
@@ -251,6 +251,18 @@ describe('rooms', () => {
     assert.equal(ghost.status, 404);
     assert.equal(ghost.body.error.code, 'NOT_FOUND');
   });
+
+  test('an id in upper case names the same room (ids are lower-cased on the way in)', async () => {
+    const [a, b] = await Promise.all([h.user('upper-a'), h.user('upper-b')]);
+    const room = await h.group(a, [b]);
+    const r = await h.http<MyRoom>('GET', `/rooms/${room.id.toUpperCase()}`, { token: a.accessToken });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.id, room.id);
+    const sa = await h.connect(a.accessToken);
+    const sent = await call(sa, 'message:send', { roomId: room.id.toUpperCase(), clientMsgId: 'upper', content: 'hi' });
+    assert.equal(sent.ok, true, JSON.stringify(sent));
+    assert.equal((sent.message as Message).roomId, room.id);
+  });
 });
 
 describe('history and health', () => {
@@ -478,5 +490,97 @@ describe('bad input never answers 500', () => {
     }
     const me = await h.http<User>('GET', '/users/me', { token: a.accessToken });
     assert.equal(me.body.displayName, 'nul', 'nothing was stored');
+  });
+});
+
+describe('room ownership and existence', () => {
+  test('the last owner leaving hands the room to the oldest admin, then the oldest member; the only member cannot leave', async () => {
+    const [owner, early, admin] = await Promise.all([h.user('handover'), h.user('early'), h.user('adminlate')]);
+    const g = await h.group(owner, [early], 'succession');
+    assert.equal(
+      (await h.http('POST', `/rooms/${g.id}/members`, { token: owner.accessToken, body: { userId: admin.user.id, role: 'admin' } })).status,
+      201,
+    );
+    const roles = async (as: TestUser) =>
+      Object.fromEntries(
+        (await h.http<Member[]>('GET', `/rooms/${g.id}/members`, { token: as.accessToken })).body.map((m) => [m.userId, m.role]),
+      );
+    assert.equal((await h.http('DELETE', `/rooms/${g.id}/members/${owner.user.id}`, { token: owner.accessToken })).status, 204);
+    assert.deepEqual(await roles(early), { [early.user.id]: 'member', [admin.user.id]: 'owner' }, 'the admin, though newer, first');
+    assert.equal((await h.http('DELETE', `/rooms/${g.id}/members/${admin.user.id}`, { token: admin.accessToken })).status, 204);
+    assert.deepEqual(await roles(early), { [early.user.id]: 'owner' });
+    const alone = await h.http<{ error: { code: string; message: string } }>('DELETE', `/rooms/${g.id}/members/${early.user.id}`, {
+      token: early.accessToken,
+    });
+    assert.equal(alone.status, 409);
+    assert.equal(alone.body.error.code, 'CONFLICT');
+    assert.match(alone.body.error.message, /only member of this room: delete the room/);
+    // The new owner can manage the room: that is the point.
+    assert.equal((await h.http('PATCH', `/rooms/${g.id}`, { token: early.accessToken, body: { name: 'still run' } })).status, 200);
+
+    const solo = await h.http<MyRoom>('POST', '/rooms', { token: owner.accessToken, body: { kind: 'channel', name: 'solo' } });
+    assert.equal((await h.http('DELETE', `/rooms/${solo.body.id}/members/${owner.user.id}`, { token: owner.accessToken })).status, 409);
+  });
+
+  test('a room that does not exist answers every REST call and socket event exactly as a group one is not in', async () => {
+    const [owner, outsider] = await Promise.all([h.user('exists'), h.user('prober')]);
+    const real = (await h.group(owner, [], 'hidden')).id;
+    const ghost = '0190f000-0000-7000-8000-000000000000';
+    const msg = '0190f000-0000-7000-8000-000000000001';
+    const rest = (id: string) =>
+      [
+        ['GET', `/rooms/${id}`],
+        ['PATCH', `/rooms/${id}`, { name: 'x' }],
+        ['DELETE', `/rooms/${id}`],
+        ['GET', `/rooms/${id}/members`],
+        ['POST', `/rooms/${id}/members`, { userId: outsider.user.id }],
+        ['POST', `/rooms/${id}/members`, { userId: owner.user.id }],
+        ['DELETE', `/rooms/${id}/members/${outsider.user.id}`],
+        ['DELETE', `/rooms/${id}/members/${owner.user.id}`],
+        ['GET', `/rooms/${id}/messages`],
+        ['GET', `/rooms/${id}/messages/${msg}`],
+        ['DELETE', `/rooms/${id}/messages/${msg}`],
+        ['POST', `/rooms/${id}/messages/${msg}/reactions`, { emoji: '👍' }],
+        ['GET', `/rooms/${id}/receipts`],
+        ['GET', `/search/messages?q=hello&roomId=${id}`],
+      ] as const;
+    const answer = async (id: string) => {
+      const out = [];
+      for (const [method, path, body] of rest(id)) {
+        const res = await h.http<{ error: { code: string; message: string } }>(method, path, { token: outsider.accessToken, body });
+        out.push(`${method} ${path.replace(id, 'ROOM')} -> ${res.status} ${res.body?.error?.code} ${res.body?.error?.message}`);
+      }
+      return out;
+    };
+    const [forReal, forGhost] = [await answer(real), await answer(ghost)];
+    assert.deepEqual(forGhost, forReal);
+    assert.ok(
+      forReal.every((line) => / -> 403 FORBIDDEN /.test(line)),
+      forReal.join('\n'),
+    );
+
+    const s = await h.connect(outsider.accessToken);
+    const events = (id: string) =>
+      [
+        ['message:send', { roomId: id, clientMsgId: 'probe-1', content: 'hi' }],
+        ['room:sync', { roomId: id, afterSeq: 0 }],
+        ['room:read', { roomId: id, seq: 1 }],
+        ['room:delivered', { roomId: id, seq: 1 }],
+        ['typing', { roomId: id, isTyping: true }],
+        ['message:edit', { roomId: id, messageId: msg, content: 'x' }],
+        ['message:delete', { roomId: id, messageId: msg }],
+        ['reaction:add', { roomId: id, messageId: msg, emoji: '👍' }],
+      ] as const;
+    const acks = async (id: string) => {
+      const out = [];
+      for (const [event, payload] of events(id)) out.push(`${event} -> ${JSON.stringify((await call(s, event, payload)).error)}`);
+      return out;
+    };
+    const [socketReal, socketGhost] = [await acks(real), await acks(ghost)];
+    assert.deepEqual(socketGhost, socketReal);
+    assert.ok(
+      socketReal.every((line) => line.includes('"FORBIDDEN"')),
+      socketReal.join('\n'),
+    );
   });
 });

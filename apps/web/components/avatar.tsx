@@ -23,7 +23,7 @@ export function Avatar({ user, size = 32 }: { user: Pick<User, 'id' | 'displayNa
   }
   return (
     <span className="avatar avatar--initials" aria-hidden="true" style={{ ...style, background: `hsl(${hueFor(user.id)} 55% 45%)` }}>
-      {initials(user.displayName || '?')}
+      <bdi>{initials(user.displayName || '?')}</bdi>
     </span>
   );
 }

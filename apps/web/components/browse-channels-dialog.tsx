@@ -89,10 +89,17 @@ export function BrowseChannelsDialog({ onClose, onOpenRoom }: { onClose: () => v
                 <HashIcon size={16} />
               </span>
               <span className="channel-row__text">
-                <span className="channel-row__name">{c.name}</span>
+                <span className="channel-row__name">
+                  <bdi>{c.name}</bdi>
+                </span>
                 <span className="channel-row__meta">
                   {c.memberCount} {c.memberCount === 1 ? 'member' : 'members'}
-                  {c.topic ? ` · ${c.topic}` : ''}
+                  {c.topic && (
+                    <>
+                      {' · '}
+                      <bdi>{c.topic}</bdi>
+                    </>
+                  )}
                 </span>
               </span>
               <button

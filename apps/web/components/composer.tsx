@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
+import { isolate } from '@/lib/bidi';
 import { snippetOf } from '@/lib/quote';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
@@ -102,7 +103,7 @@ export function Composer({
   }
 
   const remaining = LIMITS.messageContentMax - text.length;
-  const where = kind === 'channel' ? `#${placeholderName}` : placeholderName;
+  const where = !placeholderName ? '' : kind === 'channel' ? `#${isolate(placeholderName)}` : isolate(placeholderName);
   const placeholder = threadRootId ? 'Reply in thread' : where ? `Message ${where}` : 'Write a message';
 
   const replyingName = replyingTo ? (users[replyingTo.senderId]?.displayName ?? 'Someone') : '';
@@ -112,7 +113,11 @@ export function Composer({
       {replyingTo && (
         <div className="composer-reply" data-testid="replying-to">
           <p className="composer-reply__text">
-            Replying to <span className="composer-reply__name">{replyingName}</span>: {snippetOf(replyingTo)}
+            Replying to{' '}
+            <span className="composer-reply__name">
+              <bdi>{replyingName}</bdi>
+            </span>
+            : <bdi>{snippetOf(replyingTo)}</bdi>
           </p>
           <button type="button" className="icon-button" aria-label="Cancel reply" title="Cancel reply (Esc)" onClick={onCancelReply}>
             <CloseIcon size={16} />

@@ -30,7 +30,10 @@ export function DeleteMessageDialog({
       description="Everyone in the conversation will see that it was deleted. This can't be undone."
       onClose={onClose}
     >
-      <blockquote className="delete-message__preview">{preview}</blockquote>
+      {/* A block of its own: an override in it ends with it; dir=auto sets it right-to-left when it is. */}
+      <blockquote className="delete-message__preview" dir="auto">
+        {preview}
+      </blockquote>
       <div className="form__actions">
         <button type="button" className="button" onClick={onClose}>
           Cancel

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { Member, Role, User } from '@qc/shared';
+import { isolate } from '@/lib/bidi';
 import { kindNoun, roomTitle } from '@/lib/room-display';
 import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
@@ -45,17 +46,17 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
 
   const canRemove = (m: Member) => canManage && m.userId !== meId && m.role !== 'owner' && (room.role === 'owner' || m.role === 'member');
 
-  const add = (user: User) => run(() => client.addMember(roomId, user.id), `Could not add ${user.displayName}.`);
-  const remove = (m: Member) => run(() => client.removeMember(roomId, m.userId), `Could not remove ${m.user.displayName}.`);
+  const add = (user: User) => run(() => client.addMember(roomId, user.id), `Could not add ${isolate(user.displayName)}.`);
+  const remove = (m: Member) => run(() => client.removeMember(roomId, m.userId), `Could not remove ${isolate(m.user.displayName)}.`);
   const leave = () => {
-    if (!window.confirm(`Leave ${roomTitle(room)}?`)) return;
+    if (!window.confirm(`Leave ${isolate(roomTitle(room))}?`)) return;
     void run(async () => {
       await client.leaveRoom(roomId);
       router.replace('/chat');
     }, 'Could not leave.');
   };
   const destroy = () => {
-    if (!window.confirm(`Delete ${roomTitle(room)} for everyone? This cannot be undone.`)) return;
+    if (!window.confirm(`Delete ${isolate(roomTitle(room))} for everyone? This cannot be undone.`)) return;
     void run(async () => {
       await client.deleteRoom(roomId);
       router.replace('/chat');
@@ -104,10 +105,12 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
             </span>
             <span className="member-row__names">
               <span className="member-row__name">
-                {m.user.displayName}
+                <bdi>{m.user.displayName}</bdi>
                 {m.userId === meId && <span className="muted"> (you)</span>}
               </span>
-              <span className="member-row__username">@{m.user.username}</span>
+              <span className="member-row__username">
+                @<bdi>{m.user.username}</bdi>
+              </span>
             </span>
             {m.role !== 'member' && <span className={`role-tag role-tag--${m.role}`}>{m.role}</span>}
             {canRemove(m) && (
@@ -115,7 +118,7 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
                 type="button"
                 className="icon-button"
                 aria-label={`Remove ${m.user.displayName}`}
-                title={`Remove ${m.user.displayName}`}
+                title={`Remove ${isolate(m.user.displayName)}`}
                 disabled={busy}
                 onClick={() => void remove(m)}
               >

@@ -2,6 +2,7 @@
 
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
 import type { Message, User } from '@qc/shared';
+import { isolate } from '@/lib/bidi';
 import { formatFull, formatTime } from '@/lib/format-time';
 import { snippetOf } from '@/lib/quote';
 import type { Tick } from '@/lib/stores/receipts-store';
@@ -48,10 +49,14 @@ function MessageFrame(props: {
       </div>
       <div className="message__body">
         {grouped ? (
-          <span className="sr-only">{sender.displayName}: </span>
+          <span className="sr-only">
+            <bdi>{sender.displayName}</bdi>:{' '}
+          </span>
         ) : (
           <header className="message__meta">
-            <span className="message__sender">{sender.displayName}</span>{' '}
+            <span className="message__sender">
+              <bdi>{sender.displayName}</bdi>
+            </span>{' '}
             <time className="message__time" dateTime={createdAt} title={formatFull(createdAt)}>
               {formatTime(createdAt)}
             </time>
@@ -122,7 +127,12 @@ function QuotedMessage({
   const snippet = snippetOf(quoted);
   const body = (
     <>
-      <span className="message__quote-name">{name}</span> <span className="message__quote-text">{snippet}</span>
+      <span className="message__quote-name">
+        <bdi>{name}</bdi>
+      </span>{' '}
+      <span className="message__quote-text">
+        <bdi>{snippet}</bdi>
+      </span>
     </>
   );
   return (
@@ -273,7 +283,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         {actions.openThread && (message.replyCount ?? 0) > 0 && <ThreadSummary message={message} onOpen={actions.openThread} />}
         {seenBy && seenBy.length > 0 && (
           <p className="message__seen" data-testid="seen-by">
-            <span title={seenBy.join(', ')}>Seen by {seenBy.length}</span>
+            <span title={seenBy.map(isolate).join(', ')}>Seen by {seenBy.length}</span>
             <span className="sr-only">: {seenBy.join(', ')}</span>
           </p>
         )}

@@ -57,7 +57,7 @@ export function NewGroupDialog({ onClose, onOpenRoom }: { onClose: () => void; o
           <ul className="chips" aria-label="People in the group">
             {people.map((p) => (
               <li key={p.id} className="chip">
-                {p.displayName}
+                <bdi>{p.displayName}</bdi>
                 <button
                   type="button"
                   className="chip__remove"

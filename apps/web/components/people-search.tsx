@@ -96,8 +96,12 @@ export function PeopleSearch({
               <button type="button" className="person-row" disabled={disabled} onClick={() => onPick(user)}>
                 <Avatar user={user} size={28} />
                 <span className="person-row__names">
-                  <span className="person-row__name">{user.displayName}</span>{' '}
-                  <span className="person-row__username">@{user.username}</span>
+                  <span className="person-row__name">
+                    <bdi>{user.displayName}</bdi>
+                  </span>{' '}
+                  <span className="person-row__username">
+                    @<bdi>{user.username}</bdi>
+                  </span>
                 </span>
                 {actionLabel && <span className="person-row__action">{actionLabel}</span>}
               </button>

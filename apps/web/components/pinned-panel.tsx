@@ -64,12 +64,16 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
             <li key={m.id}>
               <button type="button" className="pinned-panel__item" data-testid="pinned-item" onClick={() => jump(m)}>
                 <span className="pinned-panel__meta">
-                  <span className="message__quote-name">{name}</span>{' '}
+                  <span className="message__quote-name">
+                    <bdi>{name}</bdi>
+                  </span>{' '}
                   <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
                     {formatTime(m.createdAt)}
                   </time>
                 </span>
-                <span className="pinned-panel__text">{snippetOf(m)}</span>
+                <span className="pinned-panel__text">
+                  <bdi>{snippetOf(m)}</bdi>
+                </span>
               </button>
             </li>
           );

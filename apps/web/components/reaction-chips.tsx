@@ -1,6 +1,7 @@
 'use client';
 
 import type { Reaction, User } from '@qc/shared';
+import { isolate } from '@/lib/bidi';
 import { nameOf } from '@/lib/stores/people-store';
 import { hasReacted } from '@/lib/stores/room-stream';
 
@@ -38,7 +39,7 @@ export function ReactionChips({
               className={`reaction${mine ? ' reaction--mine' : ''}`}
               aria-pressed={mine}
               aria-label={`${r.emoji} ${r.count}: ${who}. ${mine ? 'Remove your reaction' : 'React too'}`}
-              title={`${who} reacted with ${r.emoji}`}
+              title={`${isolate(who)} reacted with ${r.emoji}`}
               data-testid="reaction"
               onClick={() => onToggle(r.emoji)}
             >

@@ -44,7 +44,7 @@ export function RoomHeader({
               <HashIcon size={18} />
             </span>
           )}
-          <span>{room ? roomTitle(room) : 'Loading…'}</span>
+          <span>{room ? <bdi>{roomTitle(room)}</bdi> : 'Loading…'}</span>
           {peerPresence && (
             <>
               {' '}
@@ -55,7 +55,15 @@ export function RoomHeader({
         {room && (room.topic || room.kind === 'direct' || canEdit) && (
           <p className="room-header__topic">
             {(room.kind === 'direct' || room.topic) && (
-              <span className="room-header__topic-text">{room.kind === 'direct' && room.peer ? `@${room.peer.username}` : room.topic}</span>
+              <span className="room-header__topic-text">
+                {room.kind === 'direct' && room.peer ? (
+                  <>
+                    @<bdi>{room.peer.username}</bdi>
+                  </>
+                ) : (
+                  <bdi>{room.topic}</bdi>
+                )}
+              </span>
             )}
             {canEdit && (
               <button type="button" className="link-button" onClick={() => setEditing(true)}>

@@ -47,8 +47,12 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
           <PresenceDot status={connection === 'online' ? myStatus : 'offline'} className="presence-dot--on-avatar" />
         </span>
         <span className="sidebar__who">
-          <span className="sidebar__name">{me.displayName}</span>
-          <span className="sidebar__username">@{me.username}</span>
+          <span className="sidebar__name">
+            <bdi>{me.displayName}</bdi>
+          </span>
+          <span className="sidebar__username">
+            @<bdi>{me.username}</bdi>
+          </span>
         </span>
         <Link className="icon-button" href="/settings" aria-label="Settings" title="Settings">
           <GearIcon size={18} />
@@ -167,7 +171,9 @@ function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
           <UsersIcon size={15} />
         )}
       </span>
-      <span className="room-link__name">{title}</span>{' '}
+      <span className="room-link__name">
+        <bdi>{title}</bdi>
+      </span>{' '}
       {peerPresence && <PresenceDot status={peerPresence} className="presence-dot--room-link" />}{' '}
       {unread > 0 && (
         <span className="badge" role="img" aria-label={`${unread} unread`}>

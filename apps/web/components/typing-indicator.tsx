@@ -1,12 +1,24 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import { displayNameOf } from '@/lib/room-display';
 import { useChatClient, useStore } from '@/lib/use-chat';
 
-function sentence(names: string[]): string {
-  if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+/** Names in `<bdi>`: an override in one cannot turn "is typing" around. */
+function sentence(names: string[]): ReactNode {
+  if (names.length === 0) return null;
+  if (names.length === 1)
+    return (
+      <>
+        <bdi>{names[0]}</bdi> is typing…
+      </>
+    );
+  if (names.length === 2)
+    return (
+      <>
+        <bdi>{names[0]}</bdi> and <bdi>{names[1]}</bdi> are typing…
+      </>
+    );
   return 'Several people are typing…';
 }
 

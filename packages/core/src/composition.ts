@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, openAndMigrate } from './adapters/postgres/data-source';
+import { createDataSource, msSinceLastAnswer, openAndMigrate } from './adapters/postgres/data-source';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { SocketIoBroadcaster, type ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
 import { RedisEmitterBroadcaster } from './adapters/redis/redis-emitter-broadcaster.adapter';
@@ -11,6 +11,10 @@ import { InProcessMessageLog } from './adapters/memory/in-process-message-log.ad
 import { InProcessRoomSequencer } from './adapters/memory/in-process-room-sequencer.adapter';
 import { MemoryPresenceStore } from './adapters/memory/memory-presence.adapter';
 import { MemoryRateLimiter } from './adapters/memory/memory-rate-limiter.adapter';
+import { MemoryAttemptLimiter } from './adapters/memory/memory-attempt-limiter.adapter';
+import { RedisAttemptLimiter } from './adapters/redis/redis-attempt-limiter.adapter';
+import type { AttemptLimiter } from './ports/attempt-limiter.port';
+import { ThrottleService } from './services/throttle.service';
 import { MemoryTypingStore } from './adapters/memory/memory-typing.adapter';
 import { poolUsage } from './adapters/postgres/data-source';
 import { PostgresMessageStore } from './adapters/postgres/postgres-message-store.adapter';
@@ -28,7 +32,17 @@ import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
 import { connectCassandra } from './adapters/cassandra/cassandra-client';
 import { CassandraMessageStore } from './adapters/cassandra/cassandra-message-store.adapter';
 import type { Broadcaster } from './ports/broadcaster.port';
-import { recordRoomId, recordSeq, runsLogConsumer, type LogConsumerName, type LogRecord, type MessageLog } from './ports/message-log.port';
+import { PrometheusMetrics } from './adapters/prometheus/prometheus-metrics.adapter';
+import { NO_DELIVERY_METRICS, type DeliveryMetrics, type RuntimeMetrics } from './ports/metrics.port';
+import {
+  logConsumersFor,
+  recordRoomId,
+  recordSeq,
+  runsLogConsumer,
+  type LogConsumerName,
+  type LogRecord,
+  type MessageLog,
+} from './ports/message-log.port';
 import type { HistoryWriter, MessageStore } from './ports/message-store.port';
 import type { MetadataStore } from './ports/metadata.port';
 import type { PresenceStore } from './ports/presence.port';
@@ -62,6 +76,8 @@ export interface Adapters {
   presenceStore: PresenceStore;
   typingStore: TypingStore;
   rateLimiter: RateLimiter;
+  /** Sign-in failures, sign-ups and room creations counted per key (rate-limiter-flexible). */
+  attemptLimiter: AttemptLimiter;
   roomSequencer: RoomSequencer;
   searchIndex: SearchIndex;
   /**
@@ -73,6 +89,8 @@ export interface Adapters {
   socketBus: RedisSocketBus | null;
   /** One per engine this node talks to, for GET /health. */
   healthChecks: EngineHealthCheck[];
+  /** With a history store behind an outbox (Cassandra): how old its oldest unwritten message is, for metrics. */
+  outboxAgeSeconds?: () => Promise<number | null>;
   /** Closes the connections the adapters opened (not the DataSource, which the caller owns). */
   close(): Promise<void>;
 }
@@ -98,12 +116,16 @@ export interface EngineCheckResult {
   pool?: DatabasePoolUsage;
 }
 
+/** A query answered this recently shows the pool works (see the database check). */
+const RECENT_ANSWER_MS = 1000;
+
 /**
  * The database check reports the pool's use and is degraded while requests wait for a
- * connection: every one is busy, and sends queue for the pool (slower acks, and past the
- * 10 s acquire timeout, failed sends). The node still serves, so it is not down: taking
- * every node of a fleet out of the load balancer in a load spike would turn slow into
- * nothing. A ping then would only queue behind the waiters, so the pool's counts answer.
+ * connection: every one is busy, and sends queue for the pool (slower acks, and past
+ * DATABASE_ACQUIRE_TIMEOUT_MS, sends refused UNAVAILABLE). The node still serves, so it is
+ * not down: taking every node of a fleet out of the load balancer in a load spike would
+ * turn slow into nothing. A ping then would only queue behind the waiters, so the pool's
+ * counts answer.
  */
 function databaseHealthCheck(ds: DataSource, meta: MetadataStore): EngineHealthCheck {
   return {
@@ -111,7 +133,12 @@ function databaseHealthCheck(ds: DataSource, meta: MetadataStore): EngineHealthC
     critical: true,
     ping: async () => {
       const pool = poolUsage(ds);
-      if (pool.waiting > 0) {
+      // Every connection busy but answering: the pool works. A ping would queue behind the
+      // waiters or open a new connection, whose slowness says nothing about the pool. Busy
+      // and silent (a frozen server) falls through: the ping then fails within the acquire
+      // timeout and the check is down, as it should be.
+      if (pool.idle === 0 && msSinceLastAnswer(ds) < RECENT_ANSWER_MS) {
+        if (pool.waiting === 0) return { pool };
         return {
           pool,
           warning:
@@ -136,6 +163,7 @@ export interface CoreServices extends Adapters {
   typing: TypingService;
   search: SearchService;
   receipts: ReceiptsService;
+  throttle: ThrottleService;
 }
 
 export interface CoreLogger {
@@ -170,6 +198,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     messageLog: createMessageLog(config, logger, 'api'),
     searchIndex: search.index,
     searchNeedsIndexer: search.needsIndexer,
+    outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
     await history.close();
@@ -181,6 +210,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       presenceStore: new MemoryPresenceStore(),
       typingStore: new MemoryTypingStore(),
       rateLimiter: new MemoryRateLimiter(),
+      attemptLimiter: new MemoryAttemptLimiter(),
       roomSequencer: new InProcessRoomSequencer(),
       socketBus: null,
       healthChecks: checks(),
@@ -206,8 +236,10 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     rateLimiter: new RedisRateLimiter(redis, 'qc:', (err) =>
       logger.warn({ err: String(err) }, 'rate limit check skipped: Redis unreachable'),
     ),
+    attemptLimiter: new RedisAttemptLimiter(redis),
     // Several nodes publish to one bus: a room's commit-and-publish must be exclusive across them.
-    roomSequencer: new PostgresRoomSequencer(ds),
+    // Its lock wait is bounded at ten queries' worth: behind other nodes' sends, not stalled.
+    roomSequencer: new PostgresRoomSequencer(ds, config.databaseTimeouts.queryMs * 10),
     socketBus,
     healthChecks: checks({ name: 'redis', critical: false, ping: async () => void (await redis.ping()) }),
     close: async () => {
@@ -229,7 +261,12 @@ async function createMessageStore(
   config: AppConfig,
   ds: DataSource,
   logger: CoreLogger,
-): Promise<{ store: MessageStore; healthCheck?: EngineHealthCheck; close(): Promise<void> }> {
+): Promise<{
+  store: MessageStore;
+  healthCheck?: EngineHealthCheck;
+  outboxAgeSeconds?: () => Promise<number | null>;
+  close(): Promise<void>;
+}> {
   if (!config.cassandra) return { store: new PostgresMessageStore(ds), close: async () => undefined };
   const cql = await openCassandra(config.cassandra);
   const deferWrites = config.kafka !== null;
@@ -245,6 +282,7 @@ async function createMessageStore(
   timer.unref();
   return {
     store,
+    outboxAgeSeconds: () => store.oldestPendingAgeSeconds(),
     healthCheck: {
       name: 'cassandra',
       critical: true,
@@ -343,26 +381,44 @@ export function createCoreServices(
   adapters: Adapters,
   broadcaster: Broadcaster,
   logger?: Pick<CoreLogger, 'warn'>,
+  metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
 ): CoreServices {
   const { meta, messageStore, messageStates, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
   const limits = { messagesPerSec: config.rateLimit.messagesPerSec, messagesBurst: config.rateLimit.messagesBurst };
-  const rooms = new RoomsService(meta, messageStore, messageStates, presenceStore, broadcaster, searchIndex, (err, roomId) =>
-    logger?.warn(
-      { err: String(err), roomId },
-      'room deleted, but its messages are still in the search index (never shown: no one is a member)',
-    ),
+  const throttle = new ThrottleService(adapters.attemptLimiter, config.throttle);
+  const presenceWarn = throttledWarn(logger, 'presence not broadcast');
+  const rooms = new RoomsService(
+    meta,
+    messageStore,
+    messageStates,
+    presenceStore,
+    broadcaster,
+    searchIndex,
+    (err, roomId) =>
+      logger?.warn(
+        { err: String(err), roomId },
+        'room deleted, but its messages are still in the search index (never shown: no one is a member)',
+      ),
+    throttle,
   );
   return {
     ...adapters,
-    auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }),
+    auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle),
     users: new UsersService(meta),
     rooms,
-    messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
+    messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits, metrics),
     messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
-    presence: new PresenceService(meta, presenceStore, broadcaster),
-    typing: new TypingService(adapters.typingStore, broadcaster, { onStoreError: throttledWarn(logger, 'typing indicator skipped') }),
+    presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
+      broadcastEveryMs: config.presenceBroadcastEveryMs,
+      onBroadcastError: (err) => presenceWarn(err, 'presence change'),
+    }),
+    typing: new TypingService(adapters.typingStore, broadcaster, {
+      onStoreError: throttledWarn(logger, 'typing indicator skipped'),
+      broadcastEveryMs: config.typingBroadcastEveryMs,
+    }),
     search: new SearchService(meta, searchIndex, messageStates),
     receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
+    throttle,
   };
 }
 
@@ -391,11 +447,13 @@ export interface LogConsumerDeps {
   history?: HistoryWriter;
   /** Only these consumers (WORKERS_CONSUMERS); unset, every one the deps above call for. */
   only?: readonly LogConsumerName[];
+  /** Told when fan-out emits a record (commit→emit latency). */
+  metrics?: DeliveryMetrics;
 }
 
 export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, deps: LogConsumerDeps = {}) {
   const runs = (name: LogConsumerName) => runsLogConsumer(deps.only, name);
-  if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark));
+  if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark, deps.metrics));
   if (deps.notify && runs('notify')) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
   if (deps.history && runs('history')) log.subscribe('history', createHistoryHandler(deps.history));
   if (deps.searchIndex && runs('indexer')) log.subscribe('indexer', createIndexHandler(deps.searchIndex));
@@ -420,6 +478,8 @@ export interface ApiRuntime {
    * adapter on it. Called once, as the server is created, before any socket connects.
    */
   attachSocketServer(server: ChatServer): void;
+  /** This node's Prometheus metrics (GET /metrics), in a registry of its own. */
+  metrics: RuntimeMetrics;
   /** Closes the message log, the adapters' connections, the pool and an embedded PostgreSQL. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -455,7 +515,11 @@ export async function openApiRuntime(
       progress(`using PostgreSQL at ${redactUrl(dbUrl)}`);
     }
 
-    const dataSource = createDataSource(dbUrl, { poolSize: config.databasePoolSize });
+    const dataSource = createDataSource(dbUrl, {
+      poolSize: config.databasePoolSize,
+      acquireTimeoutMs: config.databaseTimeouts.acquireMs,
+      queryTimeoutMs: config.databaseTimeouts.queryMs,
+    });
     undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
     try {
       const ran = await openAndMigrate(dataSource);
@@ -489,9 +553,18 @@ export async function openApiRuntime(
 
     const socketBus = adapters.socketBus;
     const broadcaster = new SocketIoBroadcaster(socketBus ? () => socketBus.flush() : undefined);
-    const core = createCoreServices(config, adapters, broadcaster, logger);
+    const metrics = new PrometheusMetrics({
+      localFanout: !config.kafka,
+      roomQueueDepth: () => adapters.roomSequencer.pending(),
+      consumers: () => adapters.messageLog.describeConsumers(logConsumersFor(config)),
+      outboxAgeSeconds: adapters.outboxAgeSeconds,
+    });
+    const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
     if (!config.kafka) {
-      registerLogConsumers(core.messageLog, broadcaster, core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {});
+      registerLogConsumers(core.messageLog, broadcaster, {
+        metrics,
+        ...(core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {}),
+      });
     }
 
     let closing: Promise<void> | null = null;
@@ -499,10 +572,12 @@ export async function openApiRuntime(
       config,
       core,
       dataSource,
+      metrics,
       attachSocketServer(server) {
         // Across nodes, broadcasts to rooms and users travel through Redis.
         if (socketBus) server.adapter(socketBus.adapter());
         broadcaster.attach(server);
+        metrics.attach(server);
       },
       close: () => (closing ??= unwind()),
     };
@@ -545,7 +620,12 @@ export async function openWorkersRuntime(
     const redis = createRedisClient(config.redisUrl, 'workers', logger);
     undo.push(() => redis.quit());
     await waitForRedis(redis, config.redisUrl);
-    const ds = createDataSource(config.database.url, { poolSize: 5, applicationName: 'quantum-chat-workers' });
+    const ds = createDataSource(config.database.url, {
+      poolSize: 5,
+      applicationName: 'quantum-chat-workers',
+      acquireTimeoutMs: config.databaseTimeouts.acquireMs,
+      queryTimeoutMs: config.databaseTimeouts.queryMs,
+    });
     await ds.initialize();
     undo.push(() => ds.destroy());
     // PostgreSQL full-text search needs no feeding: the api's store commit is its index.

@@ -1,4 +1,5 @@
 import type { ErrorBody, ErrorCode } from '@qc/shared';
+import { isDatabaseUnavailable } from './lib/database-unavailable';
 
 /**
  * The one error type services throw. The edges (REST filter, gateway) turn it into the
@@ -9,6 +10,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorBody['details'],
+    /** When the caller may try again (RATE_LIMITED): REST sends it as Retry-After. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -33,11 +36,24 @@ export class AppError extends Error {
   static conflict(message: string) {
     return new AppError('CONFLICT', message);
   }
-  static rateLimited(retryAfterMs: number) {
-    return new AppError('RATE_LIMITED', `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`);
+  static unavailable(message = 'the database is not answering right now; nothing was stored: try again in a moment') {
+    return new AppError('UNAVAILABLE', message);
+  }
+  static rateLimited(retryAfterMs: number, message = `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`) {
+    return new AppError('RATE_LIMITED', message, undefined, retryAfterMs);
   }
 }
 
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
+}
+
+/**
+ * What the edges answer for an error: an AppError as it is, a database that is not
+ * answering as UNAVAILABLE; null for anything else (a bug: logged, answered INTERNAL).
+ */
+export function knownError(e: unknown): AppError | null {
+  if (e instanceof AppError) return e;
+  if (isDatabaseUnavailable(e)) return AppError.unavailable();
+  return null;
 }

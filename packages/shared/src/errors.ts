@@ -2,7 +2,19 @@
  * Error codes shared by REST and the socket. A client switches on `code`, never on the
  * message text, so the message can be written for people and changed freely.
  */
-export const ERROR_CODES = ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL'] as const;
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  // A socket handshake refused: the person already holds as many open connections as allowed.
+  'TOO_MANY_CONNECTIONS',
+  'INTERNAL',
+  /** An engine the request needs (the database) is not answering: nothing was stored; retry the same request. */
+  'UNAVAILABLE',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorBody {
@@ -24,5 +36,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  TOO_MANY_CONNECTIONS: 429,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { seqParam, userText } from './text';
+import { seqParam, userText, uuid } from './text';
 import { messageContent, type Reaction } from './timeline';
 
 /*
@@ -8,7 +8,6 @@ import { messageContent, type Reaction } from './timeline';
  * an unknown key (including `__proto__`) is refused rather than silently carried along.
  */
 
-export const uuid = z.string().uuid();
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 // ---------- accounts ----------

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { userText, seqParam } from './text';
+import { userText, seqParam, uuid } from './text';
 import { createRoomBody, historyQuery, messageSendPayload, patchMeBody } from './schemas';
 import { parseWith } from './validation';
 
@@ -39,4 +39,12 @@ test('cursors past what a bigint and a JS number both hold exactly are refused',
   assert.equal(parseWith(historyQuery, { after: '99999999999999999999' }).ok, false);
   assert.equal(parseWith(historyQuery, { after: String(Number.MAX_SAFE_INTEGER) }).ok, true);
   assert.equal(seqParam(0).safeParse('12').success, true);
+});
+
+test('ids are UUIDs compared as lower case: an upper-case id names the same room', () => {
+  const id = '0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b';
+  assert.equal(uuid.parse(id.toUpperCase()), id);
+  assert.equal(uuid.parse(id), id);
+  for (const bad of ['', 'not-a-uuid', `${id}\u0000`, `${id} `, '0193a1b2c3d47e5f8a6b1c2d3e4f5a6b'])
+    assert.equal(uuid.safeParse(bad).success, false, bad);
 });

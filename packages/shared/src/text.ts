@@ -51,3 +51,10 @@ export function userText({ min = 0, max, multiline = false, name = false }: Text
 
 /** A seq or cursor from a query string: a whole number a database bigint and a JS number both hold exactly. */
 export const seqParam = (min: number) => z.coerce.number().int().min(min).max(Number.MAX_SAFE_INTEGER, 'is too large');
+
+/**
+ * An id: a UUID, compared as lower case. PostgreSQL's uuid type ignores case, but ids are
+ * also compared as strings (socket rooms, maps in memory), where `ABC…` and `abc…` are
+ * two different rooms; so an id is lower-cased on the way in.
+ */
+export const uuid = z.string().toLowerCase().uuid();

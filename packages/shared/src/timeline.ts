@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { seqParam, userText } from './text';
+import { seqParam, userText, uuid } from './text';
 import type { Message } from './schemas';
 
 /*
@@ -9,7 +9,6 @@ import type { Message } from './schemas';
  * message does, and goes out as `message:updated` with the message's whole current state.
  */
 
-const uuid = z.string().uuid();
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /** A change to an existing message, at its own place (`seq`) in the room's order. */

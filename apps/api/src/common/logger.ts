@@ -11,11 +11,26 @@ export function createLogger(level: string): Logger {
   });
 }
 
+/**
+ * Nest's start-up chatter: a line per module, per route and per socket event (about 60).
+ * At info level it came out after the launcher's "ready" line and buried it (issue #10),
+ * so it is kept for LOG_LEVEL=debug, where someone is looking for it.
+ */
+const STARTUP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestApplication',
+]);
+
 /** Routes Nest's own log lines (module init, route mapping) into the same pino stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && STARTUP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Message } from '@qc/shared';
-import { OutboxStore, type OutboxTransport } from './outbox-store';
+import { OutboxStore, unavailableBackoffMs, type OutboxTransport } from './outbox-store';
 import { msg, ROOM, settle } from './spec-helpers';
 
 class CodedError extends Error {
@@ -19,13 +19,15 @@ function fakeServer() {
   const attempts: string[] = [];
   const payloads: Parameters<OutboxTransport['send']>[0][] = [];
   let connected = true;
-  let answer: 'ok' | 'timeout' | 'rate' = 'ok';
+  let answer: 'ok' | 'timeout' | 'rate' | 'unavailable' = 'ok';
   const transport: OutboxTransport = {
     isConnected: () => connected,
     send: async (payload) => {
       const { clientMsgId, content } = payload;
       attempts.push(clientMsgId);
       payloads.push(payload);
+      // The database is away: nothing is stored.
+      if (answer === 'unavailable') throw new CodedError('UNAVAILABLE', 'the database is not answering right now');
       const message = stored.get(clientMsgId) ?? msg(stored.size + 1, { clientMsgId, content, senderId: 'me' });
       stored.set(clientMsgId, message);
       if (answer === 'timeout') throw new CodedError('TIMEOUT', 'The server did not answer in time.');
@@ -46,6 +48,8 @@ function fakeServer() {
 function makeOutbox(server: ReturnType<typeof fakeServer>) {
   const landed: Message[] = [];
   const notices: string[] = [];
+  /** Tries put off for later, with their delay; the spec runs them when it chooses. */
+  const later: { fn: () => void; ms: number }[] = [];
   let n = 0;
   const outbox: OutboxStore = new OutboxStore(
     server.transport,
@@ -57,11 +61,42 @@ function makeOutbox(server: ReturnType<typeof fakeServer>) {
       onNotice: (t) => notices.push(t),
     },
     () => `cmid-${(n += 1)}`,
+    () => new Date(),
+    (fn, ms) => void later.push({ fn, ms }),
   );
-  return { outbox, landed, notices };
+  return { outbox, landed, notices, later };
 }
 
 describe('OutboxStore', () => {
+  it('keeps a send the server could not store (UNAVAILABLE) pending and sends it again by itself, backing off, with the same clientMsgId', async () => {
+    const server = fakeServer();
+    const { outbox, landed, notices, later } = makeOutbox(server);
+    server.setAnswer('unavailable');
+    outbox.send(ROOM, 'during the outage');
+    await settle();
+    assert.equal(outbox.forRoom(ROOM)[0]!.status, 'pending', 'not failed: nobody has to press Retry');
+    assert.equal(notices.length, 1);
+    later.shift()!.fn();
+    await settle();
+    assert.equal(outbox.forRoom(ROOM)[0]!.status, 'pending');
+    assert.equal(notices.length, 1, 'told once, not on every try');
+    server.setAnswer('ok');
+    const next = later.shift()!;
+    next.fn();
+    await settle();
+    assert.deepEqual(server.attempts, ['cmid-1', 'cmid-1', 'cmid-1']);
+    assert.deepEqual(
+      landed.map((m) => m.content),
+      ['during the outage'],
+    );
+    assert.deepEqual(outbox.forRoom(ROOM), []);
+    assert.equal(later.length, 0, 'nothing more scheduled once stored');
+  });
+
+  it('backs off 1 s, 2 s, 4 s … and never waits more than 15 s between tries', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 6, 10].map(unavailableBackoffMs), [1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+  });
+
   it('shows a send as pending at once and settles it when stored', async () => {
     const server = fakeServer();
     const { outbox, landed } = makeOutbox(server);

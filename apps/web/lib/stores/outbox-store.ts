@@ -57,15 +57,23 @@ function failureText(code: SendErrorCode, err: unknown): string {
   return err instanceof Error && err.message ? err.message : 'Not sent.';
 }
 
+/** Waits before the next try of a send the server could not store yet: 1 s, 2 s, 4 s … up to 15 s. */
+export function unavailableBackoffMs(attempt: number): number {
+  return Math.min(15_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
 export class OutboxStore extends Observable<Outbox> {
   /** Sends with a request on the wire right now, so a reconnect does not send them twice at once. */
   private readonly inFlight = new Set<string>();
+  /** Tries so far of sends answered UNAVAILABLE, for the backoff. */
+  private readonly unavailableTries = new Map<string, number>();
 
   constructor(
     private readonly transport: OutboxTransport,
     private readonly hooks: OutboxHooks,
     private readonly newId: () => string,
     private readonly now: () => Date = () => new Date(),
+    private readonly later: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms),
   ) {
     super({});
   }
@@ -151,6 +159,24 @@ export class OutboxStore extends Observable<Outbox> {
     this.clearListeners();
   }
 
+  /**
+   * The server stored nothing and says so (its database is away for a moment): the message
+   * stays pending, not failed, and goes again by itself with the same clientMsgId, backing
+   * off, until it lands or is refused for a reason a person must see.
+   */
+  private tryAgainLater(pending: PendingMessage): void {
+    const tries = (this.unavailableTries.get(pending.clientMsgId) ?? 0) + 1;
+    this.unavailableTries.set(pending.clientMsgId, tries);
+    if (tries === 1) this.hooks.onNotice('The server cannot store messages right now. Yours will be sent as soon as it can.');
+    this.later(() => {
+      const current = this.find(pending.roomId, pending.clientMsgId);
+      // Gone (stored by another path, or discarded), already on the wire, or waiting for the
+      // connection (a reconnect sends it): nothing to do here.
+      if (!current || current.status !== 'pending' || this.inFlight.has(current.clientMsgId) || !this.transport.isConnected()) return;
+      void this.deliver(current);
+    }, unavailableBackoffMs(tries));
+  }
+
   private replace(next: PendingMessage): void {
     this.setRoom(next.roomId, (list) => list.map((p) => (p.clientMsgId === next.clientMsgId ? next : p)));
   }
@@ -167,10 +193,16 @@ export class OutboxStore extends Observable<Outbox> {
         ...(threadRootId ? { threadRootId } : {}),
         ...(replyTo ? { replyTo } : {}),
       });
+      this.unavailableTries.delete(clientMsgId);
       this.hooks.onStored(message);
     } catch (err) {
       const code = errorCodeOf(err);
       const current = this.find(roomId, clientMsgId);
+      if (code === 'UNAVAILABLE' && current?.status === 'pending') {
+        this.tryAgainLater(current);
+        return;
+      }
+      this.unavailableTries.delete(clientMsgId);
       if (current?.status === 'pending') this.replace({ ...current, status: 'failed', error: { code, message: failureText(code, err) } });
       if (code === 'RATE_LIMITED') this.hooks.onNotice("You're sending messages quickly. Wait a moment, then retry.");
     } finally {

@@ -104,3 +104,22 @@ test('WORKERS_CONSUMERS picks consumers by name; an unknown one is named, with t
     /WORKERS_CONSUMERS: "fan-out" is not a consumer; name some of fanout, notify, history, indexer/,
   );
 });
+
+test('abuse limits: sane defaults, each settable, and a bad one refused by name', () => {
+  const c = loadConfig({ QC_DATA_DIR: tmp() });
+  assert.deepEqual(c.throttle, {
+    login: { failuresPerUsername: 5, failuresPerAddress: 50, windowSec: 900, lockSec: 900, delaySec: 1 },
+    signUps: { perAddress: 20, windowSec: 3600 },
+    roomCreation: { perPerson: 30, windowSec: 600 },
+  });
+  assert.equal(c.socketsPerPerson, 20);
+  assert.equal(c.typingBroadcastEveryMs, 2000);
+  assert.equal(c.presenceBroadcastEveryMs, 3000);
+  const set = loadConfig({ QC_DATA_DIR: tmp(), SIGNUPS_PER_ADDRESS: '1000', SOCKETS_PER_PERSON: '3', LOGIN_FAILURE_DELAY_SEC: '0' });
+  assert.equal(set.throttle.signUps.perAddress, 1000);
+  assert.equal(set.socketsPerPerson, 3);
+  assert.equal(set.throttle.login.delaySec, 0);
+  assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), SOCKETS_PER_PERSON: '0' }), /SOCKETS_PER_PERSON must be an integer from 1/);
+  // Longer, and renewals every 2 s could no longer keep a 5 s typing indicator up.
+  assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), TYPING_BROADCAST_EVERY_MS: '4000' }), /TYPING_BROADCAST_EVERY_MS/);
+});

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CassandraSettings } from '../adapters/cassandra/cassandra-client';
+import type { ThrottleSettings } from '../services/throttle.service';
 import { LOG_CONSUMERS, type LogConsumerName } from '../ports/message-log.port';
 
 /**
@@ -92,6 +93,8 @@ const envSchema = z.object({
   CASSANDRA_PASSWORD: z.string().optional(),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
   DATABASE_POOL_SIZE: intFrom('DATABASE_POOL_SIZE', 20, 1, 10000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: intFrom('DATABASE_ACQUIRE_TIMEOUT_MS', 2000, 100, 600000),
+  DATABASE_QUERY_TIMEOUT_MS: intFrom('DATABASE_QUERY_TIMEOUT_MS', 3000, 100, 600000),
   JWT_SECRET: z
     .string()
     .optional()
@@ -100,11 +103,27 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_MESSAGES_PER_SEC: intFrom('RATE_LIMIT_MESSAGES_PER_SEC', 10, 1, 100000),
   RATE_LIMIT_MESSAGES_BURST: intFrom('RATE_LIMIT_MESSAGES_BURST', 20, 1, 100000),
+  LOGIN_FAILURES_PER_USERNAME: intFrom('LOGIN_FAILURES_PER_USERNAME', 5, 1, 1000),
+  LOGIN_FAILURES_PER_ADDRESS: intFrom('LOGIN_FAILURES_PER_ADDRESS', 50, 1, 100000),
+  LOGIN_FAILURE_WINDOW_SEC: intFrom('LOGIN_FAILURE_WINDOW_SEC', 900, 1, 86400),
+  LOGIN_LOCK_SEC: intFrom('LOGIN_LOCK_SEC', 900, 1, 86400),
+  LOGIN_FAILURE_DELAY_SEC: intFrom('LOGIN_FAILURE_DELAY_SEC', 1, 0, 3600),
+  SIGNUPS_PER_ADDRESS: intFrom('SIGNUPS_PER_ADDRESS', 20, 1, 10000000),
+  SIGNUP_WINDOW_SEC: intFrom('SIGNUP_WINDOW_SEC', 3600, 1, 86400),
+  ROOMS_CREATED_PER_PERSON: intFrom('ROOMS_CREATED_PER_PERSON', 30, 1, 10000000),
+  ROOM_CREATION_WINDOW_SEC: intFrom('ROOM_CREATION_WINDOW_SEC', 600, 1, 86400),
+  SOCKETS_PER_PERSON: intFrom('SOCKETS_PER_PERSON', 20, 1, 100000),
+  TYPING_BROADCAST_EVERY_MS: intFrom('TYPING_BROADCAST_EVERY_MS', 2000, 0, 2500),
+  PRESENCE_BROADCAST_EVERY_MS: intFrom('PRESENCE_BROADCAST_EVERY_MS', 3000, 0, 60000),
   ARGON2_MEMORY_KIB: intFrom('ARGON2_MEMORY_KIB', 19456, 19456, 4194304),
   ARGON2_TIME_COST: intFrom('ARGON2_TIME_COST', 2, 2, 20),
   WEB_DIR: z.string().optional(),
   SHUTDOWN_GRACE_MS: intFrom('SHUTDOWN_GRACE_MS', 5000, 0, 120000),
   WORKERS_CONSUMERS: z.string().optional(),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 16, 'METRICS_TOKEN must be at least 16 characters (or unset: loopback only)'),
 });
 
 export interface AppConfig {
@@ -119,6 +138,13 @@ export interface AppConfig {
    * one, GET /health says so.
    */
   databasePoolSize: number;
+  /**
+   * Fail fast when PostgreSQL stalls: how long a request waits for a pool connection, and
+   * for one query's answer (then its connection is dropped, so the server rolls back what
+   * it held). Past either, REST answers 503 UNAVAILABLE and sends are refused UNAVAILABLE
+   * (the client retries with the same clientMsgId) instead of hanging until it returns.
+   */
+  databaseTimeouts: { acquireMs: number; queryMs: number };
   /** Presence, rate limits and socket fan-out across nodes; null = in this process's memory. */
   redisUrl: string | null;
   /** Message history in Cassandra/ScyllaDB; null = in PostgreSQL. */
@@ -132,11 +158,27 @@ export interface AppConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   rateLimit: { messagesPerSec: number; messagesBurst: number };
   argon2: { memoryKib: number; timeCost: number };
+  /** Brute-force and flood limits: see ThrottleSettings. */
+  throttle: ThrottleSettings;
+  /** Open sockets one person may hold across every node; the newest past it is refused. */
+  socketsPerPerson: number;
+  /**
+   * Typing and presence broadcasts per person (per room, for typing) are at most one per
+   * this many ms; a change inside it goes out at its end. Typing's plus the client's 2 s
+   * renewal must stay under LIMITS.typingTtlMs (5 s), or indicators flicker off: at most 2.5 s.
+   */
+  typingBroadcastEveryMs: number;
+  presenceBroadcastEveryMs: number;
   /** Where the built web app lives; served at / when present. */
   webDir: string | null;
   shutdownGraceMs: number;
   /** The log consumers an apps/workers process runs; null = every one the profile needs. */
   workersConsumers: LogConsumerName[] | null;
+  /**
+   * A bearer token that lets a Prometheus on another host read GET /metrics; null = only
+   * from this machine (loopback), as the metrics tell load and error rates to whoever reads them.
+   */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -212,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     database,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseTimeouts: { acquireMs: e.DATABASE_ACQUIRE_TIMEOUT_MS, queryMs: e.DATABASE_QUERY_TIMEOUT_MS },
     redisUrl: e.REDIS_URL ? e.REDIS_URL : null,
     cassandra: e.CASSANDRA_CONTACT_POINTS
       ? {
@@ -231,7 +274,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     rateLimit: { messagesPerSec: e.RATE_LIMIT_MESSAGES_PER_SEC, messagesBurst: e.RATE_LIMIT_MESSAGES_BURST },
     argon2: { memoryKib: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST },
+    throttle: {
+      login: {
+        failuresPerUsername: e.LOGIN_FAILURES_PER_USERNAME,
+        failuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+        windowSec: e.LOGIN_FAILURE_WINDOW_SEC,
+        lockSec: e.LOGIN_LOCK_SEC,
+        delaySec: e.LOGIN_FAILURE_DELAY_SEC,
+      },
+      signUps: { perAddress: e.SIGNUPS_PER_ADDRESS, windowSec: e.SIGNUP_WINDOW_SEC },
+      roomCreation: { perPerson: e.ROOMS_CREATED_PER_PERSON, windowSec: e.ROOM_CREATION_WINDOW_SEC },
+    },
+    socketsPerPerson: e.SOCKETS_PER_PERSON,
+    typingBroadcastEveryMs: e.TYPING_BROADCAST_EVERY_MS,
+    presenceBroadcastEveryMs: e.PRESENCE_BROADCAST_EVERY_MS,
     webDir: e.WEB_DIR ? path.resolve(cwd, e.WEB_DIR) : null,
+    metricsToken: e.METRICS_TOKEN || null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     workersConsumers: workersConsumers as LogConsumerName[] | null,
   };

@@ -1,5 +1,6 @@
 import type { Broadcaster } from '../ports/broadcaster.port';
 import { recordRoomId, recordSeq, type LogHandler } from '../ports/message-log.port';
+import { NO_DELIVERY_METRICS, type DeliveryMetrics } from '../ports/metrics.port';
 
 /** Where a fan-out consumer remembers how far each room got (see RedisFanoutWatermark). */
 export interface FanoutWatermark {
@@ -13,7 +14,11 @@ export interface FanoutWatermark {
  * room's seq order with new messages, so one watermark per room covers both). With a
  * watermark (an at-least-once log), a record already emitted is skipped.
  */
-export function createFanoutHandler(broadcaster: Broadcaster, watermark?: FanoutWatermark): LogHandler {
+export function createFanoutHandler(
+  broadcaster: Broadcaster,
+  watermark?: FanoutWatermark,
+  metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
+): LogHandler {
   return async (record) => {
     const roomId = recordRoomId(record);
     const seq = recordSeq(record);
@@ -22,6 +27,7 @@ export function createFanoutHandler(broadcaster: Broadcaster, watermark?: Fanout
     else broadcaster.toRoom(roomId, 'message:updated', record.update);
     // Done only when the bus has it: the next record of the room is emitted after this one.
     await broadcaster.flush();
+    metrics.emitted(roomId, seq);
     await watermark?.advance(roomId, seq);
   };
 }

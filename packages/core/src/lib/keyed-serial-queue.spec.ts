@@ -48,3 +48,18 @@ test('a failing task rejects its caller only and the queue goes on, then forgets
   await sleep(1);
   assert.equal(q.size, 0);
 });
+
+test('pending counts the tasks waiting or running, over every key', async () => {
+  const q = new KeyedSerialQueue();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const runs = [q.run('a', () => gate), q.run('a', async () => undefined), q.run('b', () => Promise.reject(new Error('x')))];
+  assert.equal(q.pending, 3);
+  await runs[2]!.catch(() => undefined);
+  await sleep(1);
+  assert.equal(q.pending, 2, 'a failed task no longer counts');
+  release();
+  await Promise.all(runs.slice(0, 2));
+  await sleep(1);
+  assert.equal(q.pending, 0);
+});

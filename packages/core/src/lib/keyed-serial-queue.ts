@@ -5,13 +5,15 @@
  */
 export class KeyedSerialQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
+  private queued = 0;
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const prev = this.tails.get(key) ?? Promise.resolve();
+    this.queued++;
     const result = prev.then(task, task);
     const tail = result.then(
-      () => undefined,
-      () => undefined,
+      () => void this.queued--,
+      () => void this.queued--,
     );
     this.tails.set(key, tail);
     void tail.then(() => {
@@ -22,5 +24,10 @@ export class KeyedSerialQueue {
 
   get size(): number {
     return this.tails.size;
+  }
+
+  /** Tasks waiting or running, over every key (a gauge of how far behind the queues are). */
+  get pending(): number {
+    return this.queued;
   }
 }

@@ -28,3 +28,10 @@ export function takeToken(state: TokenBucketState | undefined, rule: BucketRule,
   const retryAfterMs = Math.ceil(((1 - tokens) / rule.ratePerSec) * 1000);
   return { allowed: false, retryAfterMs, state: { tokens, updatedAtMs: nowMs } };
 }
+
+/** One token returned to a bucket, refilled to now first and capped at the burst. */
+export function returnToken(state: TokenBucketState | undefined, rule: BucketRule, nowMs: number): TokenBucketState | undefined {
+  if (!state) return undefined; // a bucket nobody spent from is full
+  const elapsed = Math.max(0, nowMs - state.updatedAtMs) / 1000;
+  return { tokens: Math.min(rule.burst, state.tokens + elapsed * rule.ratePerSec + 1), updatedAtMs: nowMs };
+}

@@ -96,6 +96,11 @@ export interface MetadataStore {
   /** Adds a member; returns null if they were already one. */
   addMember(roomId: string, userId: string, role: Role): Promise<MembershipRecord | null>;
   removeMember(roomId: string, userId: string): Promise<boolean>;
+  /**
+   * In one statement: makes `successorId` owner and removes `userId`; false (and nothing
+   * changed) if the successor is no longer a member.
+   */
+  removeMemberHandingOver(roomId: string, userId: string, successorId: string): Promise<boolean>;
   /** Moves the delivered pointer forward only, capped at the room's last seq; null if not a member. */
   advanceDeliveredMarker(roomId: string, userId: string, seq: number): Promise<ReceiptMove | null>;
   /** Moves the read pointer forward only (never back), capped at the room's last seq; says what the member's receipt is now and whether it moved; null if not a member. */

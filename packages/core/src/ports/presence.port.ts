@@ -18,6 +18,17 @@ export interface PresenceStore {
     status: 'online' | 'away',
     ttlMs: number,
   ): Promise<{ before: PresenceStatus; after: PresenceStatus }>;
+  /**
+   * A new connection, online, unless the user already has `maxConnections` live ones
+   * (expired ones do not count; one already recorded is let in again). Atomic, so
+   * connections racing in on several nodes never get past the cap together.
+   */
+  admitConnection(
+    userId: string,
+    connectionId: string,
+    ttlMs: number,
+    maxConnections: number,
+  ): Promise<{ admitted: boolean; open: number; before: PresenceStatus; after: PresenceStatus }>;
   removeConnection(userId: string, connectionId: string): Promise<{ before: PresenceStatus; after: PresenceStatus }>;
   /** Extends the TTL of these connections (a node's heartbeat). */
   refresh(entries: { userId: string; connectionId: string }[], ttlMs: number): Promise<void>;

@@ -22,6 +22,8 @@ export interface SequencerScope {
  */
 export interface RoomSequencer {
   run<T>(roomId: string, task: (scope: SequencerScope | undefined) => Promise<T>): Promise<T>;
+  /** Tasks of this process waiting or running, over every room (for metrics). */
+  pending(): number;
 }
 
 export const ROOM_SEQUENCER = Symbol('RoomSequencer');

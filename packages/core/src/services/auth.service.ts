@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { MetadataStore } from '../ports/metadata.port';
 import { uuidv7 } from '../lib/uuidv7';
 import { toPublicUser } from './users.service';
+import type { ThrottleService } from './throttle.service';
 
 export interface AuthSettings {
   jwtSecret: string;
@@ -26,6 +27,11 @@ export interface AccessClaims {
   expiresAt: Date;
 }
 
+/** Who is asking, as far as the edge knows: the client address the throttles count by. */
+export interface ClientContext {
+  address?: string;
+}
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
@@ -43,6 +49,8 @@ export class AuthService {
     private readonly meta: MetadataStore,
     private readonly settings: AuthSettings,
     private readonly now: () => Date = () => new Date(),
+    /** Limits guessing and sign-up floods; without one (some tests) nothing is limited. */
+    private readonly throttle: ThrottleService | null = null,
   ) {
     this.accessTtl = settings.accessTtlSeconds ?? LIMITS.accessTokenTtlSeconds;
     this.refreshTtlMs = (settings.refreshTtlDays ?? LIMITS.refreshTokenTtlDays) * 86_400_000;
@@ -57,7 +65,8 @@ export class AuthService {
     });
   }
 
-  async register(input: RegisterBody): Promise<IssuedSession> {
+  async register(input: RegisterBody, client: ClientContext = {}): Promise<IssuedSession> {
+    await this.throttle?.signUp(client.address);
     // The schema lowercases at the edge; doing it here too keeps "Bob" and "bob" one account for any caller.
     const body = { ...input, username: input.username.toLowerCase() };
     if (await this.meta.findUserByUsername(body.username)) throw AppError.conflict(`the username "${body.username}" is taken`);
@@ -76,15 +85,23 @@ export class AuthService {
     }
   }
 
-  async login(body: LoginBody): Promise<IssuedSession> {
-    const user = await this.meta.findUserByUsername(body.username.toLowerCase());
+  async login(body: LoginBody, client: ClientContext = {}): Promise<IssuedSession> {
+    const username = body.username.toLowerCase();
+    // Checked before the password: while locked, even the right one is refused, so a guesser learns nothing.
+    await this.throttle?.beforeLogin(username, client.address);
+    const user = await this.meta.findUserByUsername(username);
     if (!user) {
       this.dummyHash ??= this.hashPassword(randomBytes(16).toString('hex'));
       await argonVerify(await this.dummyHash, body.password).catch(() => false);
+      await this.throttle?.loginFailed(username, client.address);
       throw AppError.unauthenticated('wrong username or password');
     }
     const ok = await argonVerify(user.passwordHash, body.password).catch(() => false);
-    if (!ok) throw AppError.unauthenticated('wrong username or password');
+    if (!ok) {
+      await this.throttle?.loginFailed(username, client.address);
+      throw AppError.unauthenticated('wrong username or password');
+    }
+    await this.throttle?.loginSucceeded(username);
     return this.issue(user.id, uuidv7());
   }
 

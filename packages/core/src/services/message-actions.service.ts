@@ -6,7 +6,7 @@ import type { MessageStore } from '../ports/message-store.port';
 import type { MembershipRecord } from '../ports/metadata.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
 import type { RoomSequencer } from '../ports/room-sequencer.port';
-import { spendBudget, type MessagesSettings } from './messages.service';
+import { withBudget, type MessagesSettings } from './messages.service';
 import type { RoomsService } from './rooms.service';
 
 /**
@@ -69,8 +69,10 @@ export class MessageActionsService {
     const [original] = await this.history.findByIds(ref.roomId, [ref.messageId]);
     if (!original) throw AppError.notFound('message');
     authorise(membership, original);
-    await spendBudget(this.limiter, `change:${userId}`, this.settings);
+    return withBudget(this.limiter, `change:${userId}`, this.settings, () => this.applyChange(userId, ref, original, change));
+  }
 
+  private applyChange(userId: string, ref: MessageRef, original: Message, change: MessageChange): Promise<Message> {
     return this.sequencer.run(ref.roomId, async (scope) => {
       const outcome = await this.states.apply({ original, actorId: userId, change, at: this.now() }, scope);
       if (outcome.applied) {

@@ -15,6 +15,7 @@ import { AppError } from '../errors';
 import { freshMessage } from '../lib/message-state';
 import { uuidv7 } from '../lib/uuidv7';
 import type { MessageLog } from '../ports/message-log.port';
+import { NO_DELIVERY_METRICS, type DeliveryMetrics } from '../ports/metrics.port';
 import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
@@ -26,10 +27,22 @@ export interface MessagesSettings {
   messagesBurst: number;
 }
 
-/** Takes one from a person's budget (sends, and changes to messages, each have one), or refuses with RATE_LIMITED. */
-export async function spendBudget(limiter: RateLimiter, key: string, settings: MessagesSettings): Promise<void> {
-  const budget = await limiter.take(key, { ratePerSec: settings.messagesPerSec, burst: settings.messagesBurst });
+/**
+ * Runs `work` on one unit of a person's budget (sends, and changes to messages, each have
+ * one), or refuses with RATE_LIMITED. Work that fails gives its unit back: it stored
+ * nothing, and the client retries it (issue #10: after a database stall, the retries of
+ * sends that had failed came back RATE_LIMITED).
+ */
+export async function withBudget<T>(limiter: RateLimiter, key: string, settings: MessagesSettings, work: () => Promise<T>): Promise<T> {
+  const rule = { ratePerSec: settings.messagesPerSec, burst: settings.messagesBurst };
+  const budget = await limiter.take(key, rule);
   if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
+  try {
+    return await work();
+  } catch (e) {
+    await limiter.giveBack(key, rule);
+    throw e;
+  }
 }
 
 /**
@@ -57,10 +70,12 @@ export class MessagesService {
     /** Per room: commit and hand to fan-out in one turn, so live delivery never shows 6 before 5. */
     private readonly sequencer: RoomSequencer,
     private readonly settings: MessagesSettings,
+    private readonly metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async send(senderId: string, p: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
+    const took = performance.now();
     await this.rooms.requireMember(p.roomId, senderId);
     // A retry of something already stored is answered without spending the sender's budget.
     const existing = await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId);
@@ -83,33 +98,34 @@ export class MessagesService {
       throw AppError.validation('replyTo: no such message in this room');
     }
     const root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
-    await spendBudget(this.limiter, `send:${senderId}`, this.settings);
-
     // The store works through the sequencer's scope: a room holding a pool connection for
     // its lock must never ask the pool for another (issue #8: busy rooms deadlocked a node).
-    const result = await this.sequencer.run(p.roomId, async (scope) => {
-      const appended = await this.store.append(
-        {
-          id: uuidv7(),
-          roomId: p.roomId,
-          senderId,
-          clientMsgId: p.clientMsgId,
-          content: p.content,
-          contentType: p.contentType ?? 'text',
-          replyTo: p.replyTo ?? null,
-          createdAt: this.now(),
-        },
-        scope,
-      );
-      if (!appended.created) return appended;
-      const message = freshMessage(appended.message, root?.id ?? null);
-      // A thread reply takes its seq, then its root's count takes the next: the reply is never
-      // seen before it exists, and the count never before its reply.
-      const rootUpdate = root ? await this.linkReply(senderId, root, message, scope) : null;
-      await this.log.publish({ type: 'message.created', message });
-      if (rootUpdate) await this.log.publish({ type: 'message.updated', update: rootUpdate });
-      return { message, created: true };
-    });
+    const result = await withBudget(this.limiter, `send:${senderId}`, this.settings, () =>
+      this.sequencer.run(p.roomId, async (scope) => {
+        const appended = await this.store.append(
+          {
+            id: uuidv7(),
+            roomId: p.roomId,
+            senderId,
+            clientMsgId: p.clientMsgId,
+            content: p.content,
+            contentType: p.contentType ?? 'text',
+            replyTo: p.replyTo ?? null,
+            createdAt: this.now(),
+          },
+          scope,
+        );
+        if (!appended.created) return appended;
+        this.metrics.committed(p.roomId, appended.message.seq, (performance.now() - took) / 1000);
+        const message = freshMessage(appended.message, root?.id ?? null);
+        // A thread reply takes its seq, then its root's count takes the next: the reply is never
+        // seen before it exists, and the count never before its reply.
+        const rootUpdate = root ? await this.linkReply(senderId, root, message, scope) : null;
+        await this.log.publish({ type: 'message.created', message });
+        if (rootUpdate) await this.log.publish({ type: 'message.updated', update: rootUpdate });
+        return { message, created: true };
+      }),
+    );
     if (result.created) return result;
     // A concurrent retry committed first: its message as it is now (read once the room's
     // lock, and the connection it holds, are given back).

@@ -2,25 +2,64 @@ import type { PresenceStatus } from '@qc/shared';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MetadataStore } from '../ports/metadata.port';
 import type { PresenceStore } from '../ports/presence.port';
+import { AppError } from '../errors';
+import { StateCoalescer } from '../lib/state-coalescer';
 
 /** How long a connection counts as present without a heartbeat. */
 export const PRESENCE_TTL_MS = 60_000;
 
+export interface PresenceServiceOptions {
+  /**
+   * At most one presence broadcast per person per this many ms (0 = every change); a
+   * change inside it is told at its end, if it still stands. Issue #10 flipped
+   * `presence:set` 500 times for 500 broadcasts, each with a query for the person's peers.
+   */
+  broadcastEveryMs?: number;
+  onBroadcastError?: (err: unknown) => void;
+}
+
 /**
- * Presence per user over all their devices. Only a change of the aggregate is told, and
- * only to people who share a room with the user.
+ * Presence per user over all their devices. Only a change of the aggregate is told, only
+ * to people who share a room with the user, and at most once per `broadcastEveryMs`.
  */
 export class PresenceService {
+  private readonly told: StateCoalescer<PresenceStatus>;
+
   constructor(
     private readonly meta: MetadataStore,
     private readonly store: PresenceStore,
     private readonly broadcaster: Broadcaster,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    opts: PresenceServiceOptions = {},
+  ) {
+    this.told = new StateCoalescer<PresenceStatus>(
+      opts.broadcastEveryMs ?? 3_000,
+      async (userId, status) => {
+        const peers = await this.meta.listPeersOf(userId);
+        const event = { userId, status, lastSeen: this.now().toISOString() };
+        this.broadcaster.toUsers([...peers, userId], 'presence', event, { volatile: true });
+      },
+      (a, b) => a === b,
+      opts.onBroadcastError,
+    );
+  }
 
-  async connected(userId: string, connectionId: string) {
-    const change = await this.store.setConnection(userId, connectionId, 'online', PRESENCE_TTL_MS);
-    await this.announceIfChanged(userId, change);
+  /**
+   * A socket opening. Refused with TOO_MANY_CONNECTIONS when the person already has
+   * `maxConnections` open on any node: the presence store holds each person's live
+   * connections (Redis across nodes), so it is also where they are counted. The newest is
+   * refused rather than the oldest closed: closing a working device's socket on every new
+   * tab would let a loop of reconnects knock out each other, and a person can close a tab.
+   */
+  async connected(userId: string, connectionId: string, maxConnections: number) {
+    const r = await this.store.admitConnection(userId, connectionId, PRESENCE_TTL_MS, maxConnections);
+    if (!r.admitted) {
+      throw new AppError(
+        'TOO_MANY_CONNECTIONS',
+        `you already have ${r.open} connections open (the most is ${maxConnections}): close tabs or devices you no longer use, or wait a minute for closed ones to time out, then reconnect`,
+      );
+    }
+    await this.announceIfChanged(userId, r);
   }
 
   async setStatus(userId: string, connectionId: string, status: 'online' | 'away') {
@@ -38,10 +77,12 @@ export class PresenceService {
     return this.store.refresh(entries, PRESENCE_TTL_MS);
   }
 
+  close() {
+    this.told.close();
+  }
+
   private async announceIfChanged(userId: string, change: { before: PresenceStatus; after: PresenceStatus }) {
     if (change.before === change.after) return;
-    const peers = await this.meta.listPeersOf(userId);
-    const event = { userId, status: change.after, lastSeen: this.now().toISOString() };
-    this.broadcaster.toUsers([...peers, userId], 'presence', event, { volatile: true });
+    await this.told.offer(userId, change.after);
   }
 }

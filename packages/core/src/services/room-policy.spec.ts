@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canDeleteRoom, canEditRoom, canManageMembers, canRemoveMember, canSelfJoin, directKey } from './room-policy';
+import {
+  canDeleteRoom,
+  canEditRoom,
+  canManageMembers,
+  canRemoveMember,
+  canSelfJoin,
+  directKey,
+  leavesNoOwner,
+  successorOf,
+} from './room-policy';
 
 test('only owners and admins manage members, and never in a DM', () => {
   assert.equal(canManageMembers('group', 'owner'), true);
@@ -34,4 +43,27 @@ test('editing, deleting and self-joining follow the room kind and role', () => {
 test('a DM key is the same whoever opens it', () => {
   assert.equal(directKey('b', 'a'), directKey('a', 'b'));
   assert.equal(directKey('a', 'b'), 'a:b');
+});
+
+test('the last owner leaving hands the room to the oldest admin, else the oldest member; nobody else, nobody', () => {
+  const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 0, min));
+  const members = [
+    { userId: 'owner', role: 'owner' as const, joinedAt: at(0) },
+    { userId: 'late-admin', role: 'admin' as const, joinedAt: at(9) },
+    { userId: 'old-member', role: 'member' as const, joinedAt: at(1) },
+    { userId: 'old-admin', role: 'admin' as const, joinedAt: at(5) },
+  ];
+  assert.equal(successorOf(members, 'owner'), 'old-admin');
+  assert.equal(
+    successorOf(
+      members.filter((m) => m.role !== 'admin'),
+      'owner',
+    ),
+    'old-member',
+  );
+  assert.equal(successorOf([members[0]!], 'owner'), null);
+  assert.equal(leavesNoOwner('group', members, 'owner'), true);
+  assert.equal(leavesNoOwner('group', members, 'old-admin'), false);
+  assert.equal(leavesNoOwner('channel', [...members, { userId: 'o2', role: 'owner' as const, joinedAt: at(3) }], 'owner'), false);
+  assert.equal(leavesNoOwner('direct', [{ userId: 'a', role: 'member' as const }], 'a'), false);
 });

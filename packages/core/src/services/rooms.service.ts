@@ -6,8 +6,18 @@ import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { PresenceStore } from '../ports/presence.port';
 import type { SearchIndex } from '../ports/search-index.port';
-import { canDeleteRoom, canEditRoom, canManageMembers, canRemoveMember, canSelfJoin, directKey } from './room-policy';
+import {
+  canDeleteRoom,
+  canEditRoom,
+  canManageMembers,
+  canRemoveMember,
+  canSelfJoin,
+  directKey,
+  leavesNoOwner,
+  successorOf,
+} from './room-policy';
 import { toPublicUser } from './users.service';
+import type { ThrottleService } from './throttle.service';
 
 export class RoomsService {
   constructor(
@@ -18,6 +28,8 @@ export class RoomsService {
     private readonly broadcaster: Broadcaster,
     private readonly searchIndex: SearchIndex,
     private readonly onCleanupError: (err: unknown, roomId: string) => void = () => undefined,
+    /** Caps room creation per person; without one (some tests) it is not limited. */
+    private readonly throttle: ThrottleService | null = null,
   ) {}
 
   /** The membership check every read and write of a room goes through. */
@@ -46,6 +58,7 @@ export class RoomsService {
   }
 
   async create(userId: string, body: CreateRoomBody): Promise<{ room: MyRoom; created: boolean }> {
+    await this.throttle?.roomCreation(userId);
     let result: { room: RoomRecord; created: boolean };
     let memberIds: string[];
     // A still-valid access token of an account that is gone (a wiped database under a kept
@@ -149,8 +162,8 @@ export class RoomsService {
     const room = await this.meta.findRoomById(roomId);
     if (body.userId === actorId) {
       // Joining a public channel yourself: the one write a non-member may make.
-      if (!room) throw AppError.notFound('room');
-      if (!canSelfJoin(room.kind)) throw AppError.forbidden('this room is by invitation only');
+      // A room that does not exist answers as one you may not join: a 404 here would tell a stranger which ids are rooms.
+      if (!room || !canSelfJoin(room.kind)) throw AppError.forbidden('this room is by invitation only');
       if (await this.meta.getMembership(roomId, actorId)) throw AppError.conflict('you are already a member');
       await this.meta.addMember(roomId, actorId, 'member');
     } else {
@@ -178,7 +191,17 @@ export class RoomsService {
     if (!canRemoveMember(room.kind, { id: actorId, role: actor.role }, { id: targetId, role: target.role })) {
       throw AppError.forbidden(room.kind === 'direct' ? 'a direct conversation cannot be left' : 'you cannot remove this member');
     }
-    await this.meta.removeMember(roomId, targetId);
+    const members = target.role === 'owner' ? await this.meta.listMembers(roomId) : [];
+    if (leavesNoOwner(room.kind, members, targetId)) {
+      // The last owner going: the room passes on (see successorOf for why not refuse).
+      const successor = successorOf(members, targetId);
+      if (!successor) throw AppError.conflict('you are the only member of this room: delete the room instead of leaving it');
+      if (!(await this.meta.removeMemberHandingOver(roomId, targetId, successor))) {
+        throw AppError.conflict('the room changed while you were leaving it: try again');
+      }
+    } else {
+      await this.meta.removeMember(roomId, targetId);
+    }
     this.broadcaster.removeUserFromRoom(targetId, roomId);
     this.broadcaster.toUser(targetId, 'room:removed', { roomId });
     this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId: targetId, change: 'left' });

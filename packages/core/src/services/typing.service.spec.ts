@@ -7,10 +7,10 @@ import { TypingService } from './typing.service';
 
 const typingEvents = (b: RecordingBroadcaster) => b.of('typing').map((e) => e.payload as { userId: string; isTyping: boolean });
 
-test('every renewal is told; the end is told once, by stop or by the sweep, never both', async () => {
+test('without coalescing every renewal is told; the end is told once, by stop or by the sweep, never both', async () => {
   let now = 0;
   const bc = new RecordingBroadcaster();
-  const typing = new TypingService(new MemoryTypingStore(() => now), bc, { ttlMs: 5_000 });
+  const typing = new TypingService(new MemoryTypingStore(() => now), bc, { ttlMs: 5_000, broadcastEveryMs: 0 });
   await typing.typing('ann', 'r1', true, 'sock-1');
   now = 3_000;
   await typing.typing('ann', 'r1', true, 'sock-1');
@@ -48,7 +48,7 @@ test('a store that is away: no indicator that nobody could end, a stop told anyw
   };
   const bc = new RecordingBroadcaster();
   const errors: string[] = [];
-  const typing = new TypingService(away, bc, { onStoreError: (_err, what) => errors.push(what) });
+  const typing = new TypingService(away, bc, { onStoreError: (_err, what) => errors.push(what), broadcastEveryMs: 0 });
   await typing.typing('ann', 'r1', true);
   await typing.typing('ann', 'r1', false);
   assert.equal(await typing.sweep(), 0);
@@ -57,4 +57,32 @@ test('a store that is away: no indicator that nobody could end, a stop told anyw
     [false],
   );
   assert.deepEqual(errors, ['typing start', 'typing stop', 'typing sweep']);
+});
+
+test('coalesced: renewals inside the gap touch neither the store nor the room; a change waits for the gap end', async () => {
+  const store = new MemoryTypingStore();
+  let starts = 0;
+  const counting: TypingStore = {
+    start: (m, ttl) => (starts++, store.start(m, ttl)),
+    stop: (m) => store.stop(m),
+    takeExpired: (n) => store.takeExpired(n),
+    typingIn: (r) => store.typingIn(r),
+  };
+  const bc = new RecordingBroadcaster();
+  const gap = 1_000;
+  const typing = new TypingService(counting, bc, { broadcastEveryMs: gap });
+  const t0 = Date.now();
+  for (let i = 0; i < 2000; i++) await typing.typing('ann', 'r1', true);
+  // Bounded by the time the loop took, however slow the machine: one per started gap.
+  const gaps = 1 + Math.floor((Date.now() - t0) / gap);
+  assert.ok(starts >= 1 && starts <= gaps, `${starts} store renewals in ${gaps} gap(s)`);
+  const annTold = typingEvents(bc).filter((e) => e.userId === 'ann');
+  assert.ok(annTold.length >= 1 && annTold.length <= gaps && annTold.every((e) => e.isTyping));
+  await typing.typing('bob', 'r1', true);
+  const before = typingEvents(bc).length;
+  await typing.typing('bob', 'r1', false);
+  assert.equal(typingEvents(bc).length, before, 'the stop right after the start waits for the gap end');
+  await new Promise((r) => setTimeout(r, gap * 1.5));
+  assert.deepEqual(typingEvents(bc).slice(before), [{ roomId: 'r1', userId: 'bob', isTyping: false }]);
+  typing.close();
 });

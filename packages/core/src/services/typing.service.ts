@@ -1,6 +1,7 @@
 import { LIMITS } from '@qc/shared';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { TypingMark, TypingStore } from '../ports/typing.port';
+import { StateCoalescer } from '../lib/state-coalescer';
 
 export interface TypingServiceOptions {
   /** A mark not renewed within this long is gone (the client renews while the person types). */
@@ -9,6 +10,19 @@ export interface TypingServiceOptions {
   sweepEveryMs?: number;
   /** Typing is best effort: a store that is away is logged, never an error for the typist. */
   onStoreError?: (err: unknown, what: string) => void;
+  /**
+   * At most one typing broadcast per person per room per this many ms (0 = every event);
+   * a change inside it is told at its end. Renewals arrive every 2 s, so two tellings can
+   * be up to this plus 2 s apart: that must stay under the client's 5 s indicator TTL
+   * (LIMITS.typingTtlMs) with room for network jitter, or indicators flicker off.
+   */
+  broadcastEveryMs?: number;
+}
+
+interface TypingState {
+  isTyping: boolean;
+  /** The typist's own socket, left out of the broadcast. */
+  socketId?: string;
 }
 
 /**
@@ -16,6 +30,11 @@ export interface TypingServiceOptions {
  * (closed tab, lost network, its node died) the others see "stopped typing" within the
  * TTL plus one sweep. The marks live in the TypingStore, so with several api nodes a
  * renewal on any node extends the same mark and one node announces each end.
+ *
+ * Broadcasts are coalesced per person and room (issue #10 measured 2,000 events turned
+ * into 1,901 broadcasts): a change is told at most once per `broadcastEveryMs`, a renewal
+ * only once that long after the last, and a renewal within a second of the last telling
+ * does not even touch the store.
  */
 export class TypingService {
   private readonly ttlMs: number;
@@ -23,6 +42,7 @@ export class TypingService {
   private readonly onStoreError: (err: unknown, what: string) => void;
   private sweeper: NodeJS.Timeout | null = null;
   private sweeping = false;
+  private readonly told: StateCoalescer<TypingState>;
 
   constructor(
     private readonly store: TypingStore,
@@ -32,12 +52,28 @@ export class TypingService {
     this.ttlMs = opts.ttlMs ?? LIMITS.typingTtlMs;
     this.sweepEveryMs = opts.sweepEveryMs ?? 500;
     this.onStoreError = opts.onStoreError ?? (() => undefined);
+    this.told = new StateCoalescer<TypingState>(
+      opts.broadcastEveryMs ?? 2_000,
+      (key, state) => {
+        const [roomId, userId] = key.split(' ') as [string, string];
+        this.broadcaster.toRoom(
+          roomId,
+          'typing',
+          { roomId, userId, isTyping: state.isTyping },
+          { volatile: true, exceptSocketId: state.socketId },
+        );
+      },
+      (a, b) => a.isTyping === b.isTyping,
+    );
   }
 
   /** The caller has already checked membership. */
   async typing(userId: string, roomId: string, isTyping: boolean, socketId?: string): Promise<void> {
     const mark = { roomId, userId };
+    const key = `${roomId} ${userId}`;
     if (isTyping) {
+      // Told within the last second: this renewal would change nothing, not even the mark's TTL by much.
+      if (this.told.settled(key, { isTyping: true }, 1_000)) return;
       try {
         await this.store.start(mark, this.ttlMs);
       } catch (err) {
@@ -45,8 +81,8 @@ export class TypingService {
         this.onStoreError(err, 'typing start');
         return;
       }
-      // Every renewal is told: someone who joined the room since sees the indicator too.
-      this.broadcaster.toRoom(roomId, 'typing', { roomId, userId, isTyping: true }, { volatile: true, exceptSocketId: socketId });
+      // A renewal is told once a gap has passed: someone who joined the room since sees the indicator too.
+      await this.told.offer(key, { isTyping: true, socketId }, { renew: true });
       return;
     }
     const wasTyping = await this.store.stop(mark).catch((err: unknown) => {
@@ -89,9 +125,10 @@ export class TypingService {
   close() {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
+    this.told.close();
   }
 
-  private announceStopped({ roomId, userId }: TypingMark, exceptSocketId?: string) {
-    this.broadcaster.toRoom(roomId, 'typing', { roomId, userId, isTyping: false }, { volatile: true, exceptSocketId });
+  private announceStopped({ roomId, userId }: TypingMark, socketId?: string) {
+    void this.told.offer(`${roomId} ${userId}`, { isTyping: false, socketId });
   }
 }

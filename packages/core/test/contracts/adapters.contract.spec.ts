@@ -19,6 +19,9 @@ import { messageLogContract } from './message-log.contract';
 import { messageStoreContract } from './message-store.contract';
 import { presenceStoreContract } from './presence-store.contract';
 import { rateLimiterContract } from './rate-limiter.contract';
+import { attemptLimiterContract } from './attempt-limiter.contract';
+import { MemoryAttemptLimiter } from '../../src/adapters/memory/memory-attempt-limiter.adapter';
+import { RedisAttemptLimiter } from '../../src/adapters/redis/redis-attempt-limiter.adapter';
 import { roomSequencerContract } from './room-sequencer.contract';
 import { startTestRedis } from '../support/test-redis';
 import { typingStoreContract } from './typing-store.contract';
@@ -80,6 +83,25 @@ rateLimiterContract('redis', async () => {
       throw err;
     }),
     close: r.stop,
+  };
+});
+
+attemptLimiterContract('memory', async () => {
+  const one = new MemoryAttemptLimiter();
+  return { a: one, b: one, close: async () => undefined };
+});
+attemptLimiterContract('redis (two nodes)', async () => {
+  const r = await startTestRedis();
+  const other = r.redis.duplicate();
+  // The limiter answers from its insurance until its client is ready: connect it first, as start-up does.
+  await other.ping();
+  return {
+    a: new RedisAttemptLimiter(r.redis, r.prefix),
+    b: new RedisAttemptLimiter(other, r.prefix),
+    close: async () => {
+      other.disconnect();
+      await r.stop();
+    },
   };
 });
 

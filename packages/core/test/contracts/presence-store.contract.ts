@@ -30,6 +30,27 @@ export function presenceStoreContract(name: string, open: () => Promise<{ store:
       assert.deepEqual(await store.removeConnection(u, 'laptop'), { before: 'offline', after: 'offline' });
     });
 
+    test('admitConnection caps live connections per user: expired ones free a place, a known one is let in again', async () => {
+      const [u, other] = [user(), user()];
+      const first = await store.admitConnection(u, 'c1', 10_000, 2);
+      assert.deepEqual(first, { admitted: true, open: 1, before: 'offline', after: 'online' });
+      await store.admitConnection(u, 'short', 300, 2);
+      const full = await store.admitConnection(u, 'c3', 10_000, 2);
+      assert.deepEqual(full, { admitted: false, open: 2, before: 'online', after: 'online' });
+      assert.equal((await store.admitConnection(u, 'c1', 10_000, 2)).admitted, true, 'a connection already in is not a new one');
+      assert.equal((await store.admitConnection(other, 'c3', 10_000, 2)).admitted, true, 'the cap is per user');
+      await sleep(500);
+      assert.equal((await store.admitConnection(u, 'c3', 10_000, 2)).admitted, true, 'the expired one no longer counts');
+      await store.removeConnection(u, 'c1');
+      assert.equal((await store.admitConnection(u, 'c4', 10_000, 2)).admitted, true, 'a closed one frees its place');
+    });
+
+    test('connections racing in never get past the cap together', async () => {
+      const u = user();
+      const results = await Promise.all(Array.from({ length: 25 }, (_, i) => store.admitConnection(u, `c${i}`, 10_000, 5)));
+      assert.equal(results.filter((r) => r.admitted).length, 5);
+    });
+
     test('get reports status and last seen for many users, offline for strangers', async () => {
       const [a, b, c] = [user(), user(), user()];
       const t0 = Date.now();

@@ -43,6 +43,22 @@ export function rateLimiterContract(name: string, open: () => Promise<{ limiter:
       assert.equal((await limiter.take(b, rule)).allowed, true);
     });
 
+    test('a token given back can be spent again, and never lifts the bucket above its burst', async () => {
+      const k = key();
+      const rule = { ratePerSec: 0.001, burst: 2 };
+      await limiter.giveBack(k, rule); // a full bucket stays full
+      assert.equal((await limiter.take(k, rule)).allowed, true);
+      assert.equal((await limiter.take(k, rule)).allowed, true);
+      assert.equal((await limiter.take(k, rule)).allowed, false);
+      await limiter.giveBack(k, rule);
+      assert.equal((await limiter.take(k, rule)).allowed, true, 'the token given back');
+      assert.equal((await limiter.take(k, rule)).allowed, false);
+      for (let i = 0; i < 5; i++) await limiter.giveBack(k, rule);
+      const after = [];
+      for (let i = 0; i < 4; i++) after.push((await limiter.take(k, rule)).allowed);
+      assert.deepEqual(after, [true, true, false, false], 'five given back fill the bucket to its burst of 2, no more');
+    });
+
     test('concurrent takes never overspend the bucket', async () => {
       const k = key();
       const rule = { ratePerSec: 0.001, burst: 10 };

@@ -7,3 +7,4 @@ export * from './recording-broadcaster';
 export { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/embedded-postgres';
 // The in-process log runs consumers inline, so a spec can drive a consumer set record by record.
 export { InProcessMessageLog } from '../../src/adapters/memory/in-process-message-log.adapter';
+export { freezePostgres, type FrozenPostgres } from './postgres-freeze';

@@ -24,12 +24,15 @@ const silent = { error: () => undefined, warn: () => undefined, info: () => unde
  * budget, unless `env` says otherwise: medium specs test behaviour, not the rate limit.
  */
 export async function startTestCore(env: Record<string, string> = {}): Promise<TestCore> {
-  const db = await startTestDatabase();
   const config = loadConfig({
     QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')),
     RATE_LIMIT_MESSAGES_PER_SEC: '1000',
     RATE_LIMIT_MESSAGES_BURST: '1000',
     ...env,
+  });
+  const db = await startTestDatabase({
+    acquireTimeoutMs: config.databaseTimeouts.acquireMs,
+    queryTimeoutMs: config.databaseTimeouts.queryMs,
   });
   const broadcaster = new RecordingBroadcaster();
   const core = createCoreServices(config, await createAdapters(config, db.ds, silent), broadcaster);

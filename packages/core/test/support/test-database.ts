@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, openAndMigrate } from '../../src/adapters/postgres/data-source';
+import { createDataSource, openAndMigrate, type DataSourceOptions } from '../../src/adapters/postgres/data-source';
 import { startEmbeddedPostgres } from '../../src/embedded/embedded-postgres';
 
 export interface TestDatabase {
@@ -17,9 +17,11 @@ export interface TestDatabase {
  * A real, migrated, empty PostgreSQL database for one test file ("medium" tests).
  * With TEST_DATABASE_URL set (a server you run, e.g. the machine's PostgreSQL) a fresh
  * database is created on it and dropped after; otherwise an embedded cluster is started
- * in a temp folder and removed after.
+ * in a temp folder and removed after. `timeouts` as the api sets them (config.databaseTimeouts).
  */
-export async function startTestDatabase(): Promise<TestDatabase> {
+export async function startTestDatabase(
+  timeouts: Pick<DataSourceOptions, 'acquireTimeoutMs' | 'queryTimeoutMs'> = {},
+): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL;
   if (base) {
     const name = `qc_test_${randomBytes(6).toString('hex')}`;
@@ -29,7 +31,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     await admin.end();
     const u = new URL(base);
     u.pathname = `/${name}`;
-    const ds = createDataSource(u.toString(), { poolSize: 10 });
+    const ds = createDataSource(u.toString(), { poolSize: 10, ...timeouts });
     await openAndMigrate(ds);
     return {
       url: u.toString(),
@@ -45,7 +47,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'qc-test-pg-'));
   const pg = await startEmbeddedPostgres({ dataDir: dir, ephemeral: true });
-  const ds = createDataSource(pg.url, { poolSize: 10 });
+  const ds = createDataSource(pg.url, { poolSize: 10, ...timeouts });
   await openAndMigrate(ds);
   return {
     url: pg.url,

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject 
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@qc/shared';
-import { isAppError } from '@qc/core';
+import { isAppError, knownError, RUNTIME_METRICS, type RuntimeMetrics } from '@qc/core';
 import { LOGGER } from '../tokens';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -19,18 +19,29 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 /** Every REST error leaves as `{ error: { code, message } }` with the matching status. */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RUNTIME_METRICS) private readonly metrics: RuntimeMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     const { status, body } = this.toEnvelope(exception, req);
-    if (status >= 500) this.logger.error({ err: exception, reqId: req.id, path: req.path }, 'request failed');
+    if (body.code === 'UNAVAILABLE') {
+      this.logger.warn({ err: exception, reqId: req.id, path: req.path }, 'request refused: the database is not answering');
+      if (!res.headersSent) res.setHeader('Retry-After', '1');
+    } else if (status >= 500) this.logger.error({ err: exception, reqId: req.id, path: req.path }, 'request failed');
+    if (isAppError(exception) && exception.retryAfterMs !== undefined && !res.headersSent) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterMs / 1000))));
+    }
+    this.metrics.refused(body.code, 'rest');
     if (!res.headersSent) res.status(status).json({ error: body });
   }
 
   private toEnvelope(e: unknown, req: Request): { status: number; body: ErrorBody } {
-    if (isAppError(e)) return { status: HTTP_STATUS_BY_CODE[e.code], body: e.toBody() };
+    const known = knownError(e);
+    if (known) return { status: HTTP_STATUS_BY_CODE[known.code], body: known.toBody() };
     if (e instanceof HttpException) {
       const status = e.getStatus();
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION');

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { parseWith, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '@qc/shared';
-import { isAppError } from '@qc/core';
+import { knownError } from '@qc/core';
 
 /** What the handshake puts on every socket (see SocketSessionGateway). */
 export interface SocketData {
@@ -30,7 +30,8 @@ export async function answerEvent<P, R extends object>(
   try {
     return { ok: true, ...(await fn(parsed.value)) };
   } catch (err) {
-    if (isAppError(err)) return { ok: false, error: err.toBody() };
+    const known = knownError(err);
+    if (known) return { ok: false, error: known.toBody() };
     logger.error({ err, connId: socket.id, userId: socket.data.userId, event }, 'socket event failed');
     return { ok: false, error: { code: 'INTERNAL', message: 'something went wrong on our side; it has been logged' } };
   }

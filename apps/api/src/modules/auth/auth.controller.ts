@@ -18,13 +18,13 @@ export class AuthController {
 
   @Post('register')
   async register(@Body(new ZodPipe(registerBody)) body: RegisterBody, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.respond(req, res, await this.auth.register(body));
+    return this.respond(req, res, await this.auth.register(body, { address: req.ip }));
   }
 
   @Post('login')
   @HttpCode(200)
   async login(@Body(new ZodPipe(loginBody)) body: LoginBody, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.respond(req, res, await this.auth.login(body));
+    return this.respond(req, res, await this.auth.login(body, { address: req.ip }));
   }
 
   @Post('refresh')

@@ -5,7 +5,9 @@ import {
   AppError,
   AuthService,
   METADATA_STORE,
+  PresenceService,
   isAppError,
+  knownError,
   roomChannel,
   userChannel,
   type AppConfig,
@@ -32,9 +34,12 @@ import type { ChatSocket } from '../../common/socket/socket-event';
 @WebSocketGateway()
 export class SocketSessionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private server: ChatServer | null = null;
+  /** Sockets counted in the handshake whose connection has not completed yet, and how to give their place back. */
+  private readonly admittedNotConnected = new Map<string, () => void>();
 
   constructor(
     private readonly auth: AuthService,
+    private readonly presence: PresenceService,
     @Inject(METADATA_STORE) private readonly meta: MetadataStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -46,11 +51,13 @@ export class SocketSessionGateway implements OnGatewayInit, OnGatewayConnection,
       void this.authenticate(socket as ChatSocket).then(
         () => next(),
         (err: unknown) => {
-          const code = isAppError(err) ? err.code : 'INTERNAL';
-          if (!isAppError(err)) this.logger.error({ err }, 'socket handshake failed');
+          // A database that is not answering is UNAVAILABLE (the client tries again), not INTERNAL.
+          const known = knownError(err);
+          const code = known ? known.code : 'INTERNAL';
+          if (!known) this.logger.error({ err }, 'socket handshake failed');
           // connect_error on the client carries `message` = the code, `data` = the details.
           const e = new Error(code) as Error & { data?: unknown };
-          e.data = { code, message: isAppError(err) ? err.message : 'handshake failed' };
+          e.data = { code, message: known ? known.message : 'handshake failed' };
           next(e);
         },
       );
@@ -68,9 +75,43 @@ export class SocketSessionGateway implements OnGatewayInit, OnGatewayConnection,
     socket.data.tokenExpiresAt = expiresAt.getTime();
     const rooms = await this.meta.listRoomsOfUser(userId);
     await socket.join([userChannel(userId), ...rooms.map((r) => roomChannel(r.room.id))]);
+    await this.admit(socket);
+  }
+
+  /**
+   * The last step of the handshake: counts the socket among its person's open connections
+   * (and turns them online), or refuses it past SOCKETS_PER_PERSON with
+   * TOO_MANY_CONNECTIONS. A presence store that is away does not keep people out: the cap
+   * is skipped for that moment, as presence itself is.
+   */
+  private async admit(socket: ChatSocket) {
+    const userId = socket.data.userId;
+    try {
+      await this.presence.connected(userId, socket.id, this.config.socketsPerPerson);
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      this.logger.error({ err, connId: socket.id }, 'presence update failed; connection cap not checked');
+      return;
+    }
+    // Counted now: if the client is gone before the connection completes, Socket.IO drops the socket without a
+    // disconnect event, so its place is given back here rather than held until the presence TTL.
+    const giveBack = () => {
+      this.admittedNotConnected.delete(socket.id);
+      this.presence
+        .disconnected(userId, socket.id)
+        .catch((err: unknown) => this.logger.warn({ err, connId: socket.id }, 'presence update failed'));
+    };
+    this.admittedNotConnected.set(socket.id, giveBack);
+    socket.conn.once('close', giveBack);
   }
 
   handleConnection(socket: ChatSocket) {
+    // Connected: from now its disconnect is PresenceGateway's to count.
+    const giveBack = this.admittedNotConnected.get(socket.id);
+    if (giveBack) {
+      socket.conn.off('close', giveBack);
+      this.admittedNotConnected.delete(socket.id);
+    }
     this.endAtTokenExpiry(socket);
     this.logger.info({ connId: socket.id, userId: socket.data.userId, transport: socket.conn.transport.name }, 'socket connected');
   }

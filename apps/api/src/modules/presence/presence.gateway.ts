@@ -2,7 +2,6 @@ import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
-  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
@@ -10,26 +9,51 @@ import {
 } from '@nestjs/websockets';
 import type { Logger } from 'pino';
 import { presenceSetPayload, typingPayload } from '@qc/shared';
-import { PresenceService, RoomsService, TypingService, type ChatServer } from '@qc/core';
+import {
+  AppError,
+  PresenceService,
+  TypingService,
+  roomChannel,
+  takeToken,
+  type BucketRule,
+  type ChatServer,
+  type TokenBucketState,
+} from '@qc/core';
 import { LOGGER } from '../../common/tokens';
 import { answerEvent, type ChatSocket, type SocketData } from '../../common/socket/socket-event';
 
 const HEARTBEAT_MS = 20_000;
 
 /**
- * Who is online and who is typing: a socket's connect and disconnect move its user's
- * presence, a heartbeat keeps this node's sockets' presence fresh (it expires in the store
- * if the node dies), and `typing` / `presence:set` are answered here.
+ * Per socket, per event: a person typing sends one `typing` every 2 s or so and
+ * `presence:set` when a tab hides; 20 at once and 5 a second is far above that, and keeps
+ * a flood from reaching the presence and typing stores at all.
+ */
+const EVENT_BUDGET: BucketRule = { ratePerSec: 5, burst: 20 };
+const budgets = new WeakMap<ChatSocket, Map<string, TokenBucketState>>();
+
+function spendEventBudget(socket: ChatSocket, event: string) {
+  let mine = budgets.get(socket);
+  if (!mine) budgets.set(socket, (mine = new Map()));
+  const r = takeToken(mine.get(event), EVENT_BUDGET, Date.now());
+  mine.set(event, r.state);
+  if (!r.allowed) throw AppError.rateLimited(r.retryAfterMs);
+}
+
+/**
+ * Who is online and who is typing: a socket's disconnect moves its user's presence (its
+ * connect did, in the handshake, where SocketSessionGateway counts it against the cap), a
+ * heartbeat keeps this node's sockets' presence fresh (it expires in the store if the node
+ * dies), and `typing` / `presence:set` are answered here.
  */
 @WebSocketGateway()
-export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class PresenceGateway implements OnGatewayInit, OnGatewayDisconnect, OnModuleDestroy {
   private server: ChatServer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly presence: PresenceService,
     private readonly typingService: TypingService,
-    private readonly rooms: RoomsService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -38,12 +62,6 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.heartbeat = setInterval(() => void this.refreshPresence(), HEARTBEAT_MS);
     this.heartbeat.unref();
     this.typingService.start();
-  }
-
-  async handleConnection(socket: ChatSocket) {
-    await this.presence
-      .connected(socket.data.userId, socket.id)
-      .catch((err: unknown) => this.logger.error({ err, connId: socket.id }, 'presence update failed'));
   }
 
   async handleDisconnect(socket: ChatSocket) {
@@ -57,7 +75,11 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'typing', typingPayload, body, async (p) => {
-      await this.rooms.requireMember(p.roomId, socket.data.userId);
+      // Membership from the socket's own channels, not a query per keystroke: the handshake
+      // joined it to every room of its person, and joining or leaving a room moves every
+      // socket of the person (on any node) in or out.
+      if (!socket.rooms.has(roomChannel(p.roomId))) throw AppError.forbidden();
+      spendEventBudget(socket, 'typing');
       await this.typingService.typing(socket.data.userId, p.roomId, p.isTyping, socket.id);
       return {};
     });
@@ -66,6 +88,7 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('presence:set')
   setPresence(@ConnectedSocket() socket: ChatSocket, @MessageBody() body: unknown) {
     return answerEvent(this.logger, socket, 'presence:set', presenceSetPayload, body, async (p) => {
+      spendEventBudget(socket, 'presence:set');
       await this.presence.setStatus(socket.data.userId, socket.id, p.status);
       return {};
     });
@@ -83,5 +106,6 @@ export class PresenceGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   onModuleDestroy() {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.typingService.close();
+    this.presence.close();
   }
 }

@@ -184,6 +184,15 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     return rows.length;
   }
 
+  /** Seconds since the oldest outbox row still unwritten to Cassandra was committed; null when none waits. */
+  async oldestPendingAgeSeconds(): Promise<number | null> {
+    const rows = await queryRows<{ age: number | null }>(
+      this.ds,
+      `SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM message_keys WHERE NOT stored`,
+    );
+    return rows[0]?.age ?? null;
+  }
+
   private async findKey(roomId: string, senderId: string, clientMsgId: string, db: Queryable = this.ds): Promise<KeyRow | null> {
     const rows = await queryRows<KeyRow>(db, `SELECT * FROM message_keys WHERE room_id = $1 AND sender_id = $2 AND client_msg_id = $3`, [
       roomId,

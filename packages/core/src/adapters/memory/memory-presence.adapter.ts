@@ -39,6 +39,23 @@ export class MemoryPresenceStore implements PresenceStore {
     return { before, after: this.aggregate(userId) };
   }
 
+  async admitConnection(userId: string, connectionId: string, ttlMs: number, maxConnections: number) {
+    const before = this.aggregate(userId);
+    const open = this.liveConnections(userId);
+    if (open >= maxConnections && !this.users.get(userId)?.has(connectionId)) return { admitted: false, open, before, after: before };
+    const change = await this.setConnection(userId, connectionId, 'online', ttlMs);
+    return { admitted: true, open: this.liveConnections(userId), ...change };
+  }
+
+  /** Drops the user's expired connections (aggregate stops at the first online one) and counts the rest. */
+  private liveConnections(userId: string): number {
+    const conns = this.users.get(userId);
+    if (!conns) return 0;
+    const t = this.now();
+    for (const [id, c] of conns) if (c.expiresAt <= t) conns.delete(id);
+    return conns.size;
+  }
+
   async removeConnection(userId: string, connectionId: string) {
     const before = this.aggregate(userId);
     this.users.get(userId)?.delete(connectionId);

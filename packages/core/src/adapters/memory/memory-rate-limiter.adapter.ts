@@ -1,4 +1,4 @@
-import { takeToken, type BucketRule, type TokenBucketState } from '../../lib/token-bucket';
+import { returnToken, takeToken, type BucketRule, type TokenBucketState } from '../../lib/token-bucket';
 import type { RateLimiter } from '../../ports/rate-limiter.port';
 
 /** Token buckets in this process's memory. Idle full buckets are swept so memory stays flat. */
@@ -14,6 +14,11 @@ export class MemoryRateLimiter implements RateLimiter {
     this.buckets.set(key, r.state);
     if (t - this.lastSweep > 60_000) this.sweep(t, rule);
     return { allowed: r.allowed, retryAfterMs: r.retryAfterMs };
+  }
+
+  async giveBack(key: string, rule: BucketRule) {
+    const back = returnToken(this.buckets.get(key), rule, this.now());
+    if (back) this.buckets.set(key, back);
   }
 
   private sweep(t: number, rule: BucketRule) {

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DatabasePoolUsage } from '@qc/shared';
+import { boundedClientClass, setQueryBound, type QueryPulse } from './bounded-client';
 import { InitialSchema1732350000000 } from './migrations/1732350000000-initial-schema';
 import { MessageKeys1763900000000 } from './migrations/1763900000000-message-keys';
 import { MessageSearch1795430000000 } from './migrations/1795430000000-message-search';
@@ -17,9 +18,22 @@ export const MIGRATIONS = [
   Receipts1796100000000,
 ];
 
+export interface DataSourceOptions {
+  poolSize?: number;
+  applicationName?: string;
+  /** How long a request waits for a pool connection (then fails); see AppConfig.databaseTimeouts. */
+  acquireTimeoutMs?: number;
+  /** How long one query waits for its answer before its connection is dropped; see bounded-client.ts. */
+  queryTimeoutMs?: number;
+}
+
+const pulses = new WeakMap<DataSource, QueryPulse>();
+
 /** One TypeORM data source over pg; the schema is owned by the migrations above. */
-export function createDataSource(url: string, opts: { poolSize?: number; applicationName?: string } = {}): DataSource {
-  return new DataSource({
+export function createDataSource(url: string, opts: DataSourceOptions = {}): DataSource {
+  const queryMs = opts.queryTimeoutMs ?? 30_000;
+  const pulse: QueryPulse = { lastAnswerAt: 0 };
+  const ds = new DataSource({
     type: 'postgres',
     url,
     migrations: MIGRATIONS,
@@ -27,9 +41,25 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     synchronize: false,
     logging: false,
     applicationName: opts.applicationName ?? 'quantum-chat',
-    extra: { max: opts.poolSize ?? 20, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: opts.poolSize ?? 20,
+      connectionTimeoutMillis: opts.acquireTimeoutMs ?? 10_000,
+      // Every query is answered within queryMs or its connection is dropped (bounded-client.ts);
+      // the server then notices the dropped client within a second even mid-statement, and
+      // ends the statement and its transaction, instead of only when it next writes to it.
+      Client: boundedClientClass(queryMs, pulse),
+      options: '-c client_connection_check_interval=1000',
+    },
     // bigint columns come back as strings from pg; the adapters convert the few they read.
   });
+  pulses.set(ds, pulse);
+  return ds;
+}
+
+/** How long ago a query on this data source last came back (Infinity: never). */
+export function msSinceLastAnswer(ds: DataSource): number {
+  const at = pulses.get(ds)?.lastAnswerAt ?? 0;
+  return at ? Date.now() - at : Infinity;
 }
 
 /** How the pg pool behind an initialised data source is used right now (for GET /health). */
@@ -50,7 +80,10 @@ const MIGRATION_LOCK = 7_314_159_265;
 export async function openAndMigrate(ds: DataSource): Promise<string[]> {
   if (!ds.isInitialized) await ds.initialize();
   const runner = ds.createQueryRunner();
-  await runner.connect();
+  const client: unknown = await runner.connect();
+  // A migration may run long (an index over a big table) and wait for another node's
+  // migration: no query bound on this connection while it does.
+  setQueryBound(client, Infinity);
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -62,6 +95,7 @@ export async function openAndMigrate(ds: DataSource): Promise<string[]> {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   } finally {
+    setQueryBound(client, undefined);
     await runner.release();
   }
 }

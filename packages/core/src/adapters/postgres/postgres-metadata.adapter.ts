@@ -297,6 +297,18 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.length > 0;
   }
 
+  async removeMemberHandingOver(roomId: string, userId: string, successorId: string) {
+    const rows = await queryRows<unknown>(
+      this.ds,
+      `WITH promoted AS (
+         UPDATE room_members SET role = 'owner' WHERE room_id = $1 AND user_id = $3 RETURNING user_id
+       )
+       DELETE FROM room_members WHERE room_id = $1 AND user_id = $2 AND EXISTS (SELECT 1 FROM promoted) RETURNING user_id`,
+      [roomId, userId, successorId],
+    );
+    return rows.length > 0;
+  }
+
   advanceDeliveredMarker(roomId: string, userId: string, seq: number) {
     return this.advanceReceipt('delivered_seq', roomId, userId, seq);
   }

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { KeyedSerialQueue } from '../../lib/keyed-serial-queue';
 import type { RoomSequencer, SequencerScope } from '../../ports/room-sequencer.port';
+import { setQueryBound } from './bounded-client';
 import { PostgresSequencerScope } from './pg-scope';
 
 /**
@@ -19,15 +20,30 @@ import { PostgresSequencerScope } from './pg-scope';
 export class PostgresRoomSequencer implements RoomSequencer {
   private readonly local = new KeyedSerialQueue();
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    /** How long a send may wait for its room's lock; see setQueryBound. */
+    private readonly lockWaitMs = 30_000,
+  ) {}
+
+  pending(): number {
+    return this.local.pending;
+  }
 
   run<T>(roomId: string, task: (scope: SequencerScope | undefined) => Promise<T>): Promise<T> {
     return this.local.run(roomId, async () => {
       const runner = this.ds.createQueryRunner();
-      await runner.connect();
+      const client: unknown = await runner.connect();
       let held = false;
       try {
-        await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 7))', [roomId]);
+        // Waiting behind other nodes' sends to this room is not a stalled database: the lock
+        // wait gets a longer bound than one query (a frozen server still ends it).
+        setQueryBound(client, this.lockWaitMs);
+        try {
+          await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 7))', [roomId]);
+        } finally {
+          setQueryBound(client, undefined);
+        }
         held = true;
         try {
           return await task(new PostgresSequencerScope(runner));

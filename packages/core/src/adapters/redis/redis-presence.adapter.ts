@@ -37,6 +37,21 @@ redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('SET', KEYS[3], now)
 return { before, aggregate(KEYS[1], KEYS[2], now) }`;
 
+const ADMIT_CONNECTION = `${AGGREGATE}
+local now = now_ms()
+local ttl = tonumber(ARGV[2])
+local before = aggregate(KEYS[1], KEYS[2], now)
+local open = redis.call('HLEN', KEYS[1])
+if open >= tonumber(ARGV[3]) and redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  return { before, before, 0, open }
+end
+redis.call('HSET', KEYS[1], ARGV[1], 'online')
+redis.call('ZADD', KEYS[2], now + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('SET', KEYS[3], now)
+return { before, aggregate(KEYS[1], KEYS[2], now), 1, redis.call('HLEN', KEYS[1]) }`;
+
 const REMOVE_CONNECTION = `${AGGREGATE}
 local now = now_ms()
 local before = aggregate(KEYS[1], KEYS[2], now)
@@ -72,6 +87,18 @@ export class RedisPresenceStore implements PresenceStore {
   async setConnection(userId: string, connectionId: string, status: 'online' | 'away', ttlMs: number) {
     const r = (await this.redis.eval(SET_CONNECTION, 3, ...this.keys(userId), connectionId, status, String(ttlMs))) as Pair;
     return { before: asStatus(r[0]), after: asStatus(r[1]) };
+  }
+
+  async admitConnection(userId: string, connectionId: string, ttlMs: number, maxConnections: number) {
+    const [before, after, admitted, open] = (await this.redis.eval(
+      ADMIT_CONNECTION,
+      3,
+      ...this.keys(userId),
+      connectionId,
+      String(ttlMs),
+      String(maxConnections),
+    )) as [string, string, number, number];
+    return { admitted: admitted === 1, open, before: asStatus(before), after: asStatus(after) };
   }
 
   async removeConnection(userId: string, connectionId: string) {
