@@ -50,6 +50,8 @@ interface FuzzRequest {
   url: string;
   body?: { text: string; type: string };
   authorization?: string;
+  /** Cookie (the refresh token's), Origin and X-Request-Id: headers the api reads besides Authorization. */
+  headers: Record<string, string>;
 }
 
 type Caller = 'none' | 'bad token' | 'member';
@@ -59,6 +61,8 @@ let alice: TestUser;
 let doc: Doc;
 let ctx: FuzzContext;
 let badTokens: string[];
+let cookies: string[];
+let origins: string[];
 
 before(async () => {
   h = await ApiHarness.start();
@@ -99,6 +103,21 @@ before(async () => {
     `Bearer ${jwt.sign({ sub: randomUUID(), typ: 'access' }, secret, { expiresIn: 60 })}`,
     `Bearer ${jwt.sign({ sub: 'not-a-uuid', typ: 'access' }, secret, { expiresIn: 60 })}`,
   ];
+
+  // The refresh cookie: alice's real one (its first use rotates it, later ones are reuse), and junk.
+  cookies = [
+    alice.cookie,
+    'qc_refresh=',
+    'qc_refresh=%00',
+    'qc_refresh=%E0%A4%A',
+    `qc_refresh=${'a'.repeat(300)}`,
+    'qc_refresh="quoted"',
+    'qc_refresh=a; qc_refresh=b',
+    'qc_refresh',
+    '__proto__=x; constructor=y',
+    '=; ;;',
+  ];
+  origins = [h.api.config.allowedOrigins[0]!, 'null', 'https://evil.example', 'http://localhost:1', 'not an origin'];
 
   const res = await fetch(`${h.base}/api/docs-json`);
   assert.equal(res.status, 200);
@@ -225,8 +244,11 @@ function requestArbitrary({ path, op }: Op, caller: Caller): fc.Arbitrary<FuzzRe
       query: queryArb,
       body: bodyArbitrary(op.requestBody?.content['application/json']?.schema, member ? 8 : 3),
       authorization: authArb,
+      cookie: fc.option(fc.constantFrom(...cookies), { freq: 3 }),
+      origin: fc.option(fc.constantFrom(...origins), { freq: 3 }),
+      requestId: fc.option(fc.constantFrom('fuzz-1', '../../etc', 'x'.repeat(200), 'a b', '%00'), { freq: 4 }),
     })
-    .map(({ pathValues, query: [values, extra], body, authorization }) => {
+    .map(({ pathValues, query: [values, extra], body, authorization, cookie, origin, requestId }) => {
       let i = 0;
       const url = path.replace(/\{\w+\}/g, () => encodeLoosely(cut(pathValues[i++] ?? '')));
       const pairs: string[] = [];
@@ -235,7 +257,11 @@ function requestArbitrary({ path, op }: Op, caller: Caller): fc.Arbitrary<FuzzRe
         if (v !== null && v !== undefined) for (const s of urlValues(v)) pairs.push(`${encodeLoosely(p.name)}=${encodeLoosely(cut(s))}`);
       });
       if (extra) for (const s of urlValues(extra[1])) pairs.push(`${encodeLoosely(extra[0])}=${encodeLoosely(cut(s))}`);
-      return { url: url + (pairs.length ? `?${pairs.join('&')}` : ''), body, authorization };
+      const headers: Record<string, string> = {};
+      if (cookie !== null) headers.cookie = cookie;
+      if (origin !== null) headers.origin = origin;
+      if (requestId !== null) headers['x-request-id'] = requestId;
+      return { url: url + (pairs.length ? `?${pairs.join('&')}` : ''), body, authorization, headers };
     });
 }
 
@@ -315,7 +341,7 @@ test('no request the OpenAPI document allows, or almost allows, gets a 5xx or an
       const seed = seedFor(o.op.operationId, caller);
       const samples = fc.sample(requestArbitrary(o, caller), { seed, numRuns: RUNS });
       await inParallel(samples.entries(), CONCURRENCY, async ([index, req]) => {
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string> = { ...req.headers };
         if (req.authorization) headers.authorization = req.authorization;
         if (req.body) headers['content-type'] = req.body.type;
         const res = await send(o.method.toUpperCase(), req.url, headers, req.body?.text).catch((e: Error) => ({

@@ -169,7 +169,7 @@ function validString(schema: JsonSchema, ctx: FuzzContext): fc.Arbitrary<string>
   if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...ctx.realIds), fc.uuid());
   if (schema.format === 'uri') return fc.webUrl().filter(fits);
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
-  const words = ['hello', 'team', '👍', 'é', 'שלום', 'correct horse battery'].filter(fits);
+  const words = ['hello', 'team', '👍', '🎉', '❤️', '👨‍👩‍👧', 'é', 'שלום', 'correct horse battery'].filter(fits);
   return fc.oneof(
     fc.string({ minLength, maxLength }),
     fc.string({ unit: 'grapheme', minLength, maxLength }).filter(fits),
