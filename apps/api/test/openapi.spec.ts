@@ -107,6 +107,8 @@ test('the document lists every route the api mapped, and no other', () => {
 test('every path parameter, query and body is described by a schema', () => {
   for (const { path: p, method, op } of operations()) {
     const where = `${method.toUpperCase()} ${p}`;
+    const unvalidated = (op as unknown as Record<string, unknown>)['x-unvalidated'];
+    assert.equal(unvalidated, undefined, `${where} reads ${String(unvalidated)} without a ZodPipe and a shared schema`);
     for (const name of p.match(/\{(\w+)\}/g) ?? []) {
       const param = op.parameters?.find((x) => x.in === 'path' && `{${x.name}}` === name);
       assert.ok(param?.schema?.type, `${where}: path parameter ${name} has no schema`);

@@ -123,6 +123,20 @@ function zodSchemaOf(controller: Type, methodKey: string, kind: RouteParamtypes)
   return undefined;
 }
 
+const INPUT_KINDS: [RouteParamtypes, string][] = [
+  [RouteParamtypes.BODY, 'body'],
+  [RouteParamtypes.QUERY, 'query'],
+  [RouteParamtypes.PARAM, 'path'],
+];
+
+/** Inputs a route reads without a ZodPipe: the document cannot describe them, and nothing validates them. */
+function unvalidatedInputs(controller: Type, methodKey: string): string[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, methodKey) ?? {}) as Record<string, RouteArg>;
+  return INPUT_KINDS.filter(([kind]) =>
+    Object.entries(args).some(([key, arg]) => key.split(':')[0] === String(kind) && !arg.pipes?.some((p) => p instanceof ZodPipe)),
+  ).map(([, name]) => name);
+}
+
 /** JSON Schema of what a client sends (the input side of transforms and defaults). */
 export function jsonSchemaOf(schema: ZodTypeAny): SchemaObject {
   const out = zodToJsonSchema(schema, {
@@ -156,6 +170,9 @@ function describeOperation(op: OperationObject, controller: Type, methodKey: str
   );
   op.parameters = [...kept, ...(params ? parametersOf(params, 'path') : []), ...(query ? parametersOf(query, 'query') : [])];
   if (body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchemaOf(body) } } };
+  // Said in the document, so a route that skips its shared schema shows, and the route spec fails on it.
+  const unvalidated = unvalidatedInputs(controller, methodKey);
+  if (unvalidated.length) (op as unknown as Record<string, unknown>)['x-unvalidated'] = unvalidated;
 
   const secured = isSecured(controller, methodKey);
   if (secured) op.security = [{ [BEARER_SCHEME]: [] }];
