@@ -135,6 +135,24 @@ async function underLoad(list, { warmupAcked, fault, more = 10, recoverMs = 90_0
   return { ...result.totals, problems };
 }
 
+/**
+ * Live delivery to one sender's socket (`message:new` of its room). `resumed()` waits until
+ * the room's last acked seq has arrived live, so a fan-out that broke with the fault and never
+ * came back shows, not only what room:sync would heal.
+ */
+function watchLive(watcher, list, what) {
+  const seen = new Set();
+  watcher.socket.on('message:new', (m) => m.roomId === watcher.roomId && seen.add(m.seq));
+  return async (problems, ms = 30_000) => {
+    const last = Math.max(...list.filter((s) => s.roomId === watcher.roomId).flatMap((s) => [...s.acked.values()].map((m) => m.seq)));
+    const end = Date.now() + ms;
+    while (!seen.has(last) && Date.now() < end) await sleep(100);
+    say(`live delivery ${what} to ${watcher.name}: ${seen.has(last) ? `reached the last seq, ${last}` : `stuck before seq ${last}`}`);
+    if (!seen.has(last))
+      problems.push(`live delivery ${what} did not resume: seq ${last} never arrived at ${watcher.name} in ${ms / 1000} s`);
+  };
+}
+
 async function health(base, ms = 10_000) {
   const t = Date.now();
   try {
@@ -306,6 +324,8 @@ async function redisRestart() {
       4,
       'r',
     );
+    // r1 is on api-b; r0 and r2, in its room, send through api-a.
+    const liveResumed = watchLive(list[1], list, 'across nodes through Redis');
     const totals = await underLoad(list, {
       warmupAcked: 200,
       fault: async () => {
@@ -316,6 +336,7 @@ async function redisRestart() {
         say('redis-server started again on the same port');
       },
     });
+    await liveResumed(totals.problems);
     for (const n of nodes) if (!n.alive) totals.problems.push(`${n.name} died:\n${n.log}`);
     const h = await health(nodes[1].base);
     if (h.status !== 200) totals.problems.push(`GET /health on api-b after Redis came back: ${h.status || h.why}`);
@@ -359,9 +380,7 @@ async function kafkaRestart() {
     );
     const api = nodes[0];
     list = await senders([api.base], await people(api.base, 8, 'kafka'), 4, 'q');
-    // Live delivery through Kafka and the workers, watched on one member's socket.
-    const live = [];
-    list[1].socket.on('message:new', (m) => m.roomId === list[1].roomId && live.push(m.seq));
+    const liveResumed = watchLive(list[1], list, 'through Kafka and the workers');
     let restartMs = 0;
     const totals = await underLoad(list, {
       warmupAcked: 200,
@@ -377,17 +396,8 @@ async function kafkaRestart() {
       },
       recoverMs: 120_000,
     });
-    const lastAcked = Math.max(
-      ...[...list[1].acked.values()].map((m) => m.seq),
-      ...list.filter((s) => s.roomId === list[1].roomId).flatMap((s) => [...s.acked.values()].map((m) => m.seq)),
-    );
-    const end = Date.now() + 30_000;
-    while (!live.includes(lastAcked) && Date.now() < end) await sleep(100);
-    say(
-      `the broker was back in ${(restartMs / 1000).toFixed(1)} s; live delivery through the workers reached seq ${Math.max(0, ...live)} of ${lastAcked}`,
-    );
-    if (!live.includes(lastAcked))
-      totals.problems.push(`live delivery through Kafka did not resume: seq ${lastAcked} never arrived in 30 s`);
+    say(`the broker was back in ${(restartMs / 1000).toFixed(1)} s`);
+    await liveResumed(totals.problems);
     for (const n of nodes) if (!n.alive) totals.problems.push(`${n.name} died:\n${n.log}`);
     return totals;
   } finally {
