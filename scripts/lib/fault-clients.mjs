@@ -88,11 +88,11 @@ export class Sender {
   }
 
   /**
-   * Sends `${name}-0`, `${name}-1`, … until `stop()` says so, each until it is acked. Gives up
+   * Sends `${name}-0`, `${name}-1`, … until `stop(sender)` says so, each until it is acked. Gives up
    * only at `deadline` (epoch ms), leaving the message it was on in `unfinished`.
    */
   async run({ stop, deadline, content = (i) => `${this.name} #${i}` }) {
-    for (let i = 0; !stop(); i++) {
+    for (let i = 0; !stop(this); i++) {
       const clientMsgId = `${this.name}-${i}`;
       const payload = { roomId: this.roomId, clientMsgId, content: content(i) };
       for (let attempt = 0; ; attempt++) {
