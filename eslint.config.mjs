@@ -34,7 +34,6 @@ export default tseslint.config(
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
         fetch: 'readonly',
-        AbortSignal: 'readonly',
       },
     },
   },

@@ -16,6 +16,8 @@
 // inputs another suite tried, added to M (npm test passes the OpenAPI fuzzer's request
 // count); FAULTS_SUMMARY_FILE, where to write the counts as JSON.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +27,7 @@ import {
   audit,
   connected,
   openSocket,
+  pollHealthApart,
   refusalSummary,
   replayedOriginals,
   report,
@@ -154,14 +157,22 @@ function watchLive(watcher, list, what) {
   };
 }
 
-async function health(base, ms = 10_000) {
+/**
+ * GET /health on a connection of its own, as a load balancer's probe does (a kept-alive one
+ * could be closed by the server just as a probe goes out, which says nothing about the server).
+ */
+function health(base, ms = 10_000) {
   const t = Date.now();
-  try {
-    const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(ms) });
-    return { status: res.status, ms: Date.now() - t, body: await res.json().catch(() => null) };
-  } catch (e) {
-    return { status: 0, ms: Date.now() - t, why: e.name === 'TimeoutError' ? `no answer in ${ms} ms` : e.message };
-  }
+  return new Promise((resolve) => {
+    const req = httpGet(`${base}/api/v1/health`, { agent: false, timeout: ms }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, ms: Date.now() - t, body }));
+      res.on('error', (e) => resolve({ status: 0, ms: Date.now() - t, why: e.code ?? e.message }));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer in ${ms} ms`), { code: `no answer in ${ms} ms` })));
+    req.on('error', (e) => resolve({ status: 0, ms: Date.now() - t, why: e.code ?? e.message }));
+  });
 }
 
 const launcherEnv = async (dataDir) => ({
@@ -349,26 +360,50 @@ async function redisRestart() {
   }
 }
 
-async function kafkaRestart() {
-  const { ApiNode, startSharedEngines } = await clusterSupport();
-  // A Kafka of this suite's own, in a folder and on ports of its own, so it may be killed
-  // and restarted without touching one that somebody else (npm test, the lead) is using.
-  const enginesDir = mkdtempSync(path.join(tmpdir(), 'qc-faults-engines-'));
-  process.env.QC_ENGINES_DIR = enginesDir;
+/**
+ * A Kafka of this suite's own, in a folder and on ports of its own, so it may be killed and
+ * restarted without touching one somebody else (npm test, another checkout) is using. It
+ * boots in the background from the suite's start (a JVM takes a while); the scenario waits.
+ */
+async function startPrivateKafka() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'qc-faults-engines-'));
+  process.env.QC_ENGINES_DIR = dir;
   process.env.KAFKA_PORT = String(await freePort());
   process.env.KAFKA_CONTROLLER_PORT = String(await freePort());
   const engines = await import('./engines.mjs');
+  const lines = [];
+  const ready = engines.up(['kafka'], { log: (line) => lines.push(line) });
+  ready.catch(() => undefined); // awaited by the scenario, which reports the failure
+  let stopped = null;
+  return {
+    engines,
+    port: process.env.KAFKA_PORT,
+    lines,
+    ready,
+    stop: () =>
+      (stopped ??= engines
+        .down(['kafka'], { log: () => undefined })
+        .catch((e) => say(`could not stop the private Kafka: ${e.message}`))
+        .finally(() => rmSync(dir, { recursive: true, force: true }))),
+  };
+}
+let privateKafka = null;
+
+async function kafkaRestart() {
+  const { ApiNode, startSharedEngines } = await clusterSupport();
+  const kafka = privateKafka ?? (privateKafka = await startPrivateKafka());
+  const { engines } = kafka;
   const log = (line) => say(line);
   let shared = null;
   const nodes = [];
   let list = [];
   try {
-    say(`starting a private Kafka on ${process.env.KAFKA_PORT} (KRaft, from ~/.m2; the first time mvn fetches it)`);
-    await engines.up(['kafka'], { log });
+    say(`waiting for the private Kafka on ${kafka.port} (KRaft, from ~/.m2; started with the suite)`);
+    await kafka.ready.finally(() => kafka.lines.forEach(log));
     shared = await startSharedEngines();
     const env = {
       ...shared.env,
-      KAFKA_BROKERS: `127.0.0.1:${process.env.KAFKA_PORT}`,
+      KAFKA_BROKERS: `127.0.0.1:${kafka.port}`,
       KAFKA_TOPIC: `faults.chat.${run}`,
       KAFKA_NOTIFICATIONS_TOPIC: `faults.notify.${run}`,
       KAFKA_TOPIC_PARTITIONS: '2',
@@ -405,8 +440,7 @@ async function kafkaRestart() {
     for (const s of list) s.close();
     await Promise.all(nodes.map((n) => n.kill('SIGTERM')));
     await shared?.stop();
-    await engines.down(['kafka'], { log: () => undefined }).catch((e) => say(`could not stop the private Kafka: ${e.message}`));
-    rmSync(enginesDir, { recursive: true, force: true });
+    await kafka.stop();
   }
 }
 
@@ -458,16 +492,10 @@ async function reconnectStorm() {
     });
     say(`${sockets.filter((x) => x.socket.connected).length} sockets connected; all drop and reconnect at once`);
 
-    let healthWorst = { status: 200, ms: 0 };
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        const h = await health(base);
-        // The first failure if there is one, else the slowest answer.
-        if (healthWorst.status === 200 && (h.status !== 200 || h.ms > healthWorst.ms)) healthWorst = h;
-        await sleep(250);
-      }
-    })();
+    // A bound for a server that has stopped answering, not for a slow one: its slowest answer is printed.
+    const poller = pollHealthApart(base, { timeoutMs: 30_000 });
+    const lag = monitorEventLoopDelay();
+    lag.enable();
     const t = Date.now();
     for (const { socket } of sockets) socket.disconnect();
     for (const { socket } of sockets) socket.connect();
@@ -506,16 +534,22 @@ async function reconnectStorm() {
         else lost++;
       }
     }).catch((e) => problems.push(`room:sync after the storm: ${e.message}`));
-    polling = false;
-    await poller;
+    const probes = await poller.stop();
+    lag.disable();
     say(
       `  ${sockets.length} sockets: ${acked} acked messages looked for, ${found} found, ${lost} lost, ${duplicated} duplicated; ${gaps} saw a gap`,
     );
-    say(`  GET /health during the storm: worst ${healthWorst.status || healthWorst.why} in ${healthWorst.ms} ms`);
+    const failedProbes = probes.filter((h) => h.status !== 200);
+    const slowest = Math.max(...probes.map((h) => h.ms));
+    say(
+      `  GET /health during the storm (every 250 ms from another process, 30 s bound): ${probes.length} probes, slowest ${slowest} ms, ` +
+        `${failedProbes.length} not 200 (this process's own event loop lagged ${Math.round(lag.max / 1e6)} ms at most)` +
+        (failedProbes.length ? ` (${failedProbes.map((h) => `${h.status || h.why} after ${h.ms} ms`).join(', ')})` : ''),
+    );
     if (lost) problems.push(`${lost} acked message(s) missing from some socket's sync`);
     if (duplicated) problems.push(`${duplicated} duplicate(s) in the syncs`);
     if (gaps) problems.push(`${gaps} socket(s) saw a gap in their room's seqs`);
-    if (healthWorst.status !== 200) problems.push(`GET /health answered ${healthWorst.status || healthWorst.why} during the storm`);
+    if (failedProbes.length) problems.push(`GET /health failed during the storm: ${failedProbes.map((h) => h.status || h.why).join(', ')}`);
 
     const bad = await badInputs(list);
     problems.push(...bad.problems);
@@ -646,13 +680,21 @@ if (!existsSync(path.join(root, 'apps/api/dist/src/main.js'))) {
   process.exit(1);
 }
 
+const wanted = SCENARIOS.filter(([key]) => !only || only.has(key));
+if (wanted.some(([key]) => key === 'kafka')) privateKafka = await startPrivateKafka();
+// Kafka runs detached (its own process group): a Ctrl-C must not leave it behind.
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.once(sig, () => {
+    say(`${sig}: stopping the private Kafka, then exiting`);
+    void (privateKafka?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+
 let survived = 0;
 let badInputsTried = Number(process.env.FAULTS_EXTRA_BAD_INPUTS || 0);
 let lost = 0;
 let duplicated = 0;
 const failed = [];
-for (const [key, title, scenario] of SCENARIOS) {
-  if (only && !only.has(key)) continue;
+for (const [key, title, scenario] of wanted) {
   say(`=== ${key}: ${title}`);
   const started = Date.now();
   try {

@@ -8,6 +8,7 @@
 // the load stops, every message a sender started is acked, and the room must hold exactly
 // the acked ones, once each, at seqs 1..N.
 import { io } from 'socket.io-client';
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A socket that reconnects by itself (socket.io's own reconnection, quick for a test). */
@@ -234,4 +235,52 @@ export function replayedOriginals(senders, at) {
       if (s.acked.get(cid).createdAt < at) original++;
     }
   return { resent, original };
+}
+
+// The poller runs in a process of its own: timed from the suite's process, which is busy with
+// thousands of sockets of its own, a slow answer could be the suite's lag, not the server's.
+const HEALTH_POLLER = `
+import { get } from 'node:http';
+const [url, everyMs, timeoutMs] = process.argv.slice(1);
+for (;;) {
+  const t = Date.now();
+  const r = await new Promise((resolve) => {
+    const req = get(url, { agent: false, timeout: Number(timeoutMs) }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode }));
+      res.on('error', (e) => resolve({ status: 0, why: e.code ?? e.message }));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'no answer in ' + timeoutMs + ' ms' })));
+    req.on('error', (e) => resolve({ status: 0, why: e.code ?? e.message }));
+  });
+  process.stdout.write(JSON.stringify({ ...r, ms: Date.now() - t }) + '\\n');
+  await new Promise((res) => setTimeout(res, Number(everyMs)));
+}
+`;
+
+/**
+ * GET /health every `everyMs` from a separate process, each probe on a connection of its own
+ * (as a load balancer's probe); `stop()` resolves to every probe's { status, ms, why? }.
+ */
+export function pollHealthApart(base, { everyMs = 250, timeoutMs = 10_000 } = {}) {
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', HEALTH_POLLER, `${base}/api/v1/health`, String(everyMs), String(timeoutMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    },
+  };
 }
