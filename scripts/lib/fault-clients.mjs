@@ -85,6 +85,8 @@ export class Sender {
     /** clientMsgIds acked only after a resend: the first try's fate was unknown to the sender. */
     this.ackedAfterResend = [];
     this.unfinished = null;
+    /** The number in the next clientMsgId: a later run goes on from where the last one stopped. */
+    this.next = 0;
     this.socket.io.on('reconnect', () => this.reconnects++);
   }
 
@@ -93,7 +95,8 @@ export class Sender {
    * only at `deadline` (epoch ms), leaving the message it was on in `unfinished`.
    */
   async run({ stop, deadline, content = (i) => `${this.name} #${i}` }) {
-    for (let i = 0; !stop(this); i++) {
+    for (; !stop(this); this.next++) {
+      const i = this.next;
       const clientMsgId = `${this.name}-${i}`;
       const payload = { roomId: this.roomId, clientMsgId, content: content(i) };
       for (let attempt = 0; ; attempt++) {
