@@ -531,30 +531,36 @@ async function reconnectStorm() {
     const ackedIn = new Map();
     for (const s of list)
       for (const [cid, m] of s.acked) ackedIn.set(s.roomId, [...(ackedIn.get(s.roomId) ?? []), { ...m, cid, userId: s.userId }]);
-    let found = 0;
-    let lost = 0;
-    let duplicated = 0;
-    let acked = 0;
+    // Socket by socket, and message by message: an acked message is lost if any socket of
+    // its room missed it, duplicated if any socket saw it (or its clientMsgId) twice.
+    let looked = 0;
+    let seen = 0;
     let gaps = 0;
+    const missed = new Set();
+    const twice = new Set();
     await pool(sockets, 100, async ({ socket, sender }) => {
       const want = ackedIn.get(sender.roomId) ?? [];
       const { messages } = await syncRoom(socket, sender.roomId, { ms: 30_000 });
-      const ids = new Map();
-      for (const m of messages) ids.set(m.id, (ids.get(m.id) ?? 0) + 1);
       const seqs = messages.map((m) => m.seq).sort((a, b) => a - b);
       if (!seqs.every((q, i) => q === i + 1)) gaps++;
-      const keys = new Set(messages.map((m) => `${m.senderId}/${m.clientMsgId}`));
-      duplicated += messages.length - keys.size + [...ids.values()].filter((n) => n > 1).length;
-      acked += want.length;
+      const byKey = new Map();
+      for (const m of messages) {
+        const key = `${m.senderId}/${m.clientMsgId}`;
+        if (byKey.has(key)) twice.add(key);
+        byKey.set(key, m);
+      }
+      looked += want.length;
       for (const w of want) {
-        if (ids.get(w.id) && messages.find((m) => m.id === w.id).seq === w.seq) found++;
-        else lost++;
+        const m = byKey.get(`${w.userId}/${w.cid}`);
+        if (m && m.id === w.id && m.seq === w.seq) seen++;
+        else missed.add(`${w.userId}/${w.cid}`);
       }
     }).catch((e) => problems.push(`room:sync after the storm: ${e.message}`));
     const probes = await poller.stop();
     lag.disable();
     say(
-      `  ${sockets.length} sockets: ${acked} acked messages looked for, ${found} found, ${lost} lost, ${duplicated} duplicated; ${gaps} saw a gap`,
+      `  ${sockets.length} sockets looked for ${looked} acked messages of their rooms and found ${seen}; ` +
+        `of ${totalAcked(list)} acked, ${missed.size} missed by some socket, ${twice.size} seen twice; ${gaps} socket(s) saw a gap`,
     );
     const failedProbes = probes.filter((h) => h.status !== 200);
     const slowest = Math.max(...probes.map((h) => h.ms));
@@ -563,8 +569,8 @@ async function reconnectStorm() {
         `${failedProbes.length} not 200 (this process's own event loop lagged ${Math.round(lag.max / 1e6)} ms at most)` +
         (failedProbes.length ? ` (${failedProbes.map((h) => `${h.status || h.why} after ${h.ms} ms`).join(', ')})` : ''),
     );
-    if (lost) problems.push(`${lost} acked message(s) missing from some socket's sync`);
-    if (duplicated) problems.push(`${duplicated} duplicate(s) in the syncs`);
+    if (missed.size) problems.push(`${missed.size} acked message(s) missing from some socket's sync`);
+    if (twice.size) problems.push(`${twice.size} message(s) seen twice in some socket's sync`);
     if (gaps) problems.push(`${gaps} socket(s) saw a gap in their room's seqs`);
     if (failedProbes.length) problems.push(`GET /health failed during the storm: ${failedProbes.map((h) => h.status || h.why).join(', ')}`);
 
@@ -574,15 +580,8 @@ async function reconnectStorm() {
     if (after.status !== 200) problems.push(`GET /health after the storm: ${after.status || after.why}`);
     assertStillServing(launcher, { problems });
     await stopWithSigint(launcher);
-    // Counted per person for the closing line: an acked message is lost if any socket missed it.
-    return {
-      acked: totalAcked(list),
-      found: lost ? totalAcked(list) - lost : totalAcked(list),
-      lost,
-      duplicated,
-      problems,
-      badInputs: bad.tried,
-    };
+    const acked = totalAcked(list);
+    return { acked, found: acked - missed.size, lost: missed.size, duplicated: twice.size, problems, badInputs: bad.tried };
   } finally {
     for (const { socket } of sockets) socket.close();
     await cleanUp(launched, [dataDir]);

@@ -136,7 +136,8 @@ if (!args.has('--only-e2e')) {
     ...specs.map((s) => path.relative(root, s)),
   ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-  fuzzerRequests = Number((text.match(/^# fuzzer: (\d+) requests/m) ?? [])[1] ?? 0);
+  // A spec's own `# …` output line reaches the TAP file as `# \# …`.
+  fuzzerRequests = Number((text.match(/^# (?:\\# )?fuzzer: (\d+) requests/m) ?? [])[1] ?? 0);
   const count = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   const passed = count('pass');
   const failed = count('fail') + count('cancelled') + (code !== 0 && count('fail') === 0 && count('cancelled') === 0 ? 1 : 0);
