@@ -75,7 +75,7 @@ async function groups(base, users, size) {
   return roomOf;
 }
 
-/** One sender per person, in rooms of `roomSize`, connected to `baseOf(i)`. */
+/** One sender per person, in rooms of `roomSize`, the i-th connected to `bases[i % bases.length]`. */
 async function senders(bases, users, roomSize, prefix) {
   const roomOf = await groups(bases[0], users, roomSize);
   const list = users.map(
@@ -93,7 +93,7 @@ function readers(list) {
   return map;
 }
 
-/** Resolves once every sender has had `more` messages acked since `marks` was taken, or rejects after `ms`. */
+/** Resolves once every sender has had `more` messages acked since the call, or rejects after `ms`. */
 async function eachAckedMore(list, more, ms, what) {
   const marks = list.map((s) => s.acked.size);
   const end = Date.now() + ms;
@@ -131,7 +131,17 @@ async function underLoad(list, { warmupAcked, fault, more = 10, recoverMs = 90_0
     stopping = true;
     await load.catch((e) => (failure ??= e));
   }
-  if (failure) throw failure;
+  if (failure) {
+    // Still count what can be counted, so a failed scenario's losses reach the closing line.
+    try {
+      const result = await audit(list, readers(list));
+      report(result, say);
+      failure.totals = result.totals;
+    } catch {
+      // no server to ask: nothing more to count
+    }
+    throw failure;
+  }
   say(`load stopped: ${totalAcked(list)} acked in all; refusals seen by senders: ${refusalSummary(list)}`);
   const problems = [];
   await afterLoad(problems);
@@ -244,10 +254,15 @@ async function killNine() {
 
 const STALL_MS = 5000;
 
-/** The embedded PostgreSQL's processes: its postmaster (from the launcher's record) and every child of it. */
+/**
+ * The embedded PostgreSQL's processes: its postmaster (from the launcher's record, else
+ * PostgreSQL's own postmaster.pid in the cluster folder) and every child of it.
+ */
 function postgresFamily(dataDir) {
-  const record = JSON.parse(readFileSync(path.join(dataDir, 'postgres-launcher.json'), 'utf8'));
-  const postmaster = record.postmasterPid;
+  const record = path.join(dataDir, 'postgres-launcher.json');
+  const postmaster = existsSync(record)
+    ? JSON.parse(readFileSync(record, 'utf8')).postmasterPid
+    : Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const cmd = readFileSync(`/proc/${postmaster}/cmdline`, 'utf8');
   if (!cmd.includes(dataDir)) throw new Error(`pid ${postmaster} is not the PostgreSQL of ${dataDir}: ${cmd}`);
   const children = readdirSync('/proc')
@@ -730,6 +745,8 @@ for (const [key, title, scenario] of wanted) {
     }
   } catch (e) {
     failed.push(key);
+    lost += e?.totals?.lost ?? 0;
+    duplicated += e?.totals?.duplicated ?? 0;
     say(`=== ${key}: FAILED: ${e instanceof Error ? e.stack : String(e)}`);
   }
 }
