@@ -49,7 +49,8 @@ export async function reconnectStorm() {
     for (const { socket } of sockets) socket.connect();
     const problems = [];
     try {
-      await Promise.all(sockets.map(({ socket }) => connected(socket, 120_000)));
+      // A bound for a server that stopped taking sockets, not for a slow one (a busy machine took 90 s).
+      await Promise.all(sockets.map(({ socket }) => connected(socket, 240_000)));
     } catch (e) {
       problems.push(`${sockets.filter((x) => !x.socket.connected).length} sockets did not reconnect: ${e.message}`);
     }

@@ -86,9 +86,9 @@ export async function underLoad(list, { warmupAcked, fault, more = 10, recoverMs
   const load = runAll(list, { stop: () => stopping, deadlineMs: 240_000 });
   let failure = null;
   try {
-    const end = Date.now() + 30_000;
+    const end = Date.now() + 60_000;
     while (totalAcked(list) < warmupAcked && Date.now() < end) await sleep(20);
-    if (totalAcked(list) < warmupAcked) throw new Error(`only ${totalAcked(list)} messages acked in 30 s before the fault`);
+    if (totalAcked(list) < warmupAcked) throw new Error(`only ${totalAcked(list)} messages acked in 60 s before the fault`);
     say(`${totalAcked(list)} messages acked by ${list.length} senders; now the fault`);
     await fault();
     say(`waiting until every sender has ${more} more messages acked`);
@@ -129,7 +129,7 @@ export async function underLoad(list, { warmupAcked, fault, more = 10, recoverMs
 export function watchLive(watcher, from, what) {
   const seen = new Set();
   watcher.socket.on('message:new', (m) => m.roomId === watcher.roomId && seen.add(m.seq));
-  return async (problems, ms = 30_000) => {
+  return async (problems, ms = 60_000) => {
     const t = Date.now();
     const end = t + ms;
     for (let tries = 1; Date.now() < end; tries++) {
