@@ -1152,6 +1152,28 @@ async function upMachineService(name, log) {
   writeJson(dirs.state, { lastUp: { totalMs: Date.now() - t0, at: new Date().toISOString() }, version: answer.version });
 }
 
+/**
+ * Starts an engine's command detached: its own process group, so `down` can signal the
+ * launcher and anything it forks at once, and it outlives this command. Output goes to its log.
+ */
+async function spawnDetached(launch, dirs) {
+  const out = fs.openSync(dirs.log, 'a');
+  const child = spawn(launch.cmd, launch.args, {
+    cwd: launch.cwd ?? dirs.data,
+    env: launch.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  if (child.pid === undefined) {
+    const why = await new Promise((resolve) => child.once('error', resolve));
+    throw new EngineError(`could not start ${launch.cmd}: ${why.message}`);
+  }
+  child.unref();
+  child.on('error', () => {}); // a failure after start shows as exitCode to whoever waits on it
+  return child;
+}
+
 async function upJvmEngine(name, log) {
   const engine = ENGINES[name];
   const say = sayFor(name, log);
@@ -1192,22 +1214,7 @@ async function upJvmEngine(name, log) {
 
     say(`starting ${engine.label} ${engine.version} (log: ${shortPath(dirs.log)})…`);
     fs.writeFileSync(dirs.log, `# ${new Date().toISOString()} engines.mjs up ${name}\n# ${launch.cmd} ${launch.args.join(' ')}\n`);
-    const out = fs.openSync(dirs.log, 'a');
-    // detached: its own process group, so `down` can signal the launcher and anything it
-    // forks at once, and it outlives this command.
-    const child = spawn(launch.cmd, launch.args, {
-      cwd: launch.cwd ?? dirs.data,
-      env: launch.env ?? process.env,
-      detached: true,
-      stdio: ['ignore', out, out],
-    });
-    fs.closeSync(out);
-    if (child.pid === undefined) {
-      const why = await new Promise((resolve) => child.once('error', resolve));
-      throw new EngineError(`could not start ${launch.cmd}: ${why.message}`);
-    }
-    child.unref();
-    child.on('error', () => {}); // a failure after start shows as exitCode below
+    const child = await spawnDetached(launch, dirs);
     const state = readJson(dirs.state) ?? {};
     state.running = {
       pid: child.pid,
@@ -1216,6 +1223,9 @@ async function upJvmEngine(name, log) {
       version: engine.version,
       startedAt: new Date().toISOString(),
       log: dirs.log,
+      // What `restart` runs again on the same data; an engine started with an environment of
+      // its own (Elasticsearch) is not restarted, so no environment is written down here.
+      launch: launch.env ? null : { cmd: launch.cmd, args: launch.args, cwd: launch.cwd ?? dirs.data },
     };
     writeJson(dirs.state, state);
 
@@ -1284,6 +1294,36 @@ export async function down(names = [], { log = console.log, graceMs = 30_000 } =
       for (const d of work === dirs.base ? [dirs.data, dirs.conf] : [work]) fs.rmSync(d, { recursive: true, force: true });
     });
   }
+}
+
+/**
+ * Stops a JVM engine this checkout runs and starts it again on the same data and ports: a
+ * broker restart, for the fault suite. `signal` SIGKILL is a crash, SIGTERM a clean stop;
+ * `whileDown` runs between the stop and the start (the engine is away meanwhile).
+ */
+export async function restart(name, { log = console.log, signal = 'SIGTERM', whileDown = async () => undefined } = {}) {
+  const engine = jvmEngines[name];
+  if (!engine) throw new EngineError(`restart: ${name} is not one of ${Object.keys(jvmEngines).join(', ')}`);
+  const say = sayFor(name, log);
+  const dirs = dirsOf(name);
+  const running = runningOf(name);
+  if (!running?.launch) throw new EngineError(`restart: ${engine.label} is not running from this checkout (npm run engines -- up ${name})`);
+  say(`${signal} to pid ${running.pid} (data kept)…`);
+  if (signal === 'SIGTERM') await stopGroup(running.pid, 30_000, say);
+  else {
+    process.kill(-running.pid, signal);
+    for (let i = 0; i < 80 && groupMembers(running.pid).length > 0; i++) await sleep(250);
+  }
+  await whileDown();
+  const t0 = Date.now();
+  fs.appendFileSync(dirs.log, `# ${new Date().toISOString()} engines.mjs restart ${name} (after ${signal})\n`);
+  const child = await spawnDetached(running.launch, dirs);
+  const state = readJson(dirs.state) ?? {};
+  state.running = { ...running, pid: child.pid, startedAt: new Date().toISOString() };
+  writeJson(dirs.state, state);
+  await waitUntilAnswering(engine, running.port, { deadlineMs: Date.now() + waitMs(engine), say, child, log: dirs.log });
+  say(`up again on ${HOST}:${running.port} in ${seconds(Date.now() - t0)} (pid ${child.pid})`);
+  return Date.now() - t0;
 }
 
 /** One entry per engine: is it up, who runs it, pid, port, version, resident memory, last `up`. */

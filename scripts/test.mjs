@@ -3,7 +3,8 @@
 //   1. build every workspace (turbo; cached parts are reused)
 //   2. unit, medium (real PostgreSQL) and api/socket contract specs with node:test
 //   3. Playwright end-to-end specs in Debian's Chromium against `npm start`
-// Flags: --no-build, --no-e2e, --only-e2e.
+//   4. the fault suite (scripts/faults.mjs, `npm run faults`), once the shared engines are stopped
+// Flags: --no-build, --no-e2e, --only-e2e, --no-faults.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ function findSpecs(dir, out = []) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+/** Requests the OpenAPI fuzzer spec said it sent (`# fuzzer: K requests …`): bad inputs the fault suite's closing line adds up. */
+let fuzzerRequests = 0;
 
 if (!args.has('--no-build')) {
   say('building every workspace (turbo)');
@@ -133,6 +136,8 @@ if (!args.has('--only-e2e')) {
     ...specs.map((s) => path.relative(root, s)),
   ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  // A spec's own `# …` output line reaches the TAP file as `# \# …`.
+  fuzzerRequests = Number((text.match(/^# (?:\\# )?fuzzer: (\d+) requests/m) ?? [])[1] ?? 0);
   const count = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   const passed = count('pass');
   const failed = count('fail') + count('cancelled') + (code !== 0 && count('fail') === 0 && count('cancelled') === 0 ? 1 : 0);
@@ -184,6 +189,20 @@ if (startedEngines.length) {
   await down(startedEngines, { log: () => undefined }).catch((e) =>
     console.error(`could not stop ${startedEngines.join(', ')}: ${e.message}`),
   );
+}
+
+// Last, on a machine the shared engines have left: it starts (and breaks) engines of its own.
+if (!args.has('--only-e2e') && !args.has('--no-faults')) {
+  say('fault suite (npm run faults): kill -9, a PostgreSQL stall, Redis and Kafka restarts, a reconnect storm');
+  const summaryFile = path.join(mkdtempSync(path.join(tmpdir(), 'qc-faults-')), 'summary.json');
+  const code = await run(process.execPath, [path.join(root, 'scripts/faults.mjs')], {
+    env: { ...env, FAULTS_SUMMARY_FILE: summaryFile, FAULTS_EXTRA_BAD_INPUTS: String(fuzzerRequests) },
+  });
+  const summary = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : null;
+  const failed = summary ? summary.failed.length + (code !== 0 && summary.failed.length === 0 ? 1 : 0) : 1;
+  totals.passed += summary?.survived ?? 0;
+  totals.failed += failed;
+  lines.push(summary ? summary.line : `faults: did not finish (exit code ${code})`);
 }
 
 say(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
