@@ -371,11 +371,25 @@ describe('presence, typing and read state', () => {
 describe('shutdown', () => {
   test('a graceful stop tells connected clients to go (they reconnect elsewhere and catch up)', async () => {
     const own = await ApiHarness.start();
-    const u = await own.user('drained');
-    const s = await own.connect(u.accessToken);
-    const reason = new Promise<string>((r) => s.once('disconnect', (why) => r(why)));
-    await own.api.close();
-    assert.equal(await reason, 'io server disconnect');
+    const people = await Promise.all(Array.from({ length: 5 }, (_, i) => own.user(`drained${i}`)));
+    const sockets = await Promise.all(people.map((u) => own.connect(u.accessToken)));
+    const reasons = sockets.map((s) => new Promise<string>((r) => s.once('disconnect', (why) => r(why))));
+    // Each disconnect writes the person's last-seen time while the database is being closed:
+    // closing must wait for those queries, not hand their busy connections to the next one.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      await own.api.close();
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(await Promise.all(reasons), Array(5).fill('io server disconnect'));
+    assert.deepEqual(
+      warnings.filter((w) => /already executing a query/.test(w)),
+      [],
+    );
     await own.stop();
   });
 });

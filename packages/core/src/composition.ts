@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, msSinceLastAnswer, openAndMigrate } from './adapters/postgres/data-source';
+import { closeDataSource, createDataSource, msSinceLastAnswer, openAndMigrate } from './adapters/postgres/data-source';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { SocketIoBroadcaster, type ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
 import { RedisEmitterBroadcaster } from './adapters/redis/redis-emitter-broadcaster.adapter';
@@ -520,7 +520,7 @@ export async function openApiRuntime(
       acquireTimeoutMs: config.databaseTimeouts.acquireMs,
       queryTimeoutMs: config.databaseTimeouts.queryMs,
     });
-    undo.push(() => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()));
+    undo.push(() => closeDataSource(dataSource));
     try {
       const ran = await openAndMigrate(dataSource);
       progress(ran.length ? `applied migrations: ${ran.join(', ')}` : 'database schema is up to date');
@@ -627,7 +627,7 @@ export async function openWorkersRuntime(
       queryTimeoutMs: config.databaseTimeouts.queryMs,
     });
     await ds.initialize();
-    undo.push(() => ds.destroy());
+    undo.push(() => closeDataSource(ds));
     // PostgreSQL full-text search needs no feeding: the api's store commit is its index.
     const search = wanted('indexer') ? await createSearchIndex(config, ds) : null;
     if (search) undo.push(() => search.close());

@@ -68,6 +68,25 @@ export function poolUsage(ds: DataSource): DatabasePoolUsage {
   return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
 }
 
+/**
+ * Closes the data source once the queries in flight have come back (within `graceMs`).
+ * TypeORM's destroy hands every checked-out connection back to the pool at once, even one
+ * whose query is still running; a query started meanwhile (a socket's disconnect handler
+ * during shutdown) could then be given that busy connection, which pg warns about and
+ * which mixes two callers' results on one connection.
+ */
+export async function closeDataSource(ds: DataSource, graceMs = 3000): Promise<void> {
+  if (!ds.isInitialized) return;
+  const until = Date.now() + graceMs;
+  await new Promise((r) => setImmediate(r)); // handlers fired by the shutdown start their queries
+  for (;;) {
+    const pool = poolUsage(ds);
+    if ((pool.total === pool.idle && pool.waiting === 0) || Date.now() > until) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await ds.destroy();
+}
+
 /** Any fixed number: the advisory lock that lets one node at a time migrate. */
 const MIGRATION_LOCK = 7_314_159_265;
 
