@@ -1,76 +1,39 @@
 // Scenario `stall`: the embedded PostgreSQL of a running `npm start` frozen with SIGSTOP
 // (the postmaster and every backend) for a few seconds while people send, then SIGCONT.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanUp, startLauncher, stopWithSigint } from '../launcher-testkit.mjs';
+import testing from '@qc/core/testing';
+import { stopWithSigint } from '../launcher-testkit.mjs';
 import { totalAcked } from '../lib/fault-clients.mjs';
-import { assertStillServing, health, launcherEnv, people, say, senders, underLoad } from '../lib/fault-scenario-kit.mjs';
+import { assertStillServing, health, people, say, senders, underLoad, withLaunchedProduct } from '../lib/fault-scenario-kit.mjs';
+
+// The freeze the api's database-stall spec uses: the postmaster and every backend.
+const { freezePostgres } = testing;
 
 export const STALL_MS = 5000;
 
-/**
- * The embedded PostgreSQL's processes: its postmaster (from the launcher's record, else
- * PostgreSQL's own postmaster.pid in the cluster folder) and every child of it.
- */
-function postgresFamily(dataDir) {
-  const record = path.join(dataDir, 'postgres-launcher.json');
-  const postmaster = existsSync(record)
-    ? JSON.parse(readFileSync(record, 'utf8')).postmasterPid
-    : Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const cmd = readFileSync(`/proc/${postmaster}/cmdline`, 'utf8');
-  if (!cmd.includes(dataDir)) throw new Error(`pid ${postmaster} is not the PostgreSQL of ${dataDir}: ${cmd}`);
-  const children = readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [postmaster, ...children];
-}
-
-function signalAll(pids, sig) {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // gone meanwhile
-    }
-  }
-}
-
-export async function postgresStall() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-faults-stall-'));
-  const launched = [];
-  let list = [];
-  try {
-    const env = await launcherEnv(dataDir);
-    const base = `http://127.0.0.1:${env.PORT}`;
-    say(`starting npm start (port ${env.PORT}, data in ${dataDir})`);
-    const launcher = await startLauncher(launched, env);
-    say(`ready in ${(launcher.readyMs / 1000).toFixed(1)} s; 8 people in 2 rooms start sending`);
-    list = await senders([base], await people(base, 8, 'stall'), 4, 's');
+export function postgresStall() {
+  return withLaunchedProduct('stall', async ({ base, launcher, dataDir, closing }) => {
+    say('8 people in 2 rooms start sending');
+    const list = await senders([base], await people(base, 8, 'stall'), 4, 's');
+    closing(() => list.forEach((s) => s.close()));
     const before = new Map(list.map((s) => [s, new Map(s.refusals)]));
     let during = '';
     const totals = await underLoad(list, {
       warmupAcked: 200,
       fault: async () => {
-        const pids = postgresFamily(dataDir);
-        say(`SIGSTOP to the embedded PostgreSQL (postmaster ${pids[0]} and ${pids.length - 1} children) for ${STALL_MS / 1000} s`);
         const ackedAtStop = totalAcked(list);
-        signalAll(pids, 'SIGSTOP');
+        const frozen = freezePostgres(dataDir);
+        say(
+          `SIGSTOP to the embedded PostgreSQL (postmaster ${frozen.pids[0]} and ${frozen.pids.length - 1} children) for ${STALL_MS / 1000} s`,
+        );
         try {
-          const probes = await Promise.all([health(base, STALL_MS - 500), sleep(STALL_MS)]);
+          // Asked 2 s in: a pool that answered a moment ago is trusted for a second (so one slow
+          // new connection does not flip it), so the first instant of a stall still reads 200.
+          const probes = await Promise.all([sleep(2000).then(() => health(base, STALL_MS - 2500)), sleep(STALL_MS)]);
           const h = probes[0];
-          during = `GET /health while stalled: ${h.status || h.why} in ${h.ms} ms`;
+          during = `GET /health 2 s into the stall: ${h.status || h.why} in ${h.ms} ms`;
         } finally {
-          signalAll(pids, 'SIGCONT');
+          frozen.thaw();
         }
         say(`SIGCONT; ${totalAcked(list) - ackedAtStop} sends were acked during the stall; ${during}`);
       },
@@ -87,8 +50,5 @@ export async function postgresStall() {
     assertStillServing(launcher, totals);
     await stopWithSigint(launcher);
     return { ...totals, note: `refused: ${refused}` };
-  } finally {
-    for (const s of list) s.close();
-    await cleanUp(launched, [dataDir]);
-  }
+  });
 }

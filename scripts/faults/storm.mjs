@@ -1,32 +1,24 @@
 // Scenario `storm`: 2,000 sockets on the embedded profile drop and reconnect at once, each
 // syncs its room, and then a burst of bad socket payloads.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanUp, startLauncher, stopWithSigint } from '../launcher-testkit.mjs';
+import { stopWithSigint } from '../launcher-testkit.mjs';
 import { ask, connected, openSocket, pollHealthApart, runAll, syncRoom, totalAcked } from '../lib/fault-clients.mjs';
-import { assertStillServing, health, launcherEnv, people, pool, say, senders } from '../lib/fault-scenario-kit.mjs';
+import { assertStillServing, health, people, pool, say, senders, withLaunchedProduct } from '../lib/fault-scenario-kit.mjs';
 
 export const STORM_SOCKETS = Number(process.env.FAULTS_STORM_SOCKETS || 2000);
 /** Sockets per person: well under the per-person cap (20 devices) even if old and new overlap for a moment. */
 const SOCKETS_PER_PERSON = 10;
 
-export async function reconnectStorm() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-faults-storm-'));
-  const launched = [];
-  const sockets = [];
-  let list = [];
-  try {
-    const env = await launcherEnv(dataDir);
-    const base = `http://127.0.0.1:${env.PORT}`;
-    say(`starting npm start (port ${env.PORT}, data in ${dataDir})`);
-    const launcher = await startLauncher(launched, env);
+export function reconnectStorm() {
+  return withLaunchedProduct('storm', async ({ base, launcher, closing }) => {
+    const sockets = [];
+    closing(() => sockets.forEach(({ socket }) => socket.close()));
     const personCount = Math.ceil(STORM_SOCKETS / SOCKETS_PER_PERSON);
-    say(`ready; signing up ${personCount} people (${SOCKETS_PER_PERSON} sockets each) in rooms of 10`);
+    say(`signing up ${personCount} people (${SOCKETS_PER_PERSON} sockets each) in rooms of 10`);
     const users = await people(base, personCount, 'storm', 8);
-    list = await senders([base], users, 10, 'm');
+    const list = await senders([base], users, 10, 'm');
+    closing(() => list.forEach((s) => s.close()));
     say(`each of ${list.length} people sends 2 messages`);
     await runAll(list, { stop: (s) => s.acked.size >= 2, deadlineMs: 120_000 });
     say(`${totalAcked(list)} acked; opening ${STORM_SOCKETS} sockets in all`);
@@ -114,10 +106,7 @@ export async function reconnectStorm() {
     await stopWithSigint(launcher);
     const acked = totalAcked(list);
     return { acked, found: acked - missed.size, lost: missed.size, duplicated: twice.size, problems, badInputs: bad.tried };
-  } finally {
-    for (const { socket } of sockets) socket.close();
-    await cleanUp(launched, [dataDir]);
-  }
+  });
 }
 
 /**

@@ -72,9 +72,12 @@ export async function syncRoom(socket, roomId, { afterSeq = 0, ms = 10_000 } = {
 /**
  * One person sending into one room. `stats` is what the audit counts: acked (clientMsgId →
  * the acked message), every refusal by its code (TIMEOUT when no ack came), attempts and resends.
+ * It waits for an ack as long as the web client does (ACK_TIMEOUT_MS, 10 s), so a refusal the
+ * server sends within that time (UNAVAILABLE after the database's query bound) is counted as
+ * the person would see it, not as a timeout.
  */
 export class Sender {
-  constructor({ name, base, token, userId, roomId, ackTimeoutMs = 3000, socket = null }) {
+  constructor({ name, base, token, userId, roomId, ackTimeoutMs = 10_000, socket = null }) {
     Object.assign(this, { name, base, token, userId, roomId, ackTimeoutMs });
     this.socket = socket ?? openSocket(base, token);
     this.acked = new Map();

@@ -1,10 +1,11 @@
 // What the fault suite's scenarios (scripts/faults/*.mjs) share: people and rooms made over
 // REST, senders under load while a fault happens, the count afterwards, and probes.
 import { get as httpGet } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, http, register, root } from '../launcher-testkit.mjs';
+import { cleanUp, freePort, http, register, root, startLauncher } from '../launcher-testkit.mjs';
 import { audit, connected, refusalSummary, report, runAll, Sender, totalAcked } from './fault-clients.mjs';
 
 const t0 = Date.now();
@@ -178,6 +179,29 @@ export const LOAD_LIMITS = {
 };
 
 export const launcherEnv = async (dataDir) => ({ PORT: String(await freePort()), QC_DATA_DIR: dataDir, ...LOAD_LIMITS });
+
+/**
+ * `npm start` (QC_SKIP_BUILD=1) on a fresh data folder with the load limits raised, for one
+ * scenario: `scenario({ env, base, launcher, launched, dataDir, closing })` runs once it is
+ * ready; whatever happens, the sockets it registered with `closing(fn)` are closed, every
+ * launcher it started (`launched`) is stopped and the folder removed.
+ */
+export async function withLaunchedProduct(label, scenario) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `qc-faults-${label}-`));
+  const launched = [];
+  const closers = [];
+  try {
+    const env = await launcherEnv(dataDir);
+    const base = `http://127.0.0.1:${env.PORT}`;
+    say(`starting npm start (QC_SKIP_BUILD=1, port ${env.PORT}, data in ${dataDir})`);
+    const launcher = await startLauncher(launched, env);
+    say(`ready in ${(launcher.readyMs / 1000).toFixed(1)} s`);
+    return await scenario({ env, base, launcher, launched, dataDir, closing: (fn) => closers.push(fn) });
+  } finally {
+    for (const close of closers) close();
+    await cleanUp(launched, [dataDir]);
+  }
+}
 
 /** Runs `fn` over `items`, `n` at a time. */
 export async function pool(items, n, fn) {

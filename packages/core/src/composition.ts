@@ -118,6 +118,8 @@ export interface EngineCheckResult {
 
 /** A query answered this recently shows the pool works (see the database check). */
 const RECENT_ANSWER_MS = 1000;
+/** How long the database check waits for its ping. */
+const PING_BOUND_MS = 1000;
 
 /**
  * The database check reports the pool's use and is degraded while requests wait for a
@@ -135,8 +137,7 @@ function databaseHealthCheck(ds: DataSource, meta: MetadataStore): EngineHealthC
       const pool = poolUsage(ds);
       // Every connection busy but answering: the pool works. A ping would queue behind the
       // waiters or open a new connection, whose slowness says nothing about the pool. Busy
-      // and silent (a frozen server) falls through: the ping then fails within the acquire
-      // timeout and the check is down, as it should be.
+      // and silent (a frozen server) falls through to the ping.
       if (pool.idle === 0 && msSinceLastAnswer(ds) < RECENT_ANSWER_MS) {
         if (pool.waiting === 0) return { pool };
         return {
@@ -147,8 +148,17 @@ function databaseHealthCheck(ds: DataSource, meta: MetadataStore): EngineHealthC
             `nodes and workers under PostgreSQL's max_connections) or add api nodes`,
         };
       }
-      await meta.ping();
-      return { pool };
+      // A PostgreSQL that is awake answers a ping in milliseconds; the check waits a second,
+      // not the whole query bound, so a frozen one is reported down at once. A slow ping while
+      // other queries are being answered is slowness (degraded), not an outage.
+      const ping = meta.ping().then(() => true);
+      ping.catch(() => undefined); // past the second, its failure is already reported
+      const answered = await Promise.race([ping, new Promise<false>((r) => setTimeout(() => r(false), PING_BOUND_MS))]);
+      if (answered) return { pool };
+      if (msSinceLastAnswer(ds) < RECENT_ANSWER_MS) {
+        return { pool, warning: `PostgreSQL is slow: a ping took over ${PING_BOUND_MS} ms, though other queries are being answered` };
+      }
+      throw new Error(`PostgreSQL has not answered for over ${PING_BOUND_MS} ms: requests are refused UNAVAILABLE until it does`);
     },
   };
 }
