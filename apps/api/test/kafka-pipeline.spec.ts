@@ -72,9 +72,14 @@ describe('Kafka pipeline with apps/workers', () => {
     const room = await nodeA.group(u1, [u2, u3]);
     const clients = await Promise.all([nodeA.connect(u1.accessToken), nodeB.connect(u2.accessToken), nodeB.connect(u3.accessToken)]);
     const seen = clients.map((c) => collect(c, room.id));
+    // 45 sends to one room queue for its lock across both nodes, each holding it for a commit
+    // and a Kafka write (~80-300 ms here): the last ack can take several seconds on a busy
+    // machine, so each gets 30 s. This checks order, not speed (the measured test does that).
     const acks = await Promise.all(
       clients.flatMap((c, u) =>
-        Array.from({ length: 15 }, (_, i) => call(c, 'message:send', { roomId: room.id, clientMsgId: `p${u}-${i}`, content: `${u}/${i}` })),
+        Array.from({ length: 15 }, (_, i) =>
+          call(c, 'message:send', { roomId: room.id, clientMsgId: `p${u}-${i}`, content: `${u}/${i}` }, 30_000),
+        ),
       ),
     );
     assert.ok(

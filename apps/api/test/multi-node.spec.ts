@@ -80,7 +80,8 @@ describe('two api nodes, one PostgreSQL, one Redis', () => {
     const acks = await Promise.all(
       senders.flatMap((s, u) =>
         Array.from({ length: perSender }, (_, i) =>
-          call(s, 'message:send', { roomId: room.id, clientMsgId: `n${u}-${i}`, content: `${u}:${i}` }),
+          // Order, not speed: one room's sends queue for its lock, so each ack gets 30 s.
+          call(s, 'message:send', { roomId: room.id, clientMsgId: `n${u}-${i}`, content: `${u}:${i}` }, 30_000),
         ),
       ),
     );

@@ -29,13 +29,13 @@ describe('message delivery', () => {
     const seen = sockets.map((s) => collect(s, room.id));
     const perSender = 20;
     const acks = await Promise.all(
-      sockets
-        .slice(0, 5)
-        .flatMap((s, u) =>
-          Array.from({ length: perSender }, (_, i) =>
-            call(s, 'message:send', { roomId: room.id, clientMsgId: `u${u}-m${i}`, content: `from ${u} #${i}` }),
-          ),
+      sockets.slice(0, 5).flatMap((s, u) =>
+        Array.from({ length: perSender }, (_, i) =>
+          // One room's sends are serial: on a busy machine the 100th ack may take seconds.
+          // This checks order, not speed, so each gets 30 s.
+          call(s, 'message:send', { roomId: room.id, clientMsgId: `u${u}-m${i}`, content: `from ${u} #${i}` }, 30_000),
         ),
+      ),
     );
     assert.ok(
       acks.every((a) => a.ok),
