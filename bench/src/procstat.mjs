@@ -1,0 +1,67 @@
+// CPU and memory of a process and everything under it, read from /proc (Linux): the product
+// is a node process with an embedded PostgreSQL and its backends beneath it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+let ticksPerSec = 100;
+try {
+  ticksPerSec = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+} catch {
+  // 100 on every Linux this runs on
+}
+
+function stat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields after the name: state(0) ppid(1) … utime(11) stime(12)
+    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+  } catch {
+    return null;
+  }
+}
+
+function rssKiB(pid) {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** `root` and its descendants, alive now. */
+export function processTree(root) {
+  const children = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(name);
+    if (s) children.set(s.ppid, [...(children.get(s.ppid) ?? []), Number(name)]);
+  }
+  const out = [];
+  const walk = (pid) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** CPU seconds so far and resident memory of the tree under `root`. */
+export function sample(root) {
+  let ticks = 0;
+  let rss = 0;
+  for (const pid of processTree(root)) {
+    const s = stat(pid);
+    if (!s) continue;
+    ticks += s.ticks;
+    rss += rssKiB(pid);
+  }
+  return { at: Date.now(), cpuSec: ticks / ticksPerSec, rssKiB: rss };
+}
+
+/** From two samples: % of one core used in between, and the later RSS. */
+export function between(a, b) {
+  const wall = Math.max(1, b.at - a.at) / 1000;
+  return { cpuPct: Math.round(((b.cpuSec - a.cpuSec) / wall) * 1000) / 10, rssMiB: Math.round(b.rssKiB / 102.4) / 10 };
+}

@@ -1,0 +1,288 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws]`: the product and the two
+// baselines, one after the other, under the same seeded workloads from the same forked load
+// generators: chat mix stepped up, overload at twice saturation, a reconnect storm, idle
+// connections. Writes bench/results/<stamp>.{json,md,svg}; exits 1 when any acked message was
+// lost, duplicated or out of order, or a target could not be driven.
+import { spawn, fork } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mergeAcked, mergeEncoded, newHistogram, percentiles, seqsAckedTwice } from './accounting.mjs';
+import { between, sample } from './procstat.mjs';
+import { markdown, ratios, svgChart } from './report.mjs';
+import { repoRoot, startBaseline, startProduct } from './targets.mjs';
+import { baselineIdentities, productIdentities, SIZES, topology } from './workload.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const WANTED_FDS = 262_144;
+
+// Raise the open-file limit by re-running under `ulimit -n` (the servers and generators this
+// process starts inherit it). Once only: the environment marks the second run.
+if (!process.env.QC_BENCH_FDS_RAISED) {
+  const child = spawn('sh', ['-c', `ulimit -n ${WANTED_FDS} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`, process.execPath, fileURLToPath(import.meta.url), ...argv], {
+    stdio: 'inherit',
+    env: { ...process.env, QC_BENCH_FDS_RAISED: '1' },
+  });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  await main();
+}
+
+function flag(name) {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function fdLimit() {
+  const m = readFileSync('/proc/self/limits', 'utf8').match(/^Max open files\s+(\d+|unlimited)/m);
+  return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
+}
+
+async function main() {
+  const quick = argv.includes('--quick');
+  const size = SIZES[quick ? 'quick' : 'full'];
+  const seed = Number(flag('--seed') ?? 42);
+  const only = (flag('--only') ?? 'product,socketio,ws').split(',');
+  const t0 = Date.now();
+  const say = (line) => console.log(`[bench +${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}`);
+  const fds = fdLimit();
+  const neededFds = size.idle + size.users + 1000;
+  if (fds >= WANTED_FDS) say(`open files: raised to ${fds}`);
+  else say(`open files: could not raise the limit past ${fds} (wanted ${WANTED_FDS}); connections beyond it will fail`);
+  if (fds < neededFds) say(`WARNING: ${neededFds} open files are needed for these sizes, the limit is ${fds}`);
+  const topo = topology(size, seed);
+  say(`${quick ? 'quick' : 'full'} sizes, seed ${seed}: ${size.users} people, ${topo.rooms.length} rooms, ${size.generators} generators`);
+
+  const results = {
+    meta: {
+      startedAt: new Date(t0).toISOString(),
+      quick,
+      seed,
+      sizes: size,
+      rooms: topo.rooms.length,
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      fdLimit: fds,
+    },
+    targets: {},
+    problems: [],
+  };
+  for (const kind of only) {
+    say(`── ${kind} ──`);
+    try {
+      results.targets[kind] = await benchTarget(kind, size, topo, seed, say);
+    } catch (e) {
+      say(`${kind}: ${e.stack ?? e}`);
+      results.problems.push(`${kind}: could not be driven: ${e.message}`);
+    }
+    for (const p of results.targets[kind]?.problems ?? []) results.problems.push(`${kind}: ${p}`);
+  }
+  results.ratios = ratios(results.targets);
+  results.meta.seconds = Math.round((Date.now() - t0) / 1000);
+
+  const dir = path.join(repoRoot, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = `${new Date(t0).toISOString().replace(/[:.]/g, '-').slice(0, 19)}${quick ? '-quick' : ''}`;
+  const md = markdown(results);
+  writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(dir, `${stamp}.md`), md);
+  writeFileSync(path.join(dir, `${stamp}.svg`), svgChart(results));
+  console.log(`\n${md}`);
+  say(`results: bench/results/${stamp}.{json,md,svg}`);
+  if (results.problems.length) {
+    console.error(`\nbench: ${results.problems.length} problem(s):\n  ${results.problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  say('0 lost, 0 duplicated, 0 out of order');
+  process.exit(0);
+}
+
+/** The generators: child processes each holding a share of the clients, answering numbered commands. */
+function startGenerators(n) {
+  return Array.from({ length: n }, () => {
+    const child = fork(path.join(here, 'generator.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const waiting = new Map();
+    let next = 1;
+    child.on('message', (m) => {
+      const w = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.ok) w?.resolve(m.out);
+      else w?.reject(new Error(`generator ${child.pid}: ${m.error}`));
+    });
+    child.on('exit', (code) => {
+      for (const [, w] of waiting) w.reject(new Error(`generator ${child.pid} ended (${code})`));
+      waiting.clear();
+    });
+    return {
+      pid: child.pid,
+      ask(cmd, body = {}) {
+        const id = next++;
+        return new Promise((resolve, reject) => {
+          waiting.set(id, { resolve, reject });
+          child.send({ ...body, cmd, id });
+        });
+      },
+      stop: () => child.kill('SIGTERM'),
+    };
+  });
+}
+
+async function benchTarget(kind, size, topo, seed, say) {
+  const server = kind === 'product' ? await startProduct({ say }) : await startBaseline(kind);
+  const gens = startGenerators(size.generators);
+  const out = { steps: [], overload: null, storm: null, connections: null, problems: [] };
+  try {
+    const ids = kind === 'product' ? await productIdentities(server.url, topo, size.users, seed, say) : baselineIdentities(topo, size.users);
+    const target = { kind, url: server.url };
+    const clientsOf = gens.map(() => []);
+    for (let i = 0; i < size.users; i++) {
+      const rooms = topo.roomsOf[i].map((r) => ids.roomIds[r]);
+      clientsOf[i % gens.length].push({
+        id: i,
+        userId: ids.users[i].userId,
+        token: ids.users[i].token,
+        rooms,
+        sendRooms: rooms,
+        storm: topo.storm.has(i),
+        localAddress: `127.0.0.${2 + (i % size.addresses)}`,
+      });
+    }
+    const before = sample(server.pid);
+    const inits = await Promise.all(gens.map((g, i) => g.ask('init', { target, index: i, clients: clientsOf[i] })));
+    const failed = inits.reduce((n, r) => n + r.failed, 0);
+    const connectMs = Math.max(...inits.map((r) => r.ms));
+    say(`${size.users - failed} of ${size.users} clients connected in ${(connectMs / 1000).toFixed(1)} s`);
+    if (failed) throw new Error(`${failed} clients could not connect: ${JSON.stringify(inits.map((r) => r.errors))}`);
+    out.online = { users: size.users, rssMiB: between(before, sample(server.pid)).rssMiB };
+
+    let stepNo = 0;
+    const runStep = async (name, ratePerSec, durationMs, extra = {}) => {
+      const step = `${name}${stepNo++}`;
+      const s0 = sample(server.pid);
+      const during = extra.during ? extra.during() : Promise.resolve(null);
+      const sent = await Promise.all(
+        gens.map((g) =>
+          g.ask('send', { step, ratePerSec: ratePerSec / gens.length, durationMs, who: extra.who ?? 'all', ackTimeoutMs: size.ackTimeoutMs, seed: seed + stepNo }),
+        ),
+      );
+      const side = await during;
+      const s1 = sample(server.pid);
+      await new Promise((r) => setTimeout(r, size.drainMs));
+      const acked = new Map();
+      for (const s of sent) mergeAcked(acked, s.acked);
+      const ackedObj = Object.fromEntries(acked);
+      const audits = await Promise.all(gens.map((g) => g.ask('audit', { step, acked: ackedObj })));
+      const ackHist = newHistogram();
+      const recvHist = newHistogram();
+      for (const s of sent) mergeEncoded(ackHist, s.ackHist);
+      for (const a of audits) mergeEncoded(recvHist, a.receiveHist);
+      const sum = (list, k) => list.reduce((n, x) => n + x[k], 0);
+      const secs = Math.max(...sent.map((s) => s.sendMs)) / 1000;
+      const failures = {};
+      for (const s of sent) for (const [code, n] of Object.entries(s.failures)) failures[code] = (failures[code] ?? 0) + n;
+      const offered = sum(sent, 'offered');
+      const figures = {
+        step,
+        offeredPerSec: ratePerSec,
+        offered,
+        acked: sum(sent, 'okCount'),
+        ackedPerSec: Math.round(sum(sent, 'okCount') / secs),
+        deliveredPerSec: Math.round(sum(audits, 'delivered') / secs),
+        failed: offered - sum(sent, 'okCount'),
+        failures,
+        answeredWithin1s: offered ? Math.round((sum(sent, 'answeredWithin1s') / offered) * 1000) / 10 : null,
+        ack: percentiles(ackHist),
+        receive: percentiles(recvHist),
+        expectedDeliveries: sum(audits, 'expected'),
+        lost: sum(audits, 'lost'),
+        duplicated: sum(audits, 'duplicated') + seqsAckedTwice(acked),
+        outOfOrder: sum(audits, 'outOfOrder'),
+        lostSamples: audits.flatMap((a) => a.lostSamples).slice(0, 5),
+        server: between(s0, s1),
+        generatorCpuPct: sent.map((s) => s.cpuPct),
+        generatorSaturated: sent.some((s) => s.cpuPct > 90),
+        side,
+      };
+      const r = figures.receive;
+      say(
+        `${step}: offered ${ratePerSec}/s, acked ${figures.ackedPerSec}/s, delivered ${figures.deliveredPerSec}/s, ` +
+          `receive p50 ${r.p50} p99 ${r.p99} ms, lost ${figures.lost}, dup ${figures.duplicated}, failed ${figures.failed}, ` +
+          `server ${figures.server.cpuPct}% CPU ${figures.server.rssMiB} MiB, generators ${figures.generatorCpuPct.join('/')}% CPU` +
+          (figures.generatorSaturated ? ' (A GENERATOR WAS SATURATED: these figures measure it, not the server)' : ''),
+      );
+      if (figures.lost || figures.duplicated || figures.outOfOrder)
+        out.problems.push(`${step}: ${figures.lost} lost, ${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`);
+      return figures;
+    };
+
+    // Chat mix, stepped up until p99 or loss breaks.
+    let saturation = 0;
+    for (const rate of size.steps) {
+      const f = await runStep('mix', rate, size.stepMs);
+      out.steps.push(f);
+      const broke = f.receive.p99 === null || f.receive.p99 > size.breakP99Ms || f.lost > 0 || f.failed > f.offered * 0.01;
+      if (!broke) saturation = Math.max(saturation, f.ackedPerSec);
+      if (broke) {
+        say(`${kind} broke at ${rate}/s (p99 ${f.receive.p99} ms, ${f.failed} failed, ${f.lost} lost)`);
+        break;
+      }
+    }
+    out.saturationPerSec = saturation || out.steps[0].ackedPerSec;
+
+    // Overload: twice saturation.
+    out.overload = await runStep('overload', 2 * out.saturationPerSec, size.overloadMs);
+
+    // Reconnect storm: senders outside the storm keep going while the storm's clients drop and come back.
+    out.storm = await runStep('storm', size.stormRate, size.stormMs, {
+      who: 'calm',
+      during: async () => {
+        await new Promise((r) => setTimeout(r, size.stormMs / 4));
+        const rs = await Promise.all(gens.map((g) => g.ask('storm', { jitterMaxMs: size.stormJitterMs, deadlineMs: 240_000, seed })));
+        const h = newHistogram();
+        for (const r of rs) mergeEncoded(h, r.caughtUpHist);
+        const side = {
+          clients: rs.reduce((n, r) => n + r.clients, 0),
+          failed: rs.reduce((n, r) => n + r.failed, 0),
+          attempts: rs.reduce((n, r) => n + r.attempts, 0),
+          synced: rs.reduce((n, r) => n + r.synced, 0),
+          caughtUp: percentiles(h),
+          generatorCpuPct: rs.map((r) => r.cpuPct),
+        };
+        say(`storm: ${side.clients} dropped, caught up p50 ${side.caughtUp.p50} p99 ${side.caughtUp.p99} ms, ${side.failed} failed, ${side.synced} messages by room:sync`);
+        if (side.failed) out.problems.push(`storm: ${side.failed} clients did not reconnect and catch up`);
+        return side;
+      },
+    });
+
+    // Idle connections: opened on top of the online users, held, closed.
+    const i0 = sample(server.pid);
+    const opened = await Promise.all(gens.map((g) => g.ask('openIdle', { count: Math.ceil(size.idle / gens.length) })));
+    const i1 = sample(server.pid);
+    await new Promise((r) => setTimeout(r, size.holdMs));
+    const i2 = sample(server.pid);
+    const n = opened.reduce((k, r) => k + r.opened, 0);
+    const openMs = Math.max(...opened.map((r) => r.ms));
+    out.connections = {
+      asked: size.idle,
+      opened: n,
+      failed: opened.reduce((k, r) => k + r.failed, 0),
+      errors: opened.map((r) => r.errors),
+      openedPerSec: Math.round(n / (openMs / 1000)),
+      rssBeforeMiB: Math.round(i0.rssKiB / 102.4) / 10,
+      rssHeldMiB: Math.round(i2.rssKiB / 102.4) / 10,
+      rssPerConnKiB: n ? Math.round(((i2.rssKiB - i0.rssKiB) / n) * 10) / 10 : null,
+      serverCpuWhileOpeningPct: between(i0, i1).cpuPct,
+      serverCpuWhileHeldPct: between(i1, i2).cpuPct,
+      generatorCpuPct: opened.map((r) => r.cpuPct),
+    };
+    say(`connections: ${n} idle opened at ${out.connections.openedPerSec}/s, ${out.connections.rssPerConnKiB} KiB each, ${out.connections.failed} failed`);
+    await Promise.all(gens.map((g) => g.ask('closeIdle')));
+  } finally {
+    for (const g of gens) g.stop();
+    await server.stop();
+  }
+  return out;
+}
