@@ -3,6 +3,7 @@
 // JSON-array frames (see baselines/ws-server.mjs). `localAddress` picks the loopback source
 // address, so more connections than one address's ~28K ephemeral ports can be opened.
 import { io } from 'socket.io-client';
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 /** Epoch milliseconds with sub-millisecond precision, comparable between processes on this machine. */

@@ -134,7 +134,13 @@ function audit({ step, acked }) {
     .map((c) => ({ id: c.id, rooms: c.rooms, ledger: c.ledgers.get(step) ?? new ReceiverLedger() }));
   const result = auditDeliveries(ackedByRoom, receivers);
   const h = receiveHists.get(step) ?? newHistogram();
-  const out = { step, ...result, offline: clients.length - receivers.length, delivered: delivered.get(step) ?? 0, receiveHist: encodeHistogram(h) };
+  const out = {
+    step,
+    ...result,
+    offline: clients.length - receivers.length,
+    delivered: delivered.get(step) ?? 0,
+    receiveHist: encodeHistogram(h),
+  };
   for (const c of clients) c.ledgers.delete(step);
   receiveHists.delete(step);
   delivered.delete(step);
@@ -155,7 +161,14 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
   let synced = 0;
   let attempts = 0;
   const t0 = now();
-  for (const c of list) c.conn.drop();
+  // Where each client's catch-up starts is what it held when the connection dropped: live
+  // messages on the new connection can arrive before its room:sync answers, and starting
+  // after those would skip the ones in between.
+  const heldAtDrop = new Map();
+  for (const c of list) {
+    c.conn.drop();
+    heldAtDrop.set(c, new Map(c.rooms.map((r) => [r, c.top.get(r) ?? 0])));
+  }
   await Promise.all(
     list.map(async (c) => {
       await sleep(rand() * jitterMaxMs);
@@ -172,7 +185,7 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
         }
       }
       for (const roomId of c.rooms) {
-        for (let after = c.top.get(roomId) ?? 0; ;) {
+        for (let after = heldAtDrop.get(c).get(roomId); ;) {
           const r = await c.conn.emitAck('room:sync', { roomId, afterSeq: after, limit: 200 }, 30_000);
           if (!r.ok) return void failed++;
           const byStep = new Map();

@@ -30,6 +30,19 @@ function rssKiB(pid) {
   }
 }
 
+/**
+ * Proportional set size: RSS with each shared page split between the processes sharing it.
+ * PostgreSQL's backends all map its shared buffers, so their summed RSS counts them many times.
+ */
+function pssKiB(pid) {
+  try {
+    const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+    return m ? Number(m[1]) : rssKiB(pid);
+  } catch {
+    return rssKiB(pid);
+  }
+}
+
 /** `root` and its descendants, alive now. */
 export function processTree(root) {
   const children = new Map();
@@ -51,17 +64,21 @@ export function processTree(root) {
 export function sample(root) {
   let ticks = 0;
   let rss = 0;
+  let pss = 0;
   for (const pid of processTree(root)) {
     const s = stat(pid);
     if (!s) continue;
     ticks += s.ticks;
     rss += rssKiB(pid);
+    pss += pssKiB(pid);
   }
-  return { at: Date.now(), cpuSec: ticks / ticksPerSec, rssKiB: rss };
+  return { at: Date.now(), cpuSec: ticks / ticksPerSec, rssKiB: rss, pssKiB: pss };
 }
 
-/** From two samples: % of one core used in between, and the later RSS. */
+const mib = (kib) => Math.round(kib / 102.4) / 10;
+
+/** From two samples: % of one core used in between, and the later RSS and PSS (the sum over the tree). */
 export function between(a, b) {
   const wall = Math.max(1, b.at - a.at) / 1000;
-  return { cpuPct: Math.round(((b.cpuSec - a.cpuSec) / wall) * 1000) / 10, rssMiB: Math.round(b.rssKiB / 102.4) / 10 };
+  return { cpuPct: Math.round(((b.cpuSec - a.cpuSec) / wall) * 1000) / 10, rssMiB: mib(b.rssKiB), pssMiB: mib(b.pssKiB) };
 }

@@ -213,9 +213,12 @@ export function svgChart(results) {
     const d = s.pts.map((p, k) => `${k ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' ');
     const dash = s.pct === 'p50' ? ' stroke-dasharray="5,4"' : '';
     out.push(`<path d="${d}" fill="none" stroke="${COLORS[s.kind] ?? '#000'}" stroke-width="2"${dash}/>`);
-    for (const p of s.pts) out.push(`<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="3" fill="${COLORS[s.kind] ?? '#000'}"/>`);
+    for (const p of s.pts)
+      out.push(`<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="3" fill="${COLORS[s.kind] ?? '#000'}"/>`);
     const ly = m.t + 10 + i * 18;
-    out.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 40}" y1="${ly}" y2="${ly}" stroke="${COLORS[s.kind] ?? '#000'}" stroke-width="2"${dash}/>`);
+    out.push(
+      `<line x1="${W - m.r + 12}" x2="${W - m.r + 40}" y1="${ly}" y2="${ly}" stroke="${COLORS[s.kind] ?? '#000'}" stroke-width="2"${dash}/>`,
+    );
     out.push(`<text x="${W - m.r + 46}" y="${ly + 4}">${esc(NAMES[s.kind] ?? s.kind)} ${s.pct}</text>`);
   });
   out.push('</svg>');

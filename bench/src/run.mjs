@@ -19,19 +19,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
 const WANTED_FDS = 262_144;
 
-// Raise the open-file limit by re-running under `ulimit -n` (the servers and generators this
-// process starts inherit it). Once only: the environment marks the second run.
-if (!process.env.QC_BENCH_FDS_RAISED) {
-  const child = spawn('sh', ['-c', `ulimit -n ${WANTED_FDS} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`, process.execPath, fileURLToPath(import.meta.url), ...argv], {
-    stdio: 'inherit',
-    env: { ...process.env, QC_BENCH_FDS_RAISED: '1' },
-  });
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-} else {
-  await main();
-}
-
 function flag(name) {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
@@ -130,12 +117,29 @@ function startGenerators(n) {
   });
 }
 
+/** What is running now, stopped on Ctrl-C or a CI timeout's SIGTERM so no server outlives the bench. */
+const running = new Set();
+// Only in the run that does the work: the outer one (before `ulimit`) forwards its signals.
+for (const sig of process.env.QC_BENCH_FDS_RAISED ? ['SIGINT', 'SIGTERM'] : []) {
+  process.on(sig, async () => {
+    console.error(`bench: ${sig}: stopping what it started`);
+    await Promise.allSettled([...running].map((stop) => stop()));
+    process.exit(1);
+  });
+}
+
 async function benchTarget(kind, size, topo, seed, say) {
   const server = kind === 'product' ? await startProduct({ say }) : await startBaseline(kind);
   const gens = startGenerators(size.generators);
+  const stopAll = async () => {
+    for (const g of gens) g.stop();
+    await server.stop();
+  };
+  running.add(stopAll);
   const out = { steps: [], overload: null, storm: null, connections: null, problems: [] };
   try {
-    const ids = kind === 'product' ? await productIdentities(server.url, topo, size.users, seed, say) : baselineIdentities(topo, size.users);
+    const ids =
+      kind === 'product' ? await productIdentities(server.url, topo, size.users, seed, say) : baselineIdentities(topo, size.users);
     const target = { kind, url: server.url };
     const clientsOf = gens.map(() => []);
     for (let i = 0; i < size.users; i++) {
@@ -156,7 +160,8 @@ async function benchTarget(kind, size, topo, seed, say) {
     const connectMs = Math.max(...inits.map((r) => r.ms));
     say(`${size.users - failed} of ${size.users} clients connected in ${(connectMs / 1000).toFixed(1)} s`);
     if (failed) throw new Error(`${failed} clients could not connect: ${JSON.stringify(inits.map((r) => r.errors))}`);
-    out.online = { users: size.users, rssMiB: between(before, sample(server.pid)).rssMiB };
+    const online = between(before, sample(server.pid));
+    out.online = { users: size.users, rssMiB: online.rssMiB, pssMiB: online.pssMiB };
 
     let stepNo = 0;
     const runStep = async (name, ratePerSec, durationMs, extra = {}) => {
@@ -165,7 +170,14 @@ async function benchTarget(kind, size, topo, seed, say) {
       const during = extra.during ? extra.during() : Promise.resolve(null);
       const sent = await Promise.all(
         gens.map((g) =>
-          g.ask('send', { step, ratePerSec: ratePerSec / gens.length, durationMs, who: extra.who ?? 'all', ackTimeoutMs: size.ackTimeoutMs, seed: seed + stepNo }),
+          g.ask('send', {
+            step,
+            ratePerSec: ratePerSec / gens.length,
+            durationMs,
+            who: extra.who ?? 'all',
+            ackTimeoutMs: size.ackTimeoutMs,
+            seed: seed + stepNo,
+          }),
         ),
       );
       const side = await during;
@@ -202,6 +214,8 @@ async function benchTarget(kind, size, topo, seed, say) {
         outOfOrder: sum(audits, 'outOfOrder'),
         lostSamples: audits.flatMap((a) => a.lostSamples).slice(0, 5),
         server: between(s0, s1),
+        // What the server grew by since before the clients connected, per online client.
+        pssPerOnlineClientKiB: Math.round(((s1.pssKiB - before.pssKiB) / size.users) * 10) / 10,
         generatorCpuPct: sent.map((s) => s.cpuPct),
         generatorSaturated: sent.some((s) => s.cpuPct > 90),
         side,
@@ -214,7 +228,9 @@ async function benchTarget(kind, size, topo, seed, say) {
           (figures.generatorSaturated ? ' (A GENERATOR WAS SATURATED: these figures measure it, not the server)' : ''),
       );
       if (figures.lost || figures.duplicated || figures.outOfOrder)
-        out.problems.push(`${step}: ${figures.lost} lost, ${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`);
+        out.problems.push(
+          `${step}: ${figures.lost} lost, ${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`,
+        );
       return figures;
     };
 
@@ -251,7 +267,9 @@ async function benchTarget(kind, size, topo, seed, say) {
           caughtUp: percentiles(h),
           generatorCpuPct: rs.map((r) => r.cpuPct),
         };
-        say(`storm: ${side.clients} dropped, caught up p50 ${side.caughtUp.p50} p99 ${side.caughtUp.p99} ms, ${side.failed} failed, ${side.synced} messages by room:sync`);
+        say(
+          `storm: ${side.clients} dropped, caught up p50 ${side.caughtUp.p50} p99 ${side.caughtUp.p99} ms, ${side.failed} failed, ${side.synced} messages by room:sync`,
+        );
         if (side.failed) out.problems.push(`storm: ${side.failed} clients did not reconnect and catch up`);
         return side;
       },
@@ -274,15 +292,41 @@ async function benchTarget(kind, size, topo, seed, say) {
       rssBeforeMiB: Math.round(i0.rssKiB / 102.4) / 10,
       rssHeldMiB: Math.round(i2.rssKiB / 102.4) / 10,
       rssPerConnKiB: n ? Math.round(((i2.rssKiB - i0.rssKiB) / n) * 10) / 10 : null,
+      pssPerConnKiB: n ? Math.round(((i2.pssKiB - i0.pssKiB) / n) * 10) / 10 : null,
       serverCpuWhileOpeningPct: between(i0, i1).cpuPct,
       serverCpuWhileHeldPct: between(i1, i2).cpuPct,
       generatorCpuPct: opened.map((r) => r.cpuPct),
     };
-    say(`connections: ${n} idle opened at ${out.connections.openedPerSec}/s, ${out.connections.rssPerConnKiB} KiB each, ${out.connections.failed} failed`);
+    say(
+      `connections: ${n} idle opened at ${out.connections.openedPerSec}/s, ${out.connections.rssPerConnKiB} KiB each, ${out.connections.failed} failed`,
+    );
     await Promise.all(gens.map((g) => g.ask('closeIdle')));
   } finally {
-    for (const g of gens) g.stop();
-    await server.stop();
+    running.delete(stopAll);
+    await stopAll();
   }
   return out;
+}
+
+// Raise the open-file limit by re-running under `ulimit -n` (the servers and generators this
+// process starts inherit it). Once only: the environment marks the second run.
+if (!process.env.QC_BENCH_FDS_RAISED) {
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      `ulimit -n ${WANTED_FDS} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`,
+      process.execPath,
+      fileURLToPath(import.meta.url),
+      ...argv,
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, QC_BENCH_FDS_RAISED: '1' },
+    },
+  );
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  await main();
 }

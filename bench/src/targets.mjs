@@ -36,7 +36,15 @@ export async function startProduct({ say }) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-bench-'));
   const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/start.mjs')], {
     cwd: repoRoot,
-    env: { ...process.env, ...PRODUCT_LIMITS, QC_SKIP_BUILD: '1', QC_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      ...PRODUCT_LIMITS,
+      QC_SKIP_BUILD: '1',
+      QC_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

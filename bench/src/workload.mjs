@@ -124,7 +124,9 @@ export async function productIdentities(base, topo, n, seed, say) {
   const tag = `${seed.toString(36)}${Date.now().toString(36).slice(-5)}`;
   const t0 = Date.now();
   const users = await inPool(Array.from({ length: n }), 4, async (_, i) => {
-    const r = await http(base, 'POST', '/auth/register', { body: { username: `b${tag}u${i}`.slice(0, 32), password: 'bench password 1234' } });
+    const r = await http(base, 'POST', '/auth/register', {
+      body: { username: `b${tag}u${i}`.slice(0, 32), password: 'bench password 1234' },
+    });
     if (r.status !== 201) throw new Error(`sign-up ${i}: ${r.status} ${JSON.stringify(r.body)}`);
     return { userId: r.body.user.id, token: r.body.accessToken };
   });

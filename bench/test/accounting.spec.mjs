@@ -29,13 +29,20 @@ const receiver = (id, rooms, events) => {
 
 test('every acked message held once by every member, in order: nothing reported', () => {
   const r = auditDeliveries(acked({ A: [1, 2, 3], B: [1] }), [
-    receiver('x', ['A', 'B'], [
-      ['live', 'A', [1, 2, 3]],
-      ['live', 'B', [1]],
-    ]),
+    receiver(
+      'x',
+      ['A', 'B'],
+      [
+        ['live', 'A', [1, 2, 3]],
+        ['live', 'B', [1]],
+      ],
+    ),
     receiver('y', ['A'], [['live', 'A', [1, 2, 3]]]),
   ]);
-  assert.deepEqual({ ...r, lostSamples: undefined }, { expected: 7, received: 7, lost: 0, duplicated: 0, outOfOrder: 0, lostSamples: undefined });
+  assert.deepEqual(
+    { ...r, lostSamples: undefined },
+    { expected: 7, received: 7, lost: 0, duplicated: 0, outOfOrder: 0, lostSamples: undefined },
+  );
 });
 
 test('a message one member never got is lost, and named', () => {
@@ -77,11 +84,15 @@ test('order is per room: interleaved rooms are not out of order', () => {
 
 test('a gap filled by room:sync after a reconnect is received, not lost and not duplicated', () => {
   const r = auditDeliveries(acked({ A: [1, 2, 3, 4] }), [
-    receiver('x', ['A'], [
-      ['live', 'A', [1]],
-      ['sync', 'A', [2, 3]],
-      ['live', 'A', [3, 4]],
-    ]),
+    receiver(
+      'x',
+      ['A'],
+      [
+        ['live', 'A', [1]],
+        ['sync', 'A', [2, 3]],
+        ['live', 'A', [3, 4]],
+      ],
+    ),
   ]);
   assert.deepEqual([r.lost, r.duplicated, r.outOfOrder], [0, 0, 0]);
   const l = new ReceiverLedger();
@@ -142,8 +153,16 @@ test('ratios pair the product and each baseline at the same offered rate', () =>
     server: { cpuPct: 50, rssMiB: 100 },
   });
   const r = ratios({
-    product: { steps: [step(100, 900, 40), step(200, 1000, 400)], saturationPerSec: 150, connections: { rssPerConnKiB: 43, openedPerSec: 290 } },
-    socketio: { steps: [step(100, 900, 4), step(200, 1800, 8), step(400, 3600, 16)], saturationPerSec: 400, connections: { rssPerConnKiB: 16.5, openedPerSec: 500 } },
+    product: {
+      steps: [step(100, 900, 40), step(200, 1000, 400)],
+      saturationPerSec: 150,
+      connections: { rssPerConnKiB: 43, openedPerSec: 290 },
+    },
+    socketio: {
+      steps: [step(100, 900, 4), step(200, 1800, 8), step(400, 3600, 16)],
+      saturationPerSec: 400,
+      connections: { rssPerConnKiB: 16.5, openedPerSec: 500 },
+    },
   });
   assert.deepEqual(Object.keys(r), ['socketio']);
   assert.deepEqual(
@@ -163,7 +182,13 @@ test('the seeded generator repeats itself for a seed and differs between seeds',
   const b = seededRandom(7);
   const c = seededRandom(8);
   const xs = Array.from({ length: 5 }, () => a());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c()),
+  );
   assert.ok(xs.every((x) => x >= 0 && x < 1));
 });
