@@ -173,7 +173,10 @@ export function markdown(results) {
 const COLORS = { product: '#d62728', socketio: '#1f77b4', ws: '#2ca02c' };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-/** Latency p50 (dashed) and p99 (solid) of send→receive against offered msg/s, log-log, one colour per target. */
+/**
+ * Latency p50 (dashed) and p99 (solid) of send→receive against offered msg/s, log-log, one
+ * colour per target: the chat-mix steps and the overload run (twice saturation) as the last point.
+ */
 export function svgChart(results) {
   const W = 720;
   const H = 420;
@@ -181,14 +184,17 @@ export function svgChart(results) {
   const series = [];
   for (const [kind, t] of Object.entries(results.targets)) {
     for (const pct of ['p50', 'p99']) {
-      const pts = t.steps.filter((s) => s.receive[pct] !== null).map((s) => [s.offeredPerSec, s.receive[pct]]);
+      const pts = [...t.steps, ...(t.overload ? [t.overload] : [])]
+        .filter((s) => s.receive[pct] !== null)
+        .map((s) => [s.offeredPerSec, s.receive[pct]])
+        .sort((a, b) => a[0] - b[0]);
       if (pts.length) series.push({ kind, pct, pts });
     }
   }
   const xs = series.flatMap((s) => s.pts.map((p) => p[0]));
   const ys = series.flatMap((s) => s.pts.map((p) => p[1]));
-  const x0 = Math.log10(Math.min(...xs, 10));
-  const x1 = Math.log10(Math.max(...xs, 100)) + 0.05;
+  const x0 = Math.log10(Math.min(...xs, 100) / 1.25);
+  const x1 = Math.log10(Math.max(...xs, 10) * 1.15);
   const y0 = Math.floor(Math.log10(Math.max(0.01, Math.min(...ys, 1))));
   const y1 = Math.ceil(Math.log10(Math.max(...ys, 10)));
   const X = (v) => m.l + ((Math.log10(v) - x0) / (x1 - x0)) * (W - m.l - m.r);

@@ -24,6 +24,19 @@ function flag(name) {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
+/** `--set users=2000,idle=10000,steps=100/200/400`: sizes other than the quick or full ones. */
+function overrides(text) {
+  const out = {};
+  for (const pair of (text ?? '').split(',').filter(Boolean)) {
+    const [key, value] = pair.split('=');
+    if (!(key in SIZES.full)) throw new Error(`--set ${key}: not a size (one of ${Object.keys(SIZES.full).join(', ')})`);
+    const parsed = key === 'steps' ? value.split('/').map(Number) : Number(value);
+    if ([parsed].flat().some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`--set ${key}=${value}: not a number`);
+    out[key] = parsed;
+  }
+  return out;
+}
+
 function fdLimit() {
   const m = readFileSync('/proc/self/limits', 'utf8').match(/^Max open files\s+(\d+|unlimited)/m);
   return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
@@ -31,7 +44,7 @@ function fdLimit() {
 
 async function main() {
   const quick = argv.includes('--quick');
-  const size = SIZES[quick ? 'quick' : 'full'];
+  const size = { ...SIZES[quick ? 'quick' : 'full'], ...overrides(flag('--set')) };
   const seed = Number(flag('--seed') ?? 42);
   const only = (flag('--only') ?? 'product,socketio,ws').split(',');
   const t0 = Date.now();
@@ -140,6 +153,7 @@ async function benchTarget(kind, size, topo, seed, say) {
   try {
     const ids =
       kind === 'product' ? await productIdentities(server.url, topo, size.users, seed, say) : baselineIdentities(topo, size.users);
+    await ids.refresh?.();
     const target = { kind, url: server.url };
     const clientsOf = gens.map(() => []);
     for (let i = 0; i < size.users; i++) {
@@ -328,5 +342,8 @@ if (!process.env.QC_BENCH_FDS_RAISED) {
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
-  await main();
+  await main().catch((e) => {
+    console.error(`bench: ${e.message}`);
+    process.exit(2);
+  });
 }

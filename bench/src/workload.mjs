@@ -12,11 +12,11 @@ export const SIZES = {
     channelSize: 50,
     steps: [50, 100, 200],
     stepMs: 3000,
-    drainMs: 1500,
+    drainMs: 1000,
     breakP99Ms: 1000,
     overloadMs: 3000,
     idle: 400,
-    holdMs: 2000,
+    holdMs: 1000,
     storm: 60,
     stormRate: 40,
     stormMs: 4000,
@@ -111,12 +111,14 @@ export async function inPool(items, n, fn) {
   return out;
 }
 
-async function http(base, method, url, { token, body } = {}) {
+async function http(base, method, url, { token, body, cookie } = {}) {
   const headers = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  if (cookie) headers.cookie = cookie;
   const res = await fetch(`${base}/api/v1${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  const refresh = res.headers.getSetCookie().find((c) => c.startsWith('qc_refresh='));
+  return { status: res.status, body: text ? JSON.parse(text) : null, cookie: refresh?.split(';')[0] };
 }
 
 /** People signed up and rooms made over the product's REST api, as its clients would. */
@@ -128,7 +130,7 @@ export async function productIdentities(base, topo, n, seed, say) {
       body: { username: `b${tag}u${i}`.slice(0, 32), password: 'bench password 1234' },
     });
     if (r.status !== 201) throw new Error(`sign-up ${i}: ${r.status} ${JSON.stringify(r.body)}`);
-    return { userId: r.body.user.id, token: r.body.accessToken };
+    return { userId: r.body.user.id, token: r.body.accessToken, cookie: r.cookie };
   });
   say(`${n} people signed up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const t1 = Date.now();
@@ -152,5 +154,19 @@ export async function productIdentities(base, topo, n, seed, say) {
     return r.body.id;
   });
   say(`${topo.rooms.length} rooms made in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
-  return { users, roomIds };
+  return { users, roomIds, refresh: () => refreshTokens(base, users) };
+}
+
+/**
+ * Fresh access tokens just before connecting: a socket lives no longer than its token (15
+ * minutes), and a full run's sign-ups and rooms take minutes of that. The refresh cookie
+ * costs no password hash, unlike a new login.
+ */
+async function refreshTokens(base, users) {
+  await inPool(users, 8, async (u, i) => {
+    const r = await http(base, 'POST', '/auth/refresh', { cookie: u.cookie });
+    if (r.status !== 200) throw new Error(`refreshing the token of person ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+    u.token = r.body.accessToken;
+    u.cookie = r.cookie ?? u.cookie;
+  });
 }
