@@ -46,6 +46,19 @@ export class Rooms {
   }
 }
 
+/**
+ * BASELINE_FAULT=drop|duplicate breaks a baseline on purpose, for the bench's own spec: every
+ * 7th broadcast skips one recipient, or reaches one recipient twice. The audit must see it.
+ */
+export function faultyFanOut(peers) {
+  const fault = process.env.BASELINE_FAULT;
+  if (!fault || ++faultyFanOut.count % 7 !== 0) return peers;
+  const list = [...peers];
+  if (list.length === 0) return list;
+  return fault === 'drop' ? list.slice(1) : [...list, list[0]];
+}
+faultyFanOut.count = 0;
+
 /** A well-formed send, or the reason it is not (the same checks a client can trip in the product). */
 export function badSend(p) {
   if (!p || typeof p.roomId !== 'string' || typeof p.clientMsgId !== 'string' || typeof p.content !== 'string') return 'bad payload';

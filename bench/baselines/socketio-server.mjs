@@ -5,7 +5,7 @@
 // skipped: the harness gives every client its identity). Usage: node socketio-server.mjs PORT
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
-import { badSend, Rooms } from './room-state.mjs';
+import { badSend, faultyFanOut, Rooms } from './room-state.mjs';
 
 const port = Number(process.argv[2] ?? 0);
 const rooms = new Rooms();
@@ -28,7 +28,10 @@ io.on('connection', (socket) => {
     if (why) return ack({ ok: false, error: { code: 'VALIDATION', message: why } });
     if (!socket.data.rooms.has(p.roomId)) return ack({ ok: false, error: { code: 'FORBIDDEN', message: 'not a member' } });
     const { message, fresh } = rooms.send(socket.data.userId, p);
-    if (fresh) io.to(p.roomId).emit('message:new', message);
+    if (fresh && process.env.BASELINE_FAULT) {
+      const peers = faultyFanOut(io.sockets.adapter.rooms.get(p.roomId) ?? []);
+      for (const id of peers) io.to(id).emit('message:new', message);
+    } else if (fresh) io.to(p.roomId).emit('message:new', message);
     ack({ ok: true, message });
   });
   socket.on('room:sync', (p, ack) => {

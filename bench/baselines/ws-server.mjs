@@ -6,7 +6,7 @@
 // Usage: node ws-server.mjs PORT
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { badSend, Rooms } from './room-state.mjs';
+import { badSend, faultyFanOut, Rooms } from './room-state.mjs';
 
 const port = Number(process.argv[2] ?? 0);
 const rooms = new Rooms();
@@ -46,7 +46,7 @@ wss.on('connection', (ws) => {
       const { message, fresh } = rooms.send(userId, p);
       if (fresh) {
         const frameOut = JSON.stringify(['message:new', message]);
-        for (const peer of members.get(p.roomId) ?? []) peer.send(frameOut);
+        for (const peer of faultyFanOut(members.get(p.roomId) ?? [])) peer.send(frameOut);
       }
       return answer(ws, id, { ok: true, message });
     }

@@ -83,7 +83,7 @@ async function main() {
   results.ratios = ratios(results.targets);
   results.meta.seconds = Math.round((Date.now() - t0) / 1000);
 
-  const dir = path.join(repoRoot, 'bench/results');
+  const dir = path.resolve(flag('--out') ?? path.join(repoRoot, 'bench/results'));
   mkdirSync(dir, { recursive: true });
   const stamp = `${new Date(t0).toISOString().replace(/[:.]/g, '-').slice(0, 19)}${quick ? '-quick' : ''}`;
   const md = markdown(results);
@@ -91,7 +91,7 @@ async function main() {
   writeFileSync(path.join(dir, `${stamp}.md`), md);
   writeFileSync(path.join(dir, `${stamp}.svg`), svgChart(results));
   console.log(`\n${md}`);
-  say(`results: bench/results/${stamp}.{json,md,svg}`);
+  say(`results: ${path.relative(process.cwd(), dir) || '.'}/${stamp}.{json,md,svg}`);
   if (results.problems.length) {
     console.error(`\nbench: ${results.problems.length} problem(s):\n  ${results.problems.join('\n  ')}`);
     process.exit(1);
