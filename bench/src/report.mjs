@@ -77,11 +77,12 @@ export function markdown(results) {
       'out of order',
       'failed',
       'server CPU %',
-      'server RSS MiB',
+      'server RSS (PSS) MiB',
+      'PSS per person online KiB',
       'generators CPU %',
     ]),
   );
-  lines.push(row(Array(13).fill('---')));
+  lines.push(row(Array(14).fill('---')));
   for (const [kind, t] of Object.entries(targets)) {
     for (const s of t.steps) {
       lines.push(
@@ -97,7 +98,8 @@ export function markdown(results) {
           s.outOfOrder,
           s.failed,
           s.server.cpuPct,
-          s.server.rssMiB,
+          `${s.server.rssMiB} (${q(s.server.pssMiB)})`,
+          q(s.pssPerOnlineClientKiB),
           s.generatorCpuPct.join(', ') + (s.generatorSaturated ? ' ⚠ saturated' : ''),
         ]),
       );
@@ -119,7 +121,7 @@ export function markdown(results) {
       'storm lost / dup',
       'idle conns',
       'opened/s',
-      'RSS per conn KiB',
+      'RSS (PSS) per idle conn KiB',
     ]),
   );
   lines.push(row(Array(12).fill('---')));
@@ -140,7 +142,7 @@ export function markdown(results) {
         s ? `${s.lost} / ${s.duplicated}` : '—',
         c ? `${c.opened} of ${c.asked}` : '—',
         q(c?.openedPerSec),
-        q(c?.rssPerConnKiB),
+        c ? `${q(c.rssPerConnKiB)} (${q(c.pssPerConnKiB)})` : '—',
       ]),
     );
   }
