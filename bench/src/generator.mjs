@@ -126,8 +126,8 @@ async function send({ step, ratePerSec, durationMs, who, ackTimeoutMs, seed }) {
   return { step, offered, okCount, sendMs, failures, acked, answeredWithin1s, ackHist: encodeHistogram(ackHist), ...cpu() };
 }
 
-/** Checks this generator's online clients against every generator's acks of `step`, then forgets the step. */
-function audit({ step, acked }) {
+/** Checks this generator's online clients against every generator's acks of `step`; forgets the step when told. */
+function audit({ step, acked, forget }) {
   const ackedByRoom = new Map(Object.entries(acked));
   const receivers = clients
     .filter((c) => c.conn.connected)
@@ -141,9 +141,11 @@ function audit({ step, acked }) {
     delivered: delivered.get(step) ?? 0,
     receiveHist: encodeHistogram(h),
   };
-  for (const c of clients) c.ledgers.delete(step);
-  receiveHists.delete(step);
-  delivered.delete(step);
+  if (forget) {
+    for (const c of clients) c.ledgers.delete(step);
+    receiveHists.delete(step);
+    delivered.delete(step);
+  }
   return out;
 }
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const run = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/run.mjs');
 const TINY =
-  'users=40,channelSize=20,steps=40,stepMs=800,drainMs=400,overloadMs=500,storm=8,stormRate=20,stormMs=1200,stormJitterMs=200,idle=10,holdMs=100';
+  'users=40,channelSize=20,steps=40,stepMs=800,drainMs=400,overloadMs=500,storm=8,stormRate=20,stormMs=1200,stormJitterMs=200,idle=10,holdMs=100,settleMs=1500';
 
 function bench(only, fault) {
   const out = mkdtempSync(path.join(tmpdir(), 'qc-bench-spec-'));
