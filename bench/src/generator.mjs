@@ -14,6 +14,8 @@ let idle = [];
 /** step → histogram of send→receive at every recipient */
 const receiveHists = new Map();
 const delivered = new Map();
+/** step → when its last delivery arrived: delivered/s is over the time the deliveries took, not the sends. */
+const lastDelivery = new Map();
 
 function cpuMeter() {
   const c0 = process.cpuUsage();
@@ -58,6 +60,7 @@ function attach(c) {
     if (!h) receiveHists.set(tag.step, (h = newHistogram()));
     recordMs(h, now() - tag.sentAt);
     delivered.set(tag.step, (delivered.get(tag.step) ?? 0) + 1);
+    lastDelivery.set(tag.step, now());
   });
 }
 
@@ -123,7 +126,7 @@ async function send({ step, ratePerSec, durationMs, who, ackTimeoutMs, seed }) {
   const sendMs = now() - t0;
   await Promise.all(inflight);
   const okCount = Object.values(acked).reduce((n, l) => n + l.length, 0);
-  return { step, offered, okCount, sendMs, failures, acked, answeredWithin1s, ackHist: encodeHistogram(ackHist), ...cpu() };
+  return { step, startedAt: t0, offered, okCount, sendMs, failures, acked, answeredWithin1s, ackHist: encodeHistogram(ackHist), ...cpu() };
 }
 
 /** Checks this generator's online clients against every generator's acks of `step`; forgets the step when told. */
@@ -139,12 +142,14 @@ function audit({ step, acked, forget }) {
     ...result,
     offline: clients.length - receivers.length,
     delivered: delivered.get(step) ?? 0,
+    lastDeliveryAt: lastDelivery.get(step) ?? null,
     receiveHist: encodeHistogram(h),
   };
   if (forget) {
     for (const c of clients) c.ledgers.delete(step);
     receiveHists.delete(step);
     delivered.delete(step);
+    lastDelivery.delete(step);
   }
   return out;
 }
@@ -162,6 +167,7 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
   let failed = 0;
   let synced = 0;
   let attempts = 0;
+  let syncRetries = 0;
   const t0 = now();
   // Where each client's catch-up starts is what it held when the connection dropped: live
   // messages on the new connection can arrive before its room:sync answers, and starting
@@ -189,7 +195,13 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
       for (const roomId of c.rooms) {
         for (let after = heldAtDrop.get(c).get(roomId); ;) {
           const r = await c.conn.emitAck('room:sync', { roomId, afterSeq: after, limit: 200 }, 30_000);
-          if (!r.ok) return void failed++;
+          if (!r.ok) {
+            // A slow answer or a refusal is asked again, as the web client does, until the deadline.
+            if (now() - t0 > deadlineMs || !c.conn.connected) return void failed++;
+            syncRetries++;
+            await sleep(500 + rand() * 1000);
+            continue;
+          }
           const byStep = new Map();
           for (const m of r.messages) {
             const tag = parseContent(m.content);
@@ -207,7 +219,7 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
       recordMs(caughtUp, now() - t0);
     }),
   );
-  return { clients: list.length, failed, attempts, synced, caughtUpHist: encodeHistogram(caughtUp), ms: now() - t0, ...cpu() };
+  return { clients: list.length, failed, attempts, syncRetries, synced, caughtUpHist: encodeHistogram(caughtUp), ms: now() - t0, ...cpu() };
 }
 
 /** Idle authenticated connections: `count` more sockets, on the tokens of this generator's clients in turn. */

@@ -14,8 +14,10 @@ function stat(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields after the name: state(0) ppid(1) … utime(11) stime(12)
-    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+    // fields after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
+    // The children's times count too: a PostgreSQL backend that ends takes its CPU out of the
+    // tree, and its parent's cutime/cstime is where that CPU is kept once it is reaped.
+    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
   } catch {
     return null;
   }

@@ -220,6 +220,8 @@ async function benchTarget(kind, size, topo, seed, say) {
       for (const a of audits) mergeEncoded(recvHist, a.receiveHist);
       const sum = (list, k) => list.reduce((n, x) => n + x[k], 0);
       const secs = Math.max(...sent.map((s) => s.sendMs)) / 1000;
+      const firstSend = Math.min(...sent.map((s) => s.startedAt));
+      const deliverySecs = (Math.max(firstSend, ...audits.map((a) => a.lastDeliveryAt ?? 0)) - firstSend) / 1000;
       const failures = {};
       for (const s of sent) for (const [code, n] of Object.entries(s.failures)) failures[code] = (failures[code] ?? 0) + n;
       const offered = sum(sent, 'offered');
@@ -229,7 +231,9 @@ async function benchTarget(kind, size, topo, seed, say) {
         offered,
         acked: sum(sent, 'okCount'),
         ackedPerSec: Math.round(sum(sent, 'okCount') / secs),
-        deliveredPerSec: Math.round(sum(audits, 'delivered') / secs),
+        // Over the time from the first send to the last delivery: a server that falls behind
+        // delivers after the sends have stopped, and that time counts.
+        deliveredPerSec: Math.round(sum(audits, 'delivered') / Math.max(secs, deliverySecs)),
         failed: offered - sum(sent, 'okCount'),
         failures,
         answeredWithin1s: offered ? Math.round((sum(sent, 'answeredWithin1s') / offered) * 1000) / 10 : null,
@@ -290,6 +294,7 @@ async function benchTarget(kind, size, topo, seed, say) {
           clients: rs.reduce((n, r) => n + r.clients, 0),
           failed: rs.reduce((n, r) => n + r.failed, 0),
           attempts: rs.reduce((n, r) => n + r.attempts, 0),
+          syncRetries: rs.reduce((n, r) => n + r.syncRetries, 0),
           synced: rs.reduce((n, r) => n + r.synced, 0),
           caughtUp: percentiles(h),
           generatorCpuPct: rs.map((r) => r.cpuPct),
