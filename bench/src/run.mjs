@@ -277,6 +277,9 @@ async function benchTarget(kind, size, topo, seed, say) {
         break;
       }
     }
+    // A target that broke at the first step has no saturation found: the first step's rate
+    // stands in for it (the overload's base), and the table says so.
+    out.saturationFound = saturation > 0;
     out.saturationPerSec = saturation || out.steps[0].ackedPerSec;
 
     // Overload: twice saturation.
