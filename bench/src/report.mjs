@@ -30,6 +30,7 @@ export function ratios(targets) {
           receiveP99: ratio(s.receive.p99, o.receive.p99),
           serverCpu: ratio(s.server.cpuPct, o.server.cpuPct),
           serverRss: ratio(s.server.rssMiB, o.server.rssMiB),
+          serverPss: ratio(s.server.pssMiB, o.server.pssMiB),
         };
       })
       .filter(Boolean);
@@ -155,11 +156,17 @@ export function markdown(results) {
         `storm catch-up p99 ${q(r.stormCaughtUpP99)}×; RSS per idle connection ${q(r.rssPerConn)}×, connections opened per second ${q(r.openedPerSec)}×.`,
     );
     lines.push('');
-    lines.push(row(['offered/s', 'delivered/s', 'ack p50', 'ack p99', 'receive p50', 'receive p99', 'server CPU', 'server RSS']));
-    lines.push(row(Array(8).fill('---')));
+    lines.push(
+      row(['offered/s', 'delivered/s', 'ack p50', 'ack p99', 'receive p50', 'receive p99', 'server CPU', 'server RSS', 'server PSS']),
+    );
+    lines.push(row(Array(9).fill('---')));
     for (const s of r.steps)
       lines.push(
-        row([s.offeredPerSec, s.deliveredPerSec, s.ackP50, s.ackP99, s.receiveP50, s.receiveP99, s.serverCpu, s.serverRss].map(q)),
+        row(
+          [s.offeredPerSec, s.deliveredPerSec, s.ackP50, s.ackP99, s.receiveP50, s.receiveP99, s.serverCpu, s.serverRss, s.serverPss].map(
+            q,
+          ),
+        ),
       );
   }
   if (results.problems.length) {
