@@ -84,3 +84,20 @@ export function between(a, b) {
   const wall = Math.max(1, b.at - a.at) / 1000;
   return { cpuPct: Math.round(((b.cpuSec - a.cpuSec) / wall) * 1000) / 10, rssMiB: mib(b.rssKiB), pssMiB: mib(b.pssKiB) };
 }
+
+/** Busy and total time of the whole machine so far (all cores), from the first line of /proc/stat. */
+export function machine() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = f[3] + (f[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * % of all the machine's cores busy between two machine() readings. Near 100 the figures are
+ * the machine's (the bench, the servers and whatever else runs share its cores), not a target's.
+ */
+export function machineBusyPct(a, b) {
+  const total = b.total - a.total;
+  return total > 0 ? Math.round(((b.busy - a.busy) / total) * 1000) / 10 : null;
+}

@@ -81,9 +81,10 @@ export function markdown(results) {
       'server RSS (PSS) MiB',
       'PSS per person online KiB',
       'generators CPU %',
+      'machine busy %',
     ]),
   );
-  lines.push(row(Array(14).fill('---')));
+  lines.push(row(Array(15).fill('---')));
   for (const [kind, t] of Object.entries(targets)) {
     for (const s of t.steps) {
       lines.push(
@@ -102,6 +103,7 @@ export function markdown(results) {
           `${s.server.rssMiB} (${q(s.server.pssMiB)})`,
           q(s.pssPerOnlineClientKiB),
           s.generatorCpuPct.join(', ') + (s.generatorSaturated ? ' ⚠ saturated' : ''),
+          q(s.machineBusyPct) + (s.machineSaturated ? ' ⚠ saturated' : ''),
         ]),
       );
     }

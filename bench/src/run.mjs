@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mergeAcked, mergeEncoded, newHistogram, percentiles, seqsAckedTwice } from './accounting.mjs';
-import { between, sample } from './procstat.mjs';
+import { between, machine, machineBusyPct, sample } from './procstat.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
 import { repoRoot, startBaseline, startProduct } from './targets.mjs';
 import { baselineIdentities, productIdentities, SIZES, topology } from './workload.mjs';
@@ -181,6 +181,7 @@ async function benchTarget(kind, size, topo, seed, say) {
     const runStep = async (name, ratePerSec, durationMs, extra = {}) => {
       const step = `${name}${stepNo++}`;
       const s0 = sample(server.pid);
+      const m0 = machine();
       const during = extra.during ? extra.during() : Promise.resolve(null);
       const sent = await Promise.all(
         gens.map((g) =>
@@ -196,6 +197,7 @@ async function benchTarget(kind, size, topo, seed, say) {
       );
       const side = await during;
       const s1 = sample(server.pid);
+      const machinePct = machineBusyPct(m0, machine());
       await new Promise((r) => setTimeout(r, size.drainMs));
       const acked = new Map();
       for (const s of sent) mergeAcked(acked, s.acked);
@@ -249,6 +251,8 @@ async function benchTarget(kind, size, topo, seed, say) {
         pssPerOnlineClientKiB: Math.round(((s1.pssKiB - before.pssKiB) / size.users) * 10) / 10,
         generatorCpuPct: sent.map((s) => s.cpuPct),
         generatorSaturated: sent.some((s) => s.cpuPct > 90),
+        machineBusyPct: machinePct,
+        machineSaturated: machinePct !== null && machinePct > 90,
         side,
       };
       const r = figures.receive;
@@ -256,7 +260,9 @@ async function benchTarget(kind, size, topo, seed, say) {
         `${step}: offered ${ratePerSec}/s, acked ${figures.ackedPerSec}/s, delivered ${figures.deliveredPerSec}/s, ` +
           `receive p50 ${r.p50} p99 ${r.p99} ms, lost ${figures.lost}, dup ${figures.duplicated}, failed ${figures.failed}, ` +
           `server ${figures.server.cpuPct}% CPU ${figures.server.rssMiB} MiB, generators ${figures.generatorCpuPct.join('/')}% CPU` +
-          (figures.generatorSaturated ? ' (A GENERATOR WAS SATURATED: these figures measure it, not the server)' : ''),
+          `, machine ${machinePct}% busy` +
+          (figures.generatorSaturated ? ' (A GENERATOR WAS SATURATED: these figures measure it, not the server)' : '') +
+          (figures.machineSaturated ? ' (THE MACHINE WAS SATURATED: the server shared its cores with the generators and more)' : ''),
       );
       if (figures.lost || figures.duplicated || figures.outOfOrder)
         out.problems.push(
