@@ -2,9 +2,11 @@
 // `npm test`: every suite of the project, in one run.
 //   1. build every workspace (turbo; cached parts are reused)
 //   2. unit, medium (real PostgreSQL) and api/socket contract specs with node:test
-//   3. Playwright end-to-end specs in Debian's Chromium against `npm start`
-//   4. the fault suite (scripts/faults.mjs, `npm run faults`), once the shared engines are stopped
-// Flags: --no-build, --no-e2e, --only-e2e, --no-faults.
+//   3. the bench's smoke run (`npm run bench -- --quick`): 0 acked messages lost or duplicated
+//      under load, against the product and both baselines (speed is reported, not asserted)
+//   4. Playwright end-to-end specs in Debian's Chromium against `npm start`
+//   5. the fault suite (scripts/faults.mjs, `npm run faults`), once the shared engines are stopped
+// Flags: --no-build, --no-e2e, --only-e2e, --no-bench, --no-faults.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,10 +117,12 @@ if (!args.has('--only-e2e')) {
     process.exit(webSpecs);
   }
   const dists = ['packages/shared', 'packages/core', 'apps/workers', 'apps/api', 'apps/web'].map((w) => path.join(root, w, 'dist'));
-  // …and the scripts' own (the engine runner), plain ESM with no build step.
-  const scriptSpecs = readdirSync(path.join(root, 'scripts'))
-    .filter((n) => n.endsWith('.spec.mjs'))
-    .map((n) => path.join(root, 'scripts', n));
+  // …and the scripts' own (the engine runner) and the bench's accounting, plain ESM with no build step.
+  const scriptSpecs = ['scripts', 'bench/test'].flatMap((dir) =>
+    readdirSync(path.join(root, dir))
+      .filter((n) => n.endsWith('.spec.mjs'))
+      .map((n) => path.join(root, dir, n)),
+  );
   const specs = [...dists.flatMap((d) => findSpecs(d)), ...scriptSpecs].sort();
   if (specs.length === 0) {
     console.error('No compiled spec files were found under */dist: did the build run?');
@@ -146,6 +150,27 @@ if (!args.has('--only-e2e')) {
   totals.failed += failed;
   totals.skipped += skipped;
   lines.push(`node:test: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+}
+
+// The bench at its quick sizes as a smoke test: it exits non-zero when an acked message was
+// lost, duplicated or out of order at any online member, or a target could not be driven.
+// It boots its own product (embedded PostgreSQL) and baselines on free ports. Bounded, so a
+// hung run costs minutes, not the whole CI job.
+if (!args.has('--only-e2e') && !args.has('--no-bench')) {
+  say('bench smoke run (npm run bench -- --quick): 0 lost and 0 duplicated, against the product and both baselines');
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.join(root, 'bench/src/run.mjs'), '--quick'], { cwd: root, stdio: 'inherit', env });
+  const limit = setTimeout(() => child.kill('SIGTERM'), 6 * 60_000);
+  const code = await new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+  clearTimeout(limit);
+  if (code === 0) totals.passed += 1;
+  else totals.failed += 1;
+  lines.push(
+    `bench --quick: ${code === 0 ? 'passed (0 lost, 0 duplicated)' : `FAILED (exit code ${code}; see its problems above)`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 if (!args.has('--no-e2e')) {

@@ -1,0 +1,254 @@
+// A load-generator process (forked by run.mjs). It holds its share of the clients, sends at
+// the rate it is told, and keeps per client what arrived; the parent asks it for the figures
+// of a step and for the audit of that step against every generator's acks. Its own CPU is
+// reported with every answer, so a saturated generator is never read as a slow server.
+import { auditDeliveries, encodeHistogram, newHistogram, ReceiverLedger, recordMs, seededRandom } from './accounting.mjs';
+import { makeClient, now } from './clients.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let target = null;
+let index = 0;
+/** { id, userId, token, rooms, sendRooms, localAddress, storm, conn, ledgers: Map(step → ReceiverLedger), top: Map(roomId → seq) } */
+let clients = [];
+let idle = [];
+/** step → histogram of send→receive at every recipient */
+const receiveHists = new Map();
+const delivered = new Map();
+/** step → when its last delivery arrived: delivered/s is over the time the deliveries took, not the sends. */
+const lastDelivery = new Map();
+
+function cpuMeter() {
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { cpuPct: Math.round(((c.user + c.system) / 1000 / Math.max(1, now() - t0)) * 1000) / 10 };
+  };
+}
+
+/** Runs `fn` over `items`, `n` at a time. */
+async function pool(items, n, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+function ledger(c, step) {
+  let l = c.ledgers.get(step);
+  if (!l) c.ledgers.set(step, (l = new ReceiverLedger()));
+  return l;
+}
+
+/** Messages the harness sent carry `step|sentAt|…`; anything else (another run's) is not counted. */
+function parseContent(content) {
+  const [step, sentAt] = String(content).split('|');
+  const t = Number(sentAt);
+  return step && Number.isFinite(t) ? { step, sentAt: t } : null;
+}
+
+function attach(c) {
+  c.conn = makeClient(target, c, c.localAddress);
+  c.conn.onMessage((m) => {
+    const tag = parseContent(m.content);
+    if (!tag) return;
+    ledger(c, tag.step).onLive(m.roomId, m.seq);
+    if (m.seq > (c.top.get(m.roomId) ?? 0)) c.top.set(m.roomId, m.seq);
+    let h = receiveHists.get(tag.step);
+    if (!h) receiveHists.set(tag.step, (h = newHistogram()));
+    recordMs(h, now() - tag.sentAt);
+    delivered.set(tag.step, (delivered.get(tag.step) ?? 0) + 1);
+    lastDelivery.set(tag.step, now());
+  });
+}
+
+async function connectAll(list, concurrency) {
+  let failed = 0;
+  const errors = new Map();
+  await pool(list, concurrency, async (c) => {
+    try {
+      await c.conn.connect();
+    } catch (e) {
+      failed++;
+      errors.set(e.message, (errors.get(e.message) ?? 0) + 1);
+    }
+  });
+  return { failed, errors: Object.fromEntries([...errors].slice(0, 5)) };
+}
+
+async function init(msg) {
+  target = msg.target;
+  index = msg.index;
+  clients = msg.clients.map((c) => ({ ...c, ledgers: new Map(), top: new Map() }));
+  const cpu = cpuMeter();
+  const t0 = now();
+  for (const c of clients) attach(c);
+  const r = await connectAll(clients, 50);
+  return { connected: clients.length - r.failed, ...r, ms: now() - t0, ...cpu() };
+}
+
+/** Open loop: sends fall due at `rate` per second whatever the server's answers, as people's do. */
+async function send({ step, ratePerSec, durationMs, who, ackTimeoutMs, seed }) {
+  const rand = seededRandom(seed + index * 7919);
+  const from = clients.filter((c) => c.sendRooms.length > 0 && (who === 'all' || (who === 'calm' && !c.storm)));
+  const cpu = cpuMeter();
+  const ackHist = newHistogram();
+  const acked = {};
+  const failures = {};
+  const inflight = [];
+  let offered = 0;
+  let answeredWithin1s = 0;
+  const t0 = now();
+  const sendOne = async () => {
+    const c = from[Math.floor(rand() * from.length)];
+    const roomId = c.sendRooms[Math.floor(rand() * c.sendRooms.length)];
+    const i = offered++;
+    const sentAt = now();
+    const payload = { roomId, clientMsgId: `b${index}-${step}-${i}`, content: `${step}|${sentAt.toFixed(3)}|bench message ${i}` };
+    const r = await c.conn.emitAck('message:send', payload, ackTimeoutMs);
+    const took = now() - sentAt;
+    const code = r.ok ? null : (r.error?.code ?? 'UNKNOWN');
+    if (code !== 'TIMEOUT' && code !== 'DISCONNECTED' && took <= 1000) answeredWithin1s++;
+    if (r.ok) {
+      recordMs(ackHist, took);
+      (acked[roomId] ??= []).push(r.message.seq);
+    } else failures[code] = (failures[code] ?? 0) + 1;
+  };
+  if (from.length > 0 && ratePerSec > 0) {
+    while (now() - t0 < durationMs) {
+      const due = Math.floor(((now() - t0) / 1000) * ratePerSec);
+      while (offered < due) inflight.push(sendOne());
+      await sleep(5);
+    }
+  }
+  const sendMs = now() - t0;
+  await Promise.all(inflight);
+  const okCount = Object.values(acked).reduce((n, l) => n + l.length, 0);
+  return { step, startedAt: t0, offered, okCount, sendMs, failures, acked, answeredWithin1s, ackHist: encodeHistogram(ackHist), ...cpu() };
+}
+
+/** Checks this generator's online clients against every generator's acks of `step`; forgets the step when told. */
+function audit({ step, acked, forget }) {
+  const ackedByRoom = new Map(Object.entries(acked));
+  const receivers = clients
+    .filter((c) => c.conn.connected)
+    .map((c) => ({ id: c.id, rooms: c.rooms, ledger: c.ledgers.get(step) ?? new ReceiverLedger() }));
+  const result = auditDeliveries(ackedByRoom, receivers);
+  const h = receiveHists.get(step) ?? newHistogram();
+  const out = {
+    step,
+    ...result,
+    offline: clients.length - receivers.length,
+    delivered: delivered.get(step) ?? 0,
+    lastDeliveryAt: lastDelivery.get(step) ?? null,
+    receiveHist: encodeHistogram(h),
+  };
+  if (forget) {
+    for (const c of clients) c.ledgers.delete(step);
+    receiveHists.delete(step);
+    delivered.delete(step);
+    lastDelivery.delete(step);
+  }
+  return out;
+}
+
+/**
+ * The reconnect storm: every storm client's connection dropped at once; each comes back after
+ * a random wait, retrying with jittered exponential backoff, and catches up on each of its
+ * rooms by room:sync from the highest seq it holds. Reports drop → caught up per client.
+ */
+async function storm({ jitterMaxMs, deadlineMs, seed }) {
+  const rand = seededRandom(seed + index * 104729);
+  const list = clients.filter((c) => c.storm);
+  const cpu = cpuMeter();
+  const caughtUp = newHistogram();
+  let failed = 0;
+  let synced = 0;
+  let attempts = 0;
+  let syncRetries = 0;
+  const t0 = now();
+  // Where each client's catch-up starts is what it held when the connection dropped: live
+  // messages on the new connection can arrive before its room:sync answers, and starting
+  // after those would skip the ones in between.
+  const heldAtDrop = new Map();
+  for (const c of list) {
+    c.conn.drop();
+    heldAtDrop.set(c, new Map(c.rooms.map((r) => [r, c.top.get(r) ?? 0])));
+  }
+  await Promise.all(
+    list.map(async (c) => {
+      await sleep(rand() * jitterMaxMs);
+      for (let k = 0; ; k++) {
+        if (now() - t0 > deadlineMs) return void failed++;
+        attempts++;
+        attach(c);
+        try {
+          await c.conn.connect(10_000);
+          break;
+        } catch {
+          c.conn.close();
+          await sleep(Math.min(5000, 100 * 2 ** k) * (0.5 + rand()));
+        }
+      }
+      for (const roomId of c.rooms) {
+        for (let after = heldAtDrop.get(c).get(roomId); ;) {
+          const r = await c.conn.emitAck('room:sync', { roomId, afterSeq: after, limit: 200 }, 30_000);
+          if (!r.ok) {
+            // A slow answer or a refusal is asked again, as the web client does, until the deadline.
+            if (now() - t0 > deadlineMs || !c.conn.connected) return void failed++;
+            syncRetries++;
+            await sleep(500 + rand() * 1000);
+            continue;
+          }
+          const byStep = new Map();
+          for (const m of r.messages) {
+            const tag = parseContent(m.content);
+            if (!tag) continue;
+            byStep.set(tag.step, [...(byStep.get(tag.step) ?? []), m.seq]);
+          }
+          for (const [s, seqs] of byStep) ledger(c, s).onSynced(roomId, seqs);
+          synced += r.messages.length;
+          const last = Math.max(after, ...r.messages.map((m) => m.seq));
+          if (last > (c.top.get(roomId) ?? 0)) c.top.set(roomId, last);
+          if (!r.hasMore || last === after) break;
+          after = last;
+        }
+      }
+      recordMs(caughtUp, now() - t0);
+    }),
+  );
+  return { clients: list.length, failed, attempts, syncRetries, synced, caughtUpHist: encodeHistogram(caughtUp), ms: now() - t0, ...cpu() };
+}
+
+/** Idle authenticated connections: `count` more sockets, on the tokens of this generator's clients in turn. */
+async function openIdle({ count }) {
+  const cpu = cpuMeter();
+  const t0 = now();
+  idle = Array.from({ length: count }, (_, i) => {
+    const c = clients[i % clients.length];
+    const who = { token: c.token, rooms: c.rooms, localAddress: c.localAddress };
+    return { conn: makeClient(target, who, c.localAddress) };
+  });
+  const r = await connectAll(idle, 100);
+  return { opened: count - r.failed, ...r, ms: now() - t0, ...cpu() };
+}
+
+async function closeIdle() {
+  for (const c of idle) c.conn.close();
+  idle = [];
+  await sleep(200);
+  return {};
+}
+
+const handlers = { init, send, audit, storm, openIdle, closeIdle };
+process.on('message', async (msg) => {
+  try {
+    const out = await handlers[msg.cmd](msg);
+    process.send({ id: msg.id, ok: true, out });
+  } catch (e) {
+    process.send({ id: msg.id, ok: false, error: e instanceof Error ? e.stack : String(e) });
+  }
+});
+process.on('disconnect', () => process.exit(0));

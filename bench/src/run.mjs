@@ -1,0 +1,376 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws]`: the product and the two
+// baselines, one after the other, under the same seeded workloads from the same forked load
+// generators: chat mix stepped up, overload at twice saturation, a reconnect storm, idle
+// connections. Writes bench/results/<stamp>.{json,md,svg}; exits 1 when any acked message was
+// lost, duplicated or out of order, or a target could not be driven.
+import { spawn, fork } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mergeAcked, mergeEncoded, newHistogram, percentiles, seqsAckedTwice } from './accounting.mjs';
+import { between, machine, machineBusyPct, sample } from './procstat.mjs';
+import { markdown, ratios, svgChart } from './report.mjs';
+import { repoRoot, startBaseline, startProduct } from './targets.mjs';
+import { baselineIdentities, productIdentities, SIZES, topology } from './workload.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const WANTED_FDS = 262_144;
+
+function flag(name) {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** `--set users=2000,idle=10000,steps=100/200/400`: sizes other than the quick or full ones. */
+function overrides(text) {
+  const out = {};
+  for (const pair of (text ?? '').split(',').filter(Boolean)) {
+    const [key, value] = pair.split('=');
+    if (!(key in SIZES.full)) throw new Error(`--set ${key}: not a size (one of ${Object.keys(SIZES.full).join(', ')})`);
+    const parsed = key === 'steps' ? value.split('/').map(Number) : Number(value);
+    if ([parsed].flat().some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`--set ${key}=${value}: not a number`);
+    out[key] = parsed;
+  }
+  return out;
+}
+
+function fdLimit() {
+  const m = readFileSync('/proc/self/limits', 'utf8').match(/^Max open files\s+(\d+|unlimited)/m);
+  return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
+}
+
+async function main() {
+  const quick = argv.includes('--quick');
+  const size = { ...SIZES[quick ? 'quick' : 'full'], ...overrides(flag('--set')) };
+  const seed = Number(flag('--seed') ?? 42);
+  const only = (flag('--only') ?? 'product,socketio,ws').split(',');
+  const t0 = Date.now();
+  const say = (line) => console.log(`[bench +${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}`);
+  const fds = fdLimit();
+  const neededFds = size.idle + size.users + 1000;
+  if (fds >= WANTED_FDS) say(`open files: raised to ${fds}`);
+  else say(`open files: could not raise the limit past ${fds} (wanted ${WANTED_FDS}); connections beyond it will fail`);
+  if (fds < neededFds) say(`WARNING: ${neededFds} open files are needed for these sizes, the limit is ${fds}`);
+  const topo = topology(size, seed);
+  say(`${quick ? 'quick' : 'full'} sizes, seed ${seed}: ${size.users} people, ${topo.rooms.length} rooms, ${size.generators} generators`);
+
+  const results = {
+    meta: {
+      startedAt: new Date(t0).toISOString(),
+      quick,
+      seed,
+      sizes: size,
+      rooms: topo.rooms.length,
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      fdLimit: fds,
+    },
+    targets: {},
+    problems: [],
+  };
+  for (const kind of only) {
+    say(`── ${kind} ──`);
+    try {
+      results.targets[kind] = await benchTarget(kind, size, topo, seed, say);
+    } catch (e) {
+      say(`${kind}: ${e.stack ?? e}`);
+      results.problems.push(`${kind}: could not be driven: ${e.message}`);
+    }
+    for (const p of results.targets[kind]?.problems ?? []) results.problems.push(`${kind}: ${p}`);
+  }
+  results.ratios = ratios(results.targets);
+  results.meta.seconds = Math.round((Date.now() - t0) / 1000);
+
+  const dir = path.resolve(flag('--out') ?? path.join(repoRoot, 'bench/results'));
+  mkdirSync(dir, { recursive: true });
+  const stamp = `${new Date(t0).toISOString().replace(/[:.]/g, '-').slice(0, 19)}${quick ? '-quick' : ''}`;
+  const md = markdown(results);
+  writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(dir, `${stamp}.md`), md);
+  writeFileSync(path.join(dir, `${stamp}.svg`), svgChart(results));
+  console.log(`\n${md}`);
+  say(`results: ${path.relative(process.cwd(), dir) || '.'}/${stamp}.{json,md,svg}`);
+  if (results.problems.length) {
+    console.error(`\nbench: ${results.problems.length} problem(s):\n  ${results.problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  say('0 lost, 0 duplicated, 0 out of order');
+  process.exit(0);
+}
+
+/** The generators: child processes each holding a share of the clients, answering numbered commands. */
+function startGenerators(n) {
+  return Array.from({ length: n }, () => {
+    const child = fork(path.join(here, 'generator.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const waiting = new Map();
+    let next = 1;
+    child.on('message', (m) => {
+      const w = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.ok) w?.resolve(m.out);
+      else w?.reject(new Error(`generator ${child.pid}: ${m.error}`));
+    });
+    child.on('exit', (code) => {
+      for (const [, w] of waiting) w.reject(new Error(`generator ${child.pid} ended (${code})`));
+      waiting.clear();
+    });
+    return {
+      pid: child.pid,
+      ask(cmd, body = {}) {
+        const id = next++;
+        return new Promise((resolve, reject) => {
+          waiting.set(id, { resolve, reject });
+          child.send({ ...body, cmd, id });
+        });
+      },
+      stop: () => child.kill('SIGTERM'),
+    };
+  });
+}
+
+/** What is running now, stopped on Ctrl-C or a CI timeout's SIGTERM so no server outlives the bench. */
+const running = new Set();
+// Only in the run that does the work: the outer one (before `ulimit`) forwards its signals.
+for (const sig of process.env.QC_BENCH_FDS_RAISED ? ['SIGINT', 'SIGTERM'] : []) {
+  process.on(sig, async () => {
+    console.error(`bench: ${sig}: stopping what it started`);
+    await Promise.allSettled([...running].map((stop) => stop()));
+    process.exit(1);
+  });
+}
+
+async function benchTarget(kind, size, topo, seed, say) {
+  const server = kind === 'product' ? await startProduct({ say }) : await startBaseline(kind);
+  const gens = startGenerators(size.generators);
+  const stopAll = async () => {
+    for (const g of gens) g.stop();
+    await server.stop();
+  };
+  running.add(stopAll);
+  const out = { steps: [], overload: null, storm: null, connections: null, problems: [] };
+  try {
+    const ids =
+      kind === 'product' ? await productIdentities(server.url, topo, size.users, seed, say) : baselineIdentities(topo, size.users);
+    await ids.refresh?.();
+    const target = { kind, url: server.url };
+    const clientsOf = gens.map(() => []);
+    for (let i = 0; i < size.users; i++) {
+      const rooms = topo.roomsOf[i].map((r) => ids.roomIds[r]);
+      clientsOf[i % gens.length].push({
+        id: i,
+        userId: ids.users[i].userId,
+        token: ids.users[i].token,
+        rooms,
+        sendRooms: rooms,
+        storm: topo.storm.has(i),
+        localAddress: `127.0.0.${2 + (i % size.addresses)}`,
+      });
+    }
+    const before = sample(server.pid);
+    const inits = await Promise.all(gens.map((g, i) => g.ask('init', { target, index: i, clients: clientsOf[i] })));
+    const failed = inits.reduce((n, r) => n + r.failed, 0);
+    const connectMs = Math.max(...inits.map((r) => r.ms));
+    say(`${size.users - failed} of ${size.users} clients connected in ${(connectMs / 1000).toFixed(1)} s`);
+    if (failed) throw new Error(`${failed} clients could not connect: ${JSON.stringify(inits.map((r) => r.errors))}`);
+    const online = between(before, sample(server.pid));
+    out.online = { users: size.users, rssMiB: online.rssMiB, pssMiB: online.pssMiB };
+
+    let stepNo = 0;
+    const runStep = async (name, ratePerSec, durationMs, extra = {}) => {
+      const step = `${name}${stepNo++}`;
+      const s0 = sample(server.pid);
+      const m0 = machine();
+      const during = extra.during ? extra.during() : Promise.resolve(null);
+      const sent = await Promise.all(
+        gens.map((g) =>
+          g.ask('send', {
+            step,
+            ratePerSec: ratePerSec / gens.length,
+            durationMs,
+            who: extra.who ?? 'all',
+            ackTimeoutMs: size.ackTimeoutMs,
+            seed: seed + stepNo,
+          }),
+        ),
+      );
+      const side = await during;
+      const s1 = sample(server.pid);
+      const machinePct = machineBusyPct(m0, machine());
+      await new Promise((r) => setTimeout(r, size.drainMs));
+      const acked = new Map();
+      for (const s of sent) mergeAcked(acked, s.acked);
+      const ackedObj = Object.fromEntries(acked);
+      // A delivery can trail its ack on a busy machine: what is missing after the drain is
+      // asked for again, once a second, for up to settleMs, before it counts as lost.
+      const settleEnd = Date.now() + size.settleMs;
+      let audits;
+      for (;;) {
+        const last = Date.now() >= settleEnd;
+        audits = await Promise.all(gens.map((g) => g.ask('audit', { step, acked: ackedObj, forget: last })));
+        if (last) break;
+        if (audits.every((a) => a.lost === 0)) {
+          await Promise.all(gens.map((g) => g.ask('audit', { step, acked: ackedObj, forget: true })));
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const ackHist = newHistogram();
+      const recvHist = newHistogram();
+      for (const s of sent) mergeEncoded(ackHist, s.ackHist);
+      for (const a of audits) mergeEncoded(recvHist, a.receiveHist);
+      const sum = (list, k) => list.reduce((n, x) => n + x[k], 0);
+      const secs = Math.max(...sent.map((s) => s.sendMs)) / 1000;
+      const firstSend = Math.min(...sent.map((s) => s.startedAt));
+      const deliverySecs = (Math.max(firstSend, ...audits.map((a) => a.lastDeliveryAt ?? 0)) - firstSend) / 1000;
+      const failures = {};
+      for (const s of sent) for (const [code, n] of Object.entries(s.failures)) failures[code] = (failures[code] ?? 0) + n;
+      const offered = sum(sent, 'offered');
+      const figures = {
+        step,
+        offeredPerSec: ratePerSec,
+        offered,
+        acked: sum(sent, 'okCount'),
+        ackedPerSec: Math.round(sum(sent, 'okCount') / secs),
+        // Over the time from the first send to the last delivery: a server that falls behind
+        // delivers after the sends have stopped, and that time counts.
+        deliveredPerSec: Math.round(sum(audits, 'delivered') / Math.max(secs, deliverySecs)),
+        failed: offered - sum(sent, 'okCount'),
+        failures,
+        answeredWithin1s: offered ? Math.round((sum(sent, 'answeredWithin1s') / offered) * 1000) / 10 : null,
+        ack: percentiles(ackHist),
+        receive: percentiles(recvHist),
+        expectedDeliveries: sum(audits, 'expected'),
+        lost: sum(audits, 'lost'),
+        duplicated: sum(audits, 'duplicated') + seqsAckedTwice(acked),
+        outOfOrder: sum(audits, 'outOfOrder'),
+        lostSamples: audits.flatMap((a) => a.lostSamples).slice(0, 5),
+        server: between(s0, s1),
+        // What the server grew by since before the clients connected, per online client.
+        pssPerOnlineClientKiB: Math.round(((s1.pssKiB - before.pssKiB) / size.users) * 10) / 10,
+        generatorCpuPct: sent.map((s) => s.cpuPct),
+        generatorSaturated: sent.some((s) => s.cpuPct > 90),
+        machineBusyPct: machinePct,
+        machineSaturated: machinePct !== null && machinePct > 90,
+        side,
+      };
+      const r = figures.receive;
+      say(
+        `${step}: offered ${ratePerSec}/s, acked ${figures.ackedPerSec}/s, delivered ${figures.deliveredPerSec}/s, ` +
+          `receive p50 ${r.p50} p99 ${r.p99} ms, lost ${figures.lost}, dup ${figures.duplicated}, failed ${figures.failed}, ` +
+          `server ${figures.server.cpuPct}% CPU ${figures.server.rssMiB} MiB, generators ${figures.generatorCpuPct.join('/')}% CPU` +
+          `, machine ${machinePct}% busy` +
+          (figures.generatorSaturated ? ' (A GENERATOR WAS SATURATED: these figures measure it, not the server)' : '') +
+          (figures.machineSaturated ? ' (THE MACHINE WAS SATURATED: the server shared its cores with the generators and more)' : ''),
+      );
+      if (figures.lost || figures.duplicated || figures.outOfOrder)
+        out.problems.push(
+          `${step}: ${figures.lost} lost, ${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`,
+        );
+      return figures;
+    };
+
+    // Chat mix, stepped up until p99 or loss breaks.
+    let saturation = 0;
+    for (const rate of size.steps) {
+      const f = await runStep('mix', rate, size.stepMs);
+      out.steps.push(f);
+      const broke = f.receive.p99 === null || f.receive.p99 > size.breakP99Ms || f.lost > 0 || f.failed > f.offered * 0.01;
+      if (!broke) saturation = Math.max(saturation, f.ackedPerSec);
+      if (broke) {
+        say(`${kind} broke at ${rate}/s (p99 ${f.receive.p99} ms, ${f.failed} failed, ${f.lost} lost)`);
+        break;
+      }
+    }
+    // A target that broke at the first step has no saturation found: the first step's rate
+    // stands in for it (the overload's base), and the table says so.
+    out.saturationFound = saturation > 0;
+    out.saturationPerSec = saturation || out.steps[0].ackedPerSec;
+
+    // Overload: twice saturation.
+    out.overload = await runStep('overload', 2 * out.saturationPerSec, size.overloadMs);
+
+    // Reconnect storm: senders outside the storm keep going while the storm's clients drop and come back.
+    out.storm = await runStep('storm', size.stormRate, size.stormMs, {
+      who: 'calm',
+      during: async () => {
+        await new Promise((r) => setTimeout(r, size.stormMs / 4));
+        const rs = await Promise.all(gens.map((g) => g.ask('storm', { jitterMaxMs: size.stormJitterMs, deadlineMs: 240_000, seed })));
+        const h = newHistogram();
+        for (const r of rs) mergeEncoded(h, r.caughtUpHist);
+        const side = {
+          clients: rs.reduce((n, r) => n + r.clients, 0),
+          failed: rs.reduce((n, r) => n + r.failed, 0),
+          attempts: rs.reduce((n, r) => n + r.attempts, 0),
+          syncRetries: rs.reduce((n, r) => n + r.syncRetries, 0),
+          synced: rs.reduce((n, r) => n + r.synced, 0),
+          caughtUp: percentiles(h),
+          generatorCpuPct: rs.map((r) => r.cpuPct),
+        };
+        say(
+          `storm: ${side.clients} dropped, caught up p50 ${side.caughtUp.p50} p99 ${side.caughtUp.p99} ms, ${side.failed} failed, ${side.synced} messages by room:sync`,
+        );
+        if (side.failed) out.problems.push(`storm: ${side.failed} clients did not reconnect and catch up`);
+        return side;
+      },
+    });
+
+    // Idle connections: opened on top of the online users, held, closed.
+    const i0 = sample(server.pid);
+    const opened = await Promise.all(gens.map((g) => g.ask('openIdle', { count: Math.ceil(size.idle / gens.length) })));
+    const i1 = sample(server.pid);
+    await new Promise((r) => setTimeout(r, size.holdMs));
+    const i2 = sample(server.pid);
+    const n = opened.reduce((k, r) => k + r.opened, 0);
+    const openMs = Math.max(...opened.map((r) => r.ms));
+    out.connections = {
+      asked: size.idle,
+      opened: n,
+      failed: opened.reduce((k, r) => k + r.failed, 0),
+      errors: opened.map((r) => r.errors),
+      openedPerSec: Math.round(n / (openMs / 1000)),
+      rssBeforeMiB: Math.round(i0.rssKiB / 102.4) / 10,
+      rssHeldMiB: Math.round(i2.rssKiB / 102.4) / 10,
+      rssPerConnKiB: n ? Math.round(((i2.rssKiB - i0.rssKiB) / n) * 10) / 10 : null,
+      pssPerConnKiB: n ? Math.round(((i2.pssKiB - i0.pssKiB) / n) * 10) / 10 : null,
+      serverCpuWhileOpeningPct: between(i0, i1).cpuPct,
+      serverCpuWhileHeldPct: between(i1, i2).cpuPct,
+      generatorCpuPct: opened.map((r) => r.cpuPct),
+    };
+    say(
+      `connections: ${n} idle opened at ${out.connections.openedPerSec}/s, ${out.connections.rssPerConnKiB} KiB each, ${out.connections.failed} failed`,
+    );
+    await Promise.all(gens.map((g) => g.ask('closeIdle')));
+  } finally {
+    running.delete(stopAll);
+    await stopAll();
+  }
+  return out;
+}
+
+// Raise the open-file limit by re-running under `ulimit -n` (the servers and generators this
+// process starts inherit it). Once only: the environment marks the second run.
+if (!process.env.QC_BENCH_FDS_RAISED) {
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      `ulimit -n ${WANTED_FDS} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`,
+      process.execPath,
+      fileURLToPath(import.meta.url),
+      ...argv,
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, QC_BENCH_FDS_RAISED: '1' },
+    },
+  );
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  await main().catch((e) => {
+    console.error(`bench: ${e.message}`);
+    process.exit(2);
+  });
+}
