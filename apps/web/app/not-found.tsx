@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { AuthShell } from '@/components/auth-shell';
 
 export const metadata = { title: 'Page not found · Quantum Chat' };
 
@@ -9,17 +10,12 @@ export const metadata = { title: 'Page not found · Quantum Chat' };
  */
 export default function NotFound() {
   return (
-    <main className="auth">
-      <div className="auth__card">
-        <div className="auth__brand" aria-hidden="true">
-          <span className="auth__logo">Q</span> Quantum Chat
-        </div>
-        <h1 className="auth__title">Page not found</h1>
-        <p className="auth__subtitle">There is nothing at this address.</p>
-        <p className="auth__switch">
-          <Link href="/">Back to Quantum Chat</Link>
-        </p>
-      </div>
-    </main>
+    <AuthShell>
+      <h1 className="auth__title">Page not found</h1>
+      <p className="auth__subtitle">There is nothing at this address.</p>
+      <p className="auth__switch">
+        <Link href="/">Back to Quantum Chat</Link>
+      </p>
+    </AuthShell>
   );
 }

@@ -7,6 +7,7 @@ import { loginBody, registerBody, type AuthResponse } from '@qc/shared';
 import { api } from '@/lib/api';
 import { ApiError } from '@/lib/http';
 import { safeNextPath, session } from '@/lib/session';
+import { AuthShell } from './auth-shell';
 
 type Mode = 'login' | 'register';
 type Field = 'username' | 'password' | 'displayName';
@@ -84,79 +85,72 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const otherHref = `${isRegister ? '/login' : '/register'}${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`;
 
   return (
-    <main className="auth">
-      <div className="auth__card">
-        <div className="auth__brand" aria-hidden="true">
-          <span className="auth__logo">Q</span> Quantum Chat
-        </div>
-        <h1 className="auth__title">{isRegister ? 'Create your account' : 'Welcome back'}</h1>
-        <p className="auth__subtitle">
-          {isRegister ? 'Pick a username people can find you by.' : 'Sign in to pick up where you left off.'}
-        </p>
+    <AuthShell>
+      <h1 className="auth__title">{isRegister ? 'Create your account' : 'Welcome back'}</h1>
+      <p className="auth__subtitle">{isRegister ? 'Pick a username people can find you by.' : 'Sign in to pick up where you left off.'}</p>
 
-        {error && (
-          <div className="auth__error" role="alert">
-            {error}
+      {error && (
+        <div className="auth__error" role="alert">
+          {error}
+        </div>
+      )}
+
+      <form className="auth__form" onSubmit={onSubmit} noValidate>
+        <div className="field">
+          <label htmlFor={`${id}-username`}>Username</label>
+          <input
+            {...fieldProps('username')}
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            autoFocus
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+          {fieldError('username')}
+        </div>
+
+        {isRegister && (
+          <div className="field">
+            <label htmlFor={`${id}-displayName`}>Display name</label>
+            <input
+              {...fieldProps('displayName')}
+              name="displayName"
+              autoComplete="nickname"
+              placeholder="How others see you (optional)"
+              value={displayName}
+              onChange={(e) => setDisplayName(e.target.value)}
+            />
+            {fieldError('displayName')}
           </div>
         )}
 
-        <form className="auth__form" onSubmit={onSubmit} noValidate>
-          <div className="field">
-            <label htmlFor={`${id}-username`}>Username</label>
-            <input
-              {...fieldProps('username')}
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              autoFocus
-              required
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-            {fieldError('username')}
-          </div>
+        <div className="field">
+          <label htmlFor={`${id}-password`}>Password</label>
+          <input
+            {...fieldProps('password')}
+            name="password"
+            type="password"
+            autoComplete={isRegister ? 'new-password' : 'current-password'}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          {isRegister && !fieldErrors.password && <p className="field__hint">At least 8 characters.</p>}
+          {fieldError('password')}
+        </div>
 
-          {isRegister && (
-            <div className="field">
-              <label htmlFor={`${id}-displayName`}>Display name</label>
-              <input
-                {...fieldProps('displayName')}
-                name="displayName"
-                autoComplete="nickname"
-                placeholder="How others see you (optional)"
-                value={displayName}
-                onChange={(e) => setDisplayName(e.target.value)}
-              />
-              {fieldError('displayName')}
-            </div>
-          )}
+        <button className="button button--primary button--block" type="submit" disabled={busy}>
+          {isRegister ? 'Sign up' : 'Sign in'}
+        </button>
+      </form>
 
-          <div className="field">
-            <label htmlFor={`${id}-password`}>Password</label>
-            <input
-              {...fieldProps('password')}
-              name="password"
-              type="password"
-              autoComplete={isRegister ? 'new-password' : 'current-password'}
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-            {isRegister && !fieldErrors.password && <p className="field__hint">At least 8 characters.</p>}
-            {fieldError('password')}
-          </div>
-
-          <button className="button button--primary button--block" type="submit" disabled={busy}>
-            {isRegister ? 'Sign up' : 'Sign in'}
-          </button>
-        </form>
-
-        <p className="auth__switch">
-          {isRegister ? 'Already have an account? ' : 'New to Quantum Chat? '}
-          <Link href={otherHref}>{isRegister ? 'Sign in' : 'Create an account'}</Link>
-        </p>
-      </div>
-    </main>
+      <p className="auth__switch">
+        {isRegister ? 'Already have an account? ' : 'New to Quantum Chat? '}
+        <Link href={otherHref}>{isRegister ? 'Sign in' : 'Create an account'}</Link>
+      </p>
+    </AuthShell>
   );
 }
