@@ -37,7 +37,8 @@ export class PresenceService {
       async (userId, status) => {
         const peers = await this.meta.listPeersOf(userId);
         const event = { userId, status, lastSeen: this.now().toISOString() };
-        this.broadcaster.toUsers([...peers, userId], 'presence', event, { volatile: true });
+        // Not volatile, as typing: told once per change (coalesced), a dropped packet would leave a stale status.
+        this.broadcaster.toUsers([...peers, userId], 'presence', event);
       },
       (a, b) => a === b,
       opts.onBroadcastError,

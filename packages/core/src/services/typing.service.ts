@@ -60,7 +60,11 @@ export class TypingService {
           roomId,
           'typing',
           { roomId, userId, isTyping: state.isTyping },
-          { volatile: true, exceptSocketId: state.socketId },
+          // Not volatile: a volatile packet is dropped whenever the socket cannot take it at
+          // that moment (a long-polling client between polls, a busy buffer), and since a
+          // start is told once per gap, one drop hid a person's typing for good (an e2e
+          // spec saw it on a loaded machine). Coalesced, these are few enough to queue.
+          { exceptSocketId: state.socketId },
         );
       },
       (a, b) => a.isTyping === b.isTyping,
