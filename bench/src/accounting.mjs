@@ -150,3 +150,13 @@ export function seededRandom(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Memory per connection from the growth while they were held, or null when there was no
+ * growth: with a few hundred connections a garbage collection in between can shrink the
+ * process, and a negative cost per connection would be read as a saving.
+ */
+export function perConnectionKiB(grownKiB, connections) {
+  if (!connections || grownKiB <= 0) return null;
+  return Math.round((grownKiB / connections) * 10) / 10;
+}

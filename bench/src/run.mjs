@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeAcked, mergeEncoded, newHistogram, percentiles, seqsAckedTwice } from './accounting.mjs';
+import { mergeAcked, mergeEncoded, newHistogram, percentiles, perConnectionKiB, seqsAckedTwice } from './accounting.mjs';
 import { between, machine, machineBusyPct, sample } from './procstat.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
 import { repoRoot, startBaseline, startProduct } from './targets.mjs';
@@ -332,14 +332,15 @@ async function benchTarget(kind, size, topo, seed, say) {
       openedPerSec: Math.round(n / (openMs / 1000)),
       rssBeforeMiB: Math.round(i0.rssKiB / 102.4) / 10,
       rssHeldMiB: Math.round(i2.rssKiB / 102.4) / 10,
-      rssPerConnKiB: n ? Math.round(((i2.rssKiB - i0.rssKiB) / n) * 10) / 10 : null,
-      pssPerConnKiB: n ? Math.round(((i2.pssKiB - i0.pssKiB) / n) * 10) / 10 : null,
+      rssPerConnKiB: perConnectionKiB(i2.rssKiB - i0.rssKiB, n),
+      pssPerConnKiB: perConnectionKiB(i2.pssKiB - i0.pssKiB, n),
       serverCpuWhileOpeningPct: between(i0, i1).cpuPct,
       serverCpuWhileHeldPct: between(i1, i2).cpuPct,
       generatorCpuPct: opened.map((r) => r.cpuPct),
     };
     say(
-      `connections: ${n} idle opened at ${out.connections.openedPerSec}/s, ${out.connections.rssPerConnKiB} KiB each, ${out.connections.failed} failed`,
+      `connections: ${n} idle opened at ${out.connections.openedPerSec}/s, ${out.connections.rssPerConnKiB ?? 'no measurable'} KiB each` +
+        `${out.connections.rssPerConnKiB === null ? ' (memory did not grow: garbage collection outweighed them; use more connections)' : ''}, ${out.connections.failed} failed`,
     );
     await Promise.all(gens.map((g) => g.ask('closeIdle')));
   } finally {

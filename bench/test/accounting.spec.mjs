@@ -9,6 +9,7 @@ import {
   mergeEncoded,
   newHistogram,
   percentiles,
+  perConnectionKiB,
   ratio,
   ReceiverLedger,
   recordMs,
@@ -191,4 +192,11 @@ test('the seeded generator repeats itself for a seed and differs between seeds',
     Array.from({ length: 5 }, () => c()),
   );
   assert.ok(xs.every((x) => x >= 0 && x < 1));
+});
+
+test('memory per connection: the growth shared out, and none when memory did not grow (never a negative cost)', () => {
+  assert.equal(perConnectionKiB(5780, 100), 57.8);
+  assert.equal(perConnectionKiB(-2000, 400), null, 'a garbage collection shrank the process while they were held');
+  assert.equal(perConnectionKiB(0, 400), null);
+  assert.equal(perConnectionKiB(1000, 0), null);
 });
