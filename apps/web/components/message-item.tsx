@@ -289,70 +289,37 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         )}
         {!deleted && !editing && (
           <div className="message-toolbar" role="toolbar" aria-label="Message actions">
-            <button
-              type="button"
-              className="icon-button message-toolbar__button"
-              aria-label="Add reaction"
-              aria-expanded={picking}
-              title="React"
-              onClick={() => setPicking((v) => !v)}
-            >
+            <ToolbarButton label="Add reaction" title="React" expanded={picking} onClick={() => setPicking((v) => !v)}>
               <SmileIcon />
-            </button>
+            </ToolbarButton>
             {actions.replyTo && (
-              <button
-                type="button"
-                className="icon-button message-toolbar__button"
-                aria-label="Reply"
-                title="Reply"
-                onClick={() => actions.replyTo?.(message)}
-              >
+              <ToolbarButton label="Reply" title="Reply" onClick={() => actions.replyTo?.(message)}>
                 <ReplyIcon />
-              </button>
+              </ToolbarButton>
             )}
             {actions.openThread && canHaveThread(message) && (
-              <button
-                type="button"
-                className="icon-button message-toolbar__button"
-                aria-label="Reply in thread"
-                title="Reply in thread"
-                onClick={() => actions.openThread?.(message)}
-              >
+              <ToolbarButton label="Reply in thread" title="Reply in thread" onClick={() => actions.openThread?.(message)}>
                 <ThreadIcon />
-              </button>
+              </ToolbarButton>
             )}
             {actions.togglePin && (
-              <button
-                type="button"
-                className="icon-button message-toolbar__button"
-                aria-label={message.pinnedAt ? 'Unpin message' : 'Pin message'}
+              <ToolbarButton
+                label={message.pinnedAt ? 'Unpin message' : 'Pin message'}
                 title={message.pinnedAt ? 'Unpin' : 'Pin'}
                 onClick={() => actions.togglePin?.(message)}
               >
                 <PinIcon />
-              </button>
+              </ToolbarButton>
             )}
             {mine && (
-              <button
-                type="button"
-                className="icon-button message-toolbar__button"
-                aria-label="Edit message"
-                title="Edit"
-                onClick={() => actions.startEdit(message.id)}
-              >
+              <ToolbarButton label="Edit message" title="Edit" onClick={() => actions.startEdit(message.id)}>
                 <PencilIcon />
-              </button>
+              </ToolbarButton>
             )}
             {canDelete && (
-              <button
-                type="button"
-                className="icon-button message-toolbar__button"
-                aria-label="Delete message"
-                title="Delete"
-                onClick={() => actions.askDelete(message)}
-              >
+              <ToolbarButton label="Delete message" title="Delete" onClick={() => actions.askDelete(message)}>
                 <TrashIcon />
-              </button>
+              </ToolbarButton>
             )}
             {picking && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}
           </div>
@@ -361,6 +328,22 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
     </MessageFrame>
   );
 });
+
+/** One icon button of the message toolbar: its accessible name is `label`, its tooltip `title`. */
+function ToolbarButton(props: { label: string; title: string; expanded?: boolean; onClick: () => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      className="icon-button message-toolbar__button"
+      aria-label={props.label}
+      aria-expanded={props.expanded}
+      title={props.title}
+      onClick={props.onClick}
+    >
+      {props.children}
+    </button>
+  );
+}
 
 interface PendingMessageProps {
   sender: Sender;
