@@ -11,7 +11,9 @@ interface Entry<S> {
  * the last gap, else it waits for the gap's end and is told then only if it still differs
  * from what was told. So a flood of changes costs one broadcast per gap, the last state
  * always arrives, and a state equal to the one told is told again only when the caller
- * asks to renew it (typing renewals, for someone who joined since) and the gap is over.
+ * asks to renew it (typing renewals, for someone who joined since) and the gap is over, or
+ * when a renewal follows a different state still waiting (a bounce the receivers may have
+ * acted on by themselves).
  * Keys are forgotten a gap after their last telling, so memory follows the active keys.
  */
 export class StateCoalescer<S> {
@@ -30,8 +32,13 @@ export class StateCoalescer<S> {
     if (!e) return this.tellNow(key, state);
     const changed = !this.same(e.told, state);
     if (Date.now() - e.at >= this.gapMs && (changed || opts.renew)) return this.tellNow(key, state);
-    // Within the gap: the latest differing state waits for its end; back to the state told, nothing waits.
-    e.pending = changed ? state : undefined;
+    // Within the gap the latest state to tell waits for its end. Back to the state told, nothing
+    // needs telling: unless it is a renewal bouncing back (typing: told "typing", then "stopped"
+    // by a send, then typing again). The receivers drop an indicator by themselves when the
+    // message lands or their TTL runs out, so the new start must be told, or they never see it
+    // (the web client sends one start per 2 s of keystrokes: a short reply had no other).
+    if (changed || (opts.renew && e.pending !== undefined)) e.pending = state;
+    else e.pending = undefined;
   }
 
   /**
@@ -62,7 +69,7 @@ export class StateCoalescer<S> {
   private gapEnded(key: string) {
     const e = this.entries.get(key);
     if (!e) return;
-    if (e.pending !== undefined && !this.same(e.pending, e.told)) void this.tellNow(key, e.pending);
+    if (e.pending !== undefined) void this.tellNow(key, e.pending);
     else this.entries.delete(key);
   }
 }

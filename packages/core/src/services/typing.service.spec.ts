@@ -86,3 +86,35 @@ test('coalesced: renewals inside the gap touch neither the store nor the room; a
   assert.deepEqual(typingEvents(bc).slice(before), [{ roomId: 'r1', userId: 'bob', isTyping: false }]);
   typing.close();
 });
+
+test('typing again right after a send, within the gap, is told: the others dropped the indicator when the message landed', async () => {
+  // The e2e sequence that hid "Bob is typing…" on a loaded machine: Bob types (told), sends
+  // (the stop waits for the gap end), and starts his next message before the gap is over.
+  // The web client sends one start per 2 s of keystrokes, so a short reply has no renewal.
+  const bc = new RecordingBroadcaster();
+  const gap = 300;
+  const typing = new TypingService(new MemoryTypingStore(), bc, { broadcastEveryMs: gap });
+  await typing.typing('bob', 'r1', true, 'sock-b');
+  await typing.typing('bob', 'r1', false, 'sock-b'); // his client's stop on send
+  await typing.stopped('bob', 'r1'); // the server's own stop for the message
+  await typing.typing('bob', 'r1', true, 'sock-b'); // the next message, one keystroke in
+  assert.deepEqual(
+    typingEvents(bc).map((e) => e.isTyping),
+    [true],
+  );
+  await new Promise((r) => setTimeout(r, gap * 2.5));
+  assert.deepEqual(
+    typingEvents(bc).map((e) => e.isTyping),
+    [true, true],
+    'the new start is told at the gap end; no stop, since he is typing',
+  );
+  // He sends that one too: the stop is told, once.
+  await typing.stopped('bob', 'r1');
+  await new Promise((r) => setTimeout(r, gap * 2.5));
+  assert.deepEqual(
+    typingEvents(bc).map((e) => e.isTyping),
+    [true, true, false],
+  );
+  assert.equal(await typing.sweep(), 0, 'no mark left behind to be ended twice');
+  typing.close();
+});
