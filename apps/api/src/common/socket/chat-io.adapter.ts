@@ -30,9 +30,10 @@ export class ChatIoAdapter extends IoAdapter {
       pingInterval: 10_000,
       pingTimeout: 10_000,
       cors: { origin: this.config.allowedOrigins, credentials: true },
-      // Said outright rather than left to engine.io's default: compression keeps a zlib
-      // context per socket (hundreds of KiB each), and recovery keeps every socket's missed
-      // packets; chat messages are small and a client catches up by room:sync instead.
+      // Said outright rather than left to engine.io's default: with compression, each socket
+      // that exchanged a compressed frame keeps its own zlib streams (~256 KiB for deflate at
+      // the default window), and recovery keeps every socket's missed packets; chat frames are
+      // small, and a client catches up by room:sync instead.
       perMessageDeflate: false,
       connectionStateRecovery: undefined,
     }) as ChatServer;
