@@ -20,7 +20,8 @@ export const PRODUCT_LIMITS = {
   ROOMS_CREATED_PER_PERSON: '10000000',
 };
 
-export async function startProduct({ say }) {
+/** `env`: settings of the product under test beyond the limits (the bench's LARGE_ROOM_MEMBERS). */
+export async function startProduct({ say, env = {} }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-bench-'));
   const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/start.mjs')], {
@@ -28,6 +29,7 @@ export async function startProduct({ say }) {
     env: {
       ...process.env,
       ...PRODUCT_LIMITS,
+      ...env,
       QC_SKIP_BUILD: '1',
       QC_DATA_DIR: dataDir,
       PORT: String(port),

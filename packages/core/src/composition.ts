@@ -685,8 +685,11 @@ export async function openWorkersRuntime(
     const broadcaster = new RedisEmitterBroadcaster(redis);
     // Fan-out reads room sizes from PostgreSQL; it sees no membership change, so only the TTL refreshes them.
     const hybrid = wanted('fanout')
-      ? new HybridFanout(broadcaster, createRoomSizes(config, new PostgresMetadataStore(ds), logger), config.hybridFanout.activityEveryMs, (err) =>
-          logger.warn({ err: String(err) }, 'room:activity not broadcast'),
+      ? new HybridFanout(
+          broadcaster,
+          createRoomSizes(config, new PostgresMetadataStore(ds), logger),
+          config.hybridFanout.activityEveryMs,
+          (err) => logger.warn({ err: String(err) }, 'room:activity not broadcast'),
         )
       : undefined;
     if (hybrid) undo.push(async () => hybrid.close());

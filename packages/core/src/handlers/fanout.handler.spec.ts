@@ -92,5 +92,8 @@ test('a lower seq within the gap is nothing new to tell', async () => {
 test('without hybrid fan-out (tests, tools) every room is pushed', async () => {
   const b = new RecordingBroadcaster();
   await createFanoutHandler(b)(created(1));
-  assert.deepEqual(b.emits.map((e) => e.to), [{ room: ROOM }]);
+  assert.deepEqual(
+    b.emits.map((e) => e.to),
+    [{ room: ROOM }],
+  );
 });

@@ -74,7 +74,12 @@ export function broadcasterContract(
     const last = () => nodes[nodes.length - 1]!;
 
     async function device(node: SocketNode, userId: string, rooms: string[] = [], open?: string): Promise<Device> {
-      const socket = connectClient(node.url, { auth: { userId, rooms, open }, transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = connectClient(node.url, {
+        auth: { userId, rooms, open },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       const heard: Heard[] = [];
       const markers = new Map<string, () => void>();
       socket.on('typing', (e: Heard) => {
