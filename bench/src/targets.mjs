@@ -20,10 +20,12 @@ export const PRODUCT_LIMITS = {
   ROOMS_CREATED_PER_PERSON: '10000000',
 };
 
-export async function startProduct({ say }) {
+/** `profileDir`: run the product under `node --cpu-prof`, its profile written there when it stops. */
+export async function startProduct({ say, profileDir }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-bench-'));
-  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/start.mjs')], {
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, path.join(repoRoot, 'scripts/start.mjs')], {
     cwd: repoRoot,
     env: {
       ...process.env,
