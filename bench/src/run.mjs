@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws]`: the product and the two
+// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws] [--profile]`: the product and the two
 // baselines, one after the other, under the same seeded workloads from the same forked load
 // generators: chat mix stepped up, overload at twice saturation, a reconnect storm, idle
 // connections. Writes bench/results/<stamp>.{json,md,svg}; exits 1 when any acked message was
 // lost, duplicated or out of order, or a target could not be driven.
 import { spawn, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import {
   WireCount,
 } from './accounting.mjs';
 import { between, machine, machineBusyPct, sample } from './procstat.mjs';
+import { flameGraphSvg, newestProfile, readProfile, summarise } from './profile.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
 import { repoRoot, startBaseline, startProduct } from './targets.mjs';
 import { baselineIdentities, productIdentities, SIZES, topology } from './workload.mjs';
@@ -51,6 +52,21 @@ function fdLimit() {
   return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
 }
 
+/** The product's CPU profile, kept, summed up (markdown) and drawn (flame graph SVG) beside the results. */
+function writeProfile(profileDir, dir, stamp, say) {
+  const file = newestProfile(profileDir);
+  if (!file) {
+    say(`no CPU profile was written in ${profileDir} (did the product stop cleanly?)`);
+    return;
+  }
+  const profile = readProfile(file);
+  copyFileSync(file, path.join(dir, `${stamp}-product.cpuprofile`));
+  writeFileSync(path.join(dir, `${stamp}-profile.md`), `# Where the product's CPU went (${stamp})\n\n${summarise(profile)}`);
+  writeFileSync(path.join(dir, `${stamp}-flame.svg`), flameGraphSvg(profile, { title: `Quantum Chat api under the bench (${stamp})` }));
+  rmSync(profileDir, { recursive: true, force: true });
+  say(`profile: ${stamp}-product.cpuprofile, ${stamp}-profile.md, ${stamp}-flame.svg`);
+}
+
 async function main() {
   const quick = argv.includes('--quick');
   const size = { ...SIZES[quick ? 'quick' : 'full'], ...overrides(flag('--set')) };
@@ -64,6 +80,10 @@ async function main() {
   else say(`open files: could not raise the limit past ${fds} (wanted ${WANTED_FDS}); connections beyond it will fail`);
   if (fds < neededFds) say(`WARNING: ${neededFds} open files are needed for these sizes, the limit is ${fds}`);
   const topo = topology(size, seed);
+  const outDir = path.resolve(flag('--out') ?? path.join(repoRoot, 'bench/results'));
+  // --profile: the product runs under node --cpu-prof; the profile is summed up after the run.
+  const profileDir = argv.includes('--profile') ? mkdtempSync(path.join(os.tmpdir(), 'qc-bench-prof-')) : undefined;
+  if (profileDir) say(`profiling the product (node --cpu-prof into ${profileDir})`);
   say(`${quick ? 'quick' : 'full'} sizes, seed ${seed}: ${size.users} people, ${topo.rooms.length} rooms, ${size.generators} generators`);
   const large = topo.rooms.filter((r) => r.large);
   say(
@@ -92,7 +112,7 @@ async function main() {
   for (const kind of only) {
     say(`── ${kind} ──`);
     try {
-      results.targets[kind] = await benchTarget(kind, size, topo, seed, say);
+      results.targets[kind] = await benchTarget(kind, size, topo, seed, say, kind === 'product' ? profileDir : undefined);
     } catch (e) {
       say(`${kind}: ${e.stack ?? e}`);
       results.problems.push(`${kind}: could not be driven: ${e.message}`);
@@ -102,13 +122,14 @@ async function main() {
   results.ratios = ratios(results.targets);
   results.meta.seconds = Math.round((Date.now() - t0) / 1000);
 
-  const dir = path.resolve(flag('--out') ?? path.join(repoRoot, 'bench/results'));
+  const dir = outDir;
   mkdirSync(dir, { recursive: true });
   const stamp = `${new Date(t0).toISOString().replace(/[:.]/g, '-').slice(0, 19)}${quick ? '-quick' : ''}`;
   const md = markdown(results);
   writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(path.join(dir, `${stamp}.md`), md);
   writeFileSync(path.join(dir, `${stamp}.svg`), svgChart(results));
+  if (profileDir) writeProfile(profileDir, dir, stamp, say);
   console.log(`\n${md}`);
   say(`results: ${path.relative(process.cwd(), dir) || '.'}/${stamp}.{json,md,svg}`);
   if (results.problems.length) {
@@ -162,9 +183,11 @@ for (const sig of process.env.QC_BENCH_FDS_RAISED ? ['SIGINT', 'SIGTERM'] : []) 
   });
 }
 
-async function benchTarget(kind, size, topo, seed, say) {
+async function benchTarget(kind, size, topo, seed, say, profileDir) {
   const hybrid = kind === 'product';
-  const server = hybrid ? await startProduct({ say, env: { LARGE_ROOM_MEMBERS: String(topo.threshold) } }) : await startBaseline(kind);
+  const server = hybrid
+    ? await startProduct({ say, profileDir, env: { LARGE_ROOM_MEMBERS: String(topo.threshold) } })
+    : await startBaseline(kind);
   const gens = startGenerators(size.generators);
   const stopAll = async () => {
     for (const g of gens) g.stop();

@@ -20,11 +20,15 @@ export const PRODUCT_LIMITS = {
   ROOMS_CREATED_PER_PERSON: '10000000',
 };
 
-/** `env`: settings of the product under test beyond the limits (the bench's LARGE_ROOM_MEMBERS). */
-export async function startProduct({ say, env = {} }) {
+/**
+ * `profileDir`: run the product under `node --cpu-prof`, its profile written there when it stops.
+ * `env`: settings of the product under test beyond the limits (the bench's LARGE_ROOM_MEMBERS).
+ */
+export async function startProduct({ say, profileDir, env = {} }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-bench-'));
-  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/start.mjs')], {
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, path.join(repoRoot, 'scripts/start.mjs')], {
     cwd: repoRoot,
     env: {
       ...process.env,

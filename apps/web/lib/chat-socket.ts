@@ -30,6 +30,8 @@ export class SocketRequestError extends Error {
   constructor(
     readonly code: ErrorBody['code'] | 'TIMEOUT',
     message: string,
+    /** RATE_LIMITED and OVERLOADED: how long the server asks us to wait. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'SocketRequestError';
@@ -61,7 +63,7 @@ function settle<T extends object>(resolve: (value: T) => void, reject: (err: Err
     if (err) {
       reject(new SocketRequestError('TIMEOUT', 'The server did not answer in time.'));
     } else if (!response.ok) {
-      reject(new SocketRequestError(response.error.code, response.error.message));
+      reject(new SocketRequestError(response.error.code, response.error.message, response.error.retryAfterMs));
     } else {
       resolve(response);
     }

@@ -437,13 +437,27 @@ export function createCoreServices(
     throttle,
     roomSizes,
   );
+  const messages = new MessagesService(
+    rooms,
+    messageStore,
+    messageStates,
+    messageLog,
+    rateLimiter,
+    roomSequencer,
+    limits,
+    metrics,
+    undefined,
+    undefined,
+    { ...config.commitQueue, retryAfterMs: config.commitQueue.maxWaitMs },
+  );
   return {
     ...adapters,
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle),
     users: new UsersService(meta),
     rooms,
-    messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits, metrics),
-    messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
+    messages,
+    // Changes take their seq in the same room queue as sends, in arrival order.
+    messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, messages.commitQueue, limits),
     presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
       broadcastEveryMs: config.presenceBroadcastEveryMs,
       onBroadcastError: (err) => presenceWarn(err, 'presence change'),
@@ -592,13 +606,16 @@ export async function openApiRuntime(
 
     const socketBus = adapters.socketBus;
     const broadcaster = new SocketIoBroadcaster(socketBus ? () => socketBus.flush() : undefined);
+    const commitQueue: { of?: MessagesService['commitQueue'] } = {};
     const metrics = new PrometheusMetrics({
       localFanout: !config.kafka,
-      roomQueueDepth: () => adapters.roomSequencer.pending(),
+      // Bound once the services exist (they take the metrics); until then nothing is queued.
+      roomQueueDepth: () => commitQueue.of?.depth() ?? 0,
       consumers: () => adapters.messageLog.describeConsumers(logConsumersFor(config)),
       outboxAgeSeconds: adapters.outboxAgeSeconds,
     });
     const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
+    commitQueue.of = core.messages.commitQueue;
     if (!config.kafka) {
       const hybrid = new HybridFanout(broadcaster, core.roomSizes, config.hybridFanout.activityEveryMs, (err) =>
         logger.warn({ err: String(err) }, 'room:activity not broadcast'),

@@ -315,6 +315,12 @@ export interface HealthReport {
   checks: Record<string, { status: 'up' | 'degraded' | 'down'; latencyMs?: number; error?: string; pool?: DatabasePoolUsage }>;
   /** Each consumer of the message log this profile needs, wherever it runs (empty when the log did not answer). */
   consumers: Record<string, { members: number; lag: number | null }>;
+  /**
+   * This node's rooms' commit queues: sends and changes waiting or committing, in how many
+   * rooms, the bound past which they are refused OVERLOADED, and how many were refused since
+   * start. A depth near the bound is a node past what it can do: add nodes or shed load.
+   */
+  queues: { commits: { depth: number; rooms: number; limit: number; refused: number } };
 }
 
 // ---------- search ----------

@@ -113,6 +113,10 @@ const envSchema = z.object({
   ROOMS_CREATED_PER_PERSON: intFrom('ROOMS_CREATED_PER_PERSON', 30, 1, 10000000),
   ROOM_CREATION_WINDOW_SEC: intFrom('ROOM_CREATION_WINDOW_SEC', 600, 1, 86400),
   SOCKETS_PER_PERSON: intFrom('SOCKETS_PER_PERSON', 20, 1, 100000),
+  SEND_QUEUE_MAX_WAIT_MS: intFrom('SEND_QUEUE_MAX_WAIT_MS', 1000, 50, 60000),
+  SEND_QUEUE_PER_ROOM: intFrom('SEND_QUEUE_PER_ROOM', 1000, 1, 1000000),
+  SEND_QUEUE_TOTAL: intFrom('SEND_QUEUE_TOTAL', 20000, 1, 10000000),
+  GROUP_COMMIT_MAX: intFrom('GROUP_COMMIT_MAX', 256, 1, 10000),
   TYPING_BROADCAST_EVERY_MS: intFrom('TYPING_BROADCAST_EVERY_MS', 2000, 0, 2500),
   PRESENCE_BROADCAST_EVERY_MS: intFrom('PRESENCE_BROADCAST_EVERY_MS', 3000, 0, 60000),
   LARGE_ROOM_MEMBERS: intFrom('LARGE_ROOM_MEMBERS', 1000, 2, 100_000_000),
@@ -164,6 +168,12 @@ export interface AppConfig {
   throttle: ThrottleSettings;
   /** Open sockets one person may hold across every node; the newest past it is refused. */
   socketsPerPerson: number;
+  /**
+   * The rooms' commit queues (RoomCommitQueue): most sends per group commit, and the bounds
+   * past which a send or change is refused OVERLOADED at once (retry after maxWaitMs)
+   * instead of waiting: waiting per room, waiting in all, and the age of a room's oldest.
+   */
+  commitQueue: { maxBatch: number; perRoom: number; total: number; maxWaitMs: number };
   /**
    * Typing and presence broadcasts per person (per room, for typing) are at most one per
    * this many ms; a change inside it goes out at its end. Typing's plus the client's 2 s
@@ -301,6 +311,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       roomCreation: { perPerson: e.ROOMS_CREATED_PER_PERSON, windowSec: e.ROOM_CREATION_WINDOW_SEC },
     },
     socketsPerPerson: e.SOCKETS_PER_PERSON,
+    commitQueue: {
+      maxBatch: e.GROUP_COMMIT_MAX,
+      perRoom: e.SEND_QUEUE_PER_ROOM,
+      total: e.SEND_QUEUE_TOTAL,
+      maxWaitMs: e.SEND_QUEUE_MAX_WAIT_MS,
+    },
     typingBroadcastEveryMs: e.TYPING_BROADCAST_EVERY_MS,
     presenceBroadcastEveryMs: e.PRESENCE_BROADCAST_EVERY_MS,
     hybridFanout: { largeRoomMembers: e.LARGE_ROOM_MEMBERS, activityEveryMs: e.ROOM_ACTIVITY_EVERY_MS },
