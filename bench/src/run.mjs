@@ -9,7 +9,16 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeAcked, mergeEncoded, newHistogram, percentiles, perConnectionKiB, seqsAckedTwice } from './accounting.mjs';
+import {
+  largeRoomCost,
+  mergeAcked,
+  mergeEncoded,
+  newHistogram,
+  percentiles,
+  perConnectionKiB,
+  seqsAckedTwice,
+  WireCount,
+} from './accounting.mjs';
 import { between, machine, machineBusyPct, sample } from './procstat.mjs';
 import { flameGraphSvg, newestProfile, readProfile, summarise } from './profile.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
@@ -76,6 +85,11 @@ async function main() {
   const profileDir = argv.includes('--profile') ? mkdtempSync(path.join(os.tmpdir(), 'qc-bench-prof-')) : undefined;
   if (profileDir) say(`profiling the product (node --cpu-prof into ${profileDir})`);
   say(`${quick ? 'quick' : 'full'} sizes, seed ${seed}: ${size.users} people, ${topo.rooms.length} rooms, ${size.generators} generators`);
+  const large = topo.rooms.filter((r) => r.large);
+  say(
+    `hybrid fan-out: LARGE_ROOM_MEMBERS=${topo.threshold}; ${large.length} large room(s) of ${large.map((r) => r.members.length).join(', ') || '—'} ` +
+      `members, ${topo.openRoomOf.filter((i) => i !== null).length} of whom have it open`,
+  );
 
   const results = {
     meta: {
@@ -84,6 +98,11 @@ async function main() {
       seed,
       sizes: size,
       rooms: topo.rooms.length,
+      hybridFanout: {
+        largeRoomMembers: topo.threshold,
+        largeRooms: large.map((r) => ({ members: r.members.length })),
+        openers: topo.openRoomOf.filter((i) => i !== null).length,
+      },
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       fdLimit: fds,
     },
@@ -120,6 +139,8 @@ async function main() {
   say('0 lost, 0 duplicated, 0 out of order');
   process.exit(0);
 }
+
+const q = (v) => (v === null || v === undefined ? '—' : String(v));
 
 /** The generators: child processes each holding a share of the clients, answering numbered commands. */
 function startGenerators(n) {
@@ -163,7 +184,10 @@ for (const sig of process.env.QC_BENCH_FDS_RAISED ? ['SIGINT', 'SIGTERM'] : []) 
 }
 
 async function benchTarget(kind, size, topo, seed, say, profileDir) {
-  const server = kind === 'product' ? await startProduct({ say, profileDir }) : await startBaseline(kind);
+  const hybrid = kind === 'product';
+  const server = hybrid
+    ? await startProduct({ say, profileDir, env: { LARGE_ROOM_MEMBERS: String(topo.threshold) } })
+    : await startBaseline(kind);
   const gens = startGenerators(size.generators);
   const stopAll = async () => {
     for (const g of gens) g.stop();
@@ -177,20 +201,28 @@ async function benchTarget(kind, size, topo, seed, say, profileDir) {
     await ids.refresh?.();
     const target = { kind, url: server.url };
     const clientsOf = gens.map(() => []);
+    const largeRoomIds = topo.rooms.flatMap((r, k) => (r.large ? [ids.roomIds[k]] : []));
     for (let i = 0; i < size.users; i++) {
       const rooms = topo.roomsOf[i].map((r) => ids.roomIds[r]);
+      const open = topo.openRoomOf[i];
+      // Only the product has hybrid fan-out: the baselines push every room to every member.
+      const openRoom = hybrid && open !== null ? ids.roomIds[open] : null;
       clientsOf[i % gens.length].push({
         id: i,
         userId: ids.users[i].userId,
         token: ids.users[i].token,
         rooms,
         sendRooms: rooms,
+        openRoom,
+        pullRooms: hybrid
+          ? topo.roomsOf[i].filter((r) => topo.rooms[r].large && ids.roomIds[r] !== openRoom).map((r) => ids.roomIds[r])
+          : [],
         storm: topo.storm.has(i),
         localAddress: `127.0.0.${2 + (i % size.addresses)}`,
       });
     }
     const before = sample(server.pid);
-    const inits = await Promise.all(gens.map((g, i) => g.ask('init', { target, index: i, clients: clientsOf[i] })));
+    const inits = await Promise.all(gens.map((g, i) => g.ask('init', { target, index: i, clients: clientsOf[i], largeRoomIds })));
     const failed = inits.reduce((n, r) => n + r.failed, 0);
     const connectMs = Math.max(...inits.map((r) => r.ms));
     say(`${size.users - failed} of ${size.users} clients connected in ${(connectMs / 1000).toFixed(1)} s`);
@@ -267,6 +299,17 @@ async function benchTarget(kind, size, topo, seed, say, profileDir) {
         duplicated: sum(audits, 'duplicated') + seqsAckedTwice(acked),
         outOfOrder: sum(audits, 'outOfOrder'),
         lostSamples: audits.flatMap((a) => a.lostSamples).slice(0, 5),
+        // Hybrid fan-out's large room(s): members without it open fetched by room:sync after room:activity.
+        pulled: sum(audits, 'pulled'),
+        unannounced: sum(audits, 'unannounced'),
+        largeRooms: largeRoomCost(
+          audits.reduce((w, a) => w.add(a.large.wire), new WireCount()),
+          audits[0]?.large.messages ?? 0,
+          sum(
+            audits.map((a) => a.large),
+            'memberDeliveries',
+          ),
+        ),
         server: between(s0, s1),
         // What the server grew by since before the clients connected, per online client.
         pssPerOnlineClientKiB: Math.round(((s1.pssKiB - before.pssKiB) / size.users) * 10) / 10,
@@ -280,6 +323,10 @@ async function benchTarget(kind, size, topo, seed, say, profileDir) {
       say(
         `${step}: offered ${ratePerSec}/s, acked ${figures.ackedPerSec}/s, delivered ${figures.deliveredPerSec}/s, ` +
           `receive p50 ${r.p50} p99 ${r.p99} ms, lost ${figures.lost}, dup ${figures.duplicated}, failed ${figures.failed}, ` +
+          (figures.largeRooms
+            ? `large room ${figures.largeRooms.emitsPerMessage} emits ${figures.largeRooms.bytesPerMessage} B per message ` +
+              `(push to all: ${figures.largeRooms.pushAllEmitsPerMessage}, ${q(figures.largeRooms.pushAllBytesPerMessage)} B), ${figures.pulled} pulled, `
+            : '') +
           `server ${figures.server.cpuPct}% CPU ${figures.server.rssMiB} MiB, generators ${figures.generatorCpuPct.join('/')}% CPU` +
           `, machine ${machinePct}% busy` +
           (figures.generatorSaturated ? ' (A GENERATOR WAS SATURATED: these figures measure it, not the server)' : '') +
@@ -287,7 +334,8 @@ async function benchTarget(kind, size, topo, seed, say, profileDir) {
       );
       if (figures.lost || figures.duplicated || figures.outOfOrder)
         out.problems.push(
-          `${step}: ${figures.lost} lost, ${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`,
+          `${step}: ${figures.lost} lost${figures.unannounced ? ` (${figures.unannounced} of them fetched but never announced by room:activity)` : ''}, ` +
+            `${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`,
         );
       return figures;
     };

@@ -20,8 +20,11 @@ export const PRODUCT_LIMITS = {
   ROOMS_CREATED_PER_PERSON: '10000000',
 };
 
-/** `profileDir`: run the product under `node --cpu-prof`, its profile written there when it stops. */
-export async function startProduct({ say, profileDir }) {
+/**
+ * `profileDir`: run the product under `node --cpu-prof`, its profile written there when it stops.
+ * `env`: settings of the product under test beyond the limits (the bench's LARGE_ROOM_MEMBERS).
+ */
+export async function startProduct({ say, profileDir, env = {} }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-bench-'));
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -30,6 +33,7 @@ export async function startProduct({ say, profileDir }) {
     env: {
       ...process.env,
       ...PRODUCT_LIMITS,
+      ...env,
       QC_SKIP_BUILD: '1',
       QC_DATA_DIR: dataDir,
       PORT: String(port),

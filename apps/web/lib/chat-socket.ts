@@ -11,6 +11,8 @@ import type {
   PresenceSetPayload,
   ReactionPayload,
   RoomDeliveredPayload,
+  RoomOpenPayload,
+  RoomOpenResult,
   RoomReadPayload,
   RoomSyncPayload,
   RoomSyncResult,
@@ -77,6 +79,13 @@ export function sendMessage(socket: ChatSocket, payload: MessageSendPayload): Pr
 export function syncRoom(socket: ChatSocket, payload: RoomSyncPayload): Promise<RoomSyncResult> {
   return new Promise((resolve, reject) => {
     socket.timeout(ACK_TIMEOUT_MS).emit('room:sync', payload, settle(resolve, reject));
+  });
+}
+
+/** The room this device shows now (hybrid fan-out: a large room's messages come live only where it is open). */
+export function openRoom(socket: ChatSocket, payload: RoomOpenPayload): Promise<RoomOpenResult> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:open', payload, settle(resolve, reject));
   });
 }
 

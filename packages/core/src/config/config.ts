@@ -119,6 +119,8 @@ const envSchema = z.object({
   GROUP_COMMIT_MAX: intFrom('GROUP_COMMIT_MAX', 256, 1, 10000),
   TYPING_BROADCAST_EVERY_MS: intFrom('TYPING_BROADCAST_EVERY_MS', 2000, 0, 2500),
   PRESENCE_BROADCAST_EVERY_MS: intFrom('PRESENCE_BROADCAST_EVERY_MS', 3000, 0, 60000),
+  LARGE_ROOM_MEMBERS: intFrom('LARGE_ROOM_MEMBERS', 1000, 2, 100_000_000),
+  ROOM_ACTIVITY_EVERY_MS: intFrom('ROOM_ACTIVITY_EVERY_MS', 3000, 0, 60000),
   ARGON2_MEMORY_KIB: intFrom('ARGON2_MEMORY_KIB', 19456, 19456, 4194304),
   ARGON2_TIME_COST: intFrom('ARGON2_TIME_COST', 2, 2, 20),
   WEB_DIR: z.string().optional(),
@@ -179,6 +181,14 @@ export interface AppConfig {
    */
   typingBroadcastEveryMs: number;
   presenceBroadcastEveryMs: number;
+  /**
+   * Hybrid fan-out: a room of at least `largeRoomMembers` members is large. A large room's
+   * messages and changes go live only to the sockets that have it open (`room:open`) and to
+   * the author's; every other member's sockets get `room:activity { roomId, lastSeq }` at most
+   * once per `activityEveryMs` per room (the last lastSeq always arrives), and fetch by
+   * room:sync when they open it. Small rooms are pushed to every member's sockets.
+   */
+  hybridFanout: HybridFanoutSettings;
   /** Where the built web app lives; served at / when present. */
   webDir: string | null;
   shutdownGraceMs: number;
@@ -189,6 +199,11 @@ export interface AppConfig {
    * from this machine (loopback), as the metrics tell load and error rates to whoever reads them.
    */
   metricsToken: string | null;
+}
+
+export interface HybridFanoutSettings {
+  largeRoomMembers: number;
+  activityEveryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -304,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     typingBroadcastEveryMs: e.TYPING_BROADCAST_EVERY_MS,
     presenceBroadcastEveryMs: e.PRESENCE_BROADCAST_EVERY_MS,
+    hybridFanout: { largeRoomMembers: e.LARGE_ROOM_MEMBERS, activityEveryMs: e.ROOM_ACTIVITY_EVERY_MS },
     webDir: e.WEB_DIR ? path.resolve(cwd, e.WEB_DIR) : null,
     metricsToken: e.METRICS_TOKEN || null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
