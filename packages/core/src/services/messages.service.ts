@@ -180,7 +180,7 @@ export class MessagesService {
       fresh.push({ message, root: send.root });
       return { message, created: true };
     });
-    for (const { message } of fresh) await this.log.publish({ type: 'message.created', message });
+    await this.log.publishAll(fresh.map(({ message }) => ({ type: 'message.created', message })));
     // A thread reply takes its seq, then its root's count takes a later one: the reply is
     // never seen before it exists, and the count never before its reply.
     for (const { message, root } of fresh) {
