@@ -1,6 +1,7 @@
 // The harness's own accounting, kept free of sockets so a spec can feed it made-up events:
 // what each receiver saw (live or by room:sync), the audit of that against what the server
 // acked, latency histograms and the ratios of one target's figures to another's.
+import { Buffer } from 'node:buffer';
 import * as hdr from 'hdr-histogram-js';
 
 /**
@@ -52,9 +53,17 @@ export class ReceiverLedger {
 
 /**
  * Every acked message must be held by every online member of its room exactly once.
- * `ackedByRoom`: roomId → seqs the server acked in the step. `receivers`: [{ rooms, ledger }]
- * (the online members, each with the rooms it is in). Returns expected deliveries, the
- * received ones, lost (acked, not held by a member), duplicated and out of order.
+ * `ackedByRoom`: roomId → seqs the server acked in the step. `receivers`: [{ rooms, ledger,
+ * pullRooms?, announced? }] (the online members, each with the rooms it is in). Returns
+ * expected deliveries, the received ones, lost (acked, not held by a member), duplicated
+ * and out of order.
+ *
+ * Hybrid fan-out: in a large room the member does not have open (`pullRooms`), a message
+ * is not pushed; the member is told `room:activity { lastSeq }` and fetches by room:sync.
+ * Such a message counts as received (and `pulled`) only if the member holds it AND a
+ * room:activity announced it (`announced`: roomId → highest lastSeq told): held without
+ * being announced is `unannounced`, counted lost, since a real client would never have
+ * fetched it. Messages of its own come live, as in any room.
  */
 export function auditDeliveries(ackedByRoom, receivers) {
   let expected = 0;
@@ -62,22 +71,83 @@ export function auditDeliveries(ackedByRoom, receivers) {
   let lost = 0;
   let duplicated = 0;
   let outOfOrder = 0;
+  let pulled = 0;
+  let unannounced = 0;
   const lostSamples = [];
   for (const r of receivers) {
     duplicated += r.ledger.duplicated;
     outOfOrder += r.ledger.outOfOrder;
     for (const roomId of r.rooms) {
+      const pull = r.pullRooms?.has(roomId) ?? false;
+      const announced = pull ? (r.announced?.get(roomId) ?? 0) : 0;
       for (const seq of ackedByRoom.get(roomId) ?? []) {
         expected++;
-        if (r.ledger.has(roomId, seq)) received++;
-        else {
+        const held = r.ledger.has(roomId, seq);
+        const live = r.ledger.live.get(roomId)?.has(seq) ?? false;
+        if (held && (!pull || live || announced >= seq)) {
+          received++;
+          if (pull && !live) pulled++;
+        } else {
           lost++;
-          if (lostSamples.length < 5) lostSamples.push({ client: r.id, roomId, seq });
+          if (held) unannounced++;
+          if (lostSamples.length < 5) lostSamples.push({ client: r.id, roomId, seq, ...(held ? { unannounced: true } : {}) });
         }
       }
     }
   }
-  return { expected, received, lost, duplicated, outOfOrder, lostSamples };
+  return { expected, received, lost, duplicated, outOfOrder, pulled, unannounced, lostSamples };
+}
+
+/**
+ * What a step's large rooms cost on the wire, summed over the receivers: live pushes
+ * (`message:new`), `room:activity` and the room:sync catch-up after it, each as deliveries
+ * and bytes (a Socket.IO text frame: `42` and the JSON array of event and payload).
+ */
+export class WireCount {
+  constructor() {
+    this.live = 0;
+    this.liveBytes = 0;
+    this.activity = 0;
+    this.activityBytes = 0;
+    this.pulled = 0;
+    this.pulledBytes = 0;
+    this.syncs = 0;
+  }
+
+  static frameBytes(event, payload) {
+    return 2 + Buffer.byteLength(JSON.stringify([event, payload]));
+  }
+
+  add(other) {
+    for (const k of Object.keys(this)) this[k] += other[k] ?? 0;
+    return this;
+  }
+}
+
+/**
+ * A step's large-room figures per message acked in those rooms: what was sent to members'
+ * sockets (pushes and room:activity), against pushing every message to every online member
+ * (what a push-only server sends: the baselines). `onlineMembers`: online members summed
+ * over the large rooms, weighted by the room's messages (Σ messages × online members).
+ */
+export function largeRoomCost(wire, messages, memberDeliveries) {
+  if (!messages) return null;
+  const perMessageBytes = wire.live ? wire.liveBytes / wire.live : null;
+  const sent = wire.live + wire.activity;
+  const sentBytes = wire.liveBytes + wire.activityBytes;
+  const pushAllBytes = perMessageBytes === null ? null : perMessageBytes * memberDeliveries;
+  return {
+    messages,
+    emitsPerMessage: Math.round((sent / messages) * 100) / 100,
+    bytesPerMessage: Math.round(sentBytes / messages),
+    pushAllEmitsPerMessage: Math.round((memberDeliveries / messages) * 100) / 100,
+    pushAllBytesPerMessage: pushAllBytes === null ? null : Math.round(pushAllBytes / messages),
+    /** Share of the push-to-all bytes not sent (the room:sync catch-up is counted apart). */
+    bytesSaved: pushAllBytes ? Math.round((1 - sentBytes / pushAllBytes) * 1000) / 1000 : null,
+    pulledPerMessage: Math.round((wire.pulled / messages) * 100) / 100,
+    pulledBytesPerMessage: Math.round(wire.pulledBytes / messages),
+    wire: { ...wire },
+  };
 }
 
 /** Acked seqs of a room given twice: the server handed one seq to two sends. */

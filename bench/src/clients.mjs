@@ -12,7 +12,7 @@ export const now = () => performance.timeOrigin + performance.now();
 const TIMEOUT = (ms) => ({ ok: false, error: { code: 'TIMEOUT', message: `no ack within ${ms} ms` } });
 
 /**
- * `{ connect(), emitAck(event, payload, ms), onMessage(fn), drop(), close(), connected }`.
+ * `{ connect(), emitAck(event, payload, ms), onMessage(fn), onActivity(fn), drop(), close(), connected }`.
  * target: { kind: 'product' | 'socketio' | 'ws', url }; who: { token, rooms }.
  */
 export function makeClient(target, who, localAddress) {
@@ -32,7 +32,10 @@ function socketIoClient(target, who, localAddress) {
     localAddress,
   });
   let onMessage = () => undefined;
+  let onActivity = () => undefined;
   socket.on('message:new', (m) => onMessage(m));
+  // Hybrid fan-out (the product only): a large room this client does not have open went up to lastSeq.
+  socket.on('room:activity', (a) => onActivity(a));
   return {
     get connected() {
       return socket.connected;
@@ -63,6 +66,9 @@ function socketIoClient(target, who, localAddress) {
     },
     onMessage(fn) {
       onMessage = fn;
+    },
+    onActivity(fn) {
+      onActivity = fn;
     },
     /** Drops the connection the way a network does: no goodbye, the server finds out by the close. */
     drop() {
@@ -126,6 +132,8 @@ function wsClient(url, who, localAddress) {
     onMessage(fn) {
       onMessage = fn;
     },
+    /** The ws baseline pushes every room to every member: no room:activity. */
+    onActivity() {},
     drop() {
       ws?.terminate();
     },

@@ -2,14 +2,24 @@
 // the rate it is told, and keeps per client what arrived; the parent asks it for the figures
 // of a step and for the audit of that step against every generator's acks. Its own CPU is
 // reported with every answer, so a saturated generator is never read as a slow server.
-import { auditDeliveries, encodeHistogram, newHistogram, ReceiverLedger, recordMs, seededRandom } from './accounting.mjs';
+import { auditDeliveries, encodeHistogram, newHistogram, ReceiverLedger, recordMs, seededRandom, WireCount } from './accounting.mjs';
 import { makeClient, now } from './clients.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let target = null;
 let index = 0;
-/** { id, userId, token, rooms, sendRooms, localAddress, storm, conn, ledgers: Map(step → ReceiverLedger), top: Map(roomId → seq) } */
+/**
+ * { id, userId, token, rooms, sendRooms, localAddress, storm, conn, ledgers: Map(step → ReceiverLedger), top: Map(roomId → seq),
+ *   openRoom: roomId | null (room:open, the product only), pullRooms: Set(roomId) (large rooms it does not have open),
+ *   announced: Map(roomId → highest room:activity lastSeq), pulledThrough: Map(roomId → seq held without a gap, by room:sync) }
+ */
 let clients = [];
+/** Rooms the product treats as large (hybrid fan-out); their traffic is counted on the wire for every target. */
+let largeRooms = new Set();
+/** step → WireCount of the large rooms */
+const wire = new Map();
+/** The step whose sends are the latest: a room:activity (it names no step) counts there. */
+let currentStep = null;
 let idle = [];
 /** step → histogram of send→receive at every recipient */
 const receiveHists = new Map();
@@ -36,6 +46,12 @@ async function pool(items, n, fn) {
   );
 }
 
+function wireOf(step) {
+  let w = wire.get(step);
+  if (!w) wire.set(step, (w = new WireCount()));
+  return w;
+}
+
 function ledger(c, step) {
   let l = c.ledgers.get(step);
   if (!l) c.ledgers.set(step, (l = new ReceiverLedger()));
@@ -54,6 +70,11 @@ function attach(c) {
   c.conn.onMessage((m) => {
     const tag = parseContent(m.content);
     if (!tag) return;
+    if (largeRooms.has(m.roomId)) {
+      const w = wireOf(tag.step);
+      w.live++;
+      w.liveBytes += WireCount.frameBytes('message:new', m);
+    }
     ledger(c, tag.step).onLive(m.roomId, m.seq);
     if (m.seq > (c.top.get(m.roomId) ?? 0)) c.top.set(m.roomId, m.seq);
     let h = receiveHists.get(tag.step);
@@ -62,6 +83,52 @@ function attach(c) {
     delivered.set(tag.step, (delivered.get(tag.step) ?? 0) + 1);
     lastDelivery.set(tag.step, now());
   });
+  c.conn.onActivity((a) => {
+    if (a.lastSeq > (c.announced.get(a.roomId) ?? 0)) c.announced.set(a.roomId, a.lastSeq);
+    if (!currentStep) return;
+    const w = wireOf(currentStep);
+    w.activity++;
+    w.activityBytes += WireCount.frameBytes('room:activity', a);
+  });
+}
+
+/** Connects, and opens the client's room as the web client does on each connection (room:open, answered before it counts as connected). */
+async function connectAndOpen(c, ms) {
+  await c.conn.connect(ms);
+  if (!c.openRoom) return;
+  const r = await c.conn.emitAck('room:open', { roomId: c.openRoom }, ms ?? 30_000);
+  if (!r.ok) throw new Error(`room:open refused: ${JSON.stringify(r.error)}`);
+}
+
+/**
+ * Fetches a large room the client does not have open, by room:sync from where it holds it
+ * without a gap, page after page: what the web client does when it opens the room. The
+ * messages land in their steps' ledgers; the answer's bytes count against `countIn`.
+ * Returns false when a page was refused or timed out (asked again at the next audit).
+ */
+async function pullRoom(c, roomId, countIn) {
+  for (let after = c.pulledThrough.get(roomId) ?? 0; ;) {
+    const r = await c.conn.emitAck('room:sync', { roomId, afterSeq: after, limit: 200 }, 30_000);
+    if (!r.ok) return false;
+    if (countIn) {
+      countIn.syncs++;
+      countIn.pulled += r.messages.length;
+      countIn.pulledBytes += WireCount.frameBytes('room:sync', r);
+    }
+    const byStep = new Map();
+    for (const m of r.messages) {
+      // Asked for after `after`: anything at or below it again is the server sending it twice.
+      if (m.seq <= after) ledger(c, parseContent(m.content)?.step ?? 'unknown').duplicated++;
+      const tag = parseContent(m.content);
+      if (tag) byStep.set(tag.step, [...(byStep.get(tag.step) ?? []), m.seq]);
+    }
+    for (const [s, seqs] of byStep) ledger(c, s).onSynced(roomId, seqs);
+    const last = Math.max(after, ...r.messages.map((m) => m.seq), ...(r.updates ?? []).map((u) => u.seq));
+    c.pulledThrough.set(roomId, last);
+    if (last > (c.top.get(roomId) ?? 0)) c.top.set(roomId, last);
+    if (!r.hasMore || last === after) return true;
+    after = last;
+  }
 }
 
 async function connectAll(list, concurrency) {
@@ -69,7 +136,7 @@ async function connectAll(list, concurrency) {
   const errors = new Map();
   await pool(list, concurrency, async (c) => {
     try {
-      await c.conn.connect();
+      await connectAndOpen(c);
     } catch (e) {
       failed++;
       errors.set(e.message, (errors.get(e.message) ?? 0) + 1);
@@ -81,7 +148,16 @@ async function connectAll(list, concurrency) {
 async function init(msg) {
   target = msg.target;
   index = msg.index;
-  clients = msg.clients.map((c) => ({ ...c, ledgers: new Map(), top: new Map() }));
+  largeRooms = new Set(msg.largeRoomIds ?? []);
+  clients = msg.clients.map((c) => ({
+    ...c,
+    openRoom: c.openRoom ?? null,
+    pullRooms: new Set(c.pullRooms ?? []),
+    ledgers: new Map(),
+    top: new Map(),
+    announced: new Map(),
+    pulledThrough: new Map(),
+  }));
   const cpu = cpuMeter();
   const t0 = now();
   for (const c of clients) attach(c);
@@ -91,6 +167,7 @@ async function init(msg) {
 
 /** Open loop: sends fall due at `rate` per second whatever the server's answers, as people's do. */
 async function send({ step, ratePerSec, durationMs, who, ackTimeoutMs, seed }) {
+  currentStep = step;
   const rand = seededRandom(seed + index * 7919);
   const from = clients.filter((c) => c.sendRooms.length > 0 && (who === 'all' || (who === 'calm' && !c.storm)));
   const cpu = cpuMeter();
@@ -129,13 +206,33 @@ async function send({ step, ratePerSec, durationMs, who, ackTimeoutMs, seed }) {
   return { step, startedAt: t0, offered, okCount, sendMs, failures, acked, answeredWithin1s, ackHist: encodeHistogram(ackHist), ...cpu() };
 }
 
-/** Checks this generator's online clients against every generator's acks of `step`; forgets the step when told. */
-function audit({ step, acked, forget }) {
+/**
+ * Checks this generator's online clients against every generator's acks of `step`; forgets
+ * the step when told. First, each client catches up the large rooms it does not have open
+ * where a room:activity told of more than it holds (as if it opened them now): those
+ * messages were never pushed to it, and only count as received if the activity told of them.
+ */
+async function audit({ step, acked, forget }) {
   const ackedByRoom = new Map(Object.entries(acked));
-  const receivers = clients
-    .filter((c) => c.conn.connected)
-    .map((c) => ({ id: c.id, rooms: c.rooms, ledger: c.ledgers.get(step) ?? new ReceiverLedger() }));
+  const online = clients.filter((c) => c.conn.connected);
+  const pulls = online.flatMap((c) =>
+    [...c.pullRooms].filter((roomId) => (c.announced.get(roomId) ?? 0) > (c.pulledThrough.get(roomId) ?? 0)).map((roomId) => [c, roomId]),
+  );
+  await pool(pulls, 50, ([c, roomId]) => pullRoom(c, roomId, wireOf(step)));
+  const receivers = online.map((c) => ({
+    id: c.id,
+    rooms: c.rooms,
+    pullRooms: c.pullRooms,
+    announced: c.announced,
+    ledger: c.ledgers.get(step) ?? new ReceiverLedger(),
+  }));
   const result = auditDeliveries(ackedByRoom, receivers);
+  // What pushing every large-room message to every online member would have cost: Σ messages × members.
+  let largeMessages = 0;
+  let largeMemberDeliveries = 0;
+  for (const roomId of largeRooms) largeMessages += ackedByRoom.get(roomId)?.length ?? 0;
+  for (const c of online)
+    for (const roomId of c.rooms) if (largeRooms.has(roomId)) largeMemberDeliveries += ackedByRoom.get(roomId)?.length ?? 0;
   const h = receiveHists.get(step) ?? newHistogram();
   const out = {
     step,
@@ -144,12 +241,14 @@ function audit({ step, acked, forget }) {
     delivered: delivered.get(step) ?? 0,
     lastDeliveryAt: lastDelivery.get(step) ?? null,
     receiveHist: encodeHistogram(h),
+    large: { wire: { ...(wire.get(step) ?? new WireCount()) }, messages: largeMessages, memberDeliveries: largeMemberDeliveries },
   };
   if (forget) {
     for (const c of clients) c.ledgers.delete(step);
     receiveHists.delete(step);
     delivered.delete(step);
     lastDelivery.delete(step);
+    wire.delete(step);
   }
   return out;
 }
@@ -173,9 +272,10 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
   // messages on the new connection can arrive before its room:sync answers, and starting
   // after those would skip the ones in between.
   const heldAtDrop = new Map();
+  // A large room it does not have open holds no gap only up to what it pulled (its own messages come live, past any gap).
   for (const c of list) {
     c.conn.drop();
-    heldAtDrop.set(c, new Map(c.rooms.map((r) => [r, c.top.get(r) ?? 0])));
+    heldAtDrop.set(c, new Map(c.rooms.map((r) => [r, (c.pullRooms.has(r) ? c.pulledThrough.get(r) : c.top.get(r)) ?? 0])));
   }
   await Promise.all(
     list.map(async (c) => {
@@ -185,7 +285,8 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
         attempts++;
         attach(c);
         try {
-          await c.conn.connect(10_000);
+          // As the web client: the room on screen is opened again before the catch-up.
+          await connectAndOpen(c, 10_000);
           break;
         } catch {
           c.conn.close();
@@ -212,6 +313,11 @@ async function storm({ jitterMaxMs, deadlineMs, seed }) {
           synced += r.messages.length;
           const last = Math.max(after, ...r.messages.map((m) => m.seq));
           if (last > (c.top.get(roomId) ?? 0)) c.top.set(roomId, last);
+          if (c.pullRooms.has(roomId)) {
+            // The reconnect's catch-up (the room list and room:sync) told it the room's state, as an activity would.
+            c.pulledThrough.set(roomId, Math.max(c.pulledThrough.get(roomId) ?? 0, last));
+            if (last > (c.announced.get(roomId) ?? 0)) c.announced.set(roomId, last);
+          }
           if (!r.hasMore || last === after) break;
           after = last;
         }

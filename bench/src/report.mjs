@@ -149,6 +149,58 @@ export function markdown(results) {
       ]),
     );
   }
+  const hf = meta.hybridFanout;
+  if (hf?.largeRooms?.length) {
+    lines.push('');
+    lines.push('## Large room: hybrid fan-out');
+    lines.push('');
+    lines.push(
+      `LARGE_ROOM_MEMBERS=${hf.largeRoomMembers}; ${hf.largeRooms.length} large room(s) of ${hf.largeRooms.map((r) => r.members).join(', ')} members, ` +
+        `${hf.openers} of whom have it open. The product pushes a large room's messages only to the sockets that have it open ` +
+        `and to the author's; the other members get a coalesced \`room:activity\` and fetch by \`room:sync\` (here at each ` +
+        `audit, as if they opened the room then; a message only counts as received if a room:activity announced it). The ` +
+        `baselines push every message to every member. Per message acked in the large room(s): the emits and bytes sent to ` +
+        `members' sockets, against pushing it to every online member; the catch-up by room:sync is counted apart.`,
+    );
+    lines.push('');
+    lines.push(
+      row([
+        'target',
+        'step',
+        'messages',
+        'emits / msg',
+        'bytes / msg',
+        'push to all: emits / msg',
+        'push to all: bytes / msg',
+        'bytes saved',
+        'pushed live',
+        'room:activity',
+        'pulled by room:sync: msgs in answers, KiB',
+      ]),
+    );
+    lines.push(row(Array(11).fill('---')));
+    for (const [kind, t] of Object.entries(targets)) {
+      for (const s of [...t.steps, ...(t.overload ? [t.overload] : []), ...(t.storm ? [t.storm] : [])]) {
+        const c = s.largeRooms;
+        if (!c) continue;
+        lines.push(
+          row([
+            NAMES[kind],
+            s.step,
+            c.messages,
+            c.emitsPerMessage,
+            c.bytesPerMessage,
+            c.pushAllEmitsPerMessage,
+            q(c.pushAllBytesPerMessage),
+            c.bytesSaved === null ? '—' : `${Math.round(c.bytesSaved * 1000) / 10} %`,
+            c.wire.live,
+            c.wire.activity,
+            `${c.wire.pulled} in ${c.wire.syncs}, ${Math.round(c.wire.pulledBytes / 102.4) / 10}`,
+          ]),
+        );
+      }
+    }
+  }
   for (const [b, r] of Object.entries(results.ratios ?? {})) {
     lines.push('');
     lines.push(`## Product ÷ ${NAMES[b]}`);

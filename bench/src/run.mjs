@@ -1,17 +1,28 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws,mix,overload,storm,idle]`: the
-// product and the two baselines, one after the other, under the same seeded workloads from the
-// same forked load generators: chat mix stepped up, overload at twice saturation, a reconnect
-// storm, idle connections (`--only` names the targets and workloads to run, all by default). Writes bench/results/<stamp>.{json,md,svg}; exits 1 when any acked message was
+// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws,mix,overload,storm,idle] [--profile]`:
+// the product and the two baselines, one after the other, under the same seeded workloads from
+// the same forked load generators: chat mix stepped up, overload at twice saturation, a reconnect
+// storm, idle connections (`--only` names the targets and workloads to run, all by default).
+// Writes bench/results/<stamp>.{json,md,svg}; exits 1 when any acked message was
 // lost, duplicated or out of order, or a target could not be driven.
 import { spawn, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeAcked, mergeEncoded, newHistogram, percentiles, perConnectionKiB, seqsAckedTwice } from './accounting.mjs';
+import {
+  largeRoomCost,
+  mergeAcked,
+  mergeEncoded,
+  newHistogram,
+  percentiles,
+  perConnectionKiB,
+  seqsAckedTwice,
+  WireCount,
+} from './accounting.mjs';
 import { between, machine, machineBusyPct, sample } from './procstat.mjs';
 import { parseOnly } from './options.mjs';
+import { flameGraphSvg, newestProfile, readProfile, summarise } from './profile.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
 import { repoRoot, startBaseline, startProduct } from './targets.mjs';
 import { baselineIdentities, productIdentities, SIZES, topology } from './workload.mjs';
@@ -43,6 +54,21 @@ function fdLimit() {
   return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : null;
 }
 
+/** The product's CPU profile, kept, summed up (markdown) and drawn (flame graph SVG) beside the results. */
+function writeProfile(profileDir, dir, stamp, say) {
+  const file = newestProfile(profileDir);
+  if (!file) {
+    say(`no CPU profile was written in ${profileDir} (did the product stop cleanly?)`);
+    return;
+  }
+  const profile = readProfile(file);
+  copyFileSync(file, path.join(dir, `${stamp}-product.cpuprofile`));
+  writeFileSync(path.join(dir, `${stamp}-profile.md`), `# Where the product's CPU went (${stamp})\n\n${summarise(profile)}`);
+  writeFileSync(path.join(dir, `${stamp}-flame.svg`), flameGraphSvg(profile, { title: `Quantum Chat api under the bench (${stamp})` }));
+  rmSync(profileDir, { recursive: true, force: true });
+  say(`profile: ${stamp}-product.cpuprofile, ${stamp}-profile.md, ${stamp}-flame.svg`);
+}
+
 async function main() {
   const quick = argv.includes('--quick');
   const size = { ...SIZES[quick ? 'quick' : 'full'], ...overrides(flag('--set')) };
@@ -56,7 +82,16 @@ async function main() {
   else say(`open files: could not raise the limit past ${fds} (wanted ${WANTED_FDS}); connections beyond it will fail`);
   if (fds < neededFds) say(`WARNING: ${neededFds} open files are needed for these sizes, the limit is ${fds}`);
   const topo = topology(size, seed);
+  const outDir = path.resolve(flag('--out') ?? path.join(repoRoot, 'bench/results'));
+  // --profile: the product runs under node --cpu-prof; the profile is summed up after the run.
+  const profileDir = argv.includes('--profile') ? mkdtempSync(path.join(os.tmpdir(), 'qc-bench-prof-')) : undefined;
+  if (profileDir) say(`profiling the product (node --cpu-prof into ${profileDir})`);
   say(`${quick ? 'quick' : 'full'} sizes, seed ${seed}: ${size.users} people, ${topo.rooms.length} rooms, ${size.generators} generators`);
+  const large = topo.rooms.filter((r) => r.large);
+  say(
+    `hybrid fan-out: LARGE_ROOM_MEMBERS=${topo.threshold}; ${large.length} large room(s) of ${large.map((r) => r.members.length).join(', ') || '—'} ` +
+      `members, ${topo.openRoomOf.filter((i) => i !== null).length} of whom have it open`,
+  );
 
   const results = {
     meta: {
@@ -66,6 +101,11 @@ async function main() {
       sizes: size,
       workloads: only.workloads,
       rooms: topo.rooms.length,
+      hybridFanout: {
+        largeRoomMembers: topo.threshold,
+        largeRooms: large.map((r) => ({ members: r.members.length })),
+        openers: topo.openRoomOf.filter((i) => i !== null).length,
+      },
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       fdLimit: fds,
     },
@@ -75,7 +115,7 @@ async function main() {
   for (const kind of only.targets) {
     say(`── ${kind} ──`);
     try {
-      results.targets[kind] = await benchTarget(kind, size, topo, seed, say, only.workloads);
+      results.targets[kind] = await benchTarget(kind, size, topo, seed, say, only.workloads, kind === 'product' ? profileDir : undefined);
     } catch (e) {
       say(`${kind}: ${e.stack ?? e}`);
       results.problems.push(`${kind}: could not be driven: ${e.message}`);
@@ -85,13 +125,14 @@ async function main() {
   results.ratios = ratios(results.targets);
   results.meta.seconds = Math.round((Date.now() - t0) / 1000);
 
-  const dir = path.resolve(flag('--out') ?? path.join(repoRoot, 'bench/results'));
+  const dir = outDir;
   mkdirSync(dir, { recursive: true });
   const stamp = `${new Date(t0).toISOString().replace(/[:.]/g, '-').slice(0, 19)}${quick ? '-quick' : ''}`;
   const md = markdown(results);
   writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(path.join(dir, `${stamp}.md`), md);
   writeFileSync(path.join(dir, `${stamp}.svg`), svgChart(results));
+  if (profileDir) writeProfile(profileDir, dir, stamp, say);
   console.log(`\n${md}`);
   say(`results: ${path.relative(process.cwd(), dir) || '.'}/${stamp}.{json,md,svg}`);
   if (results.problems.length) {
@@ -101,6 +142,8 @@ async function main() {
   say('0 lost, 0 duplicated, 0 out of order');
   process.exit(0);
 }
+
+const q = (v) => (v === null || v === undefined ? '—' : String(v));
 
 /** The generators: child processes each holding a share of the clients, answering numbered commands. */
 function startGenerators(n) {
@@ -143,8 +186,11 @@ for (const sig of process.env.QC_BENCH_FDS_RAISED ? ['SIGINT', 'SIGTERM'] : []) 
   });
 }
 
-async function benchTarget(kind, size, topo, seed, say, workloads) {
-  const server = kind === 'product' ? await startProduct({ say }) : await startBaseline(kind);
+async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
+  const hybrid = kind === 'product';
+  const server = hybrid
+    ? await startProduct({ say, profileDir, env: { LARGE_ROOM_MEMBERS: String(topo.threshold) } })
+    : await startBaseline(kind);
   const gens = startGenerators(size.generators);
   const stopAll = async () => {
     for (const g of gens) g.stop();
@@ -158,20 +204,28 @@ async function benchTarget(kind, size, topo, seed, say, workloads) {
     await ids.refresh?.();
     const target = { kind, url: server.url };
     const clientsOf = gens.map(() => []);
+    const largeRoomIds = topo.rooms.flatMap((r, k) => (r.large ? [ids.roomIds[k]] : []));
     for (let i = 0; i < size.users; i++) {
       const rooms = topo.roomsOf[i].map((r) => ids.roomIds[r]);
+      const open = topo.openRoomOf[i];
+      // Only the product has hybrid fan-out: the baselines push every room to every member.
+      const openRoom = hybrid && open !== null ? ids.roomIds[open] : null;
       clientsOf[i % gens.length].push({
         id: i,
         userId: ids.users[i].userId,
         token: ids.users[i].token,
         rooms,
         sendRooms: rooms,
+        openRoom,
+        pullRooms: hybrid
+          ? topo.roomsOf[i].filter((r) => topo.rooms[r].large && ids.roomIds[r] !== openRoom).map((r) => ids.roomIds[r])
+          : [],
         storm: topo.storm.has(i),
         localAddress: `127.0.0.${2 + (i % size.addresses)}`,
       });
     }
     const before = sample(server.pid);
-    const inits = await Promise.all(gens.map((g, i) => g.ask('init', { target, index: i, clients: clientsOf[i] })));
+    const inits = await Promise.all(gens.map((g, i) => g.ask('init', { target, index: i, clients: clientsOf[i], largeRoomIds })));
     const failed = inits.reduce((n, r) => n + r.failed, 0);
     const connectMs = Math.max(...inits.map((r) => r.ms));
     say(`${size.users - failed} of ${size.users} clients connected in ${(connectMs / 1000).toFixed(1)} s`);
@@ -248,6 +302,17 @@ async function benchTarget(kind, size, topo, seed, say, workloads) {
         duplicated: sum(audits, 'duplicated') + seqsAckedTwice(acked),
         outOfOrder: sum(audits, 'outOfOrder'),
         lostSamples: audits.flatMap((a) => a.lostSamples).slice(0, 5),
+        // Hybrid fan-out's large room(s): members without it open fetched by room:sync after room:activity.
+        pulled: sum(audits, 'pulled'),
+        unannounced: sum(audits, 'unannounced'),
+        largeRooms: largeRoomCost(
+          audits.reduce((w, a) => w.add(a.large.wire), new WireCount()),
+          audits[0]?.large.messages ?? 0,
+          sum(
+            audits.map((a) => a.large),
+            'memberDeliveries',
+          ),
+        ),
         server: between(s0, s1),
         // What the server grew by since before the clients connected, per online client.
         pssPerOnlineClientKiB: Math.round(((s1.pssKiB - before.pssKiB) / size.users) * 10) / 10,
@@ -261,6 +326,10 @@ async function benchTarget(kind, size, topo, seed, say, workloads) {
       say(
         `${step}: offered ${ratePerSec}/s, acked ${figures.ackedPerSec}/s, delivered ${figures.deliveredPerSec}/s, ` +
           `receive p50 ${r.p50} p99 ${r.p99} ms, lost ${figures.lost}, dup ${figures.duplicated}, failed ${figures.failed}, ` +
+          (figures.largeRooms
+            ? `large room ${figures.largeRooms.emitsPerMessage} emits ${figures.largeRooms.bytesPerMessage} B per message ` +
+              `(push to all: ${figures.largeRooms.pushAllEmitsPerMessage}, ${q(figures.largeRooms.pushAllBytesPerMessage)} B), ${figures.pulled} pulled, `
+            : '') +
           `server ${figures.server.cpuPct}% CPU ${figures.server.rssMiB} MiB, generators ${figures.generatorCpuPct.join('/')}% CPU` +
           `, machine ${machinePct}% busy` +
           (figures.generatorSaturated ? ' (A GENERATOR WAS SATURATED: these figures measure it, not the server)' : '') +
@@ -268,7 +337,8 @@ async function benchTarget(kind, size, topo, seed, say, workloads) {
       );
       if (figures.lost || figures.duplicated || figures.outOfOrder)
         out.problems.push(
-          `${step}: ${figures.lost} lost, ${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`,
+          `${step}: ${figures.lost} lost${figures.unannounced ? ` (${figures.unannounced} of them fetched but never announced by room:activity)` : ''}, ` +
+            `${figures.duplicated} duplicated, ${figures.outOfOrder} out of order (e.g. ${JSON.stringify(figures.lostSamples)})`,
         );
       return figures;
     };

@@ -20,14 +20,20 @@ export const PRODUCT_LIMITS = {
   ROOMS_CREATED_PER_PERSON: '10000000',
 };
 
-export async function startProduct({ say }) {
+/**
+ * `profileDir`: run the product under `node --cpu-prof`, its profile written there when it stops.
+ * `env`: settings of the product under test beyond the limits (the bench's LARGE_ROOM_MEMBERS).
+ */
+export async function startProduct({ say, profileDir, env = {} }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-bench-'));
-  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/start.mjs')], {
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, path.join(repoRoot, 'scripts/start.mjs')], {
     cwd: repoRoot,
     env: {
       ...process.env,
       ...PRODUCT_LIMITS,
+      ...env,
       QC_SKIP_BUILD: '1',
       QC_DATA_DIR: dataDir,
       PORT: String(port),

@@ -10,6 +10,9 @@ export const SIZES = {
     dmsPerUser: 2,
     channels: 1,
     channelSize: 50,
+    largeRooms: 1,
+    largeRoomSize: 60,
+    largeRoomOpenShare: 0.1,
     steps: [50, 100, 200],
     stepMs: 3000,
     drainMs: 1000,
@@ -32,6 +35,9 @@ export const SIZES = {
     dmsPerUser: 2,
     channels: 3,
     channelSize: 500,
+    largeRooms: 1,
+    largeRoomSize: 2000,
+    largeRoomOpenShare: 0.1,
     steps: [250, 500, 1000, 2000, 4000, 8000, 16000],
     stepMs: 15_000,
     drainMs: 5000,
@@ -51,9 +57,22 @@ export const SIZES = {
 };
 
 /**
+ * The product's LARGE_ROOM_MEMBERS for these sizes: its default (1,000), or lower so the
+ * large rooms of small sizes reach it, but always above the channels and groups (which stay
+ * pushed, as in the product's default).
+ */
+export function largeRoomThreshold(size) {
+  const large = Math.min(size.largeRoomSize, size.users);
+  return Math.max(2, Math.min(1000, large), Math.max(size.channelSize, size.groupSize) + 1);
+}
+
+/**
  * People 0..users-1 and their rooms: groups of `groupSize` (people in a seeded order),
- * `dmsPerUser` direct conversations each with people drawn at random, and `channels`
- * channels of `channelSize` random members. Rooms: [{ key, kind, owner, members }].
+ * `dmsPerUser` direct conversations each with people drawn at random, `channels` channels
+ * of `channelSize` random members, and `largeRooms` channels of `largeRoomSize` (hybrid
+ * fan-out: in the product they are pulled, not pushed), of which a `largeRoomOpenShare` of
+ * the members have it open (`room:open`; a person has at most one room open).
+ * Rooms: [{ key, kind, owner, members, large }]; `openRoomOf[person]`: a room index or null.
  */
 export function topology(size, seed) {
   const rand = seededRandom(seed);
@@ -84,11 +103,22 @@ export function topology(size, seed) {
     const members = [...picked];
     rooms.push({ key: `c${c}`, kind: 'channel', owner: members[0], members });
   }
+  const threshold = largeRoomThreshold(size);
+  const openRoomOf = new Array(n).fill(null);
+  for (let k = 0; k < (size.largeRooms ?? 0); k++) {
+    const picked = new Set();
+    while (picked.size < Math.min(size.largeRoomSize, n)) picked.add(Math.floor(rand() * n));
+    const members = [...picked];
+    const index = rooms.push({ key: `L${k}`, kind: 'channel', owner: members[0], members, large: members.length >= threshold }) - 1;
+    const openers = Math.round(members.length * size.largeRoomOpenShare);
+    for (const m of members.slice(0, openers)) openRoomOf[m] ??= index;
+  }
+  for (const r of rooms) r.large ??= r.members.length >= threshold;
   const roomsOf = Array.from({ length: n }, () => []);
   rooms.forEach((r, i) => r.members.forEach((m) => roomsOf[m].push(i)));
   // The storm's clients: a seeded pick, so senders of every kind of room are among them.
   const storm = new Set(order.slice(0, Math.min(size.storm, Math.floor(n * 0.6))));
-  return { rooms, roomsOf, storm };
+  return { rooms, roomsOf, storm, openRoomOf, threshold };
 }
 
 /** The baselines skip sign-up: a person's token is its id, rooms get fresh ids. */

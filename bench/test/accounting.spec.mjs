@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   auditDeliveries,
+  largeRoomCost,
+  WireCount,
   encodeHistogram,
   mergeAcked,
   mergeEncoded,
@@ -17,6 +19,7 @@ import {
   seqsAckedTwice,
 } from '../src/accounting.mjs';
 import { ratios } from '../src/report.mjs';
+import { largeRoomThreshold, SIZES, topology } from '../src/workload.mjs';
 
 const acked = (obj) => new Map(Object.entries(obj));
 const receiver = (id, rooms, events) => {
@@ -42,7 +45,7 @@ test('every acked message held once by every member, in order: nothing reported'
   ]);
   assert.deepEqual(
     { ...r, lostSamples: undefined },
-    { expected: 7, received: 7, lost: 0, duplicated: 0, outOfOrder: 0, lostSamples: undefined },
+    { expected: 7, received: 7, lost: 0, duplicated: 0, outOfOrder: 0, pulled: 0, unannounced: 0, lostSamples: undefined },
   );
 });
 
@@ -199,4 +202,86 @@ test('memory per connection: the growth shared out, and none when memory did not
   assert.equal(perConnectionKiB(-2000, 400), null, 'a garbage collection shrank the process while they were held');
   assert.equal(perConnectionKiB(0, 400), null);
   assert.equal(perConnectionKiB(1000, 0), null);
+});
+
+// Hybrid fan-out: a member without the large room open is not pushed its messages; it is
+// told room:activity and fetches by room:sync. It must hold them, and have been told.
+const puller = (id, rooms, events, announced) => ({
+  ...receiver(id, rooms, events),
+  pullRooms: new Set(['L']),
+  announced: new Map([['L', announced]]),
+});
+
+test('a large room not open: messages fetched by room:sync after a room:activity that told of them are received (pulled), not lost', () => {
+  const r = auditDeliveries(acked({ L: [1, 2, 3, 4] }), [
+    puller('x', ['L'], [['synced', 'L', [1, 2, 3, 4]]], 4),
+    receiver('open', ['L'], [['live', 'L', [1, 2, 3, 4]]]),
+  ]);
+  assert.equal(r.lost, 0);
+  assert.equal(r.received, 8);
+  assert.equal(r.pulled, 4);
+});
+
+test('a large room not open: what no room:activity announced is lost even if a sync happened to bring it; what was not fetched is lost', () => {
+  const r = auditDeliveries(acked({ L: [1, 2, 3, 4] }), [
+    puller('told-too-little', ['L'], [['synced', 'L', [1, 2, 3, 4]]], 3),
+    puller('never-fetched', ['L'], [], 4),
+  ]);
+  assert.equal(r.lost, 5);
+  assert.equal(r.unannounced, 1);
+  assert.deepEqual(r.lostSamples[0], { client: 'told-too-little', roomId: 'L', seq: 4, unannounced: true });
+});
+
+test("a large room not open: the member's own messages come live and need no announcement", () => {
+  const r = auditDeliveries(acked({ L: [1, 2] }), [
+    puller(
+      'author',
+      ['L'],
+      [
+        ['live', 'L', [2]],
+        ['synced', 'L', [1]],
+      ],
+      1,
+    ),
+  ]);
+  assert.equal(r.lost, 0);
+  assert.equal(r.pulled, 1);
+});
+
+test('large-room cost per message: emits and bytes sent against pushing to every online member', () => {
+  const w = new WireCount();
+  w.live = 20; // 10 messages, 2 sockets with the room open
+  w.liveBytes = 20 * 300;
+  w.activity = 30; // 3 per member without it open, 10 of them
+  w.activityBytes = 30 * 60;
+  w.pulled = 100;
+  w.pulledBytes = 100 * 310;
+  const c = largeRoomCost(w, 10, 10 * 12);
+  assert.equal(c.emitsPerMessage, 5);
+  assert.equal(c.bytesPerMessage, 780);
+  assert.equal(c.pushAllEmitsPerMessage, 12);
+  assert.equal(c.pushAllBytesPerMessage, 3600);
+  assert.equal(c.bytesSaved, 0.783);
+  assert.equal(c.pulledPerMessage, 10);
+  assert.equal(largeRoomCost(w, 0, 0), null, 'no messages in the room: nothing to say');
+  assert.equal(
+    WireCount.frameBytes('room:activity', { roomId: 'r', lastSeq: 7 }),
+    2 + '["room:activity",{"roomId":"r","lastSeq":7}]'.length,
+  );
+});
+
+test('the workload has a large room above LARGE_ROOM_MEMBERS, channels and groups below it, and openers who have it open', () => {
+  for (const size of [SIZES.quick, SIZES.full]) {
+    const topo = topology(size, 42);
+    const threshold = largeRoomThreshold(size);
+    assert.equal(topo.threshold, threshold);
+    const large = topo.rooms.filter((r) => r.large);
+    assert.equal(large.length, size.largeRooms);
+    assert.ok(large.every((r) => r.members.length >= threshold && r.key.startsWith('L')));
+    assert.ok(topo.rooms.filter((r) => !r.large).every((r) => r.members.length < threshold));
+    const openers = topo.openRoomOf.filter((i) => i !== null);
+    assert.equal(openers.length, Math.round(size.largeRoomSize * size.largeRoomOpenShare));
+    assert.ok(openers.every((i) => topo.rooms[i].large));
+  }
+  assert.equal(largeRoomThreshold(SIZES.full), 1000, "the product's default at full size");
 });

@@ -1,9 +1,10 @@
-import { LIMITS, type CreateRoomBody, type Message, type MessageUpdate, type MyRoom, type User } from '@qc/shared';
+import { LIMITS, type CreateRoomBody, type Message, type MessageUpdate, type MyRoom, type RoomActivity, type User } from '@qc/shared';
 import { api } from './api';
 import {
   changeMessage,
   markRoomDelivered,
   markRoomRead,
+  openRoom,
   sendMessage,
   sendTyping,
   setPresence,
@@ -23,6 +24,7 @@ import { PeopleStore } from './stores/people-store';
 import { PresenceStore, TypingNotifier } from './stores/presence-store';
 import { DeliveredReporter, ReceiptsStore } from './stores/receipts-store';
 import { withMyReaction } from './stores/reaction-echo';
+import { OpenRoomReporter } from './stores/open-room';
 import { hasReacted, messageItem, updateItem } from './stores/room-stream';
 import { RoomListStore } from './stores/room-list-store';
 import { ThreadStore } from './stores/thread-store';
@@ -57,6 +59,8 @@ export class ChatClient {
   readonly threads = new ThreadStore({ thread: (roomId, rootId, page) => api.thread(roomId, rootId, page) });
   readonly receipts = new ReceiptsStore();
   private readonly delivered: DeliveredReporter;
+  /** Tells the server which room is on screen: large rooms are pushed only there. */
+  private readonly openRoomReporter = new OpenRoomReporter((roomId) => this.withSocket((socket) => openRoom(socket, { roomId })));
   private readonly typing = new TypingNotifier((roomId, isTyping) => {
     if (this.socket) sendTyping(this.socket, { roomId, isTyping });
   });
@@ -123,7 +127,10 @@ export class ChatClient {
   start(): void {
     this.live = dialLiveSocket({
       onConnect: () => void this.catchUp(this.connection.connected()),
-      onLost: () => this.connection.lost(),
+      onLost: () => {
+        this.openRoomReporter.disconnected();
+        this.connection.lost();
+      },
     });
     const socket = this.live.socket;
 
@@ -133,6 +140,7 @@ export class ChatClient {
       this.receiveMessages(m.roomId, [m]);
     });
     socket.on('message:updated', (u) => this.receiveUpdate(u));
+    socket.on('room:activity', (a) => this.roomActivity(a));
     socket.on('receipt', (r) => this.receipts.apply([r]));
     socket.on('typing', (e) => this.presence.typingEvent(e));
     socket.on('presence', (e) => this.presence.setPresence(e.userId, e.status));
@@ -166,6 +174,7 @@ export class ChatClient {
     this.live = null;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.delivered.stop();
+    this.openRoomReporter.stop();
     for (const store of [this.connection, this.people, this.presence, this.rooms, this.timelines, this.threads, this.outbox, this.receipts])
       store.stop();
   }
@@ -180,6 +189,9 @@ export class ChatClient {
     this.delivered.reset();
     this.readSent.clear();
     this.outbox.resendAfterReconnect();
+    // The new socket has no room open: open it again before the catch-up, so a large room's
+    // messages are live from before its room:sync reads.
+    await this.openRoomReporter.reconnected();
     const open = this.rooms.getState().openRoomId;
     await Promise.allSettled([this.loadRooms(), this.timelines.syncAll(), open ? this.loadRoomSide(open) : Promise.resolve()]);
     if (this.stopped || !this.socket?.connected) return;
@@ -306,15 +318,39 @@ export class ChatClient {
     if (previous === roomId) return;
     if (previous) this.stopTyping(previous);
     this.rooms.setOpen(roomId);
+    const opened = this.openRoomReporter.set(roomId);
     if (!roomId) return;
     const timeline = this.timelines.get(roomId);
+    let loaded: Promise<void> = Promise.resolve();
     if (!timeline || timeline.status === 'error') {
-      void this.loadTimeline(roomId);
+      loaded = this.loadTimeline(roomId);
     } else {
       this.timelines.markShown(roomId);
       this.markRead(roomId);
     }
+    // A large room was not pushed here while it was not open: once the server has it open
+    // (and the page is in), what came meanwhile is fetched. A small room needs nothing more.
+    void Promise.all([opened, loaded]).then(([pull]) => {
+      if (pull && this.rooms.getState().openRoomId === roomId) void this.timelines.sync(roomId);
+    });
     void this.loadRoomSide(roomId);
+  }
+
+  /**
+   * `room:activity`: a large room went up to lastSeq while I do not have it open here. Its
+   * badge counts it; its timeline, if it was opened before, catches up when it is opened
+   * again. For the room on screen (the event crossed my room:open) it catches up now.
+   */
+  private roomActivity({ roomId, lastSeq }: RoomActivity): void {
+    if (!this.rooms.byId(roomId)) {
+      void this.fetchRoom(roomId);
+      return;
+    }
+    if (this.rooms.getState().openRoomId === roomId) {
+      void this.timelines.sync(roomId);
+      return;
+    }
+    this.rooms.noteActivity(roomId, lastSeq);
   }
 
   async loadTimeline(roomId: string): Promise<void> {

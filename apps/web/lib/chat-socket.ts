@@ -11,6 +11,8 @@ import type {
   PresenceSetPayload,
   ReactionPayload,
   RoomDeliveredPayload,
+  RoomOpenPayload,
+  RoomOpenResult,
   RoomReadPayload,
   RoomSyncPayload,
   RoomSyncResult,
@@ -28,6 +30,8 @@ export class SocketRequestError extends Error {
   constructor(
     readonly code: ErrorBody['code'] | 'TIMEOUT',
     message: string,
+    /** RATE_LIMITED and OVERLOADED: how long the server asks us to wait. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'SocketRequestError';
@@ -59,7 +63,7 @@ function settle<T extends object>(resolve: (value: T) => void, reject: (err: Err
     if (err) {
       reject(new SocketRequestError('TIMEOUT', 'The server did not answer in time.'));
     } else if (!response.ok) {
-      reject(new SocketRequestError(response.error.code, response.error.message));
+      reject(new SocketRequestError(response.error.code, response.error.message, response.error.retryAfterMs));
     } else {
       resolve(response);
     }
@@ -75,6 +79,13 @@ export function sendMessage(socket: ChatSocket, payload: MessageSendPayload): Pr
 export function syncRoom(socket: ChatSocket, payload: RoomSyncPayload): Promise<RoomSyncResult> {
   return new Promise((resolve, reject) => {
     socket.timeout(ACK_TIMEOUT_MS).emit('room:sync', payload, settle(resolve, reject));
+  });
+}
+
+/** The room this device shows now (hybrid fan-out: a large room's messages come live only where it is open). */
+export function openRoom(socket: ChatSocket, payload: RoomOpenPayload): Promise<RoomOpenResult> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('room:open', payload, settle(resolve, reject));
   });
 }
 

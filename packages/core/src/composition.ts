@@ -25,7 +25,8 @@ import { RedisPresenceStore } from './adapters/redis/redis-presence.adapter';
 import { RedisTypingStore } from './adapters/redis/redis-typing.adapter';
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter.adapter';
 import { RedisSocketBus } from './adapters/redis/redis-socket-bus';
-import { createFanoutHandler, type FanoutWatermark } from './handlers/fanout.handler';
+import { createFanoutHandler, HybridFanout, type FanoutWatermark } from './handlers/fanout.handler';
+import { RoomSizes } from './lib/room-sizes';
 import { createNotifyHandler } from './handlers/notify.handler';
 import type { NotificationSink } from './ports/notification-sink.port';
 import { KafkaMessageLog } from './adapters/kafka/kafka-message-log.adapter';
@@ -174,6 +175,29 @@ export interface CoreServices extends Adapters {
   search: SearchService;
   receipts: ReceiptsService;
   throttle: ThrottleService;
+  /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
+  roomSizes: RoomSizes;
+}
+
+/**
+ * How long a room's member count is trusted before it is read again. Membership changes on
+ * this node forget it at once; elsewhere (workers, other nodes) a room that crosses the
+ * large-room threshold switches between push and pull this much later at most.
+ */
+const ROOM_SIZE_TTL_MS = 10_000;
+
+/** Member counts read from metadata, at most once per room per ROOM_SIZE_TTL_MS. */
+export function createRoomSizes(
+  config: Pick<AppConfig, 'hybridFanout'>,
+  meta: Pick<MetadataStore, 'findRoomById'>,
+  logger?: Pick<CoreLogger, 'warn'>,
+): RoomSizes {
+  const warn = throttledWarn(logger, 'room size not read; treated as small (pushed to every member)');
+  return new RoomSizes(
+    async (roomId) => (await meta.findRoomById(roomId))?.memberCount ?? null,
+    { largeRoomMembers: config.hybridFanout.largeRoomMembers, ttlMs: ROOM_SIZE_TTL_MS },
+    (err, roomId) => warn(err, roomId),
+  );
 }
 
 export interface CoreLogger {
@@ -397,6 +421,7 @@ export function createCoreServices(
   const limits = { messagesPerSec: config.rateLimit.messagesPerSec, messagesBurst: config.rateLimit.messagesBurst };
   const throttle = new ThrottleService(adapters.attemptLimiter, config.throttle);
   const presenceWarn = throttledWarn(logger, 'presence not broadcast');
+  const roomSizes = createRoomSizes(config, meta, logger);
   const rooms = new RoomsService(
     meta,
     messageStore,
@@ -410,14 +435,29 @@ export function createCoreServices(
         'room deleted, but its messages are still in the search index (never shown: no one is a member)',
       ),
     throttle,
+    roomSizes,
+  );
+  const messages = new MessagesService(
+    rooms,
+    messageStore,
+    messageStates,
+    messageLog,
+    rateLimiter,
+    roomSequencer,
+    limits,
+    metrics,
+    undefined,
+    undefined,
+    { ...config.commitQueue, retryAfterMs: config.commitQueue.maxWaitMs },
   );
   return {
     ...adapters,
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle),
     users: new UsersService(meta),
     rooms,
-    messages: new MessagesService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits, metrics),
-    messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, roomSequencer, limits),
+    messages,
+    // Changes take their seq in the same room queue as sends, in arrival order.
+    messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, messages.commitQueue, limits),
     presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
       broadcastEveryMs: config.presenceBroadcastEveryMs,
       onBroadcastError: (err) => presenceWarn(err, 'presence change'),
@@ -429,6 +469,7 @@ export function createCoreServices(
     search: new SearchService(meta, searchIndex, messageStates),
     receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
     throttle,
+    roomSizes,
   };
 }
 
@@ -459,11 +500,13 @@ export interface LogConsumerDeps {
   only?: readonly LogConsumerName[];
   /** Told when fan-out emits a record (commit→emit latency). */
   metrics?: DeliveryMetrics;
+  /** Push for small rooms, pull for large ones; without it every room is pushed to every member. */
+  hybrid?: HybridFanout;
 }
 
 export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, deps: LogConsumerDeps = {}) {
   const runs = (name: LogConsumerName) => runsLogConsumer(deps.only, name);
-  if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark, deps.metrics));
+  if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark, deps.metrics, deps.hybrid));
   if (deps.notify && runs('notify')) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
   if (deps.history && runs('history')) log.subscribe('history', createHistoryHandler(deps.history));
   if (deps.searchIndex && runs('indexer')) log.subscribe('indexer', createIndexHandler(deps.searchIndex));
@@ -563,15 +606,23 @@ export async function openApiRuntime(
 
     const socketBus = adapters.socketBus;
     const broadcaster = new SocketIoBroadcaster(socketBus ? () => socketBus.flush() : undefined);
+    const commitQueue: { of?: MessagesService['commitQueue'] } = {};
     const metrics = new PrometheusMetrics({
       localFanout: !config.kafka,
-      roomQueueDepth: () => adapters.roomSequencer.pending(),
+      // Bound once the services exist (they take the metrics); until then nothing is queued.
+      roomQueueDepth: () => commitQueue.of?.depth() ?? 0,
       consumers: () => adapters.messageLog.describeConsumers(logConsumersFor(config)),
       outboxAgeSeconds: adapters.outboxAgeSeconds,
     });
     const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
+    commitQueue.of = core.messages.commitQueue;
     if (!config.kafka) {
+      const hybrid = new HybridFanout(broadcaster, core.roomSizes, config.hybridFanout.activityEveryMs, (err) =>
+        logger.warn({ err: String(err) }, 'room:activity not broadcast'),
+      );
+      undo.push(async () => hybrid.close());
       registerLogConsumers(core.messageLog, broadcaster, {
+        hybrid,
         metrics,
         ...(core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {}),
       });
@@ -648,11 +699,23 @@ export async function openWorkersRuntime(
     if (sink) undo.push(() => sink.close());
     const log = createMessageLog(config, logger, 'workers');
     undo.push(() => log.close());
+    const broadcaster = new RedisEmitterBroadcaster(redis);
+    // Fan-out reads room sizes from PostgreSQL; it sees no membership change, so only the TTL refreshes them.
+    const hybrid = wanted('fanout')
+      ? new HybridFanout(
+          broadcaster,
+          createRoomSizes(config, new PostgresMetadataStore(ds), logger),
+          config.hybridFanout.activityEveryMs,
+          (err) => logger.warn({ err: String(err) }, 'room:activity not broadcast'),
+        )
+      : undefined;
+    if (hybrid) undo.push(async () => hybrid.close());
     let closing: Promise<void> | null = null;
     return {
       log,
-      broadcaster: new RedisEmitterBroadcaster(redis),
+      broadcaster,
       consumers: {
+        hybrid,
         watermark: new RedisFanoutWatermark(redis),
         notify: sink ? { meta: new PostgresMetadataStore(ds), presence: new RedisPresenceStore(redis), sink } : undefined,
         searchIndex: search?.index,

@@ -18,7 +18,12 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: Math.ceil(this.retryAfterMs) } : {}),
+    };
   }
 
   static validation(message: string, details?: ErrorBody['details']) {
@@ -38,6 +43,12 @@ export class AppError extends Error {
   }
   static unavailable(message = 'the database is not answering right now; nothing was stored: try again in a moment') {
     return new AppError('UNAVAILABLE', message);
+  }
+  static overloaded(
+    retryAfterMs: number,
+    message = `the server is busier than it can answer in time; nothing was stored: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`,
+  ) {
+    return new AppError('OVERLOADED', message, undefined, retryAfterMs);
   }
   static rateLimited(retryAfterMs: number, message = `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`) {
     return new AppError('RATE_LIMITED', message, undefined, retryAfterMs);

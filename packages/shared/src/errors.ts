@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** An engine the request needs (the database) is not answering: nothing was stored; retry the same request. */
   'UNAVAILABLE',
+  /** The server has more work queued than it can finish in time: nothing was stored; retry the same request after `retryAfterMs`. */
+  'OVERLOADED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -22,6 +24,8 @@ export interface ErrorBody {
   message: string;
   /** Field-level problems for VALIDATION, as `path: message` pairs. */
   details?: { path: string; message: string }[];
+  /** RATE_LIMITED and OVERLOADED: how long to wait before trying again (REST also sends Retry-After). */
+  retryAfterMs?: number;
 }
 
 /** The REST error envelope: `{ "error": { "code", "message" } }`. */
@@ -39,4 +43,5 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   TOO_MANY_CONNECTIONS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  OVERLOADED: 503,
 };

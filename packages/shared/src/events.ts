@@ -5,6 +5,9 @@ import type {
   MyRoom,
   PresenceEvent,
   PresenceSetPayload,
+  RoomActivity,
+  RoomOpenPayload,
+  RoomOpenResult,
   RoomReadPayload,
   RoomSyncPayload,
   TypingPayload,
@@ -28,6 +31,7 @@ export interface ClientToServerEvents {
   'message:send': (payload: MessageSendPayload, ack: AckFn<{ message: Message }>) => void;
   'room:sync': (payload: RoomSyncPayload, ack: AckFn<RoomSyncResult>) => void;
   'room:read': (payload: RoomReadPayload, ack: AckFn<{ readSeq: number }>) => void;
+  'room:open': (payload: RoomOpenPayload, ack: AckFn<RoomOpenResult>) => void;
   'room:delivered': (payload: RoomDeliveredPayload, ack: AckFn<{ deliveredSeq: number }>) => void;
   'message:edit': (payload: MessageEditPayload, ack: AckFn<{ message: Message }>) => void;
   'message:delete': (payload: MessageDeletePayload, ack: AckFn<{ message: Message }>) => void;
@@ -58,6 +62,8 @@ export interface ServerToClientEvents {
   'room:added': (room: MyRoom) => void;
   /** I left or was removed from a room, or it was deleted. */
   'room:removed': (event: { roomId: string }) => void;
+  /** A large room I do not have open has more, up to lastSeq: fetch it with room:sync when it is opened. */
+  'room:activity': (event: RoomActivity) => void;
   /** Someone joined or left a room I am in. */
   'member:changed': (event: { roomId: string; userId: string; change: 'joined' | 'left' }) => void;
 }
@@ -66,6 +72,7 @@ export const CLIENT_EVENTS = [
   'message:send',
   'room:sync',
   'room:read',
+  'room:open',
   'room:delivered',
   'message:edit',
   'message:delete',

@@ -241,6 +241,30 @@ export const roomSyncPayload = z
   .strict();
 export type RoomSyncPayload = z.infer<typeof roomSyncPayload>;
 
+/**
+ * `room:open`: the room this socket shows now (null: none). A socket has at most one open
+ * room; in a large room (hybrid fan-out) only sockets that have it open get its messages
+ * live, the others a coalesced `room:activity`.
+ */
+export const roomOpenPayload = z.object({ roomId: uuid.nullable() }).strict();
+export type RoomOpenPayload = z.infer<typeof roomOpenPayload>;
+
+/**
+ * The answer to `room:open`. `pull`: the room is large, so while it was not open this
+ * socket was told only `room:activity`, and it must catch up by `room:sync` now that it is
+ * (after this answer: from now on its messages come live).
+ */
+export interface RoomOpenResult {
+  roomId: string | null;
+  pull: boolean;
+}
+
+/** In a large room, for members' sockets that do not have it open: there is more, up to lastSeq (coalesced per room). */
+export interface RoomActivity {
+  roomId: string;
+  lastSeq: number;
+}
+
 export const roomReadPayload = z.object({ roomId: uuid, seq }).strict();
 export type RoomReadPayload = z.infer<typeof roomReadPayload>;
 
@@ -291,6 +315,12 @@ export interface HealthReport {
   checks: Record<string, { status: 'up' | 'degraded' | 'down'; latencyMs?: number; error?: string; pool?: DatabasePoolUsage }>;
   /** Each consumer of the message log this profile needs, wherever it runs (empty when the log did not answer). */
   consumers: Record<string, { members: number; lag: number | null }>;
+  /**
+   * This node's rooms' commit queues: sends and changes waiting or committing, in how many
+   * rooms, the bound past which they are refused OVERLOADED, and how many were refused since
+   * start. A depth near the bound is a node past what it can do: add nodes or shed load.
+   */
+  queues: { commits: { depth: number; rooms: number; limit: number; refused: number } };
 }
 
 // ---------- search ----------

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Message } from '@qc/shared';
-import { OutboxStore, unavailableBackoffMs, type OutboxTransport } from './outbox-store';
+import { OutboxStore, retryWaitMs, unavailableBackoffMs, type OutboxTransport } from './outbox-store';
 import { msg, ROOM, settle } from './spec-helpers';
 
 class CodedError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -19,7 +20,7 @@ function fakeServer() {
   const attempts: string[] = [];
   const payloads: Parameters<OutboxTransport['send']>[0][] = [];
   let connected = true;
-  let answer: 'ok' | 'timeout' | 'rate' | 'unavailable' = 'ok';
+  let answer: 'ok' | 'timeout' | 'rate' | 'unavailable' | 'overloaded' = 'ok';
   const transport: OutboxTransport = {
     isConnected: () => connected,
     send: async (payload) => {
@@ -28,6 +29,7 @@ function fakeServer() {
       payloads.push(payload);
       // The database is away: nothing is stored.
       if (answer === 'unavailable') throw new CodedError('UNAVAILABLE', 'the database is not answering right now');
+      if (answer === 'overloaded') throw new CodedError('OVERLOADED', 'the server is busier than it can answer in time', 3000);
       const message = stored.get(clientMsgId) ?? msg(stored.size + 1, { clientMsgId, content, senderId: 'me' });
       stored.set(clientMsgId, message);
       if (answer === 'timeout') throw new CodedError('TIMEOUT', 'The server did not answer in time.');
@@ -91,6 +93,42 @@ describe('OutboxStore', () => {
     );
     assert.deepEqual(outbox.forRoom(ROOM), []);
     assert.equal(later.length, 0, 'nothing more scheduled once stored');
+  });
+
+  it('keeps a send refused OVERLOADED pending and sends it again after the wait the server named, spread, with the same clientMsgId', async () => {
+    const server = fakeServer();
+    const { outbox, landed, later } = makeOutbox(server);
+    server.setAnswer('overloaded');
+    outbox.send(ROOM, 'at the peak');
+    await settle();
+    assert.equal(outbox.forRoom(ROOM)[0]!.status, 'pending');
+    const wait = later[0]!.ms;
+    assert.ok(wait >= 3000 && wait <= 4500, `waits what the server asked, spread by up to half again (${wait} ms)`);
+    server.setAnswer('ok');
+    later.shift()!.fn();
+    await settle();
+    assert.deepEqual(server.attempts, ['cmid-1', 'cmid-1']);
+    assert.deepEqual(
+      landed.map((m) => m.content),
+      ['at the peak'],
+    );
+  });
+
+  it("the retry wait is the server's, spread, and never less than our own backoff", () => {
+    assert.equal(retryWaitMs(1, undefined), 1000);
+    assert.equal(
+      retryWaitMs(1, 3000, () => 0),
+      3000,
+    );
+    assert.equal(
+      retryWaitMs(1, 3000, () => 1),
+      4500,
+    );
+    assert.equal(
+      retryWaitMs(5, 1000, () => 0),
+      15000,
+      'five refusals in a row: our own backoff wins',
+    );
   });
 
   it('backs off 1 s, 2 s, 4 s … and never waits more than 15 s between tries', () => {

@@ -62,10 +62,26 @@ export function unavailableBackoffMs(attempt: number): number {
   return Math.min(15_000, 1000 * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * The wait before the next try: what the server asked for (OVERLOADED names it), spread by
+ * up to half again so that everyone it refused at once does not come back at once, and
+ * never less than our own backoff.
+ */
+export function retryWaitMs(attempt: number, serverWaitMs: number | undefined, random: () => number = Math.random): number {
+  const own = unavailableBackoffMs(attempt);
+  if (serverWaitMs === undefined) return own;
+  return Math.max(own, Math.round(serverWaitMs * (1 + random() / 2)));
+}
+
+function retryAfterOf(err: unknown): number | undefined {
+  if (typeof err === 'object' && err !== null && 'retryAfterMs' in err && typeof err.retryAfterMs === 'number') return err.retryAfterMs;
+  return undefined;
+}
+
 export class OutboxStore extends Observable<Outbox> {
   /** Sends with a request on the wire right now, so a reconnect does not send them twice at once. */
   private readonly inFlight = new Set<string>();
-  /** Tries so far of sends answered UNAVAILABLE, for the backoff. */
+  /** Tries so far of sends answered UNAVAILABLE or OVERLOADED, for the backoff. */
   private readonly unavailableTries = new Map<string, number>();
 
   constructor(
@@ -164,17 +180,20 @@ export class OutboxStore extends Observable<Outbox> {
    * stays pending, not failed, and goes again by itself with the same clientMsgId, backing
    * off, until it lands or is refused for a reason a person must see.
    */
-  private tryAgainLater(pending: PendingMessage): void {
+  private tryAgainLater(pending: PendingMessage, serverWaitMs: number | undefined): void {
     const tries = (this.unavailableTries.get(pending.clientMsgId) ?? 0) + 1;
     this.unavailableTries.set(pending.clientMsgId, tries);
     if (tries === 1) this.hooks.onNotice('The server cannot store messages right now. Yours will be sent as soon as it can.');
-    this.later(() => {
-      const current = this.find(pending.roomId, pending.clientMsgId);
-      // Gone (stored by another path, or discarded), already on the wire, or waiting for the
-      // connection (a reconnect sends it): nothing to do here.
-      if (!current || current.status !== 'pending' || this.inFlight.has(current.clientMsgId) || !this.transport.isConnected()) return;
-      void this.deliver(current);
-    }, unavailableBackoffMs(tries));
+    this.later(
+      () => {
+        const current = this.find(pending.roomId, pending.clientMsgId);
+        // Gone (stored by another path, or discarded), already on the wire, or waiting for the
+        // connection (a reconnect sends it): nothing to do here.
+        if (!current || current.status !== 'pending' || this.inFlight.has(current.clientMsgId) || !this.transport.isConnected()) return;
+        void this.deliver(current);
+      },
+      retryWaitMs(tries, serverWaitMs),
+    );
   }
 
   private replace(next: PendingMessage): void {
@@ -198,8 +217,10 @@ export class OutboxStore extends Observable<Outbox> {
     } catch (err) {
       const code = errorCodeOf(err);
       const current = this.find(roomId, clientMsgId);
-      if (code === 'UNAVAILABLE' && current?.status === 'pending') {
-        this.tryAgainLater(current);
+      // Nothing was stored, and the server says it will be able to: kept pending and sent
+      // again by itself (an overloaded server names its wait; an unavailable one does not).
+      if ((code === 'UNAVAILABLE' || code === 'OVERLOADED') && current?.status === 'pending') {
+        this.tryAgainLater(current, retryAfterOf(err));
         return;
       }
       this.unavailableTries.delete(clientMsgId);

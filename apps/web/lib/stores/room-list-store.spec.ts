@@ -78,4 +78,30 @@ describe('RoomListStore', () => {
     assert.equal(store.getState().removedRoomId, ROOM);
     assert.equal(store.rooms.length, 0);
   });
+
+  it('room:activity of a large room marks it unread from my read marker up to its seq, forward only', () => {
+    const store = makeStore();
+    assert.equal(store.noteActivity(ROOM, 7), true);
+    assert.equal(store.byId(ROOM)!.lastSeq, 7);
+    assert.equal(store.byId(ROOM)!.unreadCount, 5, 'read up to 2, the room at 7');
+    assert.equal(store.noteActivity(ROOM, 6), false, 'an older one is nothing new');
+    assert.equal(store.byId(ROOM)!.unreadCount, 5);
+  });
+
+  it('messages a sync brings after room:activity move the preview, not the count', () => {
+    const store = makeStore();
+    store.noteActivity(ROOM, 4);
+    store.noteMessages(ROOM, [msg(3), msg(4)]);
+    assert.equal(store.byId(ROOM)!.unreadCount, 2);
+    assert.equal(store.byId(ROOM)!.lastMessage?.seq, 4);
+    store.noteMessages(ROOM, [msg(5)]);
+    assert.equal(store.byId(ROOM)!.unreadCount, 3, 'a new one counts again');
+  });
+
+  it('room:activity for the room being looked at adds nothing unread', () => {
+    const store = makeStore(true);
+    store.noteActivity(ROOM, 9);
+    assert.equal(store.byId(ROOM)!.unreadCount, 0);
+    assert.equal(store.byId(ROOM)!.lastSeq, 9);
+  });
 });

@@ -97,7 +97,11 @@ export class RoomListStore extends Observable<RoomListState> {
     this.updateRoom(roomId, (room) => {
       let next = room;
       for (const m of [...messages].sort((a, b) => a.seq - b.seq)) {
-        if (m.seq <= next.lastSeq) continue;
+        if (m.seq <= next.lastSeq) {
+          // Counted already (a room:activity told its seq before a sync brought it): only the preview moves.
+          if (m.seq > (next.lastMessage?.seq ?? 0)) next = { ...next, lastMessage: m };
+          continue;
+        }
         const counts = m.senderId !== this.meId && !looking;
         next = { ...next, lastSeq: m.seq, lastMessage: m, unreadCount: counts ? next.unreadCount + 1 : next.unreadCount };
       }
@@ -112,6 +116,24 @@ export class RoomListStore extends Observable<RoomListState> {
       if (seq <= room.lastSeq && preview === room.lastMessage) return room;
       return { ...room, lastSeq: Math.max(room.lastSeq, seq), lastMessage: preview };
     });
+  }
+
+  /**
+   * A large room I do not have open went up to `lastSeq` (`room:activity`: its messages are
+   * not pushed to me until I open it). It is unread from my read marker to there, as the
+   * server counts it in GET /rooms, changes included, as this device cannot tell them apart
+   * unseen. Returns whether the room is now ahead of what was known.
+   */
+  noteActivity(roomId: string, lastSeq: number): boolean {
+    let ahead = false;
+    const looking = this.isLookingAt(roomId);
+    this.updateRoom(roomId, (r) => {
+      if (lastSeq <= r.lastSeq) return r;
+      ahead = true;
+      const unreadCount = looking ? r.unreadCount : Math.max(r.unreadCount, lastSeq - r.readSeq);
+      return { ...r, lastSeq, unreadCount };
+    });
+    return ahead;
   }
 
   /** I read up to `seq` here (or on another device): only ever forward. */

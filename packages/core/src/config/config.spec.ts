@@ -123,3 +123,14 @@ test('abuse limits: sane defaults, each settable, and a bad one refused by name'
   // Longer, and renewals every 2 s could no longer keep a 5 s typing indicator up.
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), TYPING_BROADCAST_EVERY_MS: '4000' }), /TYPING_BROADCAST_EVERY_MS/);
 });
+
+test('hybrid fan-out: large from 1,000 members with room:activity every 3 s by default; each settable; a bad one refused by name', () => {
+  assert.deepEqual(loadConfig({ QC_DATA_DIR: tmp() }).hybridFanout, { largeRoomMembers: 1000, activityEveryMs: 3000 });
+  assert.deepEqual(loadConfig({ QC_DATA_DIR: tmp(), LARGE_ROOM_MEMBERS: '3', ROOM_ACTIVITY_EVERY_MS: '500' }).hybridFanout, {
+    largeRoomMembers: 3,
+    activityEveryMs: 500,
+  });
+  // A room of one has nobody to leave out: the smallest large room has two members.
+  assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), LARGE_ROOM_MEMBERS: '1' }), /LARGE_ROOM_MEMBERS must be an integer from 2/);
+  assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), ROOM_ACTIVITY_EVERY_MS: '-1' }), /ROOM_ACTIVITY_EVERY_MS/);
+});

@@ -113,8 +113,14 @@ const envSchema = z.object({
   ROOMS_CREATED_PER_PERSON: intFrom('ROOMS_CREATED_PER_PERSON', 30, 1, 10000000),
   ROOM_CREATION_WINDOW_SEC: intFrom('ROOM_CREATION_WINDOW_SEC', 600, 1, 86400),
   SOCKETS_PER_PERSON: intFrom('SOCKETS_PER_PERSON', 20, 1, 100000),
+  SEND_QUEUE_MAX_WAIT_MS: intFrom('SEND_QUEUE_MAX_WAIT_MS', 1000, 50, 60000),
+  SEND_QUEUE_PER_ROOM: intFrom('SEND_QUEUE_PER_ROOM', 1000, 1, 1000000),
+  SEND_QUEUE_TOTAL: intFrom('SEND_QUEUE_TOTAL', 20000, 1, 10000000),
+  GROUP_COMMIT_MAX: intFrom('GROUP_COMMIT_MAX', 256, 1, 10000),
   TYPING_BROADCAST_EVERY_MS: intFrom('TYPING_BROADCAST_EVERY_MS', 2000, 0, 2500),
   PRESENCE_BROADCAST_EVERY_MS: intFrom('PRESENCE_BROADCAST_EVERY_MS', 3000, 0, 60000),
+  LARGE_ROOM_MEMBERS: intFrom('LARGE_ROOM_MEMBERS', 1000, 2, 100_000_000),
+  ROOM_ACTIVITY_EVERY_MS: intFrom('ROOM_ACTIVITY_EVERY_MS', 3000, 0, 60000),
   ARGON2_MEMORY_KIB: intFrom('ARGON2_MEMORY_KIB', 19456, 19456, 4194304),
   ARGON2_TIME_COST: intFrom('ARGON2_TIME_COST', 2, 2, 20),
   WEB_DIR: z.string().optional(),
@@ -163,12 +169,26 @@ export interface AppConfig {
   /** Open sockets one person may hold across every node; the newest past it is refused. */
   socketsPerPerson: number;
   /**
+   * The rooms' commit queues (RoomCommitQueue): most sends per group commit, and the bounds
+   * past which a send or change is refused OVERLOADED at once (retry after maxWaitMs)
+   * instead of waiting: waiting per room, waiting in all, and the age of a room's oldest.
+   */
+  commitQueue: { maxBatch: number; perRoom: number; total: number; maxWaitMs: number };
+  /**
    * Typing and presence broadcasts per person (per room, for typing) are at most one per
    * this many ms; a change inside it goes out at its end. Typing's plus the client's 2 s
    * renewal must stay under LIMITS.typingTtlMs (5 s), or indicators flicker off: at most 2.5 s.
    */
   typingBroadcastEveryMs: number;
   presenceBroadcastEveryMs: number;
+  /**
+   * Hybrid fan-out: a room of at least `largeRoomMembers` members is large. A large room's
+   * messages and changes go live only to the sockets that have it open (`room:open`) and to
+   * the author's; every other member's sockets get `room:activity { roomId, lastSeq }` at most
+   * once per `activityEveryMs` per room (the last lastSeq always arrives), and fetch by
+   * room:sync when they open it. Small rooms are pushed to every member's sockets.
+   */
+  hybridFanout: HybridFanoutSettings;
   /** Where the built web app lives; served at / when present. */
   webDir: string | null;
   shutdownGraceMs: number;
@@ -179,6 +199,11 @@ export interface AppConfig {
    * from this machine (loopback), as the metrics tell load and error rates to whoever reads them.
    */
   metricsToken: string | null;
+}
+
+export interface HybridFanoutSettings {
+  largeRoomMembers: number;
+  activityEveryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -286,8 +311,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       roomCreation: { perPerson: e.ROOMS_CREATED_PER_PERSON, windowSec: e.ROOM_CREATION_WINDOW_SEC },
     },
     socketsPerPerson: e.SOCKETS_PER_PERSON,
+    commitQueue: {
+      maxBatch: e.GROUP_COMMIT_MAX,
+      perRoom: e.SEND_QUEUE_PER_ROOM,
+      total: e.SEND_QUEUE_TOTAL,
+      maxWaitMs: e.SEND_QUEUE_MAX_WAIT_MS,
+    },
     typingBroadcastEveryMs: e.TYPING_BROADCAST_EVERY_MS,
     presenceBroadcastEveryMs: e.PRESENCE_BROADCAST_EVERY_MS,
+    hybridFanout: { largeRoomMembers: e.LARGE_ROOM_MEMBERS, activityEveryMs: e.ROOM_ACTIVITY_EVERY_MS },
     webDir: e.WEB_DIR ? path.resolve(cwd, e.WEB_DIR) : null,
     metricsToken: e.METRICS_TOKEN || null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

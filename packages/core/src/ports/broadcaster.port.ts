@@ -5,15 +5,24 @@ export type ServerEventPayload<E extends ServerEvent> = Parameters<ServerToClien
 
 /**
  * Socket fan-out. Every socket of a user is in `user:<id>`; every socket of a room's
- * members is in `room:<id>`. The embedded adapter is the Socket.IO server itself; across
+ * members is in `room:<id>`; a socket that shows a room now (`room:open`, at most one room
+ * per socket) is in `open:<id>` too. The embedded adapter is the Socket.IO server itself; across
  * nodes it is the Redis adapter (or the Redis emitter from workers).
  */
 export interface Broadcaster {
   toRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions): void;
   toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions): void;
   toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions): void;
+  /**
+   * To the sockets that have the room open, and to every socket of `alsoUserIds` (a
+   * message's author, the people it mentions), each socket once: a large room's live path.
+   */
+  toOpenRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, alsoUserIds?: readonly string[]): void;
+  /** To the room's members' sockets that do not have it open: a large room's `room:activity`. */
+  toRoomNotOpen<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>): void;
   /** Subscribes every connected socket of the user to the room's broadcasts. */
   addUserToRoom(userId: string, roomId: string): void;
+  /** Unsubscribes every socket of the user from the room's broadcasts, its open-room channel included. */
   removeUserFromRoom(userId: string, roomId: string): void;
   /** Resolves once everything emitted so far has been handed to the bus (other nodes get it in this order). */
   flush(): Promise<void>;
@@ -30,3 +39,4 @@ export const BROADCASTER = Symbol('Broadcaster');
 
 export const userChannel = (userId: string) => `user:${userId}`;
 export const roomChannel = (roomId: string) => `room:${roomId}`;
+export const openRoomChannel = (roomId: string) => `open:${roomId}`;

@@ -20,6 +20,11 @@ export type LogHandler = (record: LogRecord) => Promise<void>;
 export interface MessageLog {
   /** Resolves when the record is durable in the log (Kafka: acks=all). */
   publish(record: LogRecord): Promise<void>;
+  /**
+   * A group commit's records, in this order, in one go (Kafka: one produce request, rather
+   * than one round trip each); resolves when every one is durable in the log.
+   */
+  publishAll(records: LogRecord[]): Promise<void>;
   /** A named consumer (a consumer group in Kafka terms); call before `start`. */
   subscribe(consumer: string, handler: LogHandler): void;
   /** Begins consuming for every subscribed consumer. */

@@ -1,4 +1,5 @@
 import type { ContentType, Message } from '@qc/shared';
+import { AppError } from '../errors';
 import type { SequencerScope } from './room-sequencer.port';
 
 export interface NewMessage {
@@ -18,8 +19,12 @@ export interface AppendResult {
   created: boolean;
 }
 
+/** A send refused at commit: its sender is not a member of the room (or the room is gone). */
+export const NOT_MEMBER = { refused: 'not_member' } as const;
+export type BatchAppendResult = AppendResult | typeof NOT_MEMBER;
+
 /**
- * Message history. `append` is the durability point of the delivery contract: when it
+ * Message history. `appendBatch` (and `append`, a batch of one) is the durability point of the delivery contract: when it
  * resolves the message is committed, has the next gap-free seq of its room, and a retry
  * with the same (room, sender, clientMsgId) returns the original.
  */
@@ -31,6 +36,13 @@ export interface MessageStore {
    * its pool.
    */
   append(m: NewMessage, scope?: SequencerScope): Promise<AppendResult>;
+  /**
+   * Group commit: sends to ONE room, committed together in the order given (seqs follow
+   * it), answered one result each in that order. A send whose sender is not a member of
+   * the room at commit is not stored and is answered NOT_MEMBER; repeats (stored before,
+   * or twice in the batch) are answered with the original and take no seq.
+   */
+  appendBatch(items: NewMessage[], scope?: SequencerScope): Promise<BatchAppendResult[]>;
   findByClientMsgId(roomId: string, senderId: string, clientMsgId: string): Promise<Message | null>;
   /** These messages of the room, as they were sent (any order; unknown ids are left out). */
   findByIds(roomId: string, ids: string[]): Promise<Message[]>;
@@ -49,6 +61,13 @@ export interface MessageStore {
 export interface HistoryWriter {
   /** Writes a committed message into the history if it is not there yet; true if this call wrote it. Idempotent. */
   storeLogged(message: Message): Promise<boolean>;
+}
+
+/** `append` for stores that commit through appendBatch: one send, refused FORBIDDEN when its sender is not a member. */
+export async function appendOne(store: MessageStore, m: NewMessage, scope?: SequencerScope): Promise<AppendResult> {
+  const [result] = await store.appendBatch([m], scope);
+  if (!result || 'refused' in result) throw AppError.forbidden();
+  return result;
 }
 
 export const MESSAGE_STORE = Symbol('MessageStore');

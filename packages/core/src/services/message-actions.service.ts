@@ -24,7 +24,8 @@ export class MessageActionsService {
     private readonly states: MessageStateStore,
     private readonly log: MessageLog,
     private readonly limiter: RateLimiter,
-    private readonly sequencer: RoomSequencer,
+    /** The room's commit queue (MessagesService.commitQueue): changes keep their place among the sends. */
+    private readonly sequencer: Pick<RoomSequencer, 'run'>,
     private readonly settings: MessagesSettings,
     private readonly now: () => Date = () => new Date(),
   ) {}

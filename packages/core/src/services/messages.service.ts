@@ -17,9 +17,10 @@ import { uuidv7 } from '../lib/uuidv7';
 import type { MessageLog } from '../ports/message-log.port';
 import { NO_DELIVERY_METRICS, type DeliveryMetrics } from '../ports/metrics.port';
 import type { MessageStateStore } from '../ports/message-state.port';
-import type { MessageStore } from '../ports/message-store.port';
+import type { BatchAppendResult, MessageStore, NewMessage } from '../ports/message-store.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
-import type { RoomSequencer } from '../ports/room-sequencer.port';
+import type { RoomSequencer, SequencerScope } from '../ports/room-sequencer.port';
+import { DEFAULT_COMMIT_QUEUE_LIMITS, RoomCommitQueue, type RoomCommitQueueLimits } from './room-commit-queue';
 import type { RoomsService } from './rooms.service';
 
 export interface MessagesSettings {
@@ -31,24 +32,50 @@ export interface MessagesSettings {
  * Runs `work` on one unit of a person's budget (sends, and changes to messages, each have
  * one), or refuses with RATE_LIMITED. Work that fails gives its unit back: it stored
  * nothing, and the client retries it (issue #10: after a database stall, the retries of
- * sends that had failed came back RATE_LIMITED).
+ * sends that had failed came back RATE_LIMITED). So does work whose result `refund` says
+ * cost nothing (a repeat answered with what was already stored).
  */
-export async function withBudget<T>(limiter: RateLimiter, key: string, settings: MessagesSettings, work: () => Promise<T>): Promise<T> {
+export async function withBudget<T>(
+  limiter: RateLimiter,
+  key: string,
+  settings: MessagesSettings,
+  work: () => Promise<T>,
+  refund: (result: T) => boolean = () => false,
+): Promise<T> {
   const rule = { ratePerSec: settings.messagesPerSec, burst: settings.messagesBurst };
   const budget = await limiter.take(key, rule);
   if (!budget.allowed) throw AppError.rateLimited(budget.retryAfterMs);
+  let result: T;
   try {
-    return await work();
+    result = await work();
   } catch (e) {
     await limiter.giveBack(key, rule);
     throw e;
   }
+  if (refund(result)) await limiter.giveBack(key, rule);
+  return result;
+}
+
+/** A send waiting in its room's commit queue. */
+interface QueuedSend {
+  message: NewMessage;
+  /** The thread it replies in, checked before it was queued. */
+  root: Message | null;
+  /** performance.now() when it arrived, for the send→commit histogram. */
+  took: number;
 }
 
 /**
  * The write and read paths of the delivery contract:
- * send = authorise, rate-limit, append (durable, seq, idempotent), then publish to the log;
- * the caller's ack is sent after `send` resolves, so acked means committed.
+ * send = rate-limit, then commit (authorised, durable, seq, idempotent) and publish to the
+ * log; the caller's ack is sent after `send` resolves, so acked means committed.
+ *
+ * The hot path (DESIGN.md): a plain send makes no query of its own before its commit. It
+ * waits in its room's RoomCommitQueue, and every send that arrived while the room's
+ * previous commit was in flight is committed with it in one statement, which also checks
+ * that each sender is a member at that moment and answers repeats of a clientMsgId with
+ * the stored message (MessageStore.appendBatch). A reply or a thread reply first checks,
+ * as a member, the message it points at.
  *
  * Why the ack waits for the store's commit AND the log (rather than the log alone): the seq
  * must come from one transactional counter with the idempotency key, and a client that
@@ -60,6 +87,8 @@ export async function withBudget<T>(limiter: RateLimiter, key: string, settings:
  * (history, fan-out, notify, index) see every acked message, in seq order per room.
  */
 export class MessagesService {
+  private readonly queue: RoomCommitQueue<QueuedSend, BatchAppendResult>;
+
   constructor(
     private readonly rooms: RoomsService,
     private readonly store: MessageStore,
@@ -68,68 +97,113 @@ export class MessagesService {
     private readonly log: MessageLog,
     private readonly limiter: RateLimiter,
     /** Per room: commit and hand to fan-out in one turn, so live delivery never shows 6 before 5. */
-    private readonly sequencer: RoomSequencer,
+    sequencer: RoomSequencer,
     private readonly settings: MessagesSettings,
     private readonly metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    /** Shared with MessageActionsService so that changes keep their place among the sends. */
+    queue?: RoomCommitQueue<QueuedSend, BatchAppendResult>,
+    queueLimits: RoomCommitQueueLimits = DEFAULT_COMMIT_QUEUE_LIMITS,
+  ) {
+    this.queue = queue ?? new RoomCommitQueue(sequencer, (roomId, sends, scope) => this.commit(roomId, sends, scope), queueLimits);
+  }
+
+  /** The room queue everything that takes a seq goes through (for MessageActionsService and health). */
+  get commitQueue(): Pick<RoomCommitQueue<unknown, unknown>, 'run' | 'depth' | 'busyRooms' | 'refused'> {
+    return this.queue;
+  }
 
   async send(senderId: string, p: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
     const took = performance.now();
-    await this.rooms.requireMember(p.roomId, senderId);
-    // A retry of something already stored is answered without spending the sender's budget.
-    const existing = await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId);
-    if (existing) {
-      // With an outside log, the first attempt may have committed but failed to publish;
-      // the retry publishes again (consumers skip what they already handled).
-      if (this.log.republishOnRetry) {
-        await this.log.publish({ type: 'message.created', message: freshMessage(existing, p.threadRootId ?? null) });
+    let root: Message | null = null;
+    if (p.replyTo || p.threadRootId) {
+      // What a reply points at is looked up as a member: otherwise its answer would tell a
+      // stranger whether an id is a message of that room.
+      await this.rooms.requireMember(p.roomId, senderId);
+      // A reply quotes a message of the same room: an id from elsewhere would show (or probe) another room's message.
+      if (p.replyTo && (await this.store.findByIds(p.roomId, [p.replyTo])).length === 0) {
+        throw AppError.validation('replyTo: no such message in this room');
       }
-      let [now] = await this.states.overlay([existing]);
-      // Stored, but its thread link was not (a crash between the two): the retry finishes it.
-      if (p.threadRootId && !now!.threadRootId) {
-        await this.joinThread(senderId, now!, p.threadRootId);
-        [now] = await this.states.overlay([existing]);
-      }
-      return { message: now!, created: false };
+      root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
     }
-    // A reply quotes a message of the same room: an id from elsewhere would show (or probe) another room's message.
-    if (p.replyTo && (await this.store.findByIds(p.roomId, [p.replyTo])).length === 0) {
-      throw AppError.validation('replyTo: no such message in this room');
-    }
-    const root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
-    // The store works through the sequencer's scope: a room holding a pool connection for
-    // its lock must never ask the pool for another (issue #8: busy rooms deadlocked a node).
-    const result = await withBudget(this.limiter, `send:${senderId}`, this.settings, () =>
-      this.sequencer.run(p.roomId, async (scope) => {
-        const appended = await this.store.append(
-          {
-            id: uuidv7(),
-            roomId: p.roomId,
-            senderId,
-            clientMsgId: p.clientMsgId,
-            content: p.content,
-            contentType: p.contentType ?? 'text',
-            replyTo: p.replyTo ?? null,
-            createdAt: this.now(),
-          },
-          scope,
-        );
-        if (!appended.created) return appended;
-        this.metrics.committed(p.roomId, appended.message.seq, (performance.now() - took) / 1000);
-        const message = freshMessage(appended.message, root?.id ?? null);
-        // A thread reply takes its seq, then its root's count takes the next: the reply is never
-        // seen before it exists, and the count never before its reply.
-        const rootUpdate = root ? await this.linkReply(senderId, root, message, scope) : null;
-        await this.log.publish({ type: 'message.created', message });
-        if (rootUpdate) await this.log.publish({ type: 'message.updated', update: rootUpdate });
-        return { message, created: true };
-      }),
-    );
+    const message: NewMessage = {
+      id: uuidv7(),
+      roomId: p.roomId,
+      senderId,
+      clientMsgId: p.clientMsgId,
+      content: p.content,
+      contentType: p.contentType ?? 'text',
+      replyTo: p.replyTo ?? null,
+      createdAt: this.now(),
+    };
+    const result = await withBudget(
+      this.limiter,
+      `send:${senderId}`,
+      this.settings,
+      async () => {
+        const r = await this.queue.submit(p.roomId, { message, root, took });
+        if ('refused' in r) throw AppError.forbidden();
+        return r;
+      },
+      // A retry of something already stored costs the sender nothing.
+      (r) => !r.created,
+    ).catch((e: unknown) => this.storedDespiteLimit(e, senderId, p));
     if (result.created) return result;
-    // A concurrent retry committed first: its message as it is now (read once the room's
-    // lock, and the connection it holds, are given back).
-    const [now] = await this.states.overlay([result.message]);
+    return this.answerRepeat(senderId, p, result.message);
+  }
+
+  /**
+   * Out of budget: a retry of a message already stored is still answered (an outbox
+   * resending after a reconnect must learn its message landed); anything else is refused.
+   * Only this slow path looks the clientMsgId up before committing.
+   */
+  private async storedDespiteLimit(e: unknown, senderId: string, p: MessageSendPayload): Promise<{ message: Message; created: false }> {
+    if (!(e instanceof AppError) || e.code !== 'RATE_LIMITED') throw e;
+    await this.rooms.requireMember(p.roomId, senderId);
+    const stored = await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId);
+    if (!stored) throw e;
+    return { message: stored, created: false };
+  }
+
+  /** Commits one room's queued sends, then hands the new ones to the log in seq order. */
+  private async commit(roomId: string, sends: QueuedSend[], scope: SequencerScope | undefined): Promise<BatchAppendResult[]> {
+    const results = await this.store.appendBatch(
+      sends.map((s) => s.message),
+      scope,
+    );
+    const fresh: { message: Message; root: Message | null }[] = [];
+    const answers = results.map((r, i): BatchAppendResult => {
+      if ('refused' in r || !r.created) return r;
+      const send = sends[i]!;
+      this.metrics.committed(roomId, r.message.seq, (performance.now() - send.took) / 1000);
+      const message = freshMessage(r.message, send.root?.id ?? null);
+      fresh.push({ message, root: send.root });
+      return { message, created: true };
+    });
+    await this.log.publishAll(fresh.map(({ message }) => ({ type: 'message.created', message })));
+    // A thread reply takes its seq, then its root's count takes a later one: the reply is
+    // never seen before it exists, and the count never before its reply.
+    for (const { message, root } of fresh) {
+      if (!root) continue;
+      const rootUpdate = await this.linkReply(message.senderId, root, message, scope);
+      if (rootUpdate) await this.log.publish({ type: 'message.updated', update: rootUpdate });
+    }
+    return answers;
+  }
+
+  /** A repeat of a stored send: the message as it is now, finishing what its first attempt may have left undone. */
+  private async answerRepeat(senderId: string, p: MessageSendPayload, stored: Message): Promise<{ message: Message; created: false }> {
+    // With an outside log, the first attempt may have committed but failed to publish;
+    // the retry publishes again (consumers skip what they already handled).
+    if (this.log.republishOnRetry) {
+      await this.log.publish({ type: 'message.created', message: freshMessage(stored, p.threadRootId ?? null) });
+    }
+    let [now] = await this.states.overlay([stored]);
+    // Stored, but its thread link was not (a crash between the two): the retry finishes it.
+    if (p.threadRootId && !now!.threadRootId) {
+      await this.joinThread(senderId, now!, p.threadRootId);
+      [now] = await this.states.overlay([stored]);
+    }
     return { message: now!, created: false };
   }
 
@@ -143,7 +217,7 @@ export class MessagesService {
     return original;
   }
 
-  private async linkReply(actorId: string, root: Message, reply: Message, scope: Parameters<MessageStateStore['apply']>[1]) {
+  private async linkReply(actorId: string, root: Message, reply: Message, scope: SequencerScope | undefined) {
     const outcome = await this.states.apply(
       { original: root, actorId, change: { kind: 'thread_reply', replyId: reply.id, replySeq: reply.seq }, at: new Date(reply.createdAt) },
       scope,
@@ -153,7 +227,7 @@ export class MessagesService {
 
   private async joinThread(actorId: string, reply: Message, rootId: string) {
     const root = await this.threadRoot(reply.roomId, rootId);
-    await this.sequencer.run(reply.roomId, async (scope) => {
+    await this.queue.run(reply.roomId, async (scope) => {
       const update = await this.linkReply(actorId, root, reply, scope);
       if (update) await this.log.publish({ type: 'message.updated', update });
     });

@@ -18,6 +18,7 @@ import {
 } from './room-policy';
 import { toPublicUser } from './users.service';
 import type { ThrottleService } from './throttle.service';
+import type { RoomSizes } from '../lib/room-sizes';
 
 export class RoomsService {
   constructor(
@@ -30,7 +31,20 @@ export class RoomsService {
     private readonly onCleanupError: (err: unknown, roomId: string) => void = () => undefined,
     /** Caps room creation per person; without one (some tests) it is not limited. */
     private readonly throttle: ThrottleService | null = null,
+    /** Member counts for hybrid fan-out, forgotten here as members come and go; without it (some tests) every room is small. */
+    private readonly roomSizes: Pick<RoomSizes, 'isLarge' | 'forget'> | null = null,
   ) {}
+
+  /**
+   * `room:open`: the room a device shows now (null: none), for hybrid fan-out. Only a member
+   * may open a room. `pull` says the room is large: while it was not open the device got
+   * only `room:activity`, so it catches up by room:sync once its socket has the room open.
+   */
+  async open(roomId: string | null, userId: string): Promise<{ roomId: string | null; pull: boolean }> {
+    if (roomId === null) return { roomId: null, pull: false };
+    await this.requireMember(roomId, userId);
+    return { roomId, pull: (await this.roomSizes?.isLarge(roomId)) ?? false };
+  }
 
   /** The membership check every read and write of a room goes through. */
   async requireMember(roomId: string, userId: string): Promise<MembershipRecord> {
@@ -124,6 +138,7 @@ export class RoomsService {
     await this.meta.deleteRoom(roomId);
     await this.messages.deleteRoomMessages(roomId);
     await this.states.deleteRoom(roomId);
+    this.roomSizes?.forget(roomId);
     for (const mem of members) {
       this.broadcaster.toUser(mem.userId, 'room:removed', { roomId });
       this.broadcaster.removeUserFromRoom(mem.userId, roomId);
@@ -202,12 +217,14 @@ export class RoomsService {
     } else {
       await this.meta.removeMember(roomId, targetId);
     }
+    this.roomSizes?.forget(roomId);
     this.broadcaster.removeUserFromRoom(targetId, roomId);
     this.broadcaster.toUser(targetId, 'room:removed', { roomId });
     this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId: targetId, change: 'left' });
   }
 
   private async announceAdded(roomId: string, userId: string) {
+    this.roomSizes?.forget(roomId);
     this.broadcaster.addUserToRoom(userId, roomId);
     const m = await this.meta.getMembership(roomId, userId);
     const room = await this.meta.findRoomById(roomId);

@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from 'socket.io';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { uuidv7 } from '../../src/lib/uuidv7';
-import { roomChannel, userChannel, type Broadcaster } from '../../src/ports/broadcaster.port';
+import { openRoomChannel, roomChannel, userChannel, type Broadcaster } from '../../src/ports/broadcaster.port';
 import type { ChatServer } from '../../src/adapters/socketio/socketio-broadcaster.adapter';
 
-/** A Socket.IO server standing in for an api node: each socket joins its user's channel and the rooms it names. */
+/** A Socket.IO server standing in for an api node: each socket joins its user's channel, the rooms it names and the room it has open. */
 export interface SocketNode {
   url: string;
   server: ChatServer;
@@ -20,8 +20,8 @@ export async function startSocketNode(adapter?: ServerOptions['adapter']): Promi
   const http = createServer();
   const server: ChatServer = new Server(http, adapter ? { adapter } : {});
   server.on('connection', (socket) => {
-    const auth = socket.handshake.auth as { userId: string; rooms: string[] };
-    void socket.join([userChannel(auth.userId), ...auth.rooms.map(roomChannel)]);
+    const auth = socket.handshake.auth as { userId: string; rooms: string[]; open?: string };
+    void socket.join([userChannel(auth.userId), ...auth.rooms.map(roomChannel), ...(auth.open ? [openRoomChannel(auth.open)] : [])]);
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
@@ -73,8 +73,13 @@ export function broadcasterContract(
     const first = () => nodes[0]!;
     const last = () => nodes[nodes.length - 1]!;
 
-    async function device(node: SocketNode, userId: string, rooms: string[] = []): Promise<Device> {
-      const socket = connectClient(node.url, { auth: { userId, rooms }, transports: ['websocket'], reconnection: false, forceNew: true });
+    async function device(node: SocketNode, userId: string, rooms: string[] = [], open?: string): Promise<Device> {
+      const socket = connectClient(node.url, {
+        auth: { userId, rooms, open },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       const heard: Heard[] = [];
       const markers = new Map<string, () => void>();
       socket.on('typing', (e: Heard) => {
@@ -153,6 +158,32 @@ export function broadcasterContract(
       assert.deepEqual(heardIn(dm, room), ['after-join', 'after-leave']);
       assert.deepEqual(heardIn(j1, room), ['after-join']);
       assert.deepEqual(heardIn(j2, room), ['after-join']);
+    });
+
+    test('toOpenRoom reaches the sockets with the room open and the listed people, each once; toRoomNotOpen the other members', async () => {
+      const room = uuidv7();
+      const [looking, away, author] = [uuidv7(), uuidv7(), uuidv7()];
+      // The member removed below is on the last node: a leave through Redis reaches even the
+      // publishing node by its subscription, so only there is it ordered before the marker.
+      const [dLooking, dAway, dAuthorOpen, dAuthorElsewhere] = await Promise.all([
+        device(last(), looking, [room], room),
+        device(first(), away, [room]),
+        device(last(), author, [room], room),
+        device(first(), author, [room]),
+      ]);
+      broadcaster.toOpenRoom(room, 'typing', { roomId: room, userId: 'live', isTyping: true }, [author]);
+      broadcaster.toRoomNotOpen(room, 'typing', { roomId: room, userId: 'activity', isTyping: true });
+      await settle([dLooking, looking], [dAway, away], [dAuthorOpen, author], [dAuthorElsewhere, author]);
+      assert.deepEqual(heardIn(dLooking, room), ['live']);
+      assert.deepEqual(heardIn(dAway, room), ['activity']);
+      assert.deepEqual(heardIn(dAuthorOpen, room), ['live'], 'open and listed: once');
+      assert.deepEqual(heardIn(dAuthorElsewhere, room), ['live', 'activity']);
+      broadcaster.removeUserFromRoom(looking, room);
+      await settle([dLooking, looking]);
+      broadcaster.toOpenRoom(room, 'typing', { roomId: room, userId: 'after-removal', isTyping: true });
+      await settle([dLooking, looking], [dAuthorOpen, author]);
+      assert.deepEqual(heardIn(dLooking, room), ['live'], 'a removed member leaves the open room too');
+      assert.deepEqual(heardIn(dAuthorOpen, room), ['live', 'after-removal']);
     });
 
     test('many broadcasts to one room arrive in the order they were made, on every node', async () => {

@@ -42,6 +42,28 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
       }
     }
 
+    test('publishAll: a group commit of several rooms, concurrent with others, reaches every consumer in its order', async () => {
+      const rooms = [uuidv7(), uuidv7()];
+      // Batches of 5 per room, two rooms' batches in flight at once.
+      for (let first = 1; first <= 20; first += 5) {
+        await Promise.all(rooms.map((room) => log.publishAll(Array.from({ length: 5 }, (_, i) => record(room, first + i)))));
+      }
+      await log.publishAll([]);
+      for (const seen of [fanout, notify]) {
+        await until(() =>
+          rooms.every((room) => new Set(seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r))).size === 20),
+        );
+        for (const room of rooms) {
+          const seqs = seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r));
+          const firsts = seqs.filter((s, i) => seqs.indexOf(s) === i);
+          assert.deepEqual(
+            firsts,
+            Array.from({ length: 20 }, (_, i) => i + 1),
+          );
+        }
+      }
+    });
+
     test('every consumer gets every record, each room in publish order', async () => {
       const rooms = [uuidv7(), uuidv7(), uuidv7()];
       for (let seq = 1; seq <= 20; seq++) for (const room of rooms) await log.publish(record(room, seq));

@@ -1,6 +1,6 @@
 import { after, before, describe, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AppendResult, MessageStore, NewMessage } from '../../src/ports/message-store.port';
+import type { AppendResult, BatchAppendResult, MessageStore, NewMessage } from '../../src/ports/message-store.port';
 import type { RoomSequencer } from '../../src/ports/room-sequencer.port';
 import { uuidv7 } from '../../src/lib/uuidv7';
 
@@ -75,6 +75,73 @@ export function messageStoreContract(name: string, open: () => Promise<MessageSt
           assert.equal(next.message.seq, 2, 'a duplicate must not use a seq');
           assert.equal((await f.store.findByClientMsgId(room, f.sender, 'same'))?.id, first.message.id);
           assert.equal(await f.store.findByClientMsgId(room, f.sender, 'never'), null);
+        });
+
+        const appendBatch = (ms: NewMessage[]): Promise<BatchAppendResult[]> =>
+          f.scoped && inScope ? f.scoped.sequencer.run(ms[0]!.roomId, (scope) => f.store.appendBatch(ms, scope)) : f.store.appendBatch(ms);
+        const created = (r: BatchAppendResult | undefined) => {
+          assert.ok(r && !('refused' in r), 'committed');
+          return r;
+        };
+
+        test('a batch commits in its order with consecutive seqs; repeats take no seq; a non-member is refused', async () => {
+          const room = await f.newRoom();
+          const before = created((await appendBatch([msg(room, 'b-old')]))[0]);
+          const outsider = { ...msg(room, 'b-outsider'), senderId: uuidv7() };
+          const results = await appendBatch([
+            msg(room, 'b1'),
+            msg(room, 'b-old', 'resent text'),
+            outsider,
+            msg(room, 'b2'),
+            msg(room, 'b1', 'a resend inside the batch'),
+            msg(room, 'b3'),
+          ]);
+          assert.deepEqual(
+            results.map((r) => ('refused' in r ? r.refused : [r.message.clientMsgId, r.message.seq, r.created])),
+            [['b1', 2, true], ['b-old', 1, false], 'not_member', ['b2', 3, true], ['b1', 2, false], ['b3', 4, true]],
+          );
+          assert.equal(created(results[1]).message.id, before.message.id);
+          assert.equal(created(results[1]).message.content, 'b-old', 'a repeat answers with the original');
+          assert.equal(created(results[4]).message.id, created(results[0]).message.id);
+          assert.deepEqual(
+            (await f.store.listAfter(room, 0, 10)).map((m) => [m.seq, m.clientMsgId]),
+            [
+              [1, 'b-old'],
+              [2, 'b1'],
+              [3, 'b2'],
+              [4, 'b3'],
+            ],
+          );
+          assert.equal(
+            await f.store.findByClientMsgId(room, outsider.senderId, 'b-outsider'),
+            null,
+            'nothing of the refused send is stored',
+          );
+          const next = await append(msg(room, 'after'));
+          assert.equal(next.message.seq, 5, 'the refused send took no seq');
+        });
+
+        test('a batch of only refused sends stores nothing and moves no seq; append refuses a non-member FORBIDDEN', async () => {
+          const room = await f.newRoom();
+          const stranger = uuidv7();
+          const results = await appendBatch([1, 2].map((i) => ({ ...msg(room, `x${i}`), senderId: stranger })));
+          assert.deepEqual(results, [{ refused: 'not_member' }, { refused: 'not_member' }]);
+          await assert.rejects(append({ ...msg(room, 'x3'), senderId: stranger }), { code: 'FORBIDDEN' });
+          assert.equal((await append(msg(room, 'first'))).message.seq, 1);
+        });
+
+        test('batches racing on one room stay gap-free, and a resend racing its original is stored once', async () => {
+          const room = await f.newRoom();
+          const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 5 }, (_, i) => msg(room, `r${b}-${i}`)));
+          batches.push([msg(room, 'r0-0', 'the same send, resent')]);
+          const results = (await Promise.all(batches.map((b) => appendBatch(b)))).flat().map(created);
+          assert.equal(results.filter((r) => r.created).length, 40);
+          assert.deepEqual(
+            [...new Set(results.map((r) => r.message.seq))].sort((a, b) => a - b),
+            Array.from({ length: 40 }, (_, i) => i + 1),
+          );
+          const resent = results.filter((r) => r.message.clientMsgId === 'r0-0');
+          assert.equal(new Set(resent.map((r) => r.message.id)).size, 1);
         });
 
         test('listAfter and listBefore page in ascending order without overlap or gap', async () => {

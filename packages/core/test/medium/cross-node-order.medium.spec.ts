@@ -62,6 +62,9 @@ class SlowLinkBus {
       },
       toUser() {},
       toUsers() {},
+      // Rooms here are small: hybrid fan-out's open-room path is never taken.
+      toOpenRoom() {},
+      toRoomNotOpen() {},
       addUserToRoom() {},
       removeUserFromRoom() {},
       flush: () => pending,

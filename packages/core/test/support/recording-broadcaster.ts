@@ -1,7 +1,7 @@
 import type { BroadcastOptions, Broadcaster, ServerEvent, ServerEventPayload } from '../../src/ports/broadcaster.port';
 
 export interface RecordedEmit {
-  to: { room?: string; users?: string[] };
+  to: { room?: string; users?: string[]; openRoom?: string; notOpenRoom?: string };
   event: ServerEvent;
   payload: unknown;
   opts?: BroadcastOptions;
@@ -20,6 +20,12 @@ export class RecordingBroadcaster implements Broadcaster {
   }
   toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
     this.emits.push({ to: { users: userIds }, event, payload, opts });
+  }
+  toOpenRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, alsoUserIds: readonly string[] = []) {
+    this.emits.push({ to: { openRoom: roomId, users: [...alsoUserIds] }, event, payload });
+  }
+  toRoomNotOpen<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>) {
+    this.emits.push({ to: { notOpenRoom: roomId }, event, payload });
   }
   addUserToRoom(userId: string, roomId: string) {
     this.joins.push({ userId, roomId, joined: true });

@@ -57,7 +57,7 @@ export function buildOpenApiDocument(app: INestApplication, version = '0.1.0'): 
     .setOpenAPIVersion('3.1.0')
     .setTitle('Quantum Chat API')
     .setDescription(
-      'REST under /api/v1. Errors are `{ "error": { "code", "message", "details"? } }` with the status of their code; ' +
+      'REST under /api/v1. Errors are `{ "error": { "code", "message", "details"?, "retryAfterMs"? } }` with the status of their code; ' +
         'a client switches on `code`. Live messaging is over Socket.IO (see the design document), not REST.',
     )
     .setVersion(version)
@@ -216,6 +216,11 @@ function errorEnvelopeSchema(): SchemaObject {
               required: ['path', 'message'],
               properties: { path: { type: 'string' }, message: { type: 'string' } },
             },
+          },
+          retryAfterMs: {
+            type: 'integer',
+            minimum: 0,
+            description: 'For RATE_LIMITED and OVERLOADED: how long to wait before trying again (also the Retry-After header).',
           },
         },
       },

@@ -8,6 +8,10 @@ import { knownError } from '@qc/core';
 export interface SocketData {
   userId: string;
   tokenExpiresAt: number;
+  /** The room this socket shows (`room:open`), in whose `open:<roomId>` channel it is: large rooms' live messages. */
+  openRoomId?: string | null;
+  /** Counts this socket's room:open events, so the latest one decides when two overlap. */
+  openTicket?: number;
 }
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 

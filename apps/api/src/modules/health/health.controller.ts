@@ -1,7 +1,15 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { HealthReport } from '@qc/shared';
-import { logConsumersFor, MESSAGE_LOG, type AppConfig, type EngineCheckResult, type EngineHealthCheck, type MessageLog } from '@qc/core';
+import {
+  logConsumersFor,
+  MESSAGE_LOG,
+  MessagesService,
+  type AppConfig,
+  type EngineCheckResult,
+  type EngineHealthCheck,
+  type MessageLog,
+} from '@qc/core';
 import { APP_CONFIG, HEALTH_CHECKS } from '../../common/tokens';
 
 const startedAt = Date.now();
@@ -41,13 +49,16 @@ async function timed(what: () => Promise<EngineCheckResult | void>): Promise<Che
 @Controller('health')
 export class HealthController {
   private readonly consumerNames: string[];
+  private readonly queueLimit: number;
 
   constructor(
     @Inject(HEALTH_CHECKS) private readonly engines: EngineHealthCheck[],
     @Inject(MESSAGE_LOG) private readonly log: MessageLog,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly messages: MessagesService,
   ) {
     this.consumerNames = logConsumersFor(config);
+    this.queueLimit = config.commitQueue.total;
   }
 
   @Get()
@@ -70,6 +81,8 @@ export class HealthController {
           : 'ok';
     res.status(status === 'down' ? 503 : 200);
     res.setHeader('Cache-Control', 'no-store');
-    return { status, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), checks, consumers };
+    const q = this.messages.commitQueue;
+    const queues = { commits: { depth: q.depth(), rooms: q.busyRooms(), limit: this.queueLimit, refused: q.refused() } };
+    return { status, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), checks, consumers, queues };
   }
 }

@@ -1,7 +1,16 @@
 import type { Client } from 'cassandra-driver';
 import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
-import type { AppendResult, HistoryWriter, MessageStore, NewMessage } from '../../ports/message-store.port';
+import {
+  appendOne,
+  NOT_MEMBER,
+  type AppendResult,
+  type BatchAppendResult,
+  type HistoryWriter,
+  type MessageStore,
+  type NewMessage,
+} from '../../ports/message-store.port';
+import { commitRoomBatch, foldRepeats, retryRacedRepeat, type KeyTable } from '../postgres/group-commit';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
 import { queryRows, type Queryable } from '../postgres/pg-rows';
 import { managerFor } from '../postgres/pg-scope';
@@ -23,6 +32,12 @@ interface KeyRow {
   content_type: ContentType | null;
   reply_to: string | null;
 }
+
+const KEYS_TABLE: KeyTable = {
+  name: 'message_keys',
+  returning: 'room_id, sender_id, client_msg_id, seq, bucket, id, created_at, stored, content, content_type, reply_to',
+  bucketOf: (createdAt) => dayBucket(createdAt),
+};
 
 const fromKeyRow = (r: KeyRow): Message => ({
   id: r.id,
@@ -54,8 +69,9 @@ const fromCql = (r: CqlRow): Message => ({
 /**
  * History in Cassandra, partitioned by (room_id, day bucket), clustered by seq descending.
  *
- * What must be atomic with the room's seq counter stays in PostgreSQL: one transaction
- * takes the next seq and records the idempotency key with the message (an outbox row).
+ * What must be atomic with the room's seq counter stays in PostgreSQL: one statement per
+ * batch of sends takes the next seqs and records each idempotency key with its message (an
+ * outbox row), see commitRoomBatch.
  * The message is then written to Cassandra (prepared, at the configured consistency) and
  * the outbox row is marked stored, dropping its body. The send is acked only after both,
  * so an acked message is in Cassandra. If the Cassandra write fails the send fails, the
@@ -81,42 +97,25 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
   ) {}
 
   async append(m: NewMessage, scope?: SequencerScope): Promise<AppendResult> {
+    return appendOne(this, m, scope);
+  }
+
+  async appendBatch(items: NewMessage[], scope?: SequencerScope): Promise<BatchAppendResult[]> {
     const db = managerFor(this.ds, scope);
-    // No lookup first (MessagesService already asked): a repeat fails the key's primary
-    // key, rolling back its seq, and is finished and answered below.
-    let key: KeyRow;
-    try {
-      key = await db.transaction(async (tx) => {
-        const seqRows = await queryRows<{ last_seq: string; history_bucket: number }>(
-          tx,
-          `UPDATE rooms SET last_seq = last_seq + 1, last_message_at = $2, history_bucket = GREATEST(history_bucket, $3)
-           WHERE id = $1 RETURNING last_seq, history_bucket`,
-          [m.roomId, m.createdAt, dayBucket(m.createdAt)],
-        );
-        const next = seqRows[0];
-        if (!next) throw Object.assign(new Error(`room ${m.roomId} does not exist`), { code: 'ROOM_MISSING' });
-        const rows = await queryRows<KeyRow>(
-          tx,
-          `INSERT INTO message_keys (room_id, sender_id, client_msg_id, seq, bucket, id, created_at, content, content_type, reply_to)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING *`,
-          [m.roomId, m.senderId, m.clientMsgId, next.last_seq, next.history_bucket, m.id, m.createdAt, m.content, m.contentType, m.replyTo],
-        );
-        const seq = next.last_seq;
-        await tx.query(`UPDATE room_members SET read_seq = GREATEST(read_seq, $3) WHERE room_id = $1 AND user_id = $2`, [
-          m.roomId,
-          m.senderId,
-          seq,
-        ]);
-        return rows[0]!;
-      });
-    } catch (e) {
-      if ((e as { code?: string }).code === '23505') {
-        const raced = await this.findKey(m.roomId, m.senderId, m.clientMsgId, db);
-        if (raced) return { message: await this.answer(raced, db), created: false };
-      }
-      throw e;
-    }
-    return { message: await this.answer(key, db), created: true };
+    // One statement commits the batch's seqs, keys and outbox rows (see commitRoomBatch);
+    // a repeat is answered with its original, finished into Cassandra if it never got there.
+    const { distinct, answeredBy } = foldRepeats(items);
+    const committed = await retryRacedRepeat(() =>
+      db.transaction((tx) => commitRoomBatch<KeyRow>(tx, KEYS_TABLE, distinct[0]!.roomId, distinct)),
+    );
+    // Written through one after another: the outbox marks are on the room's one connection.
+    const answers: (Message | null)[] = [];
+    for (const c of committed) answers.push(c ? await this.answer(c.row, db) : null);
+    return answeredBy.map((at, i) => {
+      const message = answers[at];
+      if (!message) return NOT_MEMBER;
+      return { message, created: committed[at]!.created && answeredBy.indexOf(at) === i };
+    });
   }
 
   /** The message of a committed key: written through to Cassandra now, unless the log's consumer does it. */

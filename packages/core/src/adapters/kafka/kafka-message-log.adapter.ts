@@ -60,7 +60,15 @@ export class KafkaMessageLog implements MessageLog {
   }
 
   async publish(record: LogRecord): Promise<void> {
-    await this.producer.send(this.topic, [{ key: recordRoomId(record), value: JSON.stringify(record), headers: { type: record.type } }]);
+    await this.publishAll([record]);
+  }
+
+  async publishAll(records: LogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.producer.send(
+      this.topic,
+      records.map((record) => ({ key: recordRoomId(record), value: JSON.stringify(record), headers: { type: record.type } })),
+    );
   }
 
   subscribe(consumer: string, handler: LogHandler): void {

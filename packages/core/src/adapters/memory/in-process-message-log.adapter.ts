@@ -28,6 +28,11 @@ export class InProcessMessageLog implements MessageLog {
     }
   }
 
+  /** One after another: each record's consumers have run before the next one's start. */
+  async publishAll(records: LogRecord[]): Promise<void> {
+    for (const record of records) await this.publish(record);
+  }
+
   async start(): Promise<void> {}
 
   /** A consumer here is this process's own, and has handled every record once publish returned. */

@@ -2,7 +2,15 @@ import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
 import { queryRows, type Queryable } from './pg-rows';
 import { managerFor } from './pg-scope';
-import type { AppendResult, MessageStore, NewMessage } from '../../ports/message-store.port';
+import {
+  appendOne,
+  NOT_MEMBER,
+  type AppendResult,
+  type BatchAppendResult,
+  type MessageStore,
+  type NewMessage,
+} from '../../ports/message-store.port';
+import { commitRoomBatch, foldRepeats, retryRacedRepeat, type KeyTable } from './group-commit';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
 
 export interface MessageRow {
@@ -23,6 +31,8 @@ export interface MessageRow {
  */
 export const MESSAGE_COLUMNS = 'id, room_id, seq, sender_id, client_msg_id, content, content_type, reply_to, created_at';
 
+const MESSAGES_TABLE: KeyTable = { name: 'messages', returning: MESSAGE_COLUMNS };
+
 export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
   roomId: r.room_id,
@@ -38,53 +48,34 @@ export const toMessage = (r: MessageRow): Message => ({
 /**
  * History in the same PostgreSQL as the metadata (the embedded profile).
  *
- * Seq allocation: `UPDATE rooms SET last_seq = last_seq + 1` takes the room row's lock
- * until commit, so concurrent appends to one room (from any number of api nodes) are
- * serialised and each gets the next number; a rolled-back insert rolls the counter back
- * too, so there is never a gap. The sender's read marker moves in the same transaction:
- * what you wrote yourself is never unread.
+ * Sends are committed in batches per room, one statement each (see commitRoomBatch): the
+ * seq comes from `UPDATE rooms SET last_seq = last_seq + n`, whose row lock serialises
+ * concurrent batches of one room from any number of api nodes, and a batch that rolls back
+ * rolls the counter back too, so there is never a gap. Senders' read markers move in the
+ * same statement: what you wrote yourself is never unread.
  *
- * Handed the room sequencer's scope, append runs all of that on the connection holding the
+ * Handed the room sequencer's scope, the statement runs on the connection holding the
  * room's lock and takes no other from the pool (see SequencerScope).
  */
 export class PostgresMessageStore implements MessageStore {
   constructor(private readonly ds: DataSource) {}
 
   async append(m: NewMessage, scope?: SequencerScope): Promise<AppendResult> {
+    return appendOne(this, m, scope);
+  }
+
+  async appendBatch(items: NewMessage[], scope?: SequencerScope): Promise<BatchAppendResult[]> {
     const db = managerFor(this.ds, scope);
-    // No lookup first: MessagesService already asked, and a repeat that slips past it
-    // fails the idempotency constraint, rolling back its seq, and is answered below.
-    try {
-      const row = await db.transaction(async (tx) => {
-        const seqRows = await queryRows<{ last_seq: string }>(
-          tx,
-          `UPDATE rooms SET last_seq = last_seq + 1, last_message_at = $2 WHERE id = $1 RETURNING last_seq`,
-          [m.roomId, m.createdAt],
-        );
-        const seqRow = seqRows[0];
-        if (!seqRow) throw Object.assign(new Error(`room ${m.roomId} does not exist`), { code: 'ROOM_MISSING' });
-        const inserted = await queryRows<MessageRow>(
-          tx,
-          `INSERT INTO messages (id, room_id, seq, sender_id, client_msg_id, content, content_type, reply_to, created_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING ${MESSAGE_COLUMNS}`,
-          [m.id, m.roomId, seqRow.last_seq, m.senderId, m.clientMsgId, m.content, m.contentType, m.replyTo, m.createdAt],
-        );
-        await tx.query(`UPDATE room_members SET read_seq = GREATEST(read_seq, $3) WHERE room_id = $1 AND user_id = $2`, [
-          m.roomId,
-          m.senderId,
-          seqRow.last_seq,
-        ]);
-        return inserted[0]!;
-      });
-      return { message: toMessage(row), created: true };
-    } catch (e) {
-      // A concurrent retry of the same clientMsgId committed first: answer with its message.
-      if ((e as { code?: string }).code === '23505') {
-        const original = await this.find(db, m.roomId, m.senderId, m.clientMsgId);
-        if (original) return { message: original, created: false };
-      }
-      throw e;
-    }
+    const { distinct, answeredBy } = foldRepeats(items);
+    const committed = await retryRacedRepeat(() =>
+      db.transaction((tx) => commitRoomBatch<MessageRow>(tx, MESSAGES_TABLE, distinct[0]!.roomId, distinct)),
+    );
+    return answeredBy.map((at, i) => {
+      const c = committed[at];
+      if (!c) return NOT_MEMBER;
+      // A repeat inside the batch is answered with the message its first copy created.
+      return { message: toMessage(c.row), created: c.created && answeredBy.indexOf(at) === i };
+    });
   }
 
   findByClientMsgId(roomId: string, senderId: string, clientMsgId: string) {

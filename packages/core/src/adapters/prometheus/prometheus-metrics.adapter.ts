@@ -8,7 +8,7 @@ import type { ChatServer } from '../socketio/socketio-broadcaster.adapter';
 export interface MetricsSources {
   /** Fan-out runs in this process (the in-process log): commit→emit can be timed here. */
   localFanout: boolean;
-  /** Tasks in this process's room queues (the sequencer's), waiting or running. */
+  /** Entries in this process's room commit queues (sends and changes), waiting or committing. */
   roomQueueDepth(): number;
   /** The message log's consumers: who runs them and their lag. */
   consumers(): Promise<LogConsumerState[]>;

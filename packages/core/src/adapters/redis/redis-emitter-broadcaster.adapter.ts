@@ -1,6 +1,7 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import {
+  openRoomChannel,
   roomChannel,
   userChannel,
   type BroadcastOptions,
@@ -40,12 +41,20 @@ export class RedisEmitterBroadcaster implements Broadcaster {
     if (userIds.length) this.target(userIds.map(userChannel), opts).emit(event, payload);
   }
 
+  toOpenRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, alsoUserIds: readonly string[] = []) {
+    this.target([openRoomChannel(roomId), ...alsoUserIds.map(userChannel)]).emit(event, payload);
+  }
+
+  toRoomNotOpen<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>) {
+    this.target(roomChannel(roomId)).except(openRoomChannel(roomId)).emit(event, payload);
+  }
+
   addUserToRoom(userId: string, roomId: string) {
     this.emitter.in(userChannel(userId)).socketsJoin(roomChannel(roomId));
   }
 
   removeUserFromRoom(userId: string, roomId: string) {
-    this.emitter.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
+    this.emitter.in(userChannel(userId)).socketsLeave([roomChannel(roomId), openRoomChannel(roomId)]);
   }
 
   /** Redis answers a PING after every PUBLISH sent before it on this connection. */

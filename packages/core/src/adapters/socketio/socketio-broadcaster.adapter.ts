@@ -1,6 +1,7 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@qc/shared';
 import {
+  openRoomChannel,
   roomChannel,
   userChannel,
   type BroadcastOptions,
@@ -56,12 +57,21 @@ export class SocketIoBroadcaster implements Broadcaster {
     this.emit(this.target(userIds.map(userChannel), opts), event, payload);
   }
 
+  toOpenRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, alsoUserIds: readonly string[] = []) {
+    // One emit to the union of channels: Socket.IO sends once to a socket in several of them.
+    this.emit(this.target([openRoomChannel(roomId), ...alsoUserIds.map(userChannel)]), event, payload);
+  }
+
+  toRoomNotOpen<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>) {
+    this.emit(this.target(roomChannel(roomId))?.except(openRoomChannel(roomId)) ?? null, event, payload);
+  }
+
   addUserToRoom(userId: string, roomId: string) {
     this.server?.in(userChannel(userId)).socketsJoin(roomChannel(roomId));
   }
 
   removeUserFromRoom(userId: string, roomId: string) {
-    this.server?.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
+    this.server?.in(userChannel(userId)).socketsLeave([roomChannel(roomId), openRoomChannel(roomId)]);
   }
 
   private emit<E extends ServerEvent>(op: ReturnType<ChatServer['to']> | null, event: E, payload: ServerEventPayload<E>) {
