@@ -135,7 +135,7 @@ export function markdown(results) {
     lines.push(
       row([
         NAMES[kind],
-        t.saturationFound === false ? `${t.saturationPerSec} (broke at the first step)` : t.saturationPerSec,
+        t.saturationFound === false ? `${t.saturationPerSec} (broke at the first step)` : q(t.saturationPerSec),
         q(o?.offeredPerSec),
         q(o?.answeredWithin1s),
         o ? lat(o.receive) : '—',

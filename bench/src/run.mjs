@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws] [--profile]`: the product and the two
-// baselines, one after the other, under the same seeded workloads from the same forked load
-// generators: chat mix stepped up, overload at twice saturation, a reconnect storm, idle
-// connections. Writes bench/results/<stamp>.{json,md,svg}; exits 1 when any acked message was
+// `npm run bench [-- --quick] [--seed N] [--only product,socketio,ws,mix,overload,storm,idle] [--profile]`:
+// the product and the two baselines, one after the other, under the same seeded workloads from
+// the same forked load generators: chat mix stepped up, overload at twice saturation, a reconnect
+// storm, idle connections (`--only` names the targets and workloads to run, all by default).
+// Writes bench/results/<stamp>.{json,md,svg}; exits 1 when any acked message was
 // lost, duplicated or out of order, or a target could not be driven.
 import { spawn, fork } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
   WireCount,
 } from './accounting.mjs';
 import { between, machine, machineBusyPct, sample } from './procstat.mjs';
+import { parseOnly } from './options.mjs';
 import { flameGraphSvg, newestProfile, readProfile, summarise } from './profile.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
 import { repoRoot, startBaseline, startProduct } from './targets.mjs';
@@ -71,7 +73,7 @@ async function main() {
   const quick = argv.includes('--quick');
   const size = { ...SIZES[quick ? 'quick' : 'full'], ...overrides(flag('--set')) };
   const seed = Number(flag('--seed') ?? 42);
-  const only = (flag('--only') ?? 'product,socketio,ws').split(',');
+  const only = parseOnly(flag('--only'));
   const t0 = Date.now();
   const say = (line) => console.log(`[bench +${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}`);
   const fds = fdLimit();
@@ -97,6 +99,7 @@ async function main() {
       quick,
       seed,
       sizes: size,
+      workloads: only.workloads,
       rooms: topo.rooms.length,
       hybridFanout: {
         largeRoomMembers: topo.threshold,
@@ -109,10 +112,10 @@ async function main() {
     targets: {},
     problems: [],
   };
-  for (const kind of only) {
+  for (const kind of only.targets) {
     say(`── ${kind} ──`);
     try {
-      results.targets[kind] = await benchTarget(kind, size, topo, seed, say, kind === 'product' ? profileDir : undefined);
+      results.targets[kind] = await benchTarget(kind, size, topo, seed, say, only.workloads, kind === 'product' ? profileDir : undefined);
     } catch (e) {
       say(`${kind}: ${e.stack ?? e}`);
       results.problems.push(`${kind}: could not be driven: ${e.message}`);
@@ -183,7 +186,7 @@ for (const sig of process.env.QC_BENCH_FDS_RAISED ? ['SIGINT', 'SIGTERM'] : []) 
   });
 }
 
-async function benchTarget(kind, size, topo, seed, say, profileDir) {
+async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
   const hybrid = kind === 'product';
   const server = hybrid
     ? await startProduct({ say, profileDir, env: { LARGE_ROOM_MEMBERS: String(topo.threshold) } })
@@ -342,7 +345,7 @@ async function benchTarget(kind, size, topo, seed, say, profileDir) {
 
     // Chat mix, stepped up until p99 or loss breaks.
     let saturation = 0;
-    for (const rate of size.steps) {
+    for (const rate of workloads.includes('mix') ? size.steps : []) {
       const f = await runStep('mix', rate, size.stepMs);
       out.steps.push(f);
       const broke = f.receive.p99 === null || f.receive.p99 > size.breakP99Ms || f.lost > 0 || f.failed > f.offered * 0.01;
@@ -354,69 +357,78 @@ async function benchTarget(kind, size, topo, seed, say, profileDir) {
     }
     // A target that broke at the first step has no saturation found: the first step's rate
     // stands in for it (the overload's base), and the table says so.
-    out.saturationFound = saturation > 0;
-    out.saturationPerSec = saturation || out.steps[0].ackedPerSec;
+    if (out.steps.length) {
+      out.saturationFound = saturation > 0;
+      out.saturationPerSec = saturation || out.steps[0].ackedPerSec;
+    }
 
     // Overload: twice saturation.
-    out.overload = await runStep('overload', 2 * out.saturationPerSec, size.overloadMs);
+    if (workloads.includes('overload')) out.overload = await runStep('overload', 2 * out.saturationPerSec, size.overloadMs);
 
     // Reconnect storm: senders outside the storm keep going while the storm's clients drop and come back.
-    out.storm = await runStep('storm', size.stormRate, size.stormMs, {
-      who: 'calm',
-      during: async () => {
-        await new Promise((r) => setTimeout(r, size.stormMs / 4));
-        const rs = await Promise.all(gens.map((g) => g.ask('storm', { jitterMaxMs: size.stormJitterMs, deadlineMs: 240_000, seed })));
-        const h = newHistogram();
-        for (const r of rs) mergeEncoded(h, r.caughtUpHist);
-        const side = {
-          clients: rs.reduce((n, r) => n + r.clients, 0),
-          failed: rs.reduce((n, r) => n + r.failed, 0),
-          attempts: rs.reduce((n, r) => n + r.attempts, 0),
-          syncRetries: rs.reduce((n, r) => n + r.syncRetries, 0),
-          synced: rs.reduce((n, r) => n + r.synced, 0),
-          caughtUp: percentiles(h),
-          generatorCpuPct: rs.map((r) => r.cpuPct),
-        };
-        say(
-          `storm: ${side.clients} dropped, caught up p50 ${side.caughtUp.p50} p99 ${side.caughtUp.p99} ms, ${side.failed} failed, ${side.synced} messages by room:sync`,
-        );
-        if (side.failed) out.problems.push(`storm: ${side.failed} clients did not reconnect and catch up`);
-        return side;
-      },
-    });
+    if (workloads.includes('storm'))
+      out.storm = await runStep('storm', size.stormRate, size.stormMs, {
+        who: 'calm',
+        during: async () => {
+          await new Promise((r) => setTimeout(r, size.stormMs / 4));
+          const rs = await Promise.all(gens.map((g) => g.ask('storm', { jitterMaxMs: size.stormJitterMs, deadlineMs: 240_000, seed })));
+          const h = newHistogram();
+          for (const r of rs) mergeEncoded(h, r.caughtUpHist);
+          const side = {
+            clients: rs.reduce((n, r) => n + r.clients, 0),
+            failed: rs.reduce((n, r) => n + r.failed, 0),
+            attempts: rs.reduce((n, r) => n + r.attempts, 0),
+            syncRetries: rs.reduce((n, r) => n + r.syncRetries, 0),
+            synced: rs.reduce((n, r) => n + r.synced, 0),
+            caughtUp: percentiles(h),
+            generatorCpuPct: rs.map((r) => r.cpuPct),
+          };
+          say(
+            `storm: ${side.clients} dropped, caught up p50 ${side.caughtUp.p50} p99 ${side.caughtUp.p99} ms, ${side.failed} failed, ${side.synced} messages by room:sync`,
+          );
+          if (side.failed) out.problems.push(`storm: ${side.failed} clients did not reconnect and catch up`);
+          return side;
+        },
+      });
 
     // Idle connections: opened on top of the online users, held, closed.
-    const i0 = sample(server.pid);
-    const opened = await Promise.all(gens.map((g) => g.ask('openIdle', { count: Math.ceil(size.idle / gens.length) })));
-    const i1 = sample(server.pid);
-    await new Promise((r) => setTimeout(r, size.holdMs));
-    const i2 = sample(server.pid);
-    const n = opened.reduce((k, r) => k + r.opened, 0);
-    const openMs = Math.max(...opened.map((r) => r.ms));
-    out.connections = {
-      asked: size.idle,
-      opened: n,
-      failed: opened.reduce((k, r) => k + r.failed, 0),
-      errors: opened.map((r) => r.errors),
-      openedPerSec: Math.round(n / (openMs / 1000)),
-      rssBeforeMiB: Math.round(i0.rssKiB / 102.4) / 10,
-      rssHeldMiB: Math.round(i2.rssKiB / 102.4) / 10,
-      rssPerConnKiB: perConnectionKiB(i2.rssKiB - i0.rssKiB, n),
-      pssPerConnKiB: perConnectionKiB(i2.pssKiB - i0.pssKiB, n),
-      serverCpuWhileOpeningPct: between(i0, i1).cpuPct,
-      serverCpuWhileHeldPct: between(i1, i2).cpuPct,
-      generatorCpuPct: opened.map((r) => r.cpuPct),
-    };
-    say(
-      `connections: ${n} idle opened at ${out.connections.openedPerSec}/s, ${out.connections.rssPerConnKiB ?? 'no measurable'} KiB each` +
-        `${out.connections.rssPerConnKiB === null ? ' (memory did not grow: garbage collection outweighed them; use more connections)' : ''}, ${out.connections.failed} failed`,
-    );
-    await Promise.all(gens.map((g) => g.ask('closeIdle')));
+    if (workloads.includes('idle')) out.connections = await idleConnections(gens, server, size, say);
   } finally {
     running.delete(stopAll);
     await stopAll();
   }
   return out;
+}
+
+/** `size.idle` more authenticated connections on the people's tokens, held `holdMs`, closed; RSS and PSS grown per connection. */
+async function idleConnections(gens, server, size, say) {
+  const i0 = sample(server.pid);
+  const opened = await Promise.all(gens.map((g) => g.ask('openIdle', { count: Math.ceil(size.idle / gens.length) })));
+  const i1 = sample(server.pid);
+  await new Promise((r) => setTimeout(r, size.holdMs));
+  const i2 = sample(server.pid);
+  const n = opened.reduce((k, r) => k + r.opened, 0);
+  const openMs = Math.max(...opened.map((r) => r.ms));
+  const c = {
+    asked: size.idle,
+    opened: n,
+    failed: opened.reduce((k, r) => k + r.failed, 0),
+    errors: opened.map((r) => r.errors),
+    openedPerSec: Math.round(n / (openMs / 1000)),
+    rssBeforeMiB: Math.round(i0.rssKiB / 102.4) / 10,
+    rssHeldMiB: Math.round(i2.rssKiB / 102.4) / 10,
+    rssPerConnKiB: perConnectionKiB(i2.rssKiB - i0.rssKiB, n),
+    pssPerConnKiB: perConnectionKiB(i2.pssKiB - i0.pssKiB, n),
+    serverCpuWhileOpeningPct: between(i0, i1).cpuPct,
+    serverCpuWhileHeldPct: between(i1, i2).cpuPct,
+    generatorCpuPct: opened.map((r) => r.cpuPct),
+  };
+  say(
+    `connections: ${n} idle opened at ${c.openedPerSec}/s, ${c.rssPerConnKiB ?? 'no measurable'} KiB each` +
+      `${c.rssPerConnKiB === null ? ' (memory did not grow: garbage collection outweighed them; use more connections)' : ''}, ${c.failed} failed`,
+  );
+  await Promise.all(gens.map((g) => g.ask('closeIdle')));
+  return c;
 }
 
 // Raise the open-file limit by re-running under `ulimit -n` (the servers and generators this
