@@ -198,7 +198,7 @@ function countQueries(ds: DataSource) {
 }
 
 describe('typing and presence floods', () => {
-  test('2,000 typing events: one broadcast, no query each, the stop told at the end of the gap; non-members refused', async () => {
+  test('2,000 typing events: one broadcast per 2 s gap (not one per event), no query each, the stop told at the end of the gap; non-members refused', async () => {
     const [a, b, outsider] = await Promise.all([person('typist'), person('watcher'), person('nosy')]);
     const room = await h.group(a, [b]);
     const [sa, sb, so] = await Promise.all([h.connect(a.accessToken), h.connect(b.accessToken), h.connect(outsider.accessToken)]);
@@ -206,8 +206,11 @@ describe('typing and presence floods', () => {
     sb.on('typing', (e) => e.roomId === room.id && seen.push(e));
     const queries = countQueries(h.api.dataSource);
     let acks;
+    const floodStarted = performance.now();
+    let floodMs = 0;
     try {
       acks = await Promise.all(Array.from({ length: 2000 }, () => call(sa, 'typing', { roomId: room.id, isTyping: true }, 20_000)));
+      floodMs = performance.now() - floodStarted;
       await sleep(300);
     } finally {
       queries.restore();
@@ -215,10 +218,13 @@ describe('typing and presence floods', () => {
     assert.equal(queries.count, 0, 'membership comes from the socket, not the database');
     const codes = new Set(acks.map((r) => (r.ok ? 'ok' : r.error?.code)));
     assert.deepEqual([...codes].sort(), ['RATE_LIMITED', 'ok'], 'a flood is cut off per socket');
-    assert.deepEqual(
-      seen.map((e) => e.isTyping),
-      [true],
-    );
+    // One telling per started 2 s gap (TYPING_BROADCAST_EVERY_MS): one, unless a loaded
+    // machine took longer than a gap to get the flood through (a renewal after a gap is told
+    // again, for anyone who joined since). Either way a small number, not one per event.
+    const gaps = 1 + Math.floor((floodMs + 300) / 2000);
+    assert.ok(seen.length >= 1 && seen.length <= gaps, `${seen.length} tellings for a flood of ${Math.round(floodMs)} ms`);
+    assert.ok(seen.every((e) => e.isTyping));
+    const toldWhileTyping = seen.length;
 
     await sleep(300); // a token back in the socket's budget
     const stopped = waitFor<TypingEvent>(sb, 'typing', (e) => e.roomId === room.id && !e.isTyping, 8_000);
@@ -226,7 +232,7 @@ describe('typing and presence floods', () => {
     await stopped;
     assert.deepEqual(
       seen.map((e) => e.isTyping),
-      [true, false],
+      [...Array<boolean>(toldWhileTyping).fill(true), false],
     );
 
     const forbidden = await call(so, 'typing', { roomId: room.id, isTyping: true });
