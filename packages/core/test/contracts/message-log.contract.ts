@@ -42,6 +42,21 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
       }
     }
 
+    /** Every consumer got seqs 1 … n of each room; at-least-once engines may redeliver, so the first delivery of each seq is in order. */
+    async function everyConsumerSawInOrder(rooms: string[], n: number) {
+      for (const seen of [fanout, notify]) {
+        await until(() => rooms.every((room) => new Set(seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r))).size === n));
+        for (const room of rooms) {
+          const seqs = seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r));
+          const firsts = seqs.filter((s, i) => seqs.indexOf(s) === i);
+          assert.deepEqual(
+            firsts,
+            Array.from({ length: n }, (_, i) => i + 1),
+          );
+        }
+      }
+    }
+
     test('publishAll: a group commit of several rooms, concurrent with others, reaches every consumer in its order', async () => {
       const rooms = [uuidv7(), uuidv7()];
       // Batches of 5 per room, two rooms' batches in flight at once.
@@ -49,38 +64,13 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
         await Promise.all(rooms.map((room) => log.publishAll(Array.from({ length: 5 }, (_, i) => record(room, first + i)))));
       }
       await log.publishAll([]);
-      for (const seen of [fanout, notify]) {
-        await until(() =>
-          rooms.every((room) => new Set(seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r))).size === 20),
-        );
-        for (const room of rooms) {
-          const seqs = seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r));
-          const firsts = seqs.filter((s, i) => seqs.indexOf(s) === i);
-          assert.deepEqual(
-            firsts,
-            Array.from({ length: 20 }, (_, i) => i + 1),
-          );
-        }
-      }
+      await everyConsumerSawInOrder(rooms, 20);
     });
 
     test('every consumer gets every record, each room in publish order', async () => {
       const rooms = [uuidv7(), uuidv7(), uuidv7()];
       for (let seq = 1; seq <= 20; seq++) for (const room of rooms) await log.publish(record(room, seq));
-      for (const seen of [fanout, notify]) {
-        await until(() =>
-          rooms.every((room) => new Set(seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r))).size === 20),
-        );
-        for (const room of rooms) {
-          const seqs = seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r));
-          // At-least-once engines may redeliver; the first delivery of each seq is in order.
-          const firsts = seqs.filter((s, i) => seqs.indexOf(s) === i);
-          assert.deepEqual(
-            firsts,
-            Array.from({ length: 20 }, (_, i) => i + 1),
-          );
-        }
-      }
+      await everyConsumerSawInOrder(rooms, 20);
     });
 
     test('how far each consumer is: one that runs here has a member and, once it has handled everything, no lag; one nobody runs has no member', async () => {
