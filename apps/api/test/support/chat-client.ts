@@ -94,7 +94,7 @@ export class ChatClient {
 }
 
 // The ack's shape varies by event; tests read the fields they expect.
-export type AckResponse = { ok: boolean; error?: { code: string; message: string } } & Record<string, unknown>;
+export type AckResponse = { ok: boolean; error?: { code: string; message: string; retryAfterMs?: number } } & Record<string, unknown>;
 
 /** Emits with an ack and a timeout; resolves with the ack's response. */
 export function call<E extends keyof ClientToServerEvents>(
@@ -159,3 +159,24 @@ export async function until(pred: () => boolean, ms = 15_000, what = 'condition'
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `message:send` as the web outbox sends it: a send refused OVERLOADED or UNAVAILABLE
+ * (nothing stored; the server names its wait) is sent again with the same clientMsgId,
+ * until it is acked or refused otherwise. For specs that fire bursts at one room: the
+ * product may shed such a burst on a slow machine, and the contract is that every send is
+ * acked or refused with a code, and lands once when resent.
+ */
+export async function sendUntilAcked(
+  socket: ClientSocket,
+  payload: { roomId: string; clientMsgId: string; content: string },
+  ms = 30_000,
+): Promise<AckResponse> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await call(socket, 'message:send', payload, Math.max(1000, end - Date.now()));
+    const code = r.ok ? null : r.error?.code;
+    if ((code !== 'OVERLOADED' && code !== 'UNAVAILABLE') || Date.now() > end) return r;
+    await new Promise((done) => setTimeout(done, r.error?.retryAfterMs ?? 500));
+  }
+}

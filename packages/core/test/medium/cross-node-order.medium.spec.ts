@@ -91,6 +91,8 @@ async function twoNodes(bus: SlowLinkBus, sequencer: (ds: DataSource) => RoomSeq
     QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-order-')),
     RATE_LIMIT_MESSAGES_PER_SEC: '1000',
     RATE_LIMIT_MESSAGES_BURST: '1000',
+    // Order and pool use under bursts, not overload: a slow machine must not shed them.
+    SEND_QUEUE_MAX_WAIT_MS: '60000',
   });
   const make = async (ds: DataSource, slow: boolean) => {
     const b = bus.node(slow);

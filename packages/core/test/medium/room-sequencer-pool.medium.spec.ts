@@ -50,6 +50,8 @@ before(async () => {
     QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-pool-')),
     RATE_LIMIT_MESSAGES_PER_SEC: '1000',
     RATE_LIMIT_MESSAGES_BURST: '1000',
+    // Order and pool use under bursts, not overload: a slow machine must not shed them.
+    SEND_QUEUE_MAX_WAIT_MS: '60000',
   });
   bc = new RecordingBroadcaster();
   // Without REDIS_URL the composition picks the in-process sequencer: this node uses the

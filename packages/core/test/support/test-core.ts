@@ -21,13 +21,16 @@ const silent = { error: () => undefined, warn: () => undefined, info: () => unde
 /**
  * The real core services, composed as the api composes them, on a throwaway PostgreSQL,
  * with a broadcaster that records and the log's consumers running inline. A generous send
- * budget, unless `env` says otherwise: medium specs test behaviour, not the rate limit.
+ * budget and queue bound, unless `env` says otherwise: medium specs test behaviour, not limits.
  */
 export async function startTestCore(env: Record<string, string> = {}): Promise<TestCore> {
   const config = loadConfig({
     QC_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qc-med-')),
     RATE_LIMIT_MESSAGES_PER_SEC: '1000',
     RATE_LIMIT_MESSAGES_BURST: '1000',
+    // Nor overload shedding (a room's queue refusing once its oldest send waited 1 s), which
+    // a slow machine would reach in the bursts some specs send: group-commit.medium tests it.
+    SEND_QUEUE_MAX_WAIT_MS: '60000',
     ...env,
   });
   const db = await startTestDatabase({
