@@ -88,6 +88,8 @@ export interface MetadataStore {
   updateRoom(id: string, patch: { name?: string; topic?: string | null }): Promise<RoomRecord | null>;
   deleteRoom(id: string): Promise<void>;
   listRoomsOfUser(userId: string): Promise<{ room: RoomRecord; membership: MembershipRecord }[]>;
+  /** Only the ids of the user's rooms: what a socket handshake joins, without each room's record and member count. */
+  listRoomIdsOfUser(userId: string): Promise<string[]>;
   listChannels(query: string | undefined, limit: number): Promise<RoomRecord[]>;
 
   // members

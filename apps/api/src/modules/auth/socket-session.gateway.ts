@@ -87,8 +87,10 @@ export class SocketSessionGateway implements OnGatewayInit, OnGatewayConnection,
     socket.handshake.auth = {};
     socket.data.userId = userId;
     socket.data.tokenExpiresAt = expiresAt.getTime();
-    const rooms = await this.meta.listRoomsOfUser(userId);
-    await socket.join([userChannel(userId), ...rooms.map((r) => roomChannel(r.room.id))]);
+    // Ids only: the full list counts every room's members, per handshake (a reconnect storm
+    // of members of a large channel counted its members once per socket).
+    const roomIds = await this.meta.listRoomIdsOfUser(userId);
+    await socket.join([userChannel(userId), ...roomIds.map(roomChannel)]);
     await this.admit(socket);
   }
 

@@ -254,6 +254,11 @@ export class PostgresMetadataStore implements MetadataStore {
     }));
   }
 
+  async listRoomIdsOfUser(userId: string) {
+    const rows = await queryRows<{ room_id: string }>(this.ds, `SELECT room_id FROM room_members WHERE user_id = $1`, [userId]);
+    return rows.map((r) => r.room_id);
+  }
+
   async listChannels(query: string | undefined, limit: number) {
     const params: unknown[] = [limit];
     let where = `r.kind = 'channel'`;
