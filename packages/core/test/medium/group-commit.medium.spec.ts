@@ -76,11 +76,7 @@ describe('group commit', () => {
       all.map((_, i) => i + 1),
     );
     // Published in seq order, each once.
-    const published = t.broadcaster
-      .of('message:new')
-      .map((e) => e.payload as Message)
-      .filter((m) => m.roomId === room.id)
-      .map((m) => m.seq);
+    const published = t.broadcaster.newSeqsOf(room.id);
     assert.deepEqual(
       published,
       all.map((m) => m.seq),

@@ -37,4 +37,11 @@ export class RecordingBroadcaster implements Broadcaster {
   of(event: ServerEvent) {
     return this.emits.filter((e) => e.event === event);
   }
+  /** The seqs of the room's `message:new`, in the order they were emitted. */
+  newSeqsOf(roomId: string): number[] {
+    return this.of('message:new')
+      .map((e) => e.payload as { roomId: string; seq: number })
+      .filter((m) => m.roomId === roomId)
+      .map((m) => m.seq);
+  }
 }

@@ -3,14 +3,13 @@ import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
 import {
   appendOne,
-  NOT_MEMBER,
   type AppendResult,
   type BatchAppendResult,
   type HistoryWriter,
   type MessageStore,
   type NewMessage,
 } from '../../ports/message-store.port';
-import { commitRoomBatch, foldRepeats, retryRacedRepeat, type KeyTable } from '../postgres/group-commit';
+import { appendRoomBatch, type KeyTable } from '../postgres/group-commit';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
 import { queryRows, type Queryable } from '../postgres/pg-rows';
 import { managerFor } from '../postgres/pg-scope';
@@ -100,22 +99,11 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     return appendOne(this, m, scope);
   }
 
-  async appendBatch(items: NewMessage[], scope?: SequencerScope): Promise<BatchAppendResult[]> {
-    const db = managerFor(this.ds, scope);
+  appendBatch(items: NewMessage[], scope?: SequencerScope): Promise<BatchAppendResult[]> {
     // One statement commits the batch's seqs, keys and outbox rows (see commitRoomBatch);
     // a repeat is answered with its original, finished into Cassandra if it never got there.
-    const { distinct, answeredBy } = foldRepeats(items);
-    const committed = await retryRacedRepeat(() =>
-      db.transaction((tx) => commitRoomBatch<KeyRow>(tx, KEYS_TABLE, distinct[0]!.roomId, distinct)),
-    );
-    // Written through one after another: the outbox marks are on the room's one connection.
-    const answers: (Message | null)[] = [];
-    for (const c of committed) answers.push(c ? await this.answer(c.row, db) : null);
-    return answeredBy.map((at, i) => {
-      const message = answers[at];
-      if (!message) return NOT_MEMBER;
-      return { message, created: committed[at]!.created && answeredBy.indexOf(at) === i };
-    });
+    const db = managerFor(this.ds, scope);
+    return appendRoomBatch<KeyRow>(db, KEYS_TABLE, items, (row) => this.answer(row, db));
   }
 
   /** The message of a committed key: written through to Cassandra now, unless the log's consumer does it. */

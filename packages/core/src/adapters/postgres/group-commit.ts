@@ -1,4 +1,6 @@
-import type { NewMessage } from '../../ports/message-store.port';
+import type { EntityManager } from 'typeorm';
+import type { Message } from '@qc/shared';
+import { NOT_MEMBER, type BatchAppendResult, type NewMessage } from '../../ports/message-store.port';
 import { queryRows, type Queryable } from './pg-rows';
 
 /**
@@ -110,23 +112,35 @@ export async function commitRoomBatch<R>(
 }
 
 /**
- * Repeats within one batch (a client resending before its first attempt was answered) are
- * committed once: returns the distinct sends, and for each original position the index
- * of the distinct send that answers it.
+ * MessageStore.appendBatch for a store whose keys live in `table`: repeats within the batch
+ * (a client resending before its first attempt was answered) are committed once, the batch
+ * commits in a transaction (again if a racing retry stored one of its sends first), and each
+ * committed row becomes its message through `answer` (the Cassandra store writes it through
+ * there), one after another: they share the room's one connection.
  */
-export function foldRepeats(items: readonly NewMessage[]): { distinct: NewMessage[]; answeredBy: number[] } {
-  const seen = new Map<string, number>();
+export async function appendRoomBatch<R>(
+  db: EntityManager,
+  table: KeyTable,
+  items: readonly NewMessage[],
+  answer: (row: R) => Message | Promise<Message>,
+): Promise<BatchAppendResult[]> {
+  const byKey = new Map<string, number>();
   const distinct: NewMessage[] = [];
-  const answeredBy = items.map((m) => {
+  const slots = items.map((m) => {
     const key = `${m.senderId} ${m.clientMsgId}`;
-    let at = seen.get(key);
-    if (at === undefined) {
-      at = distinct.push(m) - 1;
-      seen.set(key, at);
-    }
-    return at;
+    const seen = byKey.get(key);
+    if (seen !== undefined) return { at: seen, first: false };
+    byKey.set(key, distinct.push(m) - 1);
+    return { at: distinct.length - 1, first: true };
   });
-  return { distinct, answeredBy };
+  const committed = await retryRacedRepeat(() => db.transaction((tx) => commitRoomBatch<R>(tx, table, distinct[0]!.roomId, distinct)));
+  const messages: (Message | null)[] = [];
+  for (const c of committed) messages.push(c ? await answer(c.row) : null);
+  return slots.map(({ at, first }) => {
+    const message = messages[at];
+    // A repeat inside the batch is answered with the message its first copy created.
+    return message ? { message, created: committed[at]!.created && first } : NOT_MEMBER;
+  });
 }
 
 /**

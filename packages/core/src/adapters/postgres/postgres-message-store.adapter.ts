@@ -2,15 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
 import { queryRows, type Queryable } from './pg-rows';
 import { managerFor } from './pg-scope';
-import {
-  appendOne,
-  NOT_MEMBER,
-  type AppendResult,
-  type BatchAppendResult,
-  type MessageStore,
-  type NewMessage,
-} from '../../ports/message-store.port';
-import { commitRoomBatch, foldRepeats, retryRacedRepeat, type KeyTable } from './group-commit';
+import { appendOne, type AppendResult, type BatchAppendResult, type MessageStore, type NewMessage } from '../../ports/message-store.port';
+import { appendRoomBatch, type KeyTable } from './group-commit';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
 
 export interface MessageRow {
@@ -64,18 +57,8 @@ export class PostgresMessageStore implements MessageStore {
     return appendOne(this, m, scope);
   }
 
-  async appendBatch(items: NewMessage[], scope?: SequencerScope): Promise<BatchAppendResult[]> {
-    const db = managerFor(this.ds, scope);
-    const { distinct, answeredBy } = foldRepeats(items);
-    const committed = await retryRacedRepeat(() =>
-      db.transaction((tx) => commitRoomBatch<MessageRow>(tx, MESSAGES_TABLE, distinct[0]!.roomId, distinct)),
-    );
-    return answeredBy.map((at, i) => {
-      const c = committed[at];
-      if (!c) return NOT_MEMBER;
-      // A repeat inside the batch is answered with the message its first copy created.
-      return { message: toMessage(c.row), created: c.created && answeredBy.indexOf(at) === i };
-    });
+  appendBatch(items: NewMessage[], scope?: SequencerScope): Promise<BatchAppendResult[]> {
+    return appendRoomBatch<MessageRow>(managerFor(this.ds, scope), MESSAGES_TABLE, items, toMessage);
   }
 
   findByClientMsgId(roomId: string, senderId: string, clientMsgId: string) {
