@@ -239,6 +239,7 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
     });
     await log.start();
     await until(() => runs.flat().length >= published.length, 'the backlog handled');
+    // (Set in the handler, which TypeScript's narrowing does not follow.)
     const first = failed as LogRecord[] | null;
     assert.ok(first && first.length > 1, `the first run took more than one record (${first?.length})`);
     assert.deepEqual(
