@@ -37,9 +37,8 @@ test('given a search index to feed, the context subscribes the indexer too', asy
   // Only the wiring is under test here; the adapters meet Elasticsearch in their contract suite.
   const indexed: Message[] = [];
   const searchIndex: SearchIndex = {
-    index: async (m) => void indexed.push(m),
+    apply: async (changes) => void indexed.push(...changes.map((c) => c.message)),
     search: async () => [],
-    remove: async () => undefined,
     deleteRoom: async () => undefined,
   };
   const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, new RecordingBroadcaster(), { searchIndex }), {
@@ -97,11 +96,10 @@ test('WORKERS_CONSUMERS: a process runs only the consumers it names, and says wh
   const deps = {
     history: { storeLogged: async (m: Message) => (written.push(m), true) } satisfies HistoryWriter,
     searchIndex: {
-      index: async (m: Message) => void indexed.push(m),
+      apply: async (changes) => void indexed.push(...changes.map((c) => c.message)),
       search: async () => [],
-      remove: async () => undefined,
       deleteRoom: async () => undefined,
-    },
+    } satisfies SearchIndex,
     only: ['history'] as const,
   };
   const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, broadcaster, deps), { logger: false });

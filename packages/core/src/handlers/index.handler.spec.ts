@@ -1,69 +1,76 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from '@qc/shared';
-import type { SearchIndex } from '../ports/search-index.port';
+import type { LogRecord } from '../ports/message-log.port';
+import type { IndexChange, SearchIndex } from '../ports/search-index.port';
 import { createIndexHandler } from './index.handler';
 
-test('the indexer hands each created message to the search index, and lets its failure through', async () => {
-  const indexed: Message[] = [];
-  let fail = false;
+const base: Message = {
+  id: '01a20792-8333-7000-85fe-754887c65753',
+  roomId: '01a20792-8333-7000-85fe-754887c65754',
+  seq: 1,
+  senderId: '01a20792-8333-7000-85fe-754887c65755',
+  clientMsgId: 'c1',
+  content: 'helo',
+  contentType: 'text',
+  replyTo: null,
+  createdAt: new Date().toISOString(),
+};
+
+/** A search index that records each batch it is handed, and fails while `failing` is set. */
+function recordingIndex() {
+  const batches: IndexChange[][] = [];
+  const state = { failing: false };
   const index: SearchIndex = {
-    index: async (m) => {
-      if (fail) throw new Error('index down');
-      indexed.push(m);
+    apply: async (changes) => {
+      if (state.failing) throw new Error('index down');
+      batches.push([...changes]);
     },
-    remove: async () => assert.fail('nothing was deleted'),
     search: async () => [],
     deleteRoom: async () => undefined,
   };
-  const message: Message = {
-    id: '01a20792-8333-7000-85fe-754887c65753',
-    roomId: '01a20792-8333-7000-85fe-754887c65754',
-    seq: 1,
-    senderId: '01a20792-8333-7000-85fe-754887c65755',
-    clientMsgId: 'c1',
-    content: 'hello',
-    contentType: 'text',
-    replyTo: null,
-    createdAt: new Date().toISOString(),
-  };
-  const handle = createIndexHandler(index);
-  await handle({ type: 'message.created', message });
-  assert.deepEqual(indexed, [message]);
-  fail = true;
-  await assert.rejects(handle({ type: 'message.created', message }), /index down/);
+  return { index, batches, state };
+}
+
+const sent = (seq: number, content: string): Message => ({
+  ...base,
+  id: `${base.id.slice(0, -2)}${String(seq).padStart(2, '0')}`,
+  seq,
+  clientMsgId: `c${seq}`,
+  content,
+});
+const updated = (seq: number, message: Message): LogRecord => ({ type: 'message.updated', update: { roomId: base.roomId, seq, message } });
+
+test("a room's run of records is one batch for the index, in log order; its failure is thrown back whole", async () => {
+  const { index, batches, state } = recordingIndex();
+  const handler = createIndexHandler(index);
+  const messages = [sent(1, 'one'), sent(2, 'two'), sent(3, 'three')];
+  const run: LogRecord[] = messages.map((message) => ({ type: 'message.created', message }));
+  await handler.run(run);
+  assert.deepEqual(batches, [messages.map((message) => ({ op: 'index', message }))]);
+  state.failing = true;
+  await assert.rejects(handler.run(run), /index down/);
 });
 
 test('an edited message is indexed again with its new text (any later change re-indexes the same, versioned); a deleted one is removed', async () => {
-  const calls: string[] = [];
-  const index: SearchIndex = {
-    index: async (m) => void calls.push(`index ${m.content}`),
-    remove: async (m) => void calls.push(`remove ${m.id}`),
-    search: async () => [],
-    deleteRoom: async () => undefined,
-  };
-  const base: Message = {
-    id: '01a20792-8333-7000-85fe-754887c65753',
-    roomId: '01a20792-8333-7000-85fe-754887c65754',
-    seq: 1,
-    senderId: '01a20792-8333-7000-85fe-754887c65755',
-    clientMsgId: 'c1',
-    content: 'helo',
-    contentType: 'text',
-    replyTo: null,
-    createdAt: new Date().toISOString(),
-  };
-  const handle = createIndexHandler(index);
+  const { index, batches } = recordingIndex();
   const at = new Date().toISOString();
-  const update = (seq: number, message: Message) => handle({ type: 'message.updated', update: { roomId: base.roomId, seq, message } });
-  await update(2, { ...base, content: 'hello', editedAt: at, version: 2 });
-  await update(3, {
-    ...base,
-    content: 'hello',
-    editedAt: at,
-    version: 3,
-    reactions: [{ emoji: '👍', count: 1, userIds: [base.senderId] }],
-  });
-  await update(4, { ...base, content: '', editedAt: at, deletedAt: at, version: 4 });
-  assert.deepEqual(calls, ['index hello', 'index hello', `remove ${base.id}`]);
+  const edited = { ...base, content: 'hello', editedAt: at, version: 2 };
+  const reacted = { ...edited, version: 3, reactions: [{ emoji: '👍', count: 1, userIds: [base.senderId] }] };
+  const deleted = { ...base, content: '', editedAt: at, deletedAt: at, version: 4 };
+  await createIndexHandler(index).run([updated(2, edited), updated(3, reacted), updated(4, deleted)]);
+  assert.deepEqual(batches, [
+    [
+      { op: 'index', message: edited },
+      { op: 'index', message: reacted },
+      { op: 'remove', message: deleted },
+    ],
+  ]);
+});
+
+test('a run that changes no text (reactions to an unedited message) asks nothing of the index', async () => {
+  const { index, batches } = recordingIndex();
+  const reacted = { ...base, version: 2, reactions: [{ emoji: '👍', count: 1, userIds: [base.senderId] }] };
+  await createIndexHandler(index).run([updated(2, reacted)]);
+  assert.deepEqual(batches, []);
 });

@@ -8,16 +8,22 @@ export interface SearchQuery {
   limit: number;
 }
 
+/** A change the `indexer` consumer hands over: a message to (re)index, or a deleted one to take out. */
+export type IndexChange = { op: 'index'; message: Message } | { op: 'remove'; message: Message };
+
 /**
  * Full-text search over messages. Fed by the log consumer `indexer` (createIndexHandler),
- * which sees a record at least once: indexing is keyed by message id, so a redelivery
- * changes nothing.
+ * which sees a record at least once: writes are keyed by message id and versioned by the
+ * message's newest change, so a redelivery changes nothing.
  */
 export interface SearchIndex {
-  /** Idempotent by message id. */
-  index(message: Message): Promise<void>;
-  /** Takes a deleted message out (no-op if it is not there). */
-  remove(message: Message): Promise<void>;
+  /**
+   * Applies a room's run of changes in one request (Elasticsearch: one `_bulk`), rather
+   * than a round trip per message. Idempotent by message id; a change older than what the
+   * index holds is dropped; removing what is not there is a no-op. Resolves once every
+   * change is applied, and throws if any one was refused, so the log hands the run over again.
+   */
+  apply(changes: readonly IndexChange[]): Promise<void>;
   /** Only within `roomIds`; best match first, then newest. A word's prefix finds the word. */
   search(q: SearchQuery): Promise<SearchHit[]>;
   /**

@@ -1,6 +1,9 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Message } from '@qc/shared';
 import { createElasticsearchClient, ElasticsearchSearchIndex } from '../../src/adapters/elasticsearch/elasticsearch-search-index.adapter';
+import { PostgresMessageStateStore } from '../../src/adapters/postgres/postgres-message-state.adapter';
 import { PostgresMessageStore } from '../../src/adapters/postgres/postgres-message-store.adapter';
 import { PostgresMetadataStore } from '../../src/adapters/postgres/postgres-metadata.adapter';
 import { PostgresSearchIndex } from '../../src/adapters/postgres/postgres-search-index.adapter';
@@ -20,13 +23,14 @@ searchIndexContract('postgres', async () => {
   const meta = new PostgresMetadataStore(db.ds);
   const store = new PostgresMessageStore(db.ds);
   const index = new PostgresSearchIndex(db.ds);
+  const states = new PostgresMessageStateStore(db.ds);
   const sender = uuidv7();
   await meta.createUser({ id: sender, username: `searcher${Date.now()}`, displayName: 'Searcher', passwordHash: 'x' });
   let n = 0;
   return {
     index,
     newRoom: () => createGroupRoom(meta, sender, [], 'search'),
-    async put(roomId, content, createdAt) {
+    async send(roomId, content, createdAt) {
       const { message } = await store.append({
         id: uuidv7(),
         roomId,
@@ -37,8 +41,12 @@ searchIndexContract('postgres', async () => {
         replyTo: null,
         createdAt,
       });
-      await index.index(message);
       return message;
+    },
+    async change(original, change) {
+      const outcome = await states.apply({ original, actorId: sender, change, at: new Date() });
+      if (!outcome.applied) throw new Error(`the ${change.kind} changed nothing`);
+      return outcome.update.message;
     },
     close: db.stop,
   };
@@ -46,9 +54,9 @@ searchIndexContract('postgres', async () => {
 
 const esUrl = process.env.TEST_ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
 
-searchIndexContract('elasticsearch', async () => {
+/** An index of this run's own, so runs never see each other's documents; close() deletes it. */
+async function openElasticsearch() {
   const client = createElasticsearchClient(esUrl);
-  // This run's own index, so runs never see each other's documents; deleted at the end.
   const index = new ElasticsearchSearchIndex(client, {
     index: `test-chat-messages-${randomBytes(4).toString('hex')}`,
     refreshOnWrite: true,
@@ -61,14 +69,31 @@ searchIndexContract('elasticsearch', async () => {
       `no Elasticsearch at ${esUrl} (${e instanceof Error ? e.message : String(e)}): start it with "npm run engines -- up elasticsearch", or set TEST_ELASTICSEARCH_URL`,
     );
   }
-  const seqs = new Map<string, number>();
   return {
+    client,
     index,
+    async close() {
+      await client.indices.delete({ index: index.indexName }, { ignore: [404] });
+      await client.close();
+    },
+  };
+}
+
+searchIndexContract('elasticsearch', async () => {
+  const es = await openElasticsearch();
+  // The room's seq counter, which new messages and changes share (a change's seq is the message's version).
+  const seqs = new Map<string, number>();
+  const nextSeq = (roomId: string) => {
+    const seq = (seqs.get(roomId) ?? 0) + 1;
+    seqs.set(roomId, seq);
+    return seq;
+  };
+  return {
+    index: es.index,
     newRoom: async () => uuidv7(),
-    async put(roomId, content, createdAt) {
-      const seq = (seqs.get(roomId) ?? 0) + 1;
-      seqs.set(roomId, seq);
-      const message: Message = {
+    async send(roomId, content, createdAt) {
+      const seq = nextSeq(roomId);
+      return {
         id: uuidv7(),
         roomId,
         seq,
@@ -79,12 +104,53 @@ searchIndexContract('elasticsearch', async () => {
         replyTo: null,
         createdAt: createdAt.toISOString(),
       };
-      await index.index(message);
-      return message;
     },
-    async close() {
-      await client.indices.delete({ index: index.indexName }, { ignore: [404] });
-      await client.close();
+    async change(message, change) {
+      const at = new Date().toISOString();
+      const version = nextSeq(message.roomId);
+      return change.kind === 'edit'
+        ? { ...message, content: change.content, editedAt: at, version }
+        : { ...message, content: '', deletedAt: at, version };
     },
+    close: es.close,
   };
+});
+
+describe('ElasticsearchSearchIndex specifics', () => {
+  let es: Awaited<ReturnType<typeof openElasticsearch>>;
+  before(async () => {
+    es = await openElasticsearch();
+  });
+  after(async () => es?.close());
+
+  test('a bulk request whose items Elasticsearch refuses throws, so the log hands the run over again', async () => {
+    const roomId = uuidv7();
+    const message = (seq: number, createdAt: string): Message => ({
+      id: uuidv7(),
+      roomId,
+      seq,
+      senderId: uuidv7(),
+      clientMsgId: `b${seq}`,
+      content: `bulk item ${seq}`,
+      contentType: 'text',
+      replyTo: null,
+      createdAt,
+    });
+    const good = message(1, new Date().toISOString());
+    // Answered 200 with `errors: true` and this item's document_parsing_exception: not to be lost silently.
+    const bad = message(2, 'not a date');
+    await assert.rejects(
+      es.index.apply([
+        { op: 'index', message: good },
+        { op: 'index', message: bad },
+      ]),
+      /1 of 2 changes refused/,
+    );
+    // The other item went in; handed over again, it is a version conflict, which is no error.
+    assert.deepEqual(
+      (await es.index.search({ text: 'bulk', roomIds: [roomId], limit: 10 })).map((h) => h.message.id),
+      [good.id],
+    );
+    await es.index.apply([{ op: 'index', message: good }]);
+  });
 });

@@ -8,10 +8,12 @@ export interface SearchIndexFixture {
   /** A room messages can be put in (adapters that keep a seq counter elsewhere create it there). */
   newRoom(): Promise<string>;
   /**
-   * Stores a message where the adapter reads it and hands it to `index()`, as the
-   * `indexer` consumer would: PostgreSQL appends it to the history, Elasticsearch indexes it.
+   * Sends a message: stores it where the adapter reads it (PostgreSQL: the history;
+   * Elasticsearch reads nothing but its index) without handing it to the index yet.
    */
-  put(roomId: string, content: string, createdAt: Date): Promise<Message>;
+  send(roomId: string, content: string, createdAt: Date): Promise<Message>;
+  /** Edits or deletes a sent message there; returns its new state, as the log's update record carries it. */
+  change(message: Message, change: { kind: 'edit'; content: string } | { kind: 'delete' }): Promise<Message>;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,13 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
 
     // Strictly increasing times: "newest first" must not depend on the clock's resolution.
     let clock = Date.parse('2025-01-01T00:00:00.000Z');
-    const put = (roomId: string, content: string) => f.put(roomId, content, new Date((clock += 1000)));
+    const send = (roomId: string, content: string) => f.send(roomId, content, new Date((clock += 1000)));
+    /** Sent and handed to the index, as the `indexer` consumer would. */
+    const put = async (roomId: string, content: string) => {
+      const message = await send(roomId, content);
+      await f.index.apply([{ op: 'index', message }]);
+      return message;
+    };
     const search = (text: string, roomIds: string[], limit = 20) => f.index.search({ text, roomIds, limit });
     const ids = (hits: SearchHit[]) => hits.map((h) => h.message.id);
 
@@ -105,9 +113,45 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
     test('indexing the same message again does not duplicate its hit', async () => {
       const room = await f.newRoom();
       const m = await put(room, 'redelivered record');
-      await f.index.index(m);
-      await Promise.all([f.index.index(m), f.index.index(m)]);
+      await f.index.apply([{ op: 'index', message: m }]);
+      await Promise.all([f.index.apply([{ op: 'index', message: m }]), f.index.apply([{ op: 'index', message: m }])]);
       assert.deepEqual(ids(await search('redelivered', [room])), [m.id]);
+    });
+
+    test("a room's run of changes is applied in one call, and a stale change redelivered after it undoes nothing", async () => {
+      const room = await f.newRoom();
+      const alpha = await send(room, 'alpha report');
+      const bravo = await send(room, 'bravo draft');
+      const charlie = await send(room, 'charlie memo');
+      const delta = await send(room, 'delta notes');
+      const bravoEdited = await f.change(bravo, { kind: 'edit', content: 'bravo final' });
+      const charlieDeleted = await f.change(charlie, { kind: 'delete' });
+      // delta was never indexed: removing it is a no-op, not an error.
+      const deltaDeleted = await f.change(delta, { kind: 'delete' });
+      await f.index.apply([
+        { op: 'index', message: alpha },
+        { op: 'index', message: bravo },
+        { op: 'index', message: charlie },
+        { op: 'index', message: bravoEdited },
+        { op: 'remove', message: charlieDeleted },
+        { op: 'remove', message: deltaDeleted },
+      ]);
+      const found = async () => ({
+        alpha: ids(await search('alpha', [room])),
+        final: (await search('final', [room])).map((h) => [h.message.id, h.message.content]),
+        draft: ids(await search('draft', [room])),
+        memo: ids(await search('memo', [room])),
+        notes: ids(await search('notes', [room])),
+      });
+      const expected = { alpha: [alpha.id], final: [[bravo.id, 'bravo final']], draft: [], memo: [], notes: [] };
+      assert.deepEqual(await found(), expected);
+      // The log delivers at least once: the run's older records come again, alone.
+      await f.index.apply([
+        { op: 'index', message: bravo },
+        { op: 'index', message: charlie },
+      ]);
+      assert.deepEqual(await found(), expected, 'the edit and the delete stand');
+      await f.index.apply([]);
     });
 
     test("deleteRoom removes that room's hits and no other", async () => {

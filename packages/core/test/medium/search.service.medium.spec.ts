@@ -18,8 +18,7 @@ import { createGroupRoom } from '../support/fixtures';
 class FakeSearchIndex implements SearchIndex {
   readonly asked: SearchQuery[] = [];
   answer: SearchHit[] = [];
-  async index(): Promise<void> {}
-  async remove(): Promise<void> {}
+  async apply(): Promise<void> {}
   async deleteRoom(): Promise<void> {}
   async search(q: SearchQuery): Promise<SearchHit[]> {
     this.asked.push(q);

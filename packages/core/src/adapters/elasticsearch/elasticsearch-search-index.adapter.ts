@@ -1,14 +1,14 @@
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import type { Message, SearchHit } from '@qc/shared';
 import { HIGHLIGHT_POST, HIGHLIGHT_PRE, plainSnippet, searchWords } from '../../lib/plain-snippet';
-import type { SearchIndex, SearchQuery } from '../../ports/search-index.port';
+import type { IndexChange, SearchIndex, SearchQuery } from '../../ports/search-index.port';
 
 export interface ElasticsearchSearchIndexOptions {
   /** Index name; default `chat-messages`. Created on first use with the mapping below. */
   index?: string;
   /**
-   * Whether a write (index, deleteRoom) returns only once searches see it. Default false:
-   * the `indexer` consumer handles a room's records one after the other, and waiting on
+   * Whether a write (apply, deleteRoom) returns only once searches see it. Default false:
+   * the `indexer` consumer handles a room's runs one after the other, and waiting on
    * each would cap it at the refresh rate (about one message per second per partition
    * with 'wait_for', which waits for the next periodic refresh); search is near-real-time
    * instead, within a second. Tests need read-after-write and use `true`, which refreshes
@@ -97,40 +97,36 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   /**
-   * Versioned by the message's newest change (external versioning): the log delivers at
-   * least once, so an older edit redelivered after a newer one is refused by Elasticsearch
-   * rather than put back.
+   * One `_bulk` request for the run: `index` for a message to (re)index, `delete` for a
+   * removed one, each versioned by the message's newest change (external versioning). The
+   * log delivers at least once, so an older change redelivered after a newer one is refused
+   * by Elasticsearch rather than put back: that conflict is what was wanted, and so is a
+   * delete of what is not there (answered `not_found`, no error). A bulk request answers
+   * 200 even when items fail, so any other item error is thrown here: the run comes again
+   * rather than being lost.
    */
-  async index(message: Message): Promise<void> {
+  async apply(changes: readonly IndexChange[]): Promise<void> {
+    if (changes.length === 0) return;
     await this.ready();
-    try {
-      await this.client.index({
-        index: this.indexName,
-        id: message.id,
-        document: toMessage(message),
-        version: message.version ?? message.seq,
-        version_type: 'external',
-        refresh: this.refresh,
-      });
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-    }
-  }
-
-  async remove(message: Message): Promise<void> {
-    await this.ready();
-    try {
-      await this.client.delete({
-        index: this.indexName,
-        id: message.id,
-        version: message.version ?? message.seq,
-        version_type: 'external',
-        refresh: this.refresh,
-      });
-    } catch (e) {
-      // Never indexed, or removed already: what was wanted.
-      if (!isConflict(e) && !(e instanceof errors.ResponseError && e.statusCode === 404)) throw e;
-    }
+    const res = await this.client.bulk<Message>({
+      operations: changes.flatMap(({ op, message }): (estypes.BulkOperationContainer | Message)[] => {
+        const target = {
+          _index: this.indexName,
+          _id: message.id,
+          version: message.version ?? message.seq,
+          version_type: 'external' as const,
+        };
+        return op === 'index' ? [{ index: target }, toMessage(message)] : [{ delete: target }];
+      }),
+      refresh: this.refresh,
+    });
+    if (!res.errors) return;
+    const failed = res.items.flatMap((item) => Object.values(item)).filter((r) => r.error && r.error.type !== VERSION_CONFLICT);
+    if (failed.length === 0) return;
+    const first = failed[0]!;
+    throw new Error(
+      `indexing into ${this.indexName}: ${failed.length} of ${changes.length} changes refused, first ${first._id}: ${first.error?.type} ${first.error?.reason ?? ''}`,
+    );
   }
 
   async search(q: SearchQuery): Promise<SearchHit[]> {
@@ -230,6 +226,4 @@ export class ElasticsearchSearchIndex implements SearchIndex {
 }
 
 /** Elasticsearch already holds a newer version of the document: the write is stale, and dropping it is right. */
-function isConflict(e: unknown): boolean {
-  return e instanceof errors.ResponseError && e.body?.error?.type === 'version_conflict_engine_exception';
-}
+const VERSION_CONFLICT = 'version_conflict_engine_exception';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { Message, SearchHit } from '@qc/shared';
+import type { SearchHit } from '@qc/shared';
 import { plainSnippet, searchWords } from '../../lib/plain-snippet';
-import type { SearchIndex, SearchQuery } from '../../ports/search-index.port';
+import type { IndexChange, SearchIndex, SearchQuery } from '../../ports/search-index.port';
 import { queryRows } from './pg-rows';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './postgres-message-store.adapter';
 
@@ -88,14 +88,13 @@ export class PostgresSearchIndex implements SearchIndex {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * Nothing to do: the message row PostgresMessageStore committed is already searchable
-   * (its tsvector is a generated column). The embedded profile's history IS the index, so
-   * it can never lag behind or hold a message twice.
+   * Nothing to do, for a whole run as for one message: the row PostgresMessageStore
+   * committed is already searchable (its tsvector is a generated column), an edit's text is
+   * in message_states (generated and indexed too), and the query leaves out messages whose
+   * state says deleted. The embedded profile's history IS the index, so it can never lag
+   * behind or hold a message twice, and the run costs no statement at all.
    */
-  async index(_message: Message): Promise<void> {}
-
-  /** Nothing to do either: the query leaves out messages whose state says deleted. */
-  async remove(_message: Message): Promise<void> {}
+  async apply(_changes: readonly IndexChange[]): Promise<void> {}
 
   async search(q: SearchQuery): Promise<SearchHit[]> {
     if (q.roomIds.length === 0) return [];
