@@ -56,7 +56,7 @@ test('given a history that trails the log, the context subscribes the history wr
   const log = new InProcessMessageLog(() => assert.fail('a consumer failed'));
   // The wiring only; CassandraMessageStore.storeLogged meets Cassandra in its own spec.
   const written: Message[] = [];
-  const history: HistoryWriter = { storeLogged: async (m) => (written.push(m), true) };
+  const history: HistoryWriter = { storeLogged: async (run) => (written.push(...run), run.length) };
   const ctx = await NestFactory.createApplicationContext(WorkersModule.register(log, new RecordingBroadcaster(), { history }), {
     logger: false,
   });
@@ -94,7 +94,7 @@ test('WORKERS_CONSUMERS: a process runs only the consumers it names, and says wh
   const written: Message[] = [];
   const indexed: Message[] = [];
   const deps = {
-    history: { storeLogged: async (m: Message) => (written.push(m), true) } satisfies HistoryWriter,
+    history: { storeLogged: async (run) => (written.push(...run), run.length) } satisfies HistoryWriter,
     searchIndex: {
       apply: async (changes) => void indexed.push(...changes.map((c) => c.message)),
       search: async () => [],

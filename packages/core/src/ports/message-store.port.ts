@@ -59,8 +59,12 @@ export interface MessageStore {
  * the store still see the message, so catch-up never misses an acked one.
  */
 export interface HistoryWriter {
-  /** Writes a committed message into the history if it is not there yet; true if this call wrote it. Idempotent. */
-  storeLogged(message: Message): Promise<boolean>;
+  /**
+   * Writes committed messages (a room's run from the log) into the history, those not
+   * there yet; returns how many this call wrote. Idempotent: a message is never written
+   * twice, and one redelivered after it was stored is skipped.
+   */
+  storeLogged(messages: readonly Message[]): Promise<number>;
 }
 
 /** `append` for stores that commit through appendBatch: one send, refused FORBIDDEN when its sender is not a member. */

@@ -2,6 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'cassandra-driver';
+import type { DataSource } from 'typeorm';
+import type { Message } from '@qc/shared';
 import { connectCassandra } from '../../src/adapters/cassandra/cassandra-client';
 import { CassandraMessageStore, dayBucket } from '../../src/adapters/cassandra/cassandra-message-store.adapter';
 import { createDataSource } from '../../src/adapters/postgres/data-source';
@@ -187,9 +189,9 @@ describe('CassandraMessageStore specifics', () => {
     );
     assert.equal((await deferred.findByClientMsgId(room, f.sender, 'first'))?.id, first.id);
     // The consumer meets them, out of order and redelivered, as Kafka may hand them over after a crash.
-    assert.equal(await deferred.storeLogged(second), true);
-    assert.equal(await deferred.storeLogged(first), true);
-    assert.equal(await deferred.storeLogged(first), false, 'a redelivery writes nothing');
+    assert.equal(await deferred.storeLogged([second]), 1);
+    assert.equal(await deferred.storeLogged([first]), 1);
+    assert.equal(await deferred.storeLogged([first]), 0, 'a redelivery writes nothing');
     assert.deepEqual((await inCassandra()).sort(), [1, 2]);
     const keys = await db.ds.query(`SELECT seq, stored, content FROM message_keys WHERE room_id = $1 ORDER BY seq`, [room]);
     assert.deepEqual(keys, [
@@ -214,6 +216,88 @@ describe('CassandraMessageStore specifics', () => {
     const m = (await deferred.append(at(room, 'gone', 9))).message;
     await deferred.deleteRoomMessages(room);
     await db.ds.query('DELETE FROM rooms WHERE id = $1', [room]);
-    assert.equal(await deferred.storeLogged(m), false);
+    assert.equal(await deferred.storeLogged([m]), 0);
+  });
+
+  test("storeLogged takes a room's run in one PostgreSQL lookup, one Cassandra batch per partition and one UPDATE; a redelivered run writes nothing", async () => {
+    const counted = countRoundTrips(db.ds, f.cql);
+    const deferred = new CassandraMessageStore(counted.ds, counted.cql, { deferWrites: true });
+    const room = await f.newRoom();
+    // Five messages across a day boundary: two partitions, (room, day 3) and (room, day 4).
+    const sent: Message[] = [];
+    for (const [day, hour] of [
+      [3, 21],
+      [3, 22],
+      [3, 23],
+      [4, 0],
+      [4, 1],
+    ] as const)
+      sent.push((await deferred.append(at(room, `run-${day}-${hour}`, day, hour))).message);
+    // One of them stored already (the outbox timer, or an earlier delivery), and a retried send published twice.
+    assert.equal(await deferred.storeLogged([sent[1]!]), 1);
+    counted.reset();
+    assert.equal(await deferred.storeLogged([...sent, sent[4]!]), 4);
+    assert.deepEqual(counted.n, { pg: 2, cql: 4 }, 'a key lookup and an UPDATE; a batch and a bucket row per partition');
+    const seqsIn = async (day: number) =>
+      (
+        await f.cql.execute(
+          'SELECT seq FROM messages_by_room WHERE room_id = ? AND bucket = ?',
+          [room, dayBucket(new Date(Date.UTC(2030, 0, day)))],
+          {
+            prepare: true,
+          },
+        )
+      ).rows.map((r) => Number(r.get('seq')));
+    assert.deepEqual(await seqsIn(3), [3, 2, 1]);
+    assert.deepEqual(await seqsIn(4), [5, 4]);
+    const rs = await f.cql.execute('SELECT bucket FROM room_buckets WHERE room_id = ?', [room], { prepare: true });
+    assert.equal(rs.rowLength, 2, 'both days registered');
+    const keys = await db.ds.query(
+      `SELECT count(*)::int AS n FROM message_keys WHERE room_id = $1 AND (NOT stored OR content IS NOT NULL)`,
+      [room],
+    );
+    assert.deepEqual(keys, [{ n: 0 }], 'every outbox row marked stored, its body dropped');
+    assert.deepEqual(await deferred.listAfter(room, 0, 10), sent);
+
+    counted.reset();
+    assert.equal(await deferred.storeLogged(sent), 0, 'a redelivered run writes nothing');
+    assert.deepEqual(counted.n, { pg: 1, cql: 0 });
+  });
+
+  test('a run whose Cassandra write fails part-way marks nothing stored: readers still see each message once, and the run handed over again finishes it', async () => {
+    const deferred = new CassandraMessageStore(db.ds, f.cql, { deferWrites: true });
+    const room = await f.newRoom();
+    const first = (await deferred.append(at(room, 'day-five', 5))).message;
+    const second = (await deferred.append(at(room, 'day-six', 6))).message;
+    // Day six's batch is refused (the driver cannot encode the id); day five's lands.
+    await assert.rejects(deferred.storeLogged([first, { ...second, senderId: 'not-a-uuid' }]));
+    const unstored = await db.ds.query(`SELECT seq FROM message_keys WHERE room_id = $1 AND NOT stored ORDER BY seq`, [room]);
+    assert.deepEqual(unstored, [{ seq: '1' }, { seq: '2' }]);
+    assert.deepEqual(await deferred.listAfter(room, 0, 10), [first, second]);
+    assert.deepEqual(await deferred.listBefore(room, null, 10), [first, second]);
+    assert.equal(await deferred.storeLogged([first, second]), 2);
+    assert.deepEqual(await deferred.listAfter(room, 0, 10), [first, second]);
   });
 });
+
+/** Counts the round trips a store makes: queries on its DataSource, requests on its Cassandra client. */
+function countRoundTrips(ds: DataSource, cql: Client) {
+  const n = { pg: 0, cql: 0 };
+  const counting = <T extends object>(target: T, methods: readonly string[], count: () => void): T =>
+    new Proxy(target, {
+      get(t, name) {
+        const value: unknown = Reflect.get(t, name, t);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (methods.includes(String(name))) count();
+          return value.apply(t, args);
+        };
+      },
+    });
+  return {
+    n,
+    reset: () => Object.assign(n, { pg: 0, cql: 0 }),
+    ds: counting(ds, ['query'], () => n.pg++),
+    cql: counting(cql, ['execute', 'batch'], () => n.cql++),
+  };
+}

@@ -112,23 +112,38 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     return this.finish(key, db);
   }
 
-  async storeLogged(message: Message): Promise<boolean> {
-    const [key] = await queryRows<Pick<KeyRow, 'bucket' | 'stored'>>(
+  /**
+   * A run from the log in a fixed number of round trips, whatever its length: one query for
+   * which of its messages are still in the outbox (and their buckets), the Cassandra writes
+   * side by side, one UPDATE marking them stored. A message already stored (a redelivery, or
+   * the outbox timer was first), or whose room was deleted since, is left out by the query.
+   */
+  async storeLogged(messages: readonly Message[]): Promise<number> {
+    // A retried send published again repeats a message in the run: one write for both.
+    const byKey = new Map(messages.map((m) => [`${m.roomId}:${m.seq}`, m]));
+    if (byKey.size === 0) return 0;
+    const run = [...byKey.values()];
+    // `at`: the message's place in `run` (1-based), which says which of them each key is.
+    const keys = await queryRows<{ at: string; bucket: number }>(
       this.ds,
-      `SELECT bucket, stored FROM message_keys WHERE room_id = $1 AND seq = $2`,
-      [message.roomId, message.seq],
+      `SELECT r.at, k.bucket FROM message_keys k
+         JOIN unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS r(room_id, seq, at) ON k.room_id = r.room_id AND k.seq = r.seq
+        WHERE NOT k.stored`,
+      [run.map((m) => m.roomId), run.map((m) => m.seq)],
     );
-    // Stored already (a redelivery, or the outbox timer was first), or its room was deleted since.
-    if (!key || key.stored) return false;
-    await this.writeToCassandra(message, key.bucket);
-    await this.markStored(message);
-    return true;
+    const rows = keys.map((k) => ({ message: run[Number(k.at) - 1]!, bucket: k.bucket }));
+    if (rows.length === 0) return 0;
+    await this.writeToCassandra(rows);
+    await this.markStored(rows.map((r) => r.message));
+    return rows.length;
   }
 
-  private async markStored(m: Message, db: Queryable = this.ds) {
+  /** Done with these outbox rows: their messages are in Cassandra, readers stop merging them, the bodies go. */
+  private async markStored(messages: readonly Message[], db: Queryable = this.ds) {
     await db.query(
-      `UPDATE message_keys SET stored = true, content = NULL, content_type = NULL, reply_to = NULL WHERE room_id = $1 AND seq = $2`,
-      [m.roomId, m.seq],
+      `UPDATE message_keys k SET stored = true, content = NULL, content_type = NULL, reply_to = NULL
+         FROM unnest($1::uuid[], $2::bigint[]) AS r(room_id, seq) WHERE k.room_id = r.room_id AND k.seq = r.seq`,
+      [messages.map((m) => m.roomId), messages.map((m) => m.seq)],
     );
   }
 
@@ -140,23 +155,41 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
       return found;
     }
     const message = fromKeyRow(key);
-    await this.writeToCassandra(message, key.bucket);
-    await this.markStored(message, db);
+    await this.writeToCassandra([{ message, bucket: key.bucket }]);
+    await this.markStored([message], db);
     return message;
   }
 
-  private async writeToCassandra(m: Message, bucket: number) {
-    await this.cql.batch(
-      [
-        {
-          query: `INSERT INTO messages_by_room (room_id, bucket, seq, id, sender_id, client_msg_id, content, content_type, reply_to, created_at)
-                  VALUES (?,?,?,?,?,?,?,?,?,?)`,
-          params: [m.roomId, bucket, m.seq, m.id, m.senderId, m.clientMsgId, m.content, m.contentType, m.replyTo, new Date(m.createdAt)],
-        },
-        { query: `INSERT INTO room_buckets (room_id, bucket) VALUES (?,?)`, params: [m.roomId, bucket] },
-      ],
-      // A logged batch: both rows or neither, whatever the coordinator's fate.
-      { prepare: true, logged: true },
+  /**
+   * Writes messages to Cassandra, idempotent by (room_id, bucket, seq), so a write repeated
+   * puts the same row back, never a second one. A partition's rows (one room's day: a log
+   * run's are nearly always one) go as one unlogged batch: a single mutation, applied
+   * atomically in one round trip (Cassandra exempts single-partition batches from its batch
+   * size limits). Each bucket is registered in room_buckets beside them. Nothing needs the
+   * rows and their bucket atomic together (no logged batch): the outbox rows are marked
+   * stored only after every write landed; until then readers merge them from the outbox,
+   * and a retry writes them again.
+   */
+  private async writeToCassandra(rows: readonly { message: Message; bucket: number }[]) {
+    const partitions = new Map<string, { roomId: string; bucket: number; messages: Message[] }>();
+    for (const { message, bucket } of rows) {
+      const key = `${message.roomId}:${bucket}`;
+      const partition = partitions.get(key) ?? { roomId: message.roomId, bucket, messages: [] };
+      partition.messages.push(message);
+      partitions.set(key, partition);
+    }
+    await Promise.all(
+      [...partitions.values()].flatMap(({ roomId, bucket, messages }) => [
+        this.cql.batch(
+          messages.map((m) => ({
+            query: `INSERT INTO messages_by_room (room_id, bucket, seq, id, sender_id, client_msg_id, content, content_type, reply_to, created_at)
+                    VALUES (?,?,?,?,?,?,?,?,?,?)`,
+            params: [m.roomId, bucket, m.seq, m.id, m.senderId, m.clientMsgId, m.content, m.contentType, m.replyTo, new Date(m.createdAt)],
+          })),
+          { prepare: true, logged: false },
+        ),
+        this.cql.execute(`INSERT INTO room_buckets (room_id, bucket) VALUES (?,?)`, [roomId, bucket], { prepare: true }),
+      ]),
     );
   }
 
