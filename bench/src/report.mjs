@@ -143,7 +143,9 @@ export function markdown(results) {
         q(s?.side?.clients),
         s?.side ? lat(s.side.caughtUp) : '—',
         s ? `${s.lost} / ${s.duplicated}` : '—',
-        c ? `${c.opened} of ${c.asked}` : '—',
+        c
+          ? `${c.opened} of ${c.asked}${meta.sizes.idleAsked ? ` (${meta.sizes.idleAsked} wanted; the open-file limit is ${meta.fdLimit})` : ''}`
+          : '—',
         q(c?.openedPerSec),
         c ? `${q(c.rssPerConnKiB)} (${q(c.pssPerConnKiB)})` : '—',
       ]),
