@@ -1,6 +1,6 @@
 import type { Message } from '@qc/shared';
 import type { Broadcaster } from '../ports/broadcaster.port';
-import { recordRoomId, recordSeq, type LogHandler, type LogRecord } from '../ports/message-log.port';
+import { recordRoomId, recordSeq, type LogRecord, type LogRunHandler } from '../ports/message-log.port';
 import { NO_DELIVERY_METRICS, type DeliveryMetrics } from '../ports/metrics.port';
 import { StateCoalescer } from '../lib/state-coalescer';
 import type { RoomSizes } from '../lib/room-sizes';
@@ -58,10 +58,11 @@ export class HybridFanout {
     );
   }
 
-  async route(record: LogRecord): Promise<FanoutRoute> {
-    const counted = this.sizes.members(recordRoomId(record));
+  /** The route of each record of one room's run, the room's size read once for them all. */
+  async routes(roomId: string, records: readonly LogRecord[]): Promise<FanoutRoute[]> {
+    const counted = this.sizes.members(roomId);
     const members = typeof counted === 'number' ? counted : await counted;
-    return fanoutRoute(record, members, this.sizes.largeRoomMembers);
+    return records.map((record) => fanoutRoute(record, members, this.sizes.largeRoomMembers));
   }
 
   /** The room reached `seq` while its not-open members were left out: tell them (coalesced). */
@@ -81,30 +82,62 @@ export class HybridFanout {
  * and a large room, to the sockets that have it open and the author's, the others getting a
  * coalesced `room:activity`. With a watermark (an at-least-once log), a record already
  * emitted is skipped.
+ *
+ * It takes a room's run of records at once: the watermark read once, the room's size read
+ * once, every record emitted in order, one flush, one advance to the run's last seq. One
+ * record at a time cost three Redis round trips each (read, flush, advance); a run costs
+ * three in all. A run that fails part-way advanced nothing, so it is emitted again whole on
+ * redelivery: a repeated emit, which clients drop by seq, never a lost one.
  */
 export function createFanoutHandler(
   broadcaster: Broadcaster,
   watermark?: FanoutWatermark,
   metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
   hybrid?: HybridFanout,
-): LogHandler {
+): LogRunHandler {
   const push: FanoutRoute = { to: 'room' };
-  return async (record) => {
-    const roomId = recordRoomId(record);
-    const seq = recordSeq(record);
-    if (watermark && seq <= (await watermark.emitted(roomId))) return;
-    const route = hybrid ? await hybrid.route(record) : push;
-    if (route.to === 'room') {
-      if (record.type === 'message.created') broadcaster.toRoom(roomId, 'message:new', record.message);
-      else broadcaster.toRoom(roomId, 'message:updated', record.update);
-    } else {
-      if (record.type === 'message.created') broadcaster.toOpenRoom(roomId, 'message:new', record.message, route.alsoUserIds);
-      else broadcaster.toOpenRoom(roomId, 'message:updated', record.update, route.alsoUserIds);
-      hybrid?.tellActivity(roomId, seq);
-    }
-    // Done only when the bus has it: the next record of the room is emitted after this one.
-    await broadcaster.flush();
-    metrics.emitted(roomId, seq);
-    await watermark?.advance(roomId, seq);
+  return {
+    async run(records) {
+      if (records.length === 0) return;
+      const roomId = recordRoomId(records[0]!);
+      const fresh = watermark ? notEmitted(records, await watermark.emitted(roomId)) : records;
+      if (fresh.length === 0) return;
+      const routes = hybrid ? await hybrid.routes(roomId, fresh) : fresh.map(() => push);
+      let leftOutUpTo = 0;
+      fresh.forEach((record, i) => {
+        const route = routes[i]!;
+        if (route.to === 'room') {
+          if (record.type === 'message.created') broadcaster.toRoom(roomId, 'message:new', record.message);
+          else broadcaster.toRoom(roomId, 'message:updated', record.update);
+        } else {
+          if (record.type === 'message.created') broadcaster.toOpenRoom(roomId, 'message:new', record.message, route.alsoUserIds);
+          else broadcaster.toOpenRoom(roomId, 'message:updated', record.update, route.alsoUserIds);
+          leftOutUpTo = recordSeq(record);
+        }
+      });
+      // Coalesced anyway: the run's newest seq is all the members left out need to hear.
+      if (leftOutUpTo) hybrid?.tellActivity(roomId, leftOutUpTo);
+      // Done only when the bus has the whole run: the room's next run is emitted after it.
+      await broadcaster.flush();
+      for (const record of fresh) metrics.emitted(roomId, recordSeq(record));
+      await watermark?.advance(roomId, recordSeq(fresh.at(-1)!));
+    },
   };
+}
+
+/**
+ * The records of a run past the watermark, as handling them one at a time would find them:
+ * each one emitted raises the mark, so a seq the run repeats (a retried send published
+ * again) is skipped too, and what is left rises strictly.
+ */
+function notEmitted(records: readonly LogRecord[], emitted: number): LogRecord[] {
+  let mark = emitted;
+  const fresh: LogRecord[] = [];
+  for (const record of records) {
+    const seq = recordSeq(record);
+    if (seq <= mark) continue;
+    fresh.push(record);
+    mark = seq;
+  }
+  return fresh;
 }

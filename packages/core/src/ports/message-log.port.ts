@@ -12,6 +12,21 @@ export const recordSeq = (r: LogRecord): number => (r.type === 'message.created'
 export type LogHandler = (record: LogRecord) => Promise<void>;
 
 /**
+ * A consumer that takes a room's run of records at once, when one round trip per run
+ * rather than per record is what it saves (fan-out: one watermark read, one flush, one
+ * advance). `records` are consecutive records of ONE room in log order, which is seq order
+ * save a retried send published again. A run is handled or not as a whole: when `run`
+ * throws, the log counts none of it handled (Kafka hands every record of it over again),
+ * so it must be idempotent across a run it got part-way through.
+ */
+export interface LogRunHandler {
+  run(records: LogRecord[]): Promise<void>;
+}
+
+/** What a consumer subscribes with: a record at a time, or a room's run at a time. */
+export type LogConsumer = LogHandler | LogRunHandler;
+
+/**
  * The message log decouples the write path from its effects (fan-out, notify, index).
  * Records of one room are handled in the order they were published. The in-process
  * adapter runs the handlers inline; a Kafka adapter (keyed by room id) runs them in
@@ -26,7 +41,7 @@ export interface MessageLog {
    */
   publishAll(records: LogRecord[]): Promise<void>;
   /** A named consumer (a consumer group in Kafka terms); call before `start`. */
-  subscribe(consumer: string, handler: LogHandler): void;
+  subscribe(consumer: string, handler: LogConsumer): void;
   /** Begins consuming for every subscribed consumer. */
   start(): Promise<void>;
   /**

@@ -11,10 +11,13 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
     let close: () => Promise<void>;
     const fanout: LogRecord[] = [];
     const notify: LogRecord[] = [];
+    /** What a consumer that takes a room's run at once was handed, run by run. */
+    const runs: LogRecord[][] = [];
     before(async () => {
       ({ log, close } = await open());
       log.subscribe('fanout', async (r) => void fanout.push(r));
       log.subscribe('notify', async (r) => void notify.push(r));
+      log.subscribe('runs', { run: async (rs) => void runs.push(rs) });
       await log.start();
     });
     after(async () => close?.());
@@ -44,10 +47,21 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
 
     /** Every consumer got seqs 1 … n of each room; at-least-once engines may redeliver, so the first delivery of each seq is in order. */
     async function everyConsumerSawInOrder(rooms: string[], n: number) {
-      for (const seen of [fanout, notify]) {
-        await until(() => rooms.every((room) => new Set(seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r))).size === n));
+      for (const seen of [() => fanout, () => notify, () => runs.flat()]) {
+        await until(() =>
+          rooms.every(
+            (room) =>
+              new Set(
+                seen()
+                  .filter((r) => recordRoomId(r) === room)
+                  .map((r) => recordSeq(r)),
+              ).size === n,
+          ),
+        );
         for (const room of rooms) {
-          const seqs = seen.filter((r) => recordRoomId(r) === room).map((r) => recordSeq(r));
+          const seqs = seen()
+            .filter((r) => recordRoomId(r) === room)
+            .map((r) => recordSeq(r));
           const firsts = seqs.filter((s, i) => seqs.indexOf(s) === i);
           assert.deepEqual(
             firsts,
@@ -65,6 +79,25 @@ export function messageLogContract(name: string, open: () => Promise<{ log: Mess
       }
       await log.publishAll([]);
       await everyConsumerSawInOrder(rooms, 20);
+    });
+
+    test("a consumer that takes runs gets each as one room's records, in publish order", async () => {
+      const [a, b] = [uuidv7(), uuidv7()];
+      const from = runs.length;
+      // Two rooms' records interleaved in one publishAll, and single publishes.
+      await log.publishAll([1, 2, 3].map((seq) => record(a, seq)).concat([1, 2, 3].map((seq) => record(b, seq))));
+      await log.publishAll([record(a, 4), record(a, 5), record(b, 4), record(a, 6), record(b, 5), record(b, 6)]);
+      for (const room of [a, b]) await log.publish(record(room, 7));
+      await everyConsumerSawInOrder([a, b], 7);
+      for (const run of runs.slice(from)) {
+        assert.equal(new Set(run.map(recordRoomId)).size, 1, 'one room per run');
+        const seqs = run.map(recordSeq);
+        assert.deepEqual(
+          seqs,
+          [...seqs].sort((x, y) => x - y),
+          'in order within the run',
+        );
+      }
     });
 
     test('every consumer gets every record, each room in publish order', async () => {

@@ -11,6 +11,8 @@ export interface RecordedEmit {
 export class RecordingBroadcaster implements Broadcaster {
   readonly emits: RecordedEmit[] = [];
   readonly joins: { userId: string; roomId: string; joined: boolean }[] = [];
+  /** How many emits there were at each flush, in order: its length is the number of flushes. */
+  readonly flushedAt: number[] = [];
 
   toRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
     this.emits.push({ to: { room: roomId }, event, payload, opts });
@@ -33,7 +35,9 @@ export class RecordingBroadcaster implements Broadcaster {
   removeUserFromRoom(userId: string, roomId: string) {
     this.joins.push({ userId, roomId, joined: false });
   }
-  async flush() {}
+  async flush() {
+    this.flushedAt.push(this.emits.length);
+  }
   of(event: ServerEvent) {
     return this.emits.filter((e) => e.event === event);
   }

@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import { recordRoomId, type LogConsumerState, type LogHandler, type LogRecord, type MessageLog } from '../../ports/message-log.port';
+import { recordRoomId, type LogConsumer, type LogConsumerState, type LogRecord, type MessageLog } from '../../ports/message-log.port';
 import { ensureKafkaTopic, KAFKA_CLIENT_DEFAULTS, SharedProducer } from './kafka-client';
-import { consumeInRoomLanes } from './room-lanes';
+import { consumeInRoomLanes, type LaneHandler } from './room-lanes';
 
 export interface KafkaLogOptions {
   brokers: string[];
@@ -13,8 +13,10 @@ export interface KafkaLogOptions {
   replicationFactor?: number;
   /** Partitions each consumer works on at once (default 8). */
   partitionsConsumedConcurrently?: number;
-  /** Rooms worked on at once within one partition (default 16); a room's records one at a time. */
+  /** Rooms worked on at once within one partition (default 16); a room's records one after another. */
   roomsPerPartition?: number;
+  /** Records of one room a run handler gets at most in one call (default 256). */
+  maxRun?: number;
   logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -31,7 +33,7 @@ export class KafkaMessageLog implements MessageLog {
   private readonly kafka: Kafka;
   private readonly topic: string;
   private readonly producer: SharedProducer;
-  private readonly handlers = new Map<string, LogHandler>();
+  private readonly handlers = new Map<string, LogConsumer>();
   private readonly consumers: Consumer[] = [];
   private topicReady: Promise<void> | null = null;
 
@@ -71,7 +73,7 @@ export class KafkaMessageLog implements MessageLog {
     );
   }
 
-  subscribe(consumer: string, handler: LogHandler): void {
+  subscribe(consumer: string, handler: LogConsumer): void {
     if (this.handlers.has(consumer)) throw new Error(`consumer "${consumer}" is already subscribed`);
     this.handlers.set(consumer, handler);
   }
@@ -107,30 +109,46 @@ export class KafkaMessageLog implements MessageLog {
         // Never resolve a whole batch on return: a stale or stopped batch returns early.
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-          const handle = async (message: KafkaMessage) => {
+          const readable = (message: KafkaMessage) => {
             const record = parseRecord(message.value);
             if (!record) {
               this.opts.logger.warn(
                 { consumer: name, partition: batch.partition, offset: message.offset },
                 'skipping an unreadable log record',
               );
-              return;
             }
+            return record;
+          };
+          const reported = async (where: { offset: string; lastOffset?: string }, work: () => Promise<void>) => {
             try {
-              await handler(record);
+              await work();
             } catch (err) {
               this.opts.logger.error(
-                { err, consumer: name, partition: batch.partition, offset: message.offset },
+                { err, consumer: name, partition: batch.partition, ...where },
                 'log consumer failed; the record will be redelivered',
               );
               throw err;
             }
           };
+          const handle: LaneHandler<KafkaMessage> =
+            typeof handler === 'function'
+              ? async (message) => {
+                  const record = readable(message);
+                  if (record) await reported({ offset: message.offset }, () => handler(record));
+                }
+              : {
+                  run: async (messages) => {
+                    const records = messages.map(readable).filter((r): r is LogRecord => r !== null);
+                    if (records.length === 0) return;
+                    const where = { offset: messages[0]!.offset, lastOffset: messages.at(-1)!.offset };
+                    await reported(where, () => handler.run(records));
+                  },
+                };
           await consumeInRoomLanes(
             batch.messages,
             handle,
             { resolveOffset, heartbeat, commitOffsetsIfNecessary: () => commitOffsetsIfNecessary(), isRunning, isStale },
-            { maxLanes: this.opts.roomsPerPartition ?? 16, handledAhead: handledAhead(batch.partition) },
+            { maxLanes: this.opts.roomsPerPartition ?? 16, maxRun: this.opts.maxRun, handledAhead: handledAhead(batch.partition) },
           );
         },
       });

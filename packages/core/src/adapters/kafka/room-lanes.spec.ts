@@ -185,3 +185,86 @@ test('a heartbeat that fails (the group is rebalancing) ends the batch with that
   );
   assert.ok(ran.length < 3, `no record starts after the failed heartbeat (ran ${ran.join(', ')})`);
 });
+
+/** A run handler that records each run it gets as its records' names. */
+const runsOf = (runs: string[][], fail?: (run: Rec[]) => boolean) => ({
+  run: async (rs: Rec[]) => {
+    if (fail?.(rs)) throw new Error('store away');
+    runs.push(rs.map((r) => `${r.room}${r.n}`));
+  },
+});
+
+test("a run handler gets a room's records in runs of at most maxRun, one room each, in offset order", async () => {
+  const records = batch('a', 'b', 'a', 'a', 'b', 'a', 'a', 'c');
+  const runs: string[][] = [];
+  const { ctl, resolved } = control();
+  await consumeInRoomLanes(records, runsOf(runs), ctl, { maxRun: 3 });
+  assert.deepEqual(
+    [...runs].sort((x, y) => x[0]!.localeCompare(y[0]!)),
+    [['a1', 'a2', 'a3'], ['a4', 'a5'], ['b1', 'b2'], ['c1']],
+  );
+  assert.deepEqual(resolved, ['0', '1', '2', '3', '4', '5', '6', '7'], 'every offset, in order, once');
+});
+
+test("a run that fails stops its room's lane and is not resolved; the retry hands it over whole and passes over what other rooms handled", async () => {
+  const records = batch('a', 'b', 'a', 'b', 'a', 'b', 'a');
+  const handledAhead = new Set<string>();
+  const runs: string[][] = [];
+  let failed = false;
+  // a's second run (a3, a4) fails once, part-way as far as the lanes can tell.
+  const handler = runsOf(runs, (rs) => {
+    if (failed || rs[0]!.room !== 'a' || rs[0]!.n !== 3) return false;
+    failed = true;
+    return true;
+  });
+  const first = control();
+  await assert.rejects(consumeInRoomLanes(records, handler, first.ctl, { maxRun: 2, handledAhead }), /store away/);
+  assert.deepEqual(
+    runs.filter((r) => r[0]!.startsWith('a')),
+    [['a1', 'a2']],
+    "a's later records do not overtake the failed run",
+  );
+  assert.deepEqual(
+    runs.filter((r) => r[0]!.startsWith('b')),
+    [['b1', 'b2'], ['b3']],
+    'the other room is not held up',
+  );
+  assert.deepEqual(first.resolved, ['0', '1', '2', '3'], 'a3 (offset 4) failed: nothing from it on is resolved');
+  assert.deepEqual([...handledAhead].sort(), ['5'], 'b3 was handled past the failed run');
+  // What kafkajs does next: fetch again from the failed run's first record.
+  const again = control();
+  await consumeInRoomLanes(records.slice(4), handler, again.ctl, { maxRun: 2, handledAhead });
+  assert.deepEqual(runs.slice(3), [['a3', 'a4']], 'the failed run again, whole; b3 not again');
+  assert.deepEqual(again.resolved, ['4', '5', '6']);
+  assert.equal(handledAhead.size, 0);
+});
+
+test('records handled ahead are left out of a run, the rest of the lane still goes in runs', async () => {
+  const records = batch('a', 'a', 'a', 'a');
+  const runs: string[][] = [];
+  const { ctl, resolved } = control();
+  await consumeInRoomLanes(records, runsOf(runs), ctl, { maxRun: 3, handledAhead: new Set(['0', '1']) });
+  assert.deepEqual(runs, [['a3'], ['a4']]);
+  assert.deepEqual(resolved, ['0', '1', '2', '3']);
+});
+
+test('a batch made stale between runs starts no further run and leaves the rest unresolved', async () => {
+  const records = batch('a', 'a', 'a', 'a', 'a');
+  const runs: string[][] = [];
+  const { ctl, resolved } = control({ stale: () => runs.length >= 1 });
+  await consumeInRoomLanes(records, runsOf(runs), ctl, { maxRun: 2 });
+  assert.deepEqual(runs, [['a1', 'a2']]);
+  assert.deepEqual(resolved, ['0', '1']);
+});
+
+test('a rebalance after a run (the heartbeat fails) ends the batch with that error, no run starts after it', async () => {
+  const records = batch('a', 'a', 'a', 'a');
+  const runs: string[][] = [];
+  const { ctl, resolved } = control();
+  ctl.heartbeat = async () => {
+    throw new Error('REBALANCE_IN_PROGRESS');
+  };
+  await assert.rejects(consumeInRoomLanes(records, runsOf(runs), ctl, { maxRun: 2 }), /REBALANCE_IN_PROGRESS/);
+  assert.deepEqual(runs, [['a1', 'a2']]);
+  assert.deepEqual(resolved, ['0', '1'], 'what was handled is resolved; the next owner resumes after it');
+});

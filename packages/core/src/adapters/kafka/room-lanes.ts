@@ -15,27 +15,42 @@ export interface LaneControl {
 }
 
 /**
+ * How a lane hands its records over: one at a time, or (`run`) up to `maxRun` consecutive
+ * records of the room at once, taken as a whole: handled, or failed and all of it to come
+ * again.
+ */
+export type LaneHandler<R> = ((record: R) => Promise<void>) | { run(records: R[]): Promise<void> };
+
+/**
  * One partition's batch, with a lane per record key (a room id): a lane's records run one
  * after another in offset order, lanes run side by side (at most `maxLanes` at once). A
  * partition holds many rooms, so handling it one record at a time made every room wait for
  * the slowest or busiest one in its partition; this keeps each room's order and nothing
- * more.
+ * more. A run handler gets a lane's records in runs of up to `maxRun` (default 256), so a
+ * room's backlog costs its handler one call, not one per record.
  *
  * An offset is resolved only once it and every offset before it in the batch were handled,
- * so a commit never skips a record that was not. When a record fails, its lane stops (the
- * room's later records must not overtake it), the other lanes finish, and the error is
- * thrown once the handled prefix is resolved: kafkajs fetches again from the failed record.
- * The other rooms' records after it come again too; `handledAhead` (one Set per partition,
- * kept by the caller) remembers those this process handled, so the retry passes over them
- * instead of handling them twice. Only a crash or a rebalance redelivers a handled record,
- * and handlers are idempotent for that.
+ * so a commit never skips a record that was not. When a record (or a run) fails, its lane
+ * stops (the room's later records must not overtake it), the other lanes finish, and the
+ * error is thrown once the handled prefix is resolved: kafkajs fetches again from the
+ * failed record (a failed run's first). The other rooms' records after it come again too;
+ * `handledAhead` (one Set per partition, kept by the caller) remembers those this process
+ * handled, so the retry passes over them instead of handling them twice. Only a crash or a
+ * rebalance redelivers a handled record, and handlers are idempotent for that.
  */
 export async function consumeInRoomLanes<R extends LaneRecord>(
   records: readonly R[],
-  handle: (record: R) => Promise<void>,
+  handler: LaneHandler<R>,
   ctl: LaneControl,
-  { maxLanes = 16, handledAhead = new Set<string>() }: { maxLanes?: number; handledAhead?: Set<string> } = {},
+  {
+    maxLanes = 16,
+    maxRun = 256,
+    handledAhead = new Set<string>(),
+  }: { maxLanes?: number; maxRun?: number; handledAhead?: Set<string> } = {},
 ): Promise<void> {
+  // A record handler is a run handler of runs of one: its progress is kept record by record.
+  const [handleRun, runLength] =
+    typeof handler === 'function' ? [(run: R[]) => handler(run[0]!), 1] : [(run: R[]) => handler.run(run), Math.max(1, maxRun)];
   const lanes = new Map<string, number[]>();
   records.forEach((r, i) => {
     const key = r.key?.toString() ?? '';
@@ -46,20 +61,24 @@ export async function consumeInRoomLanes<R extends LaneRecord>(
 
   const done = new Array<boolean>(records.length).fill(false);
   let resolvedUpTo = 0; // records[0 .. resolvedUpTo) are handled and resolved
-  let failure: { index: number; error: unknown } | null = null; // the first failed record
+  let failure: { index: number; error: unknown } | null = null; // the first failed record (a run's first)
   let abort: { error: unknown } | null = null; // the group is rebalancing: every lane stops
   const stopped = () => abort !== null || !ctl.isRunning() || ctl.isStale();
 
   const runLane = async (indexes: number[]) => {
-    for (const i of indexes) {
+    for (let at = 0; at < indexes.length;) {
       if (stopped()) return;
+      const run = indexes.slice(at, at + runLength);
+      at += run.length;
+      // What this process handled already (a retry after another lane failed) is not handed over again.
+      const todo = run.filter((i) => !handledAhead.has(records[i]!.offset));
       try {
-        if (!handledAhead.has(records[i]!.offset)) await handle(records[i]!);
+        if (todo.length) await handleRun(todo.map((i) => records[i]!));
       } catch (error) {
-        if (!failure || i < failure.index) failure = { index: i, error };
+        if (!failure || todo[0]! < failure.index) failure = { index: todo[0]!, error };
         return;
       }
-      done[i] = true;
+      for (const i of run) done[i] = true;
       while (resolvedUpTo < records.length && done[resolvedUpTo]) ctl.resolveOffset(records[resolvedUpTo++]!.offset);
       try {
         await ctl.heartbeat(); // kafkajs sends one at most every heartbeatInterval

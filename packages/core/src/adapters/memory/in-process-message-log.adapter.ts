@@ -1,4 +1,4 @@
-import type { LogConsumerState, LogHandler, LogRecord, MessageLog } from '../../ports/message-log.port';
+import { recordRoomId, type LogConsumer, type LogConsumerState, type LogRecord, type MessageLog } from '../../ports/message-log.port';
 
 /**
  * The embedded profile's log: `publish` runs every consumer inline and resolves when all
@@ -7,30 +7,39 @@ import type { LogConsumerState, LogHandler, LogRecord, MessageLog } from '../../
  * the message is already durable and clients heal by `room:sync`.
  */
 export class InProcessMessageLog implements MessageLog {
-  private readonly consumers: { name: string; handler: LogHandler }[] = [];
+  private readonly consumers: { name: string; handler: LogConsumer }[] = [];
   /** Publishing runs the consumers inline: nothing can be committed yet unpublished. */
   readonly republishOnRetry = false;
 
+  /** `record`: the one that failed, or the first of the run a run handler failed on. */
   constructor(private readonly onConsumerError: (consumer: string, err: unknown, record: LogRecord) => void) {}
 
-  subscribe(consumer: string, handler: LogHandler): void {
+  subscribe(consumer: string, handler: LogConsumer): void {
     if (this.consumers.some((c) => c.name === consumer)) throw new Error(`consumer "${consumer}" is already subscribed`);
     this.consumers.push({ name: consumer, handler });
   }
 
   async publish(record: LogRecord): Promise<void> {
-    for (const c of this.consumers) {
-      try {
-        await c.handler(record);
-      } catch (err) {
-        this.onConsumerError(c.name, err, record);
-      }
-    }
+    await this.publishAll([record]);
   }
 
-  /** One after another: each record's consumers have run before the next one's start. */
+  /**
+   * Consumer after consumer, each given every record in order: a record handler one at a
+   * time, a run handler each room's run at once (a group commit is one room's, so fan-out
+   * emits it with one flush).
+   */
   async publishAll(records: LogRecord[]): Promise<void> {
-    for (const record of records) await this.publish(record);
+    for (const { name, handler } of this.consumers) {
+      const runs = typeof handler === 'function' ? records.map((r) => [r]) : roomRuns(records);
+      for (const run of runs) {
+        try {
+          if (typeof handler === 'function') await handler(run[0]!);
+          else await handler.run(run);
+        } catch (err) {
+          this.onConsumerError(name, err, run[0]!);
+        }
+      }
+    }
   }
 
   async start(): Promise<void> {}
@@ -45,4 +54,18 @@ export class InProcessMessageLog implements MessageLog {
   async close(): Promise<void> {
     this.consumers.length = 0;
   }
+}
+
+/** The records split where the room changes: each piece one room's, in the given order. */
+function roomRuns(records: LogRecord[]): LogRecord[][] {
+  const runs: LogRecord[][] = [];
+  let roomId: string | null = null;
+  for (const r of records) {
+    if (recordRoomId(r) === roomId) runs.at(-1)!.push(r);
+    else {
+      runs.push([r]);
+      roomId = recordRoomId(r);
+    }
+  }
+  return runs;
 }
