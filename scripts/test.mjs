@@ -3,7 +3,8 @@
 //   1. build every workspace (turbo; cached parts are reused)
 //   2. unit, medium (real PostgreSQL) and api/socket contract specs with node:test
 //   3. the bench's smoke run (`npm run bench -- --quick`): 0 acked messages lost or duplicated
-//      under load, against the product and both baselines (speed is reported, not asserted)
+//      under load, against the product (embedded, and distributed on the engines of step 2)
+//      and both baselines (speed is reported, not asserted)
 //   4. Playwright end-to-end specs in Debian's Chromium against `npm start`
 //   5. the fault suite (scripts/faults.mjs, `npm run faults`), once the shared engines are stopped
 // Flags: --no-build, --no-e2e, --only-e2e, --no-bench, --no-faults.
@@ -157,10 +158,20 @@ if (!args.has('--only-e2e')) {
 // It boots its own product (embedded PostgreSQL) and baselines on free ports. Bounded, so a
 // hung run costs minutes, not the whole CI job.
 if (!args.has('--only-e2e') && !args.has('--no-bench')) {
-  say('bench smoke run (npm run bench -- --quick): 0 lost and 0 duplicated, against the product and both baselines');
+  // The distributed profile too, on the engines started above (the bench finds them through TEST_*).
+  const distributed = !args.has('--only-e2e') && engineFailures.length === 0;
+  const targets = distributed ? ['--only', 'product,distributed,socketio,ws'] : [];
+  say(
+    `bench smoke run (npm run bench -- --quick${targets.length ? ` ${targets.join(' ')}` : ''}): 0 lost and 0 duplicated, ` +
+      `against the product${distributed ? ' in both profiles' : ''} and both baselines`,
+  );
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(root, 'bench/src/run.mjs'), '--quick'], { cwd: root, stdio: 'inherit', env });
-  const limit = setTimeout(() => child.kill('SIGTERM'), 6 * 60_000);
+  const child = spawn(process.execPath, [path.join(root, 'bench/src/run.mjs'), '--quick', ...targets], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
+  const limit = setTimeout(() => child.kill('SIGTERM'), 10 * 60_000);
   const code = await new Promise((resolve) => {
     child.on('error', () => resolve(1));
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

@@ -13,7 +13,7 @@ const TIMEOUT = (ms) => ({ ok: false, error: { code: 'TIMEOUT', message: `no ack
 
 /**
  * `{ connect(), emitAck(event, payload, ms), onMessage(fn), onActivity(fn), drop(), close(), connected }`.
- * target: { kind: 'product' | 'socketio' | 'ws', url }; who: { token, rooms }.
+ * target: { kind: 'product' | 'distributed' | 'socketio' | 'ws', url }; who: { token, rooms, url? }.
  */
 export function makeClient(target, who, localAddress) {
   return target.kind === 'ws' ? wsClient(target.url, who, localAddress) : socketIoClient(target, who, localAddress);
@@ -21,8 +21,9 @@ export function makeClient(target, who, localAddress) {
 
 function socketIoClient(target, who, localAddress) {
   // The product authorises rooms itself; the baseline takes them from the handshake.
-  const auth = target.kind === 'product' ? { token: who.token } : { token: who.token, rooms: who.rooms };
-  const socket = io(target.url, {
+  const auth = target.kind === 'socketio' ? { token: who.token, rooms: who.rooms } : { token: who.token };
+  // The distributed profile has two api nodes: each client is given the one it uses.
+  const socket = io(who.url ?? target.url, {
     auth,
     transports: ['websocket'],
     forceNew: true,

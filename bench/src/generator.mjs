@@ -334,7 +334,7 @@ async function openIdle({ count }) {
   const t0 = now();
   idle = Array.from({ length: count }, (_, i) => {
     const c = clients[i % clients.length];
-    const who = { token: c.token, rooms: c.rooms, localAddress: c.localAddress };
+    const who = { token: c.token, rooms: c.rooms, url: c.url, localAddress: c.localAddress };
     return { conn: makeClient(target, who, c.localAddress) };
   });
   const r = await connectAll(idle, 100);

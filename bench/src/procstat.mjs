@@ -62,12 +62,16 @@ export function processTree(root) {
   return out;
 }
 
-/** CPU seconds so far and resident memory of the tree under `root`. */
+/**
+ * CPU seconds so far and resident memory of the tree under `root`, or of the trees under
+ * several roots (the distributed profile: api nodes, workers and engines side by side).
+ */
 export function sample(root) {
   let ticks = 0;
   let rss = 0;
   let pss = 0;
-  for (const pid of processTree(root)) {
+  const pids = new Set([root].flat().flatMap((r) => (r ? processTree(r) : [])));
+  for (const pid of pids) {
     const s = stat(pid);
     if (!s) continue;
     ticks += s.ticks;

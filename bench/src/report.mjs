@@ -3,15 +3,15 @@
 import { ratio } from './accounting.mjs';
 
 const BASELINES = ['socketio', 'ws'];
-const NAMES = { product: 'product', socketio: 'plain Socket.IO', ws: 'raw ws' };
+const NAMES = { product: 'product', distributed: 'product, distributed', socketio: 'plain Socket.IO', ws: 'raw ws' };
 
 /**
  * The product's figures over each baseline's: per chat-mix step at the same offered rate
  * (delivered/s, ack and receive p50/p99, server CPU), saturation, overload and RSS per connection.
  * Above 1 is "the product has more": good for throughput, bad for latency, CPU and memory.
  */
-export function ratios(targets) {
-  const p = targets.product;
+export function ratios(targets, of = 'product') {
+  const p = targets[of];
   const out = {};
   if (!p) return out;
   for (const b of BASELINES) {
@@ -143,7 +143,9 @@ export function markdown(results) {
         q(s?.side?.clients),
         s?.side ? lat(s.side.caughtUp) : '—',
         s ? `${s.lost} / ${s.duplicated}` : '—',
-        c ? `${c.opened} of ${c.asked}` : '—',
+        c
+          ? `${c.opened} of ${c.asked}${meta.sizes.idleAsked ? ` (${meta.sizes.idleAsked} wanted; the open-file limit is ${meta.fdLimit})` : ''}`
+          : '—',
         q(c?.openedPerSec),
         c ? `${q(c.rssPerConnKiB)} (${q(c.pssPerConnKiB)})` : '—',
       ]),
@@ -201,9 +203,37 @@ export function markdown(results) {
       }
     }
   }
-  for (const [b, r] of Object.entries(results.ratios ?? {})) {
+  const costs = targets.distributed ? engineCosts(targets.distributed) : [];
+  if (costs.length) {
     lines.push('');
-    lines.push(`## Product ÷ ${NAMES[b]}`);
+    lines.push('## Distributed profile: what each part costs per message');
+    lines.push('');
+    lines.push(
+      "Per step, every part's CPU (% of one core) and its CPU milliseconds per message acked above what it burns with no " +
+        'load (measured first, in the "no load" row): a core of that part serves about 1000 ÷ ms messages a second, so a ' +
+        "fleet's size can be projected from these. All parts share this 2-core machine with the load generators, so near " +
+        'saturation they also wait for a core.',
+    );
+    lines.push('');
+    const names = costs[0].parts.map((p) => p.name);
+    lines.push(row(['step', 'acked/s', ...names.map((n) => `${n} % / ms per msg`), 'all: ms per msg']));
+    lines.push(row(Array(names.length + 3).fill('---')));
+    const idle = targets.distributed.idleParts;
+    if (idle) lines.push(row(['no load', 0, ...idle.map((p) => `${p.cpuPct} / —`), '—']));
+    for (const c of costs) {
+      const total = c.parts.reduce((n, p) => n + (p.cpuMsPerMessage ?? 0), 0);
+      lines.push(
+        row([c.step, c.ackedPerSec, ...c.parts.map((p) => `${p.cpuPct} / ${q(p.cpuMsPerMessage)}`), Math.round(total * 100) / 100]),
+      );
+    }
+  }
+  const ratioSections = [
+    ...Object.entries(results.ratios ?? {}).map(([b, r]) => ['Product', b, r]),
+    ...Object.entries(results.distributedRatios ?? {}).map(([b, r]) => ['Distributed profile', b, r]),
+  ];
+  for (const [who, b, r] of ratioSections) {
+    lines.push('');
+    lines.push(`## ${who} ÷ ${NAMES[b]}`);
     lines.push('');
     lines.push(
       `Saturation ${q(r.saturation)}×; overload answered ≤ 1 s ${q(r.overloadAnsweredWithin1s)}×, its p99 ${q(r.overloadReceiveP99)}×; ` +
@@ -233,7 +263,14 @@ export function markdown(results) {
   return lines.join('\n');
 }
 
-const COLORS = { product: '#d62728', socketio: '#1f77b4', ws: '#2ca02c' };
+/** The distributed target's steps that carry a per-part breakdown. */
+function engineCosts(t) {
+  return [...t.steps, ...(t.overload ? [t.overload] : []), ...(t.storm ? [t.storm] : [])]
+    .filter((s) => s.parts?.length)
+    .map((s) => ({ step: s.step, ackedPerSec: s.ackedPerSec, parts: s.parts }));
+}
+
+const COLORS = { product: '#d62728', distributed: '#9467bd', socketio: '#1f77b4', ws: '#2ca02c' };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**

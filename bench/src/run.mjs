@@ -24,7 +24,7 @@ import { between, machine, machineBusyPct, sample } from './procstat.mjs';
 import { parseOnly } from './options.mjs';
 import { flameGraphSvg, newestProfile, readProfile, summarise } from './profile.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
-import { repoRoot, startBaseline, startProduct } from './targets.mjs';
+import { repoRoot, startBaseline, startDistributed, startProduct } from './targets.mjs';
 import { baselineIdentities, productIdentities, SIZES, topology } from './workload.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -80,7 +80,18 @@ async function main() {
   const neededFds = size.idle + size.users + 1000;
   if (fds >= WANTED_FDS) say(`open files: raised to ${fds}`);
   else say(`open files: could not raise the limit past ${fds} (wanted ${WANTED_FDS}); connections beyond it will fail`);
-  if (fds < neededFds) say(`WARNING: ${neededFds} open files are needed for these sizes, the limit is ${fds}`);
+  if (fds < neededFds) {
+    // The server holds every connection in one process, so the idle workload cannot pass the
+    // limit: it is cut to what fits (the people online and a margin for the database, logs
+    // and listeners stay), and the results say so rather than counting refused sockets.
+    const fits = Math.max(0, fds - size.users - 1000);
+    say(
+      `WARNING: ${neededFds} open files are needed for these sizes, the limit is ${fds}: ` +
+        `idle connections cut from ${size.idle} to ${fits} (raise the hard limit, as root: ulimit -Hn ${WANTED_FDS})`,
+    );
+    size.idleAsked = size.idle;
+    size.idle = fits;
+  }
   const topo = topology(size, seed);
   const outDir = path.resolve(flag('--out') ?? path.join(repoRoot, 'bench/results'));
   // --profile: the product runs under node --cpu-prof; the profile is summed up after the run.
@@ -123,6 +134,7 @@ async function main() {
     for (const p of results.targets[kind]?.problems ?? []) results.problems.push(`${kind}: ${p}`);
   }
   results.ratios = ratios(results.targets);
+  results.distributedRatios = ratios(results.targets, 'distributed');
   results.meta.seconds = Math.round((Date.now() - t0) / 1000);
 
   const dir = outDir;
@@ -187,10 +199,15 @@ for (const sig of process.env.QC_BENCH_FDS_RAISED ? ['SIGINT', 'SIGTERM'] : []) 
 }
 
 async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
-  const hybrid = kind === 'product';
-  const server = hybrid
-    ? await startProduct({ say, profileDir, env: { LARGE_ROOM_MEMBERS: String(topo.threshold) } })
-    : await startBaseline(kind);
+  // The product in either profile: signs people up, has hybrid fan-out.
+  const hybrid = kind === 'product' || kind === 'distributed';
+  const productEnv = { LARGE_ROOM_MEMBERS: String(topo.threshold) };
+  const server =
+    kind === 'product'
+      ? await startProduct({ say, profileDir, env: productEnv })
+      : kind === 'distributed'
+        ? await startDistributed({ say, env: productEnv })
+        : await startBaseline(kind);
   const gens = startGenerators(size.generators);
   const stopAll = async () => {
     for (const g of gens) g.stop();
@@ -199,8 +216,7 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
   running.add(stopAll);
   const out = { steps: [], overload: null, storm: null, connections: null, problems: [] };
   try {
-    const ids =
-      kind === 'product' ? await productIdentities(server.url, topo, size.users, seed, say) : baselineIdentities(topo, size.users);
+    const ids = hybrid ? await productIdentities(server.url, topo, size.users, seed, say) : baselineIdentities(topo, size.users);
     await ids.refresh?.();
     const target = { kind, url: server.url };
     const clientsOf = gens.map(() => []);
@@ -221,6 +237,8 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
           ? topo.roomsOf[i].filter((r) => topo.rooms[r].large && ids.roomIds[r] !== openRoom).map((r) => ids.roomIds[r])
           : [],
         storm: topo.storm.has(i),
+        // Two api nodes (distributed): every other person on each, so rooms span both.
+        url: server.urls?.[i % server.urls.length],
         localAddress: `127.0.0.${2 + (i % size.addresses)}`,
       });
     }
@@ -232,11 +250,21 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
     if (failed) throw new Error(`${failed} clients could not connect: ${JSON.stringify(inits.map((r) => r.errors))}`);
     const online = between(before, sample(server.pid));
     out.online = { users: size.users, rssMiB: online.rssMiB, pssMiB: online.pssMiB };
+    // The distributed profile's engines are busy with no load at all (JVM housekeeping,
+    // Cassandra's compactions, Kafka's group coordinator): measured first, so each step's cost
+    // per message is what the messages added.
+    if (server.parts) {
+      const p0 = server.parts.map((p) => sample(p.pids));
+      await new Promise((r) => setTimeout(r, size.stepMs));
+      out.idleParts = server.parts.map((p, i) => ({ name: p.name, cpuPct: between(p0[i], sample(p.pids)).cpuPct }));
+      say(`distributed, no load (${size.stepMs / 1000} s): ${out.idleParts.map((p) => `${p.name} ${p.cpuPct}%`).join(', ')}`);
+    }
 
     let stepNo = 0;
     const runStep = async (name, ratePerSec, durationMs, extra = {}) => {
       const step = `${name}${stepNo++}`;
       const s0 = sample(server.pid);
+      const parts0 = server.parts?.map((p) => sample(p.pids));
       const m0 = machine();
       const during = extra.during ? extra.during() : Promise.resolve(null);
       const sent = await Promise.all(
@@ -253,6 +281,7 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
       );
       const side = await during;
       const s1 = sample(server.pid);
+      const parts1 = server.parts?.map((p) => sample(p.pids));
       const machinePct = machineBusyPct(m0, machine());
       await new Promise((r) => setTimeout(r, size.drainMs));
       const acked = new Map();
@@ -314,6 +343,8 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
           ),
         ),
         server: between(s0, s1),
+        // The distributed profile: each engine's share, and its CPU per message acked.
+        parts: server.parts ? partsCost(server.parts, parts0, parts1, sum(sent, 'okCount'), out.idleParts) : undefined,
         // What the server grew by since before the clients connected, per online client.
         pssPerOnlineClientKiB: Math.round(((s1.pssKiB - before.pssKiB) / size.users) * 10) / 10,
         generatorCpuPct: sent.map((s) => s.cpuPct),
@@ -342,6 +373,14 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
         );
       return figures;
     };
+
+    // A warm-up at the first step's rate, audited like a step but not reported as one: the
+    // first messages through a freshly started process pay for V8 compiling its hot paths
+    // (and, in the distributed profile, the JVMs' JIT), which is start-up, not throughput.
+    if (workloads.includes('mix') && size.warmupMs > 0) {
+      const w = await runStep('warmup', size.steps[0], size.warmupMs);
+      out.warmup = { ackedPerSec: w.ackedPerSec, receive: w.receive, lost: w.lost, duplicated: w.duplicated };
+    }
 
     // Chat mix, stepped up until p99 or loss breaks.
     let saturation = 0;
@@ -398,6 +437,21 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
     await stopAll();
   }
   return out;
+}
+
+/**
+ * Per part of the distributed profile between two samples: % of one core, CPU ms per message
+ * acked above what the part burns with no load (what a fleet's capacity is projected from: a
+ * core of that engine serves about 1000 / ms messages a second), and its memory.
+ */
+function partsCost(parts, before, after, acked, idle = []) {
+  return parts.map((p, i) => {
+    const { cpuPct, rssMiB } = between(before[i], after[i]);
+    const wallSec = Math.max(1, after[i].at - before[i].at) / 1000;
+    const idlePct = idle[i]?.cpuPct ?? 0;
+    const addedSec = Math.max(0, after[i].cpuSec - before[i].cpuSec - (idlePct / 100) * wallSec);
+    return { name: p.name, cpuPct, idlePct, rssMiB, cpuMsPerMessage: acked ? Math.round((addedSec / acked) * 1e5) / 100 : null };
+  });
 }
 
 /** `size.idle` more authenticated connections on the people's tokens, held `holdMs`, closed; RSS and PSS grown per connection. */

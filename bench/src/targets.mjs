@@ -102,3 +102,127 @@ export async function startBaseline(kind) {
     },
   };
 }
+
+/** The engines of the distributed profile the bench needs beside its own PostgreSQL and Redis. */
+const SHARED_ENGINES = ['kafka', 'cassandra', 'elasticsearch'];
+
+/**
+ * The distributed profile on this one machine, as the issue measures it: two api nodes and
+ * two workers processes (fan-out alone, as in production; history, notify and indexer in the
+ * other), an embedded PostgreSQL and a redis-server of the bench's own, and the Kafka,
+ * Cassandra and Elasticsearch that `npm run engines` runs (those given by `npm test` through
+ * TEST_*, else the checkout's, started here when down and stopped again after). Each run
+ * gets its own topic, keyspace and index, dropped at the end.
+ *
+ * `parts` names every process tree with its root pids, so each step can say what each
+ * engine cost per message.
+ */
+export async function startDistributed({ say, env = {} }) {
+  const cluster = path.join(repoRoot, 'apps/api/dist/test/support/node-cluster.js');
+  const { ApiNode, startSharedEngines } = await import(cluster).catch((e) => {
+    throw new Error(`${cluster} is missing (${e.message}): build first (npm run build)`);
+  });
+  const engines = await import('../../scripts/engines.mjs');
+  const given = {
+    KAFKA_BROKERS: process.env.TEST_KAFKA_BROKERS,
+    CASSANDRA_CONTACT_POINTS: process.env.TEST_CASSANDRA_CONTACT_POINTS,
+    ELASTICSEARCH_URL: process.env.TEST_ELASTICSEARCH_URL,
+  };
+  let startedHere = [];
+  let engineEnv;
+  if (Object.values(given).every(Boolean)) {
+    engineEnv = given;
+    say(
+      `distributed: Kafka ${given.KAFKA_BROKERS}, Cassandra ${given.CASSANDRA_CONTACT_POINTS}, Elasticsearch ${given.ELASTICSEARCH_URL} (from TEST_*)`,
+    );
+  } else {
+    const before = await engines.status(SHARED_ENGINES);
+    startedHere = before.filter((s) => !s.up).map((s) => s.name);
+    if (startedHere.length) {
+      say(`distributed: starting ${startedHere.join(', ')} (npm run engines -- up; a minute or more, longer the first time)`);
+      await engines.up(startedHere, { log: (line) => say(`  ${line}`) });
+    }
+    engineEnv = engines.engineEnv(await engines.status(SHARED_ENGINES));
+  }
+  const enginePids = async () => {
+    const list = await engines.status(SHARED_ENGINES);
+    return Object.fromEntries(list.map((s) => [s.name, s.pid ?? null]));
+  };
+
+  const run = Math.random().toString(36).slice(2, 8);
+  say('distributed: starting an embedded PostgreSQL and a redis-server of its own');
+  const shared = await startSharedEngines();
+  const nodeEnv = {
+    ...shared.env,
+    ...engineEnv,
+    ...PRODUCT_LIMITS,
+    ...env,
+    KAFKA_TOPIC: `bench.chat.${run}`,
+    KAFKA_NOTIFICATIONS_TOPIC: `bench.notify.${run}`,
+    CASSANDRA_KEYSPACE: `qc_bench_${run}`,
+    ELASTICSEARCH_INDEX: `bench-${run}`,
+  };
+  const started = [];
+  const stopNodes = () => Promise.allSettled(started.map((n) => n.kill('SIGTERM')));
+  try {
+    say('distributed: starting api-a, api-b, workers (fanout) and workers (history, notify, indexer)');
+    // api-a first: it creates the topic, keyspace and index the others then find.
+    started.push(await ApiNode.start('api-a', nodeEnv));
+    started.push(
+      ...(await Promise.all([
+        ApiNode.start('api-b', nodeEnv),
+        ApiNode.startWorkers('workers-fanout', { ...nodeEnv, WORKERS_CONSUMERS: 'fanout' }),
+        ApiNode.startWorkers('workers-rest', { ...nodeEnv, WORKERS_CONSUMERS: 'history,notify,indexer' }),
+      ])),
+    );
+  } catch (e) {
+    await stopNodes();
+    await shared.stop();
+    throw e;
+  }
+  const [a, b, fanout, rest] = started;
+  const pids = await enginePids();
+  const parts = [
+    { name: 'api-a', pids: [a.pid] },
+    { name: 'api-b', pids: [b.pid] },
+    { name: 'workers: fanout', pids: [fanout.pid] },
+    { name: 'workers: history, notify, indexer', pids: [rest.pid] },
+    { name: 'PostgreSQL', pids: [shared.pg.pid] },
+    { name: 'Redis', pids: [shared.redis.pid] },
+    { name: 'Kafka', pids: [pids.kafka] },
+    { name: 'Cassandra', pids: [pids.cassandra] },
+    { name: 'Elasticsearch', pids: [pids.elasticsearch] },
+  ];
+  const unmeasured = parts.filter((p) => !p.pids.every(Boolean)).map((p) => p.name);
+  if (unmeasured.length) say(`distributed: no pid for ${unmeasured.join(', ')} (not started by this checkout): its CPU is not counted`);
+  say(
+    `distributed: ready, api nodes at ${a.base} and ${b.base}; pids ${parts
+      .filter((p) => p.pids.every(Boolean))
+      .map((p) => `${p.name} ${p.pids.join(',')}`)
+      .join(', ')}`,
+  );
+  return {
+    kind: 'distributed',
+    url: a.base,
+    urls: [a.base, b.base],
+    pid: parts.flatMap((p) => p.pids).filter(Boolean),
+    parts,
+    async stop() {
+      await stopNodes();
+      await shared.stop();
+      await dropRunData(nodeEnv).catch((e) => say(`distributed: could not drop this run's keyspace and index: ${e.message}`));
+      if (startedHere.length) {
+        say(`distributed: stopping ${startedHere.join(', ')}, which the bench started`);
+        await engines.down(startedHere, { log: () => undefined });
+      }
+    },
+  };
+}
+
+/** The run's Cassandra keyspace and Elasticsearch index (its Kafka topics are small and left to the broker's retention). */
+async function dropRunData(env) {
+  const { cqlQuery } = await import('../../scripts/engines.mjs');
+  const port = Number(env.CASSANDRA_CONTACT_POINTS.split(',')[0].split(':')[1] ?? 9042);
+  await cqlQuery(`DROP KEYSPACE IF EXISTS ${env.CASSANDRA_KEYSPACE}`, { port, timeoutMs: 60_000 });
+  await fetch(`${env.ELASTICSEARCH_URL.replace(/\/$/, '')}/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' });
+}

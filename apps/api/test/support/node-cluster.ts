@@ -29,6 +29,11 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Its process, while it runs (the bench counts its CPU). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   async up() {
     const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,6 +111,9 @@ export class ApiNode extends ChatClient {
   get alive() {
     return this.proc.exitCode === null && this.proc.signalCode === null;
   }
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
   get log() {
     return this.output;
   }
@@ -135,6 +143,7 @@ export async function startSharedEngines() {
   return {
     env,
     redis,
+    pg,
     async stop() {
       await redis.kill();
       await pg.stop();

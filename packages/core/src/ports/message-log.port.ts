@@ -16,7 +16,8 @@ export type LogHandler = (record: LogRecord) => Promise<void>;
  * rather than per record is what it saves (fan-out: one watermark read, one flush, one
  * advance). `records` are consecutive records of ONE room in log order, which is seq order
  * save a retried send published again. A run is handled or not as a whole: when `run`
- * throws, every record of it comes again, so it must be idempotent across a partial run.
+ * throws, the log counts none of it handled (Kafka hands every record of it over again),
+ * so it must be idempotent across a run it got part-way through.
  */
 export interface LogRunHandler {
   run(records: LogRecord[]): Promise<void>;

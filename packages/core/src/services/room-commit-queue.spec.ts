@@ -91,3 +91,26 @@ test('past a bound a send is refused OVERLOADED at once with a retry-after, and 
   assert.deepEqual(await Promise.all([slow, soon, elsewhere]), ['ok:e', 'ok:f', 'ok:h']);
   assert.equal(await q.submit('r', 'i'), 'ok:i', 'served again once drained');
 });
+
+test('an entry that waited past maxWaitMs by its turn is refused OVERLOADED, not committed; the fresh ones after it are', async () => {
+  let now = 0;
+  const g = gatedCommit();
+  const ran: string[] = [];
+  const q = new RoomCommitQueue(new InProcessRoomSequencer(), g.commit, { ...LIMITS, maxWaitMs: 500 }, () => now);
+  g.hold();
+  const first = q.submit('r', 'a'); // committing from t=0, held
+  const old = q.submit('r', 'b'); // waits from t=0
+  const oldTask = q.run('r', async () => void ran.push('old task'));
+  now = 450;
+  const young = q.submit('r', 'c'); // waits from t=450: the head is 450 ms old, under the bound, so taken
+  now = 600; // the held commit ends: b and the task have waited 600 ms, c 150 ms
+  g.release();
+  assert.equal(await first, 'ok:a');
+  await assert.rejects(old, { code: 'OVERLOADED', retryAfterMs: 700 });
+  await assert.rejects(oldTask, { code: 'OVERLOADED' });
+  assert.equal(await young, 'ok:c');
+  assert.deepEqual(g.batches, [['a'], ['c']], 'b was never committed');
+  assert.deepEqual(ran, [], 'nor did the task run');
+  assert.equal(q.refused(), 2);
+  assert.equal(q.depth(), 0);
+});

@@ -8,7 +8,10 @@ export interface RoomCommitQueueLimits {
   perRoom: number;
   /** Most entries waiting over every room of this process; past it OVERLOADED. */
   total: number;
-  /** A room whose oldest waiting entry has waited this long takes no more: OVERLOADED. */
+  /**
+   * A room whose oldest waiting entry has waited this long takes no more, and an entry that
+   * has waited this long when its turn comes is not run: both OVERLOADED.
+   */
   maxWaitMs: number;
   /** What an OVERLOADED refusal tells the client to wait before it tries again. */
   retryAfterMs: number;
@@ -18,8 +21,8 @@ export const DEFAULT_COMMIT_QUEUE_LIMITS: RoomCommitQueueLimits = {
   maxBatch: 256,
   perRoom: 1_000,
   total: 20_000,
-  maxWaitMs: 1_000,
-  retryAfterMs: 1_000,
+  maxWaitMs: 500,
+  retryAfterMs: 500,
 };
 
 /** Commits a batch of one room's items inside the room's sequencer; one result per item, in order. */
@@ -47,6 +50,12 @@ type Entry<I, O> =
  * retry-after, never left to wait until the client gives up. The bounds are a count per
  * room, a count over the process, and the age of the room's oldest waiting entry (the
  * count alone lets a queue that drains slowly keep people waiting for many seconds).
+ * An entry already queued is bounded too: one that has waited maxWaitMs when its turn
+ * comes is refused rather than run. Past saturation every room's queue ages at once (the
+ * commits of all rooms share the database and the cores), and without this the sends
+ * accepted just before the age bound tripped waited a second or more for their answer; now
+ * every send is answered within about maxWaitMs and one commit. Refusing it is safe: it
+ * was never committed, and its retry (same clientMsgId) is a first attempt.
  */
 export class RoomCommitQueue<I, O> {
   private readonly rooms = new Map<string, Entry<I, O>[]>();
@@ -110,6 +119,16 @@ export class RoomCommitQueue<I, O> {
   /** Commits the room's entries in order until none is left; the room's entry goes with its last. */
   private async drain(roomId: string, queue: Entry<I, O>[]) {
     while (queue.length > 0) {
+      // Entries are in arrival order: the ones waited too long are a prefix.
+      let stale = 0;
+      const now = this.now();
+      while (stale < queue.length && now - queue[stale]!.at > this.limits.maxWaitMs) stale++;
+      if (stale > 0) {
+        this.refusedCount += stale;
+        for (const entry of queue.slice(0, stale)) entry.reject(AppError.overloaded(this.limits.retryAfterMs));
+        this.done(queue, stale);
+        continue;
+      }
       const head = queue[0]!;
       if (head.kind === 'task') {
         try {
