@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Message } from '@qc/shared';
 import { NOT_MEMBER, type BatchAppendResult, type NewMessage } from '../../ports/message-store.port';
-import { queryRows, type Queryable } from './pg-rows';
+import { queryPreparedRows, type Queryable } from './pg-rows';
 
 /**
  * The one statement a batch of sends to one room commits with (group commit, issue #11):
@@ -105,7 +105,8 @@ export async function commitRoomBatch<R>(
     last,
   ];
   if (table.bucketOf) params.push(Math.max(...items.map((m) => table.bucketOf!(m.createdAt))));
-  const rows = await queryRows<R & { ord: string; created: boolean }>(db, sql, params);
+  // The text depends on the table only, so the table names the prepared statement.
+  const rows = await queryPreparedRows<R & { ord: string; created: boolean }>(db, `qc_commit_${table.name}`, sql, params);
   const out: (CommittedRow<R> | null)[] = items.map(() => null);
   for (const { ord, created, ...row } of rows) out[Number(ord) - 1] = { row: row as unknown as R, created };
   return out;
