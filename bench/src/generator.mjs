@@ -131,18 +131,37 @@ async function pullRoom(c, roomId, countIn) {
   }
 }
 
+/**
+ * Connects every client, `concurrency` at a time. A handshake the server refused for now
+ * (UNAVAILABLE, OVERLOADED, RATE_LIMITED: it says "try again") or that timed out is tried
+ * again after a jittered backoff, up to CONNECT_ATTEMPTS times, as socket.io-client's own
+ * reconnection would; the retries are counted and reported. Anything else fails at once.
+ */
+const CONNECT_ATTEMPTS = 4;
+const RETRY_CONNECT = /UNAVAILABLE|OVERLOADED|RATE_LIMITED|timeout|not connected within/i;
 async function connectAll(list, concurrency) {
   let failed = 0;
+  let retried = 0;
   const errors = new Map();
   await pool(list, concurrency, async (c) => {
-    try {
-      await connectAndOpen(c);
-    } catch (e) {
-      failed++;
-      errors.set(e.message, (errors.get(e.message) ?? 0) + 1);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await connectAndOpen(c);
+        return;
+      } catch (e) {
+        const why = e.data?.code ?? e.message;
+        if (attempt < CONNECT_ATTEMPTS && RETRY_CONNECT.test(`${why} ${e.message}`)) {
+          retried++;
+          await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1) * (0.5 + Math.random())));
+          continue;
+        }
+        failed++;
+        errors.set(why, (errors.get(why) ?? 0) + 1);
+        return;
+      }
     }
   });
-  return { failed, errors: Object.fromEntries([...errors].slice(0, 5)) };
+  return { failed, retried, errors: Object.fromEntries([...errors].slice(0, 5)) };
 }
 
 async function init(msg) {

@@ -246,10 +246,20 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
     const inits = await Promise.all(gens.map((g, i) => g.ask('init', { target, index: i, clients: clientsOf[i], largeRoomIds })));
     const failed = inits.reduce((n, r) => n + r.failed, 0);
     const connectMs = Math.max(...inits.map((r) => r.ms));
-    say(`${size.users - failed} of ${size.users} clients connected in ${(connectMs / 1000).toFixed(1)} s`);
+    const retried = inits.reduce((n, r) => n + (r.retried ?? 0), 0);
+    say(
+      `${size.users - failed} of ${size.users} clients connected in ${(connectMs / 1000).toFixed(1)} s` +
+        (retried ? ` (${retried} handshakes refused for now and tried again)` : ''),
+    );
     if (failed) throw new Error(`${failed} clients could not connect: ${JSON.stringify(inits.map((r) => r.errors))}`);
     const online = between(before, sample(server.pid));
-    out.online = { users: size.users, rssMiB: online.rssMiB, pssMiB: online.pssMiB };
+    out.online = {
+      users: size.users,
+      connectSeconds: Math.round(connectMs / 100) / 10,
+      handshakesRetried: retried,
+      rssMiB: online.rssMiB,
+      pssMiB: online.pssMiB,
+    };
     // The distributed profile's engines are busy with no load at all (JVM housekeeping,
     // Cassandra's compactions, Kafka's group coordinator): measured first, so each step's cost
     // per message is what the messages added.
