@@ -65,6 +65,10 @@ import type { MessageStateStore } from './ports/message-state.port';
 import { ReceiptsService } from './services/receipts.service';
 import { PresenceService } from './services/presence.service';
 import { RoomsService } from './services/rooms.service';
+import { RoomStates } from './services/room-states';
+import type { RoomEventBus } from './ports/room-events.port';
+import { InProcessRoomEvents } from './adapters/memory/in-process-room-events.adapter';
+import { RedisRoomEvents } from './adapters/redis/redis-room-events.adapter';
 import { TypingService } from './services/typing.service';
 import { UsersService } from './services/users.service';
 
@@ -88,6 +92,8 @@ export interface Adapters {
   searchNeedsIndexer: boolean;
   /** Socket.IO across nodes; null when one process serves everyone. */
   socketBus: RedisSocketBus | null;
+  /** Membership changes told to every node (RoomStates and RoomSizes drop what they hold of the room). */
+  roomEvents: RoomEventBus;
   /** One per engine this node talks to, for GET /health. */
   healthChecks: EngineHealthCheck[];
   /** With a history store behind an outbox (Cassandra): how old its oldest unwritten message is, for metrics. */
@@ -247,6 +253,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       attemptLimiter: new MemoryAttemptLimiter(),
       roomSequencer: new InProcessRoomSequencer(),
       socketBus: null,
+      roomEvents: new InProcessRoomEvents(),
       healthChecks: checks(),
       close: closeStores,
     };
@@ -257,8 +264,14 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     throw e;
   });
   const socketBus = new RedisSocketBus(config.redisUrl, logger);
-  await socketBus.ready().catch(async (e: unknown) => {
+  const roomEvents = new RedisRoomEvents(
+    redis,
+    createRedisClient(config.redisUrl, 'room-events', logger, { queueWhileDown: true }),
+    'qc:room-changed',
+  );
+  await Promise.all([socketBus.ready(), roomEvents.ready()]).catch(async (e: unknown) => {
     socketBus.disconnect();
+    await roomEvents.close();
     redis.disconnect();
     await closeStores();
     throw e;
@@ -275,10 +288,12 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     // Its lock wait is bounded at ten queries' worth: behind other nodes' sends, not stalled.
     roomSequencer: new PostgresRoomSequencer(ds, config.databaseTimeouts.queryMs * 10),
     socketBus,
+    roomEvents,
     healthChecks: checks({ name: 'redis', critical: false, ping: async () => void (await redis.ping()) }),
     close: async () => {
       await closeStores();
       await socketBus.close();
+      await roomEvents.close();
       await redis.quit().catch(() => undefined);
     },
   };
@@ -422,6 +437,16 @@ export function createCoreServices(
   const throttle = new ThrottleService(adapters.attemptLimiter, config.throttle);
   const presenceWarn = throttledWarn(logger, 'presence not broadcast');
   const roomSizes = createRoomSizes(config, meta, logger);
+  // The hot path's room state: members read once per room, dropped by a membership change on any node.
+  const roomStates = new RoomStates((roomId) => meta.listMembers(roomId));
+  adapters.roomEvents.onChanged((roomId) => {
+    roomSizes.forget(roomId);
+    roomStates.changed(roomId);
+  });
+  const membership = {
+    isLarge: (roomId: string) => roomSizes.isLarge(roomId),
+    forget: (roomId: string) => adapters.roomEvents.announceChanged(roomId),
+  };
   const rooms = new RoomsService(
     meta,
     messageStore,
@@ -435,7 +460,7 @@ export function createCoreServices(
         'room deleted, but its messages are still in the search index (never shown: no one is a member)',
       ),
     throttle,
-    roomSizes,
+    membership,
   );
   const messages = new MessagesService(
     rooms,
@@ -449,6 +474,7 @@ export function createCoreServices(
     undefined,
     undefined,
     { ...config.commitQueue, retryAfterMs: config.commitQueue.maxWaitMs },
+    roomStates,
   );
   return {
     ...adapters,
@@ -460,6 +486,7 @@ export function createCoreServices(
     messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, messages.commitQueue, limits),
     presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
       broadcastEveryMs: config.presenceBroadcastEveryMs,
+      largeRoomMembers: config.hybridFanout.largeRoomMembers,
       onBroadcastError: (err) => presenceWarn(err, 'presence change'),
     }),
     typing: new TypingService(adapters.typingStore, broadcaster, {

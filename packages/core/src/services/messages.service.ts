@@ -21,6 +21,7 @@ import type { BatchAppendResult, MessageStore, NewMessage } from '../ports/messa
 import type { RateLimiter } from '../ports/rate-limiter.port';
 import type { RoomSequencer, SequencerScope } from '../ports/room-sequencer.port';
 import { DEFAULT_COMMIT_QUEUE_LIMITS, RoomCommitQueue, type RoomCommitQueueLimits } from './room-commit-queue';
+import type { RoomStates } from './room-states';
 import type { RoomsService } from './rooms.service';
 
 export interface MessagesSettings {
@@ -104,6 +105,8 @@ export class MessagesService {
     /** Shared with MessageActionsService so that changes keep their place among the sends. */
     queue?: RoomCommitQueue<QueuedSend, BatchAppendResult>,
     queueLimits: RoomCommitQueueLimits = DEFAULT_COMMIT_QUEUE_LIMITS,
+    /** The rooms' state in memory: members and recent clientMsgIds, checked before a send is queued. */
+    private readonly roomStates: Pick<RoomStates, 'check' | 'committed' | 'refusedAtCommit'> | null = null,
   ) {
     this.queue = queue ?? new RoomCommitQueue(sequencer, (roomId, sends, scope) => this.commit(roomId, sends, scope), queueLimits);
   }
@@ -115,6 +118,11 @@ export class MessagesService {
 
   async send(senderId: string, p: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
     const took = performance.now();
+    // From memory, no query while the room is held: a stranger is refused before taking a
+    // place in the queue, and a repeat of a send committed here is answered with it.
+    const known = this.roomStates ? await this.roomStates.check(p.roomId, senderId, p.clientMsgId) : null;
+    if (known && !known.member) throw AppError.forbidden();
+    if (known?.member && known.repeat) return this.answerRepeat(senderId, p, known.repeat);
     let root: Message | null = null;
     if (p.replyTo || p.threadRootId) {
       // What a reply points at is looked up as a member: otherwise its answer would tell a
@@ -173,10 +181,12 @@ export class MessagesService {
     );
     const fresh: { message: Message; root: Message | null }[] = [];
     const answers = results.map((r, i): BatchAppendResult => {
+      if ('refused' in r) this.roomStates?.refusedAtCommit(roomId, sends[i]!.message.senderId);
       if ('refused' in r || !r.created) return r;
       const send = sends[i]!;
       this.metrics.committed(roomId, r.message.seq, (performance.now() - send.took) / 1000);
       const message = freshMessage(r.message, send.root?.id ?? null);
+      this.roomStates?.committed(message);
       fresh.push({ message, root: send.root });
       return { message, created: true };
     });

@@ -31,7 +31,11 @@ export class RoomsService {
     private readonly onCleanupError: (err: unknown, roomId: string) => void = () => undefined,
     /** Caps room creation per person; without one (some tests) it is not limited. */
     private readonly throttle: ThrottleService | null = null,
-    /** Member counts for hybrid fan-out, forgotten here as members come and go; without it (some tests) every room is small. */
+    /**
+     * Member counts for hybrid fan-out; `forget` is called as members come and go (the
+     * composition makes it a membership event to every node, which also drops the room's
+     * members held in memory). Without it (some tests) every room is small.
+     */
     private readonly roomSizes: Pick<RoomSizes, 'isLarge' | 'forget'> | null = null,
   ) {}
 

@@ -23,6 +23,9 @@ import { attemptLimiterContract } from './attempt-limiter.contract';
 import { MemoryAttemptLimiter } from '../../src/adapters/memory/memory-attempt-limiter.adapter';
 import { RedisAttemptLimiter } from '../../src/adapters/redis/redis-attempt-limiter.adapter';
 import { roomSequencerContract } from './room-sequencer.contract';
+import { roomEventsContract } from './room-events.contract';
+import { InProcessRoomEvents } from '../../src/adapters/memory/in-process-room-events.adapter';
+import { RedisRoomEvents } from '../../src/adapters/redis/redis-room-events.adapter';
 import { startTestRedis } from '../support/test-redis';
 import { typingStoreContract } from './typing-store.contract';
 import { createGroupRoom } from '../support/fixtures';
@@ -100,6 +103,29 @@ attemptLimiterContract('redis (two nodes)', async () => {
     b: new RedisAttemptLimiter(other, r.prefix),
     close: async () => {
       other.disconnect();
+      await r.stop();
+    },
+  };
+});
+
+roomEventsContract('in-process', async () => {
+  const one = new InProcessRoomEvents();
+  return { a: one, b: one, close: () => one.close() };
+});
+roomEventsContract('redis (two nodes)', async () => {
+  const r = await startTestRedis();
+  // Each node publishes on a connection of its own and subscribes on another, as api nodes do.
+  const channel = `${r.prefix}room-changed`;
+  const pubB = r.redis.duplicate();
+  const a = new RedisRoomEvents(r.redis, r.redis.duplicate(), channel);
+  const b = new RedisRoomEvents(pubB, r.redis.duplicate(), channel);
+  await Promise.all([a.ready(), b.ready()]);
+  return {
+    a,
+    b,
+    close: async () => {
+      await Promise.all([a.close(), b.close()]);
+      pubB.disconnect();
       await r.stop();
     },
   };

@@ -13,17 +13,22 @@ import { startTestCore, type TestCore } from '../support/test-core';
 let t: TestCore;
 let batches: number[];
 let lookups: string[];
+let memberReads: string[];
 
 before(async () => {
   // A small room bound, so that a burst of 60 to one room overflows it.
   t = await startTestCore({ SEND_QUEUE_PER_ROOM: '20', SEND_QUEUE_MAX_WAIT_MS: '60000' });
   batches = [];
   lookups = [];
+  memberReads = [];
   // What a send asked the database before its commit, when it asked anything.
   const getMembership = t.core.meta.getMembership.bind(t.core.meta);
   t.core.meta.getMembership = (roomId, userId) => (lookups.push('membership'), getMembership(roomId, userId));
   const findByClientMsgId = t.core.messageStore.findByClientMsgId.bind(t.core.messageStore);
   t.core.messageStore.findByClientMsgId = (...args) => (lookups.push('clientMsgId'), findByClientMsgId(...args));
+  // The room state in memory reads a room's members once, then answers from memory.
+  const listMembers = t.core.meta.listMembers.bind(t.core.meta);
+  t.core.meta.listMembers = (roomId) => (memberReads.push(roomId), listMembers(roomId));
   const appendBatch = t.core.messageStore.appendBatch.bind(t.core.messageStore);
   t.core.messageStore.appendBatch = (items, scope) => (batches.push(items.length), appendBatch(items, scope));
 });
@@ -35,6 +40,7 @@ describe('group commit', () => {
     const { room } = await t.core.rooms.create(people[0]!, { kind: 'group', name: 'burst', memberIds: people.slice(1) });
     batches.length = 0;
     lookups.length = 0;
+    memberReads.length = 0;
     const sends = Array.from({ length: 60 }, (_, i) => ({ senderId: people[i % 3]!, clientMsgId: `burst-${i}` }));
     const outcomes = await Promise.all(
       sends.map((s) =>
@@ -61,6 +67,7 @@ describe('group commit', () => {
     assert.ok(batches.length < stored.length / 2, `${stored.length} sends committed in ${batches.length} batches (${batches.join(', ')})`);
     ctx.diagnostic(`${stored.length} sends committed in ${batches.length} batches (${batches.join(', ')}); ${refused.length} refused`);
     assert.deepEqual(lookups, [], 'no membership or idempotency lookup of its own before a commit');
+    assert.deepEqual(memberReads, [room.id], "the room's members read once for all 60 sends, then held in memory");
 
     // Each refused send, resent with its clientMsgId, lands once; a resend of a stored one answers with the original.
     const refusedIds = sends.filter((_, i) => !('seq' in (outcomes[i] ?? {})));
@@ -86,6 +93,8 @@ describe('group commit', () => {
   test('a member removed while their send waits in the queue is refused FORBIDDEN at commit and nothing is stored', async () => {
     const [owner, gone] = await Promise.all([t.user('gc-owner'), t.user('gc-gone')]);
     const { room } = await t.core.rooms.create(owner, { kind: 'group', name: 'leaving', memberIds: [gone] });
+    // A first send puts the room's members in memory: the late one passes that check at once.
+    await t.core.messages.send(gone, { roomId: room.id, clientMsgId: 'first', content: 'still here' });
     // Hold the room's queue, so the send is queued (as a member) but not yet committed.
     let release!: () => void;
     const held = t.core.messages.commitQueue.run(room.id, () => new Promise<void>((r) => (release = r)));
@@ -95,7 +104,36 @@ describe('group commit', () => {
     await held;
     await assert.rejects(late, { code: 'FORBIDDEN' });
     const history = (await t.core.messages.sync(owner, { roomId: room.id, afterSeq: 0 })).messages;
-    assert.deepEqual(history, [], 'nothing stored, no seq taken');
-    assert.equal((await t.core.messages.send(owner, { roomId: room.id, clientMsgId: 'next', content: 'x' })).message.seq, 1);
+    assert.deepEqual(
+      history.map((m) => m.clientMsgId),
+      ['first'],
+      'nothing stored, no seq taken',
+    );
+    assert.equal((await t.core.messages.send(owner, { roomId: room.id, clientMsgId: 'next', content: 'x' })).message.seq, 2);
+  });
+
+  test("the room's state in memory: a stranger is refused and a repeat answered without a commit; someone added since the members were read sends at once", async () => {
+    const [owner, stranger, newcomer] = await Promise.all([t.user('rs-owner'), t.user('rs-stranger'), t.user('rs-newcomer')]);
+    const { room } = await t.core.rooms.create(owner, { kind: 'group', name: 'state', memberIds: [] });
+    const first = await t.core.messages.send(owner, { roomId: room.id, clientMsgId: 'one', content: 'hello' });
+    batches.length = 0;
+    memberReads.length = 0;
+
+    await assert.rejects(t.core.messages.send(stranger, { roomId: room.id, clientMsgId: 's1', content: 'let me in' }), {
+      code: 'FORBIDDEN',
+    });
+    await assert.rejects(t.core.messages.send(stranger, { roomId: room.id, clientMsgId: 's2', content: 'again' }), { code: 'FORBIDDEN' });
+    assert.deepEqual(batches, [], 'a stranger takes no place in a commit');
+    assert.deepEqual(memberReads, [room.id], 'read again once before the first refusal, then refused from memory');
+
+    const repeat = await t.core.messages.send(owner, { roomId: room.id, clientMsgId: 'one', content: 'hello' });
+    assert.equal(repeat.created, false);
+    assert.equal(repeat.message.id, first.message.id);
+    assert.deepEqual(batches, [], 'the repeat was answered from memory');
+
+    // Added by the owner: the membership event drops the members held, so the newcomer is not refused from memory.
+    await t.core.rooms.addMember(room.id, owner, { userId: newcomer });
+    const sent = await t.core.messages.send(newcomer, { roomId: room.id, clientMsgId: 'n1', content: 'hi all' });
+    assert.equal(sent.message.seq, 2);
   });
 });

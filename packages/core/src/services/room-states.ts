@@ -1,0 +1,153 @@
+import type { Message, Role } from '@qc/shared';
+
+export interface RoomStatesOptions {
+  /** Rooms held at most; past it the one used longest ago is dropped. */
+  maxRooms: number;
+  /** Sends remembered per room, by sender and clientMsgId, to answer a repeat from memory. */
+  recentPerRoom: number;
+  /** A person refused as a non-member of a room is refused from memory for this long, then read again. */
+  refusalHoldMs: number;
+  now?: () => number;
+}
+
+export const DEFAULT_ROOM_STATES_OPTIONS: RoomStatesOptions = { maxRooms: 50_000, recentPerRoom: 256, refusalHoldMs: 1_000 };
+
+/** What memory says of a send before it is queued. */
+export type SendCheck = { member: true; repeat: Message | null } | { member: false };
+
+interface RoomState {
+  /** Members and their roles, as read from metadata; null when not read or dropped by a change. */
+  members: Map<string, Role> | null;
+  /** Who was refused, and when the refusal was read from the database. */
+  refusedAt: Map<string, number>;
+  lastSeq: number;
+  /** `sender clientMsgId` → the stored message; insertion order is age. */
+  recent: Map<string, Message>;
+}
+
+/**
+ * The hot path's room state in memory (DESIGN.md "The hot path": the engine is a space):
+ * each room's members and roles, its last seq and its recent client message ids, held by the
+ * process that serves it, so a send is checked without a database round trip. A room's
+ * members are read once, at its first send, and read again only after a membership change
+ * (RoomEventBus, from any node) drops them.
+ *
+ * Memory answers quickly but is never the last word, so a stale entry can cost time and
+ * never a wrong answer:
+ *  - "member" lets the send into the queue; the group commit's statement checks membership
+ *    again at that moment (a member removed on another node a moment ago is refused there,
+ *    and `refusedAtCommit` corrects memory);
+ *  - "not a member" is read again from the database before a send is refused (someone added
+ *    on another node a moment ago is let in), and that refusal is held `refusalHoldMs`, so a
+ *    stranger sending in a loop costs one read a second, not one per send;
+ *  - a repeat (same sender and clientMsgId) answered from memory is a message that was
+ *    committed, which is what the store would answer.
+ */
+export class RoomStates {
+  private readonly rooms = new Map<string, RoomState>();
+  private readonly reading = new Map<string, Promise<Map<string, Role> | null>>();
+  private readonly now: () => number;
+
+  constructor(
+    /** The room's members and roles from metadata (an empty list for a room that is gone). */
+    private readonly readMembers: (roomId: string) => Promise<{ userId: string; role: Role }[]>,
+    private readonly opts: RoomStatesOptions = DEFAULT_ROOM_STATES_OPTIONS,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Is the sender a member, and did this sender already send this clientMsgId here? At once when the room is held. */
+  check(roomId: string, senderId: string, clientMsgId: string): SendCheck | Promise<SendCheck> {
+    const state = this.use(roomId);
+    if (state.members?.has(senderId)) return { member: true, repeat: state.recent.get(`${senderId} ${clientMsgId}`) ?? null };
+    const refused = state.refusedAt.get(senderId);
+    if (state.members && refused !== undefined && this.now() - refused < this.opts.refusalHoldMs) return { member: false };
+    return this.read(roomId).then((members) => {
+      const now = this.use(roomId);
+      if (members?.has(senderId)) return { member: true, repeat: now.recent.get(`${senderId} ${clientMsgId}`) ?? null };
+      now.refusedAt.set(senderId, this.now());
+      return { member: false };
+    });
+  }
+
+  /** The role memory holds for a member (undefined: not held, or not a member). */
+  role(roomId: string, userId: string): Role | undefined {
+    return this.rooms.get(roomId)?.members?.get(userId);
+  }
+
+  /** The highest seq this process saw committed in the room (0 when none). */
+  lastSeq(roomId: string): number {
+    return this.rooms.get(roomId)?.lastSeq ?? 0;
+  }
+
+  /** A send was committed: remember its clientMsgId (a repeat is answered from memory) and the room's seq. */
+  committed(message: Message): void {
+    const state = this.use(message.roomId);
+    state.lastSeq = Math.max(state.lastSeq, message.seq);
+    const key = `${message.senderId} ${message.clientMsgId}`;
+    state.recent.delete(key);
+    state.recent.set(key, message);
+    if (state.recent.size > this.opts.recentPerRoom) state.recent.delete(state.recent.keys().next().value!);
+  }
+
+  /** The commit found the sender is no longer a member: memory agrees from now on. */
+  refusedAtCommit(roomId: string, senderId: string): void {
+    const state = this.rooms.get(roomId);
+    state?.members?.delete(senderId);
+    state?.refusedAt.set(senderId, this.now());
+  }
+
+  /** The room's membership changed (here or on another node): its members are read again when next needed. */
+  changed(roomId: string): void {
+    const state = this.rooms.get(roomId);
+    if (state) {
+      state.members = null;
+      state.refusedAt.clear();
+    }
+    // A read already on its way may have listed the members before the change: it is not kept.
+    this.reading.delete(roomId);
+  }
+
+  /** Rooms held (for tests and health). */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  private use(roomId: string): RoomState {
+    let state = this.rooms.get(roomId);
+    if (state) {
+      // Most recently used last, so the one used longest ago is the first to go past maxRooms.
+      this.rooms.delete(roomId);
+    } else {
+      state = { members: null, refusedAt: new Map(), lastSeq: 0, recent: new Map() };
+      if (this.rooms.size >= this.opts.maxRooms) this.rooms.delete(this.rooms.keys().next().value!);
+    }
+    this.rooms.set(roomId, state);
+    return state;
+  }
+
+  /**
+   * One read of the room's members shared by every concurrent caller. A change that came
+   * while it ran makes it read again (once more at most): a list from before someone was
+   * added must not refuse them.
+   */
+  private read(roomId: string, again = 1): Promise<Map<string, Role> | null> {
+    const running = this.reading.get(roomId);
+    if (running) return running;
+    const reading: Promise<Map<string, Role> | null> = this.readMembers(roomId).then(
+      (list) => {
+        const members = new Map(list.map((m) => [m.userId, m.role]));
+        if (this.reading.get(roomId) !== reading) return again > 0 ? this.read(roomId, again - 1) : members;
+        this.reading.delete(roomId);
+        this.use(roomId).members = members;
+        return members;
+      },
+      (err: unknown) => {
+        if (this.reading.get(roomId) === reading) this.reading.delete(roomId);
+        throw err;
+      },
+    );
+    this.reading.set(roomId, reading);
+    return reading;
+  }
+}
