@@ -109,8 +109,12 @@ export interface MetadataStore {
   advanceReadReceipt(roomId: string, userId: string, seq: number): Promise<ReceiptMove | null>;
   /** Every member's pointers, one per member: O(members), whatever the history length. */
   listReceipts(roomId: string): Promise<ReceiptRecord[]>;
-  /** Everyone who shares at least one room with the user (for presence). */
-  listPeersOf(userId: string): Promise<string[]>;
+  /**
+   * Everyone who shares at least one room with the user (for presence), counting only rooms
+   * of fewer than `roomsUnder` members when given: a very large room is pulled, not pushed
+   * (hybrid fan-out), and its members' presence with it.
+   */
+  listPeersOf(userId: string, roomsUnder?: number): Promise<string[]>;
 
   ping(): Promise<void>;
 }

@@ -16,11 +16,18 @@ export interface PresenceServiceOptions {
    */
   broadcastEveryMs?: number;
   onBroadcastError?: (err: unknown) => void;
+  /**
+   * Rooms of at least this many members (LARGE_ROOM_MEMBERS) do not carry their members'
+   * presence: a reconnect storm of the 2,000 members of one such room told each of them
+   * about the other 1,999, and the bench's 5,000-client storm took minutes to connect.
+   */
+  largeRoomMembers?: number;
 }
 
 /**
  * Presence per user over all their devices. Only a change of the aggregate is told, only
- * to people who share a room with the user, and at most once per `broadcastEveryMs`.
+ * to people who share a room with the user (a room that is not very large: see
+ * `largeRoomMembers`), and at most once per `broadcastEveryMs`.
  */
 export class PresenceService {
   private readonly told: StateCoalescer<PresenceStatus>;
@@ -35,7 +42,7 @@ export class PresenceService {
     this.told = new StateCoalescer<PresenceStatus>(
       opts.broadcastEveryMs ?? 3_000,
       async (userId, status) => {
-        const peers = await this.meta.listPeersOf(userId);
+        const peers = await this.meta.listPeersOf(userId, opts.largeRoomMembers);
         const event = { userId, status, lastSeen: this.now().toISOString() };
         // Not volatile, as typing: told once per change (coalesced), a dropped packet would leave a stale status.
         this.broadcaster.toUsers([...peers, userId], 'presence', event);

@@ -368,13 +368,16 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.map((r) => receiptOf(r.user_id, r.delivered_seq, r.read_seq));
   }
 
-  async listPeersOf(userId: string) {
+  async listPeersOf(userId: string, roomsUnder?: number) {
+    // The size test counts the person's few rooms on the (room_id, user_id) key, and keeps
+    // a large room's thousands of members out of the join.
     const rows = await queryRows<{ user_id: string }>(
       this.ds,
       `SELECT DISTINCT o.user_id FROM room_members me
        JOIN room_members o ON o.room_id = me.room_id AND o.user_id <> me.user_id
-       WHERE me.user_id = $1`,
-      [userId],
+       WHERE me.user_id = $1
+         AND ($2::int IS NULL OR (SELECT count(*) FROM room_members c WHERE c.room_id = me.room_id) < $2::int)`,
+      [userId, roomsUnder ?? null],
     );
     return rows.map((r) => r.user_id);
   }
