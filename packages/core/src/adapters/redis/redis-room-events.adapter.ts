@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RoomEventBus } from '../../ports/room-events.port';
 
@@ -5,19 +6,25 @@ import type { RoomEventBus } from '../../ports/room-events.port';
  * Across api nodes, over Redis pub/sub on one channel: a PUBLISH per change, every node
  * (this one included) subscribed. `sub` must be a connection of its own (a subscribed
  * connection takes no other commands). The announcing node is also told at once, without
- * waiting for its own message to come back: its next send must see the change.
+ * waiting for its own message to come back: its next send must see the change. Each message
+ * carries the sender's id, so that echo is passed over rather than handled a second time (it
+ * would drop a members list read again in between).
  */
 export class RedisRoomEvents implements RoomEventBus {
   private readonly listeners: ((roomId: string) => void)[] = [];
   private subscribed: Promise<unknown> | null = null;
+  private readonly nodeId = randomUUID();
 
   constructor(
     private readonly pub: Redis,
     private readonly sub: Redis,
     private readonly channel: string,
   ) {
-    sub.on('message', (channel: string, roomId: string) => {
-      if (channel === this.channel) for (const listener of this.listeners) listener(roomId);
+    sub.on('message', (channel: string, text: string) => {
+      if (channel !== this.channel) return;
+      const [from, roomId] = text.split(' ');
+      if (from === this.nodeId || !roomId) return;
+      for (const listener of this.listeners) listener(roomId);
     });
   }
 
@@ -30,7 +37,7 @@ export class RedisRoomEvents implements RoomEventBus {
   announceChanged(roomId: string): void {
     for (const listener of this.listeners) listener(roomId);
     // Best effort (see the port): with Redis away, other nodes' caches heal as the port says.
-    this.pub.publish(this.channel, roomId).catch(() => undefined);
+    this.pub.publish(this.channel, `${this.nodeId} ${roomId}`).catch(() => undefined);
   }
 
   onChanged(listener: (roomId: string) => void): void {
