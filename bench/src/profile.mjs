@@ -51,8 +51,26 @@ export function analyse(profile) {
   return { root, nodes: [...byId.values()] };
 }
 
+/**
+ * The part of a profile sampled between `fromMs` and `toMs` after it started: the same call
+ * tree, with only that time's samples (the first sample's delta counts from the profile's start).
+ */
+export function window(profile, fromMs, toMs) {
+  const samples = [];
+  const timeDeltas = [];
+  let at = 0;
+  const { samples: all = [], timeDeltas: deltas = [] } = profile;
+  for (let i = 0; i < all.length; i++) {
+    at += (deltas[i] ?? 0) / 1000;
+    if (at < fromMs || at > toMs) continue;
+    samples.push(all[i]);
+    timeDeltas.push(deltas[i] ?? 0);
+  }
+  return { ...profile, samples, timeDeltas };
+}
+
 /** Markdown: busy time (not idle), the top functions by self time, and time by package. */
-export function summarise(profile, { top = 25 } = {}) {
+export function summarise(profile, { top = 25, packages = 20 } = {}) {
   const { root, nodes } = analyse(profile);
   const idle = nodes.filter((n) => n.callFrame.functionName === '(idle)').reduce((s, n) => s + n.selfUs, 0);
   const busy = root.totalUs - idle;
@@ -81,7 +99,7 @@ export function summarise(profile, { top = 25 } = {}) {
     '',
     '| package | ms | % busy |',
     '| --- | --- | --- |',
-    rows(pkgs, 20),
+    rows(pkgs, packages),
     '',
     `### Top ${top} functions (self time)`,
     '',

@@ -22,7 +22,7 @@ import {
 } from './accounting.mjs';
 import { between, machine, machineBusyPct, sample } from './procstat.mjs';
 import { parseOnly } from './options.mjs';
-import { flameGraphSvg, newestProfile, readProfile, summarise } from './profile.mjs';
+import { flameGraphSvg, newestProfile, readProfile, summarise, window } from './profile.mjs';
 import { markdown, ratios, svgChart } from './report.mjs';
 import { repoRoot, startBaseline, startDistributed, startProduct } from './targets.mjs';
 import { baselineIdentities, productIdentities, SIZES, topology } from './workload.mjs';
@@ -55,7 +55,7 @@ function fdLimit() {
 }
 
 /** The product's CPU profile, kept, summed up (markdown) and drawn (flame graph SVG) beside the results. */
-function writeProfile(profileDir, dir, stamp, say) {
+function writeProfile(profileDir, dir, stamp, say, steps) {
   const file = newestProfile(profileDir);
   if (!file) {
     say(`no CPU profile was written in ${profileDir} (did the product stop cleanly?)`);
@@ -63,7 +63,17 @@ function writeProfile(profileDir, dir, stamp, say) {
   }
   const profile = readProfile(file);
   copyFileSync(file, path.join(dir, `${stamp}-product.cpuprofile`));
-  writeFileSync(path.join(dir, `${stamp}-profile.md`), `# Where the product's CPU went (${stamp})\n\n${summarise(profile)}`);
+  // The whole run is mostly sign-up, room making and audits; each step's sends are what the chat mix costs.
+  const perStep = steps
+    .filter((f) => f.sendWindowMs)
+    .map(
+      (f) =>
+        `## During ${f.step} (${f.offeredPerSec} msg/s offered)\n\n${summarise(window(profile, ...f.sendWindowMs), { top: 15, packages: 8 })}`,
+    );
+  writeFileSync(
+    path.join(dir, `${stamp}-profile.md`),
+    [`# Where the product's CPU went (${stamp})`, '', '## The whole run', '', summarise(profile), ...perStep].join('\n'),
+  );
   writeFileSync(path.join(dir, `${stamp}-flame.svg`), flameGraphSvg(profile, { title: `Quantum Chat api under the bench (${stamp})` }));
   rmSync(profileDir, { recursive: true, force: true });
   say(`profile: ${stamp}-product.cpuprofile, ${stamp}-profile.md, ${stamp}-flame.svg`);
@@ -144,7 +154,7 @@ async function main() {
   writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(path.join(dir, `${stamp}.md`), md);
   writeFileSync(path.join(dir, `${stamp}.svg`), svgChart(results));
-  if (profileDir) writeProfile(profileDir, dir, stamp, say);
+  if (profileDir) writeProfile(profileDir, dir, stamp, say, results.targets.product?.steps ?? []);
   console.log(`\n${md}`);
   say(`results: ${path.relative(process.cwd(), dir) || '.'}/${stamp}.{json,md,svg}`);
   if (results.problems.length) {
@@ -353,6 +363,8 @@ async function benchTarget(kind, size, topo, seed, say, workloads, profileDir) {
           ),
         ),
         server: between(s0, s1),
+        // Where the sends ran, in ms since the server process started (its CPU profile's clock).
+        sendWindowMs: server.spawnedAt ? [firstSend - server.spawnedAt, firstSend - server.spawnedAt + secs * 1000] : undefined,
         // The distributed profile: each engine's share, and its CPU per message acked.
         parts: server.parts ? partsCost(server.parts, parts0, parts1, sum(sent, 'okCount'), out.idleParts) : undefined,
         // What the server grew by since before the clients connected, per online client.

@@ -28,6 +28,8 @@ export async function startProduct({ say, profileDir, env = {} }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qc-bench-'));
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // The CPU profile's clock starts with the process: a step's place in it is its wall time less this.
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, [...profiling, path.join(repoRoot, 'scripts/start.mjs')], {
     cwd: repoRoot,
     env: {
@@ -69,6 +71,7 @@ export async function startProduct({ say, profileDir, env = {} }) {
     kind: 'product',
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
+    spawnedAt,
     output: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -39,7 +39,9 @@ export const SIZES = {
     largeRooms: 1,
     largeRoomSize: 2000,
     largeRoomOpenShare: 0.1,
-    steps: [250, 500, 1000, 2000, 4000, 8000, 16000],
+    // From well below saturation: at 10,000 people every target on this machine breaks by 250
+    // (the 2,000-member room's bursts), and a run whose first step breaks measures no saturation.
+    steps: [30, 60, 125, 180, 250, 500, 1000, 2000, 4000, 8000, 16000],
     warmupMs: 10_000,
     stepMs: 15_000,
     drainMs: 5000,
