@@ -21,6 +21,8 @@ export const LIMITS = {
   pinsPerRoomMax: 100,
   /** Receipts of a room are broadcast at most this often (moves in between are coalesced). */
   receiptFlushMs: 250,
+  /** Different people one message may mention (a longer list is refused, not cut). */
+  mentionsPerMessageMax: 50,
   /** Members one group can be created with. */
   groupInitialMembersMax: 100,
   /** Access token lifetime: short so a stolen one is useful briefly. */
