@@ -16,6 +16,8 @@ function room(extra: Partial<MyRoom> = {}): MyRoom {
     role: 'member',
     readSeq: 2,
     unreadCount: 0,
+    mentionCount: 0,
+    notifications: { level: 'all', mutedUntil: null },
     lastMessage: null,
     peer: null,
     peerPresence: null,

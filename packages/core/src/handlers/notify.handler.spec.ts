@@ -39,7 +39,7 @@ async function setup(members: string[], online: string[]) {
         role: 'member',
         joinedAt: new Date(0),
         readSeq: 0,
-        notifyLevel: 'all',
+        notifyLevel: null,
         mutedUntil: null,
       }));
     },

@@ -30,8 +30,8 @@ export interface MembershipRecord {
   role: Role;
   joinedAt: Date;
   readSeq: number;
-  /** How the room may tell them of new messages (all / mentions / none), and a mute until a time. */
-  notifyLevel: NotifyLevel;
+  /** How the room may tell them of new messages (all / mentions / none; null: the room kind's default), and a mute until a time. */
+  notifyLevel: NotifyLevel | null;
   mutedUntil: Date | null;
 }
 

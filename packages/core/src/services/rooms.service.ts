@@ -8,6 +8,7 @@ import type {
   Room,
   Role,
   RoomNotifications,
+  RoomKind,
   RoomNotificationsBody,
 } from '@qc/shared';
 import { AppError } from '../errors';
@@ -254,16 +255,21 @@ export class RoomsService {
   }
 
   async notifications(roomId: string, userId: string): Promise<RoomNotifications> {
-    return notificationsOf(await this.requireMember(roomId, userId));
+    const m = await this.requireMember(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    return notificationsOf(m, room.kind);
   }
 
   /** Stored on the membership, so every device of theirs reads the same; their other devices are told at once. */
   async setNotifications(roomId: string, userId: string, body: RoomNotificationsBody): Promise<RoomNotifications> {
     await this.requireMember(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
     const mutedUntil = body.mutedUntil ? new Date(body.mutedUntil) : null;
     const m = await this.meta.setNotifications(roomId, userId, body.level, mutedUntil && mutedUntil > new Date() ? mutedUntil : null);
     if (!m) throw AppError.forbidden();
-    const settings = notificationsOf(m);
+    const settings = notificationsOf(m, room.kind);
     this.broadcaster.toUser(userId, 'room:notifications', { roomId, ...settings });
     return settings;
   }
@@ -286,7 +292,7 @@ export class RoomsService {
       readSeq: m.readSeq,
       unreadCount: Math.max(0, room.lastSeq - m.readSeq),
       mentionCount: mentionCount ?? (await this.meta.countMentions(room.id, m.userId)),
-      notifications: notificationsOf(m),
+      notifications: notificationsOf(m, room.kind),
       lastMessage: last ?? null,
       peer,
       peerPresence,
@@ -294,10 +300,13 @@ export class RoomsService {
   }
 }
 
-/** A mute that has ended is no mute. */
-function notificationsOf(m: MembershipRecord): RoomNotifications {
+/**
+ * What a member hears from a room. Unset, the kind decides, as in Slack: a busy channel tells
+ * only of mentions, a DM or a group of every message. A mute that has ended is no mute.
+ */
+function notificationsOf(m: MembershipRecord, kind: RoomKind): RoomNotifications {
   const muted = m.mutedUntil && m.mutedUntil > new Date() ? m.mutedUntil.toISOString() : null;
-  return { level: m.notifyLevel, mutedUntil: muted };
+  return { level: m.notifyLevel ?? (kind === 'channel' ? 'mentions' : 'all'), mutedUntil: muted };
 }
 
 function toRoom(r: RoomRecord, name: string): Room {

@@ -80,6 +80,7 @@ describe('mentions', () => {
     const { room } = await t.core.rooms.create(owner!, { kind: 'channel', name: `all-${n}` });
     // Anyone may join a channel (addMember of oneself).
     for (const u of [bea!, cal!]) await t.core.rooms.addMember(room.id, u, { userId: u });
+    assert.deepEqual(await t.core.rooms.notifications(room.id, bea!), { level: 'mentions', mutedUntil: null }, "a channel's default");
     const m = await send(owner!, room.id, '@channel standup in 5');
     assert.deepEqual(m.mentions, { userIds: [], everyone: true });
     assert.equal(await mentionCount(bea!, room.id), 1);
@@ -149,7 +150,7 @@ describe('notification settings', () => {
   test('level and mute are kept per member, read back, and told to their other devices; a past mute is none', async () => {
     const [owner, bea] = await Promise.all(['ow7', 'bea7'].map((x) => t.user(`mn-${x}`)));
     const { room } = await t.core.rooms.create(owner!, { kind: 'group', name: 'levels', memberIds: [bea!] });
-    assert.deepEqual(await t.core.rooms.notifications(room.id, bea!), { level: 'all', mutedUntil: null }, 'the default');
+    assert.deepEqual(await t.core.rooms.notifications(room.id, bea!), { level: 'all', mutedUntil: null }, "a group's default");
     const until = new Date(Date.now() + 3_600_000).toISOString();
     t.broadcaster.emits.length = 0;
     const set = await t.core.rooms.setNotifications(room.id, bea!, { level: 'mentions', mutedUntil: until });

@@ -40,7 +40,7 @@ interface MemberRow {
   role: Role;
   joined_at: Date;
   read_seq: string;
-  notify_level: NotifyLevel;
+  notify_level: NotifyLevel | null;
   muted_until: Date | null;
 }
 

@@ -9,7 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * threads there are from whichever table holds the history.
  *
  * Also per member: how loudly the room may tell them (all / mentions / none), and a mute
- * until a time, on their room_members row so every device reads the same.
+ * until a time, on their room_members row so every device reads the same. No level set
+ * means the room kind's default (a channel: mentions; a DM or a group: all), as in Slack.
  */
 export class Mentions1796200000000 implements MigrationInterface {
   name = 'Mentions1796200000000';
@@ -28,7 +29,7 @@ export class Mentions1796200000000 implements MigrationInterface {
     await q.query(
       `UPDATE message_threads t SET sender_id = k.sender_id FROM message_keys k WHERE k.id = t.message_id AND t.sender_id IS NULL`,
     );
-    await q.query(`ALTER TABLE room_members ADD COLUMN notify_level text NOT NULL DEFAULT 'all'`);
+    await q.query(`ALTER TABLE room_members ADD COLUMN notify_level text`);
     await q.query(`ALTER TABLE room_members ADD COLUMN muted_until timestamptz`);
   }
 
