@@ -150,9 +150,11 @@ export class ChatClient {
 
     socket.on('message:new', (m) => {
       this.presence.stoppedTyping(m.roomId, m.senderId);
-      if (!this.rooms.byId(m.roomId)) void this.fetchRoom(m.roomId);
+      const known = !!this.rooms.byId(m.roomId);
+      // A room new to me (a first DM): told once its settings are known.
+      if (!known) void this.fetchRoom(m.roomId).then(() => this.tell(m));
       this.receiveMessages(m.roomId, [m]);
-      this.tell(m);
+      if (known) this.tell(m);
     });
     socket.on('room:notifications', ({ roomId, ...settings }) => this.rooms.setNotifications(roomId, settings));
     socket.on('message:updated', (u) => this.receiveUpdate(u));

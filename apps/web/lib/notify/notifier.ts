@@ -85,8 +85,14 @@ export class Notifier extends Observable<NotifierState> {
   }
 
   private show(message: Message, text: NotificationText): void {
-    // One per room (`tag`): a burst in a room replaces the last one instead of piling up.
-    const n = new Notification(text.title, { body: text.body, tag: `room:${message.roomId}` });
+    let n: Notification;
+    try {
+      // One per room (`tag`): a burst in a room replaces the last one instead of piling up.
+      n = new Notification(text.title, { body: text.body, tag: `room:${message.roomId}` });
+    } catch {
+      // Some browsers only show them from a service worker: the badge and title still tell.
+      return;
+    }
     n.onclick = () => {
       window.focus();
       this.setState({ ...this.getState(), clicked: { roomId: message.roomId, messageId: message.id } });
