@@ -4,15 +4,13 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { snippetOf } from '@/lib/quote';
+import { draftKey } from '@/lib/stores/draft-store';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { CloseIcon, SendIcon } from './icons';
 import { useMentionAutocomplete } from './mention-suggestions';
 import { api } from '@/lib/api';
 import { useAutosize } from '../lib/use-autosize';
-
-/** Unsent text per room, so switching rooms does not lose what someone was writing. */
-const drafts = new Map<string, string>();
 
 const MAX_HEIGHT_PX = 200;
 /** Show the remaining characters only when they start to matter. */
@@ -44,8 +42,8 @@ export function Composer({
   const timeline = useTimeline(roomId);
   const id = useId();
   // A thread's draft is its own, so writing in the panel does not clobber the room's.
-  const draftKey = threadRootId ? `${roomId}/${threadRootId}` : roomId;
-  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
+  const draft = draftKey(roomId, threadRootId);
+  const [text, setText] = useState(() => client.drafts.get(draft));
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   // People just mentioned who are not in the room: offered an invitation after the send.
   const [outsiders, setOutsiders] = useState<{ userId: string; label: string }[]>([]);
@@ -71,8 +69,7 @@ export function Composer({
   function update(value: string) {
     setText(value);
     mentions.refresh(value);
-    if (value) drafts.set(draftKey, value);
-    else drafts.delete(draftKey);
+    client.drafts.set(draft, value);
     if (value.trim()) client.noteTyping(roomId);
     else client.stopTyping(roomId);
   }

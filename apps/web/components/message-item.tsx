@@ -10,6 +10,7 @@ import { formatFull, formatTime } from '@/lib/format-time';
 import { snippetOf } from '@/lib/quote';
 import type { Tick } from '@/lib/stores/receipts-store';
 import { canHaveThread } from '@/lib/stores/thread-store';
+import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
@@ -370,6 +371,8 @@ interface PendingMessageProps {
 export const PendingMessageItem = memo(function PendingMessageItem(props: PendingMessageProps) {
   const { sender, content, createdAt, status, error, grouped, clientMsgId, onRetry, onDiscard } = props;
   const classes = ['message', grouped && 'message--grouped', 'message--mine', `message--${status}`].filter(Boolean).join(' ');
+  // Offline it is not being sent: it waits, and goes by itself when the network is back.
+  const offline = useStore(useChatClient().connection, (s) => s.status === 'offline');
   return (
     <MessageFrame sender={sender} createdAt={createdAt} grouped={grouped} classes={classes} status={status}>
       <p className="message__text">
@@ -377,7 +380,7 @@ export const PendingMessageItem = memo(function PendingMessageItem(props: Pendin
           <MessageText content={content} />
         </span>
       </p>
-      {status === 'pending' && <p className="message__status">Sending…</p>}
+      {status === 'pending' && <p className="message__status">{offline ? 'Waiting for the network…' : 'Sending…'}</p>}
       {status === 'failed' && (
         <p className="message__status message__status--failed">
           <span>{error ?? 'Not sent.'}</span>{' '}
