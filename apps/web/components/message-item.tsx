@@ -153,6 +153,35 @@ function QuotedMessage({
   );
 }
 
+/** The text, or the tombstone, followed on its last line by "(edited)" and the receipt tick. */
+function MessageBody({ message, deleted, tick }: { message: Message; deleted: boolean; tick: Tick | undefined }) {
+  const trailer = (
+    <>
+      {message.editedAt && !deleted && (
+        <>
+          {' '}
+          <span className="message__edited" title={`Edited ${formatFull(message.editedAt)}`}>
+            (edited)
+          </span>
+        </>
+      )}
+      {tick && (
+        <>
+          {' '}
+          <ReceiptTick tick={tick} />
+        </>
+      )}
+    </>
+  );
+  if (!deleted) return <MessageText content={message.content} trailer={trailer} />;
+  return (
+    <p className="message__text message__text--deleted">
+      <span data-testid="message-text">This message was deleted</span>
+      {trailer}
+    </p>
+  );
+}
+
 /** "3 replies · last reply 12:04" under a thread's root: opens the thread. */
 function ThreadSummary({ message, onOpen }: { message: Message; onOpen: (message: Message) => void }) {
   const count = message.replyCount ?? 0;
@@ -259,23 +288,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         {editing && !deleted ? (
           <MessageEditor initial={message.content} onSave={(content) => actions.saveEdit(message, content)} onCancel={actions.cancelEdit} />
         ) : (
-          <p className={`message__text${deleted ? ' message__text--deleted' : ''}`}>
-            <span data-testid="message-text">{deleted ? 'This message was deleted' : <MessageText content={message.content} />}</span>
-            {message.editedAt && !deleted && (
-              <>
-                {' '}
-                <span className="message__edited" title={`Edited ${formatFull(message.editedAt)}`}>
-                  (edited)
-                </span>
-              </>
-            )}
-            {tick && (
-              <>
-                {' '}
-                <ReceiptTick tick={tick} />
-              </>
-            )}
-          </p>
+          <MessageBody message={message} deleted={deleted} tick={tick} />
         )}
         {!deleted && (
           <ReactionChips reactions={reactions} users={users} meId={meId} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />
@@ -363,11 +376,7 @@ export const PendingMessageItem = memo(function PendingMessageItem(props: Pendin
   const classes = ['message', grouped && 'message--grouped', 'message--mine', `message--${status}`].filter(Boolean).join(' ');
   return (
     <MessageFrame sender={sender} createdAt={createdAt} grouped={grouped} classes={classes} status={status}>
-      <p className="message__text">
-        <span data-testid="message-text">
-          <MessageText content={content} />
-        </span>
-      </p>
+      <MessageText content={content} />
       {status === 'pending' && <p className="message__status">Sending…</p>}
       {status === 'failed' && (
         <p className="message__status message__status--failed">

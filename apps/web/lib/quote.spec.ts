@@ -7,6 +7,12 @@ describe('snippetOf', () => {
     assert.equal(snippetOf({ content: '  hello\nsecond line', deletedAt: null }), 'hello');
   });
 
+  it('shows the words of a markdown message, not its markup', () => {
+    assert.equal(snippetOf({ content: '**Release** plan for `Friday`\nmore', deletedAt: null }), 'Release plan for Friday');
+    assert.equal(snippetOf({ content: '```js\nconst a = 1;\n```', deletedAt: null }), 'const a = 1;');
+    assert.equal(snippetOf({ content: '# Title\n\nbody', deletedAt: null }), 'Title');
+  });
+
   it('cuts a long line short', () => {
     const snippet = snippetOf({ content: 'x'.repeat(500), deletedAt: null });
     assert.equal(snippet.length, 120);
