@@ -4,7 +4,7 @@ import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type Sy
 import type { Message, User } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { formatFull, formatTime } from '@/lib/format-time';
-import { snippetOf } from '@/lib/quote';
+import { snippetOf, usePlainTextReady } from '@/lib/quote';
 import type { Tick } from '@/lib/stores/receipts-store';
 import { canHaveThread } from '@/lib/stores/thread-store';
 import { Avatar } from './avatar';
@@ -116,6 +116,7 @@ function QuotedMessage({
   users: Readonly<Record<string, User>>;
   onJump?: (messageId: string) => void;
 }) {
+  usePlainTextReady();
   if (!quoted) {
     return (
       <p className="message__quote message__quote--missing" data-testid="quote">

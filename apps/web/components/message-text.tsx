@@ -1,7 +1,40 @@
 'use client';
 
-import { memo, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { ChatMarkdown, type RenderMention } from '@/lib/markdown/markdown';
+import { splitMentions } from '@qc/shared';
+import { lazy, memo, Suspense, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { defaultRenderMention, type RenderMention } from '@/lib/markdown/mention';
+
+/*
+ * The markdown renderer (parser, GFM, sanitiser: about 50 kB compressed) is a chunk of its own,
+ * so the chat's first load does not wait for it. It is fetched as soon as this module runs,
+ * alongside the socket's first sync, so it is normally there before the first message is.
+ */
+const loadMarkdown = () => import('@/lib/markdown/markdown');
+const ChatMarkdown = lazy(() => loadMarkdown().then((m) => ({ default: m.ChatMarkdown })));
+if (typeof window !== 'undefined') void loadMarkdown().catch(() => undefined);
+
+/**
+ * The message as plain lines while the renderer loads: the same paragraph and per-line
+ * `<bdi>`s the renderer makes of a message without markup, so a plain message does not move
+ * when the markdown arrives.
+ */
+function PlainText({ content, renderMention }: { content: string; renderMention: RenderMention }) {
+  const lines = content.trim().split('\n');
+  return (
+    <p dir="auto">
+      {lines.map((line, n) => (
+        <span key={n}>
+          {n > 0 && '\n'}
+          <bdi>
+            {splitMentions(line).map((part, i) => (
+              <span key={i}>{part.kind === 'text' ? part.text : renderMention(part)}</span>
+            ))}
+          </bdi>
+        </span>
+      ))}
+    </p>
+  );
+}
 
 /**
  * A message's body: its markdown (see lib/markdown), with `trailer` ("(edited)", the receipt
@@ -15,7 +48,7 @@ import { ChatMarkdown, type RenderMention } from '@/lib/markdown/markdown';
 export const MessageText = memo(function MessageText({
   content,
   trailer,
-  renderMention,
+  renderMention = defaultRenderMention,
 }: {
   content: string;
   trailer?: ReactNode;
@@ -47,7 +80,9 @@ export const MessageText = memo(function MessageText({
         className={`message__text${expanded ? '' : ' message__text--capped'}${collapsed ? ' message__text--collapsed' : ''}`}
       >
         <div className="markdown" data-testid="message-text">
-          <ChatMarkdown content={content} renderMention={renderMention} />
+          <Suspense fallback={<PlainText content={content} renderMention={renderMention} />}>
+            <ChatMarkdown content={content} renderMention={renderMention} />
+          </Suspense>
         </div>
         {trailer}
       </div>

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { snippetOf } from './quote';
+import { before, describe, it } from 'node:test';
+import { loadPlainText, snippetOf } from './quote';
 
 describe('snippetOf', () => {
+  before(() => loadPlainText());
+
   it('shows the first line of a message', () => {
     assert.equal(snippetOf({ content: '  hello\nsecond line', deletedAt: null }), 'hello');
   });

@@ -2,30 +2,16 @@
 
 import type { MentionPart } from '@qc/shared';
 import type { Element, ElementContent } from 'hast';
-import { memo, useMemo, type ReactNode } from 'react';
+import { memo, useMemo } from 'react';
 import Markdown, { type Components, type Options } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './code-block';
+import { defaultRenderMention, type RenderMention } from './mention';
 import { MENTION_KIND, MENTION_USER_ID, rehypeChat } from './rehype-chat';
 import { remarkChat } from './remark-chat';
 import { chatSchema } from './schema';
 import { safeUrlOrEmpty } from './url-policy';
-
-/** How a mention is shown (the chip); text parts never reach it from the renderer, but the type is the parser's. */
-export type RenderMention = (part: MentionPart) => ReactNode;
-
-/** Until the mention chip exists: a person's reference says only that it is one. */
-export const defaultRenderMention: RenderMention = (part) => {
-  switch (part.kind) {
-    case 'user':
-      return <span className="mention">@unknown</span>;
-    case 'broadcast':
-      return <span className="mention mention--broadcast">@{part.which}</span>;
-    case 'text':
-      return part.text;
-  }
-};
 
 const remarkPlugins: Options['remarkPlugins'] = [remarkGfm, remarkChat];
 // The sanitiser last: whatever the parser and the chat's plugins made, only chatSchema leaves.
