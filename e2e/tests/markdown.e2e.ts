@@ -54,6 +54,7 @@ test('markdown and code blocks render for both people, and raw HTML stays text',
   expect(await alice.page.evaluate(() => navigator.clipboard.readText())).toBe('const answer = 42;');
   // The label comes back, so the next copy says so again.
   await expect(copy).toBeVisible({ timeout: 5_000 });
+  await bob.page.screenshot({ path: test.info().outputPath('markdown.png') });
 
   expect(dialogs).toEqual([]);
 });
