@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
-import { snippetOf } from '@/lib/quote';
+import { snippetOf, usePlainTextReady } from '@/lib/quote';
 import { draftKey } from '@/lib/stores/draft-store';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
@@ -40,6 +40,7 @@ export function Composer({
   const meId = useStore(client.people, (s) => s.me.id);
   const users = useStore(client.people, (s) => s.users);
   const timeline = useTimeline(roomId);
+  usePlainTextReady(); // the "Replying to" bar's snippet, plain once the parser is in
   const id = useId();
   // A thread's draft is its own, so writing in the panel does not clobber the room's.
   const draft = draftKey(roomId, threadRootId);
