@@ -2,6 +2,7 @@
 
 import { splitMentions } from '@qc/shared';
 import { lazy, memo, Suspense, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { whenIdle } from '@/lib/markdown/idle';
 import type { RenderMention } from '@/lib/markdown/mention';
 import { MentionChip } from './mention-chip';
 
@@ -10,12 +11,13 @@ const chatMention: RenderMention = (part) => <MentionChip part={part} />;
 
 /*
  * The markdown renderer (parser, GFM, sanitiser: about 50 kB compressed) is a chunk of its own,
- * so the chat's first load does not wait for it. It is fetched as soon as this module runs,
- * alongside the socket's first sync, so it is normally there before the first message is.
+ * so the chat's first load does not wait for it. It is fetched as soon as the page is idle
+ * after its start (or by the first message, whichever comes first), alongside the room's first
+ * sync, so it is normally there before the first message is.
  */
 const loadMarkdown = () => import('@/lib/markdown/markdown');
 const ChatMarkdown = lazy(() => loadMarkdown().then((m) => ({ default: m.ChatMarkdown })));
-if (typeof window !== 'undefined') void loadMarkdown().catch(() => undefined);
+whenIdle(() => void loadMarkdown().catch(() => undefined));
 
 /**
  * The message as plain lines while the renderer loads: the same paragraph and per-line

@@ -44,6 +44,7 @@ import { fromWire } from './mentions/mention-text';
 import { Notifier, type NotificationText } from './notify/notifier';
 import { nameOf } from './stores/people-store';
 import { TimelineStore } from './stores/timeline-store';
+import { plainTextOf } from './markdown/preview';
 
 /*
  * The composition root of the chat screen: it owns the socket and feeds each small store
@@ -449,7 +450,8 @@ export class ChatClient {
     const users = this.people.getState().users;
     const who = nameOf(users, m.senderId);
     const where = room.kind === 'direct' ? '' : room.kind === 'channel' ? ` in #${room.name}` : ` in ${room.name}`;
-    const { text } = fromWire(m.content, (id) => nameOf(users, id));
+    // The words without their markdown, as every preview shows them (see lib/markdown/preview).
+    const { text } = fromWire(plainTextOf(m.content), (id) => nameOf(users, id));
     return { title: `${who}${where}`, body: text.length > 200 ? `${text.slice(0, 199)}…` : text };
   }
 

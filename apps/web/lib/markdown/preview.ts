@@ -1,10 +1,11 @@
 import { useSyncExternalStore } from 'react';
+import { whenIdle } from './idle';
 
 /*
  * Previews (a reply's quote, the "Replying to" bar, the pinned list, the delete dialog) show
  * a message without its markdown, which takes the markdown parser: a chunk of its own, not
- * part of the chat's first load. Until it has arrived (it is fetched as soon as this module
- * runs), a preview shows the text as typed; components that show one call
+ * part of the chat's first load. Until it has arrived (it is fetched once the page is idle,
+ * or by the first preview), a preview shows the text as typed; components that show one call
  * usePlainTextReady() so they render again, plain, when it has.
  */
 let toPlainText: ((content: string) => string) | null = null;
@@ -24,11 +25,13 @@ export function loadPlainText(): Promise<void> {
   );
   return loading;
 }
-if (typeof window !== 'undefined') void loadPlainText().catch(() => undefined);
+whenIdle(() => void loadPlainText().catch(() => undefined));
 
 /** The message's words without its markdown, or, until the parser has loaded, the text as typed. */
 export function plainTextOf(content: string): string {
-  return toPlainText ? toPlainText(content) : content;
+  if (toPlainText) return toPlainText(content);
+  if (typeof window !== 'undefined') void loadPlainText().catch(() => undefined);
+  return content;
 }
 
 function subscribe(listener: () => void): () => void {
