@@ -33,7 +33,7 @@ async function setup(members: string[], online: string[]) {
   const meta = {
     listMembers: async (id: string): Promise<MembershipRecord[]> => {
       asked.listMembers++;
-      return members.map((userId) => ({ roomId: id, userId, role: 'member', joinedAt: new Date(0), readSeq: 0 }));
+      return members.map((userId) => ({ roomId: id, userId, role: 'member', joinedAt: new Date(0), readSeq: 0, deliveredSeq: 0 }));
     },
   };
   const store = new MemoryPresenceStore();
