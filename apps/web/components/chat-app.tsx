@@ -6,6 +6,8 @@ import type { User } from '@qc/shared';
 import { acquireChatClient } from '@/lib/chat-client';
 import { useSession } from '@/lib/session';
 import { ChatClientContext, useChatClient, useStore } from '@/lib/use-chat';
+import { useUnreadBadge } from '@/lib/notify/use-unread-badge';
+import { NotificationPrompt } from './notification-prompt';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
 import { RoomView } from './room-view';
@@ -34,6 +36,15 @@ function ChatLayout() {
   const router = useRouter();
   const roomId = useSearchParams().get('room');
   const removedRoomId = useStore(client.rooms, (s) => s.removedRoomId);
+  const clicked = useStore(client.notifier, (s) => s.clicked);
+  useUnreadBadge(client.rooms);
+
+  // A desktop notification was clicked: its room opens (and the message is shown there).
+  useEffect(() => {
+    if (!clicked) return;
+    client.notifier.clearClicked();
+    router.push(`/chat?room=${encodeURIComponent(clicked.roomId)}`);
+  }, [clicked, client, router]);
 
   useEffect(() => {
     client.setOpenRoom(roomId);
@@ -49,6 +60,7 @@ function ChatLayout() {
     <div className="chat" data-view={roomId ? 'room' : 'list'}>
       <ConnectionBanner />
       <Sidebar openRoomId={roomId} />
+      <NotificationPrompt />
       <main className="chat__main">{roomId ? <RoomView key={roomId} roomId={roomId} /> : <NoRoomOpen />}</main>
       <NoticeToast />
     </div>

@@ -1,5 +1,8 @@
 'use client';
 
+import { mentionsMe } from '@/lib/notify/notification-decision';
+import { fromWire, type PickedMention } from '@/lib/mentions/mention-text';
+import { nameOf } from '@/lib/stores/people-store';
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
 import type { Message, User } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
@@ -219,6 +222,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
     'message--sent',
     deleted && 'message--deleted',
     actionsOpen && 'message--actions-open',
+    !mine && !deleted && mentionsMe(message, meId) && 'message--mentions-me',
   ]
     .filter(Boolean)
     .join(' ');
@@ -257,7 +261,12 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         )}
         {message.replyTo && !deleted && <QuotedMessage quoted={quoted} users={users} onJump={actions.jumpTo} />}
         {editing && !deleted ? (
-          <MessageEditor initial={message.content} onSave={(content) => actions.saveEdit(message, content)} onCancel={actions.cancelEdit} />
+          <MessageEditor
+            // Mentions are edited as the names they show, and saved back as the same references.
+            {...editableMentions(message.content, users)}
+            onSave={(content) => actions.saveEdit(message, content)}
+            onCancel={actions.cancelEdit}
+          />
         ) : (
           <p className={`message__text${deleted ? ' message__text--deleted' : ''}`}>
             <span data-testid="message-text">{deleted ? 'This message was deleted' : <MessageText content={message.content} />}</span>
@@ -383,3 +392,9 @@ export const PendingMessageItem = memo(function PendingMessageItem(props: Pendin
     </MessageFrame>
   );
 });
+
+/** The editor's text with `@names` for references, and how to turn it back. */
+function editableMentions(content: string, users: Readonly<Record<string, User>>): { initial: string; picked: PickedMention[] } {
+  const { text, picked } = fromWire(content, (id) => nameOf(users, id));
+  return { initial: text, picked };
+}

@@ -1,4 +1,13 @@
-import { LIMITS, type CreateRoomBody, type Message, type MessageUpdate, type MyRoom, type RoomActivity, type User } from '@qc/shared';
+import {
+  LIMITS,
+  type CreateRoomBody,
+  type Message,
+  type MessageUpdate,
+  type MyRoom,
+  type RoomActivity,
+  type RoomNotificationsBody,
+  type User,
+} from '@qc/shared';
 import { api } from './api';
 import {
   changeMessage,
@@ -28,6 +37,9 @@ import { OpenRoomReporter } from './stores/open-room';
 import { hasReacted, messageItem, updateItem } from './stores/room-stream';
 import { RoomListStore } from './stores/room-list-store';
 import { ThreadStore } from './stores/thread-store';
+import { fromWire } from './mentions/mention-text';
+import { Notifier, type NotificationText } from './notify/notifier';
+import { nameOf } from './stores/people-store';
 import { TimelineStore } from './stores/timeline-store';
 
 /*
@@ -58,6 +70,8 @@ export class ChatClient {
   readonly outbox: OutboxStore;
   readonly threads = new ThreadStore({ thread: (roomId, rootId, page) => api.thread(roomId, rootId, page) });
   readonly receipts = new ReceiptsStore();
+  /** Desktop notifications and the sound, for messages that arrive while the person is elsewhere. */
+  readonly notifier = new Notifier();
   private readonly delivered: DeliveredReporter;
   /** Tells the server which room is on screen: large rooms are pushed only there. */
   private readonly openRoomReporter = new OpenRoomReporter((roomId) => this.withSocket((socket) => openRoom(socket, { roomId })));
@@ -138,7 +152,9 @@ export class ChatClient {
       this.presence.stoppedTyping(m.roomId, m.senderId);
       if (!this.rooms.byId(m.roomId)) void this.fetchRoom(m.roomId);
       this.receiveMessages(m.roomId, [m]);
+      this.tell(m);
     });
+    socket.on('room:notifications', ({ roomId, ...settings }) => this.rooms.setNotifications(roomId, settings));
     socket.on('message:updated', (u) => this.receiveUpdate(u));
     socket.on('room:activity', (a) => this.roomActivity(a));
     socket.on('receipt', (r) => this.receipts.apply([r]));
@@ -373,6 +389,37 @@ export class ChatClient {
     return this.timelines.loadOlder(roomId).catch((err: unknown) => {
       this.connection.showNotice(describeError(err, 'Could not load older messages.'));
     });
+  }
+
+  // ---------- being told ----------
+
+  /** A live message: a desktop notification, the sound, or nothing, as the room's settings and the page say. */
+  private tell(m: Message): void {
+    const room = this.rooms.byId(m.roomId);
+    if (!room) return;
+    this.notifier.consider(
+      m,
+      room,
+      { meId: this.meId, tabHidden: !isPageVisible(), lookingAtRoom: this.rooms.getState().openRoomId === m.roomId },
+      () => this.notificationText(m, room),
+    );
+  }
+
+  private notificationText(m: Message, room: MyRoom): NotificationText {
+    const users = this.people.getState().users;
+    const who = nameOf(users, m.senderId);
+    const where = room.kind === 'direct' ? '' : room.kind === 'channel' ? ` in #${room.name}` : ` in ${room.name}`;
+    const { text } = fromWire(m.content, (id) => nameOf(users, id));
+    return { title: `${who}${where}`, body: text.length > 200 ? `${text.slice(0, 199)}…` : text };
+  }
+
+  /** This room's notification level and mute, for all my devices. */
+  async setRoomNotifications(roomId: string, body: RoomNotificationsBody): Promise<void> {
+    try {
+      this.rooms.setNotifications(roomId, await api.setNotifications(roomId, body));
+    } catch (err) {
+      this.connection.showNotice(describeError(err, 'Could not change the notification settings.'));
+    }
   }
 
   // ---------- the stream ----------

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ContentType, Role, RoomKind } from './schemas';
+import type { ContentType, Role, RoomKind, RoomNotifications } from './schemas';
 
 /*
  * "Your data" (the design documents' GDPR/CCPA constraint): a person downloads everything
@@ -55,6 +55,8 @@ export interface ExportedRoom {
   readSeq: number;
   deliveredSeq: number;
   lastSeq: number;
+  /** What the room tells you of (your level, or the room kind's default) and a mute. */
+  notifications: RoomNotifications;
 }
 
 /** One text a message had, from `from` until the next one replaced it. */

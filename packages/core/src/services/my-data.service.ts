@@ -15,7 +15,7 @@ import type { MessageStore, SenderCursor } from '../ports/message-store.port';
 import type { MetadataStore, SessionRecord } from '../ports/metadata.port';
 import type { AuthService, ClientContext } from './auth.service';
 import type { MessageActionsService } from './message-actions.service';
-import type { RoomsService } from './rooms.service';
+import { notificationsOf, type RoomsService } from './rooms.service';
 
 export interface MyDataOptions {
   /** Messages (and reactions) read, and held, at a time: an export or an erasure of 100,000 messages never holds them all. */
@@ -91,7 +91,6 @@ export class MyDataService {
         lastSeenAt: user.lastSeenAt?.toISOString() ?? null,
       },
       sessions: sessions.map(toExportedSession),
-      // No room has per-person notification settings yet; once it does, they belong here, beside the receipts.
       rooms: rooms.map(({ room, membership }): ExportedRoom => ({
         id: room.id,
         kind: room.kind,
@@ -102,6 +101,7 @@ export class MyDataService {
         readSeq: membership.readSeq,
         deliveredSeq: membership.deliveredSeq,
         lastSeq: room.lastSeq,
+        notifications: notificationsOf(membership, room.kind),
       })),
       // The product stores no uploads yet (no media port): nothing to list. When uploads
       // land, their metadata (name, size, type, room, when) is listed here, never the bytes.

@@ -104,6 +104,7 @@ describe('export', () => {
       [[room, 'owner', 'group']],
     );
     assert.ok(file.rooms[0]!.readSeq >= m3.seq, 'what you wrote yourself is read');
+    assert.deepEqual(file.rooms[0]!.notifications, { level: 'all', mutedUntil: null }, "a group's default level");
     assert.deepEqual(file.uploads, []);
     assert.deepEqual(
       file.pins.map((p) => [p.roomId, p.messageId]),
