@@ -5,6 +5,7 @@ import './styles/auth.css';
 import './styles/chat.css';
 import './styles/dialog.css';
 import './styles/markdown.css';
+import './styles/your-data.css';
 
 export const metadata: Metadata = {
   title: 'Quantum Chat',

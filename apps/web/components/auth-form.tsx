@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { loginBody, registerBody, type AuthResponse } from '@qc/shared';
 import { api } from '@/lib/api';
 import { ApiError } from '@/lib/http';
@@ -28,6 +28,10 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const [busy, setBusy] = useState(false);
 
   const isRegister = mode === 'register';
+  // Why the person is here, when the app sent them (their account was just deleted). Read
+  // without useSession, which would restore a session: a visitor's page makes no request.
+  const state = useSyncExternalStore(session.subscribe, session.getSnapshot, session.getServerSnapshot);
+  const notice = state.status === 'anonymous' ? state.notice : undefined;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -88,6 +92,12 @@ export function AuthForm({ mode }: { mode: Mode }) {
     <AuthShell>
       <h1 className="auth__title">{isRegister ? 'Create your account' : 'Welcome back'}</h1>
       <p className="auth__subtitle">{isRegister ? 'Pick a username people can find you by.' : 'Sign in to pick up where you left off.'}</p>
+
+      {notice && (
+        <p className="auth__notice" role="status">
+          {notice}
+        </p>
+      )}
 
       {error && (
         <div className="auth__error" role="alert">

@@ -8,6 +8,7 @@ import { api } from '@/lib/api';
 import { session, useSession } from '@/lib/session';
 import { ArrowLeftIcon } from './icons';
 import { Avatar } from './avatar';
+import { YourData } from './your-data';
 
 /** Display name, avatar and signing out. */
 export function SettingsForm() {
@@ -128,6 +129,9 @@ function SettingsFormFor({ user }: { user: User }) {
             Sign out
           </button>
         </div>
+
+        <hr className="settings__rule" />
+        <YourData user={user} />
       </div>
     </main>
   );

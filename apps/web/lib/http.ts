@@ -29,7 +29,8 @@ function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
-function errorFromBody(status: number, body: unknown): ApiError {
+/** The ApiError an error answer carries (its envelope, or a readable stand-in when it has none). */
+export function errorFromBody(status: number, body: unknown): ApiError {
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const err = (body as { error: unknown }).error;
     if (typeof err === 'object' && err !== null) {

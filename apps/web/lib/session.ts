@@ -12,8 +12,11 @@ import { ApiError, requestJson } from './http';
 
 export type SessionState =
   | { status: 'loading' }
-  /** `signedOut`: the person chose to sign out here (not an expired or missing session). */
-  | { status: 'anonymous'; reason?: string; signedOut?: boolean }
+  /**
+   * `signedOut`: the person chose to sign out here (not an expired or missing session).
+   * `notice`: what the sign-in page tells them about it (their account was deleted).
+   */
+  | { status: 'anonymous'; reason?: string; signedOut?: boolean; notice?: string }
   | { status: 'authenticated'; user: User; accessToken: string; expiresAt: number };
 
 type Listener = () => void;
@@ -111,11 +114,11 @@ class SessionStore {
     this.setState({ ...this.state, user });
   }
 
-  async signOut(): Promise<void> {
+  async signOut(notice?: string): Promise<void> {
     const token = this.accessToken;
     this.generation += 1;
     this.clearTimer();
-    this.setState({ status: 'anonymous', signedOut: true });
+    this.setState({ status: 'anonymous', signedOut: true, ...(notice ? { notice } : {}) });
     try {
       await requestJson<void>('POST', '/api/v1/auth/logout', { token });
     } catch {

@@ -60,6 +60,7 @@ import { redactUrl } from './lib/redact-url';
 import { AuthService } from './services/auth.service';
 import { MessagesService } from './services/messages.service';
 import { MessageActionsService } from './services/message-actions.service';
+import { MyDataService } from './services/my-data.service';
 import { PostgresMessageStateStore } from './adapters/postgres/postgres-message-state.adapter';
 import type { MessageStateStore } from './ports/message-state.port';
 import { ReceiptsService } from './services/receipts.service';
@@ -176,6 +177,8 @@ export interface CoreServices extends Adapters {
   rooms: RoomsService;
   messages: MessagesService;
   messageActions: MessageActionsService;
+  /** A person's export of their data, and the erasure of their account. */
+  myData: MyDataService;
   presence: PresenceService;
   typing: TypingService;
   search: SearchService;
@@ -476,14 +479,25 @@ export function createCoreServices(
     { ...config.commitQueue, retryAfterMs: config.commitQueue.maxWaitMs },
     roomStates,
   );
+  const auth = new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle);
+  // Changes take their seq in the same room queue as sends, in arrival order.
+  const messageActions = new MessageActionsService(
+    rooms,
+    messageStore,
+    messageStates,
+    messageLog,
+    rateLimiter,
+    messages.commitQueue,
+    limits,
+  );
   return {
     ...adapters,
-    auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle),
+    auth,
     users: new UsersService(meta),
     rooms,
     messages,
-    // Changes take their seq in the same room queue as sends, in arrival order.
-    messageActions: new MessageActionsService(rooms, messageStore, messageStates, messageLog, rateLimiter, messages.commitQueue, limits),
+    messageActions,
+    myData: new MyDataService(meta, messageStore, messageStates, auth, rooms, messageActions, broadcaster),
     presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
       broadcastEveryMs: config.presenceBroadcastEveryMs,
       largeRoomMembers: config.hybridFanout.largeRoomMembers,

@@ -25,4 +25,5 @@ export * from './handlers/history.handler';
 export * from './composition';
 export type { ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
 export * from './services/message-actions.service';
+export * from './services/my-data.service';
 export * from './lib/message-state';

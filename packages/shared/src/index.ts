@@ -6,3 +6,4 @@ export * from './text';
 export * from './mentions';
 export * from './events';
 export * from './validation';
+export * from './my-data';

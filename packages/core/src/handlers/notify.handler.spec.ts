@@ -39,6 +39,7 @@ async function setup(members: string[], online: string[]) {
         role: 'member',
         joinedAt: new Date(0),
         readSeq: 0,
+        deliveredSeq: 0,
         notifyLevel: null,
         mutedUntil: null,
       }));

@@ -24,6 +24,11 @@ export interface Broadcaster {
   addUserToRoom(userId: string, roomId: string): void;
   /** Unsubscribes every socket of the user from the room's broadcasts, its open-room channel included. */
   removeUserFromRoom(userId: string, roomId: string): void;
+  /**
+   * Closes every socket of the user, on every node (their account was erased). Socket.IO
+   * tells the client it was disconnected by the server, so it does not reconnect by itself.
+   */
+  disconnectUser(userId: string): void;
   /** Resolves once everything emitted so far has been handed to the bus (other nodes get it in this order). */
   flush(): Promise<void>;
 }

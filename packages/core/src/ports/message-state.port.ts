@@ -57,6 +57,23 @@ export interface MessageStateStore {
   /** Everyone who has replied in the thread under `rootId` (its root's author aside), each once. */
   threadParticipants(roomId: string, rootId: string): Promise<string[]>;
   deleteRoom(roomId: string): Promise<void>;
+
+  // A person's own data (their export, and the erasure of their account).
+  /** Each edit's text of these messages, in the order made: the versions after the one history holds. */
+  listEdits(messageIds: string[]): Promise<{ messageId: string; content: string; at: Date }[]>;
+  /** The reactions `userId` has on messages now, ordered by (messageId, emoji), those after `after`, at most `limit`. */
+  listReactionsBy(userId: string, after: { messageId: string; emoji: string } | null, limit: number): Promise<ReactionRecord[]>;
+  /** The messages `userId` pinned that are still pinned, oldest pin first (bounded: pinsPerRoomMax a room). */
+  listPinsBy(userId: string): Promise<{ roomId: string; messageId: string; pinnedAt: Date }[]>;
+  /** Drops the text every edit of these messages kept (already tombstoned: an erased account's). */
+  eraseEdits(messageIds: string[]): Promise<void>;
+}
+
+export interface ReactionRecord {
+  roomId: string;
+  messageId: string;
+  emoji: string;
+  at: Date;
 }
 
 export const MESSAGE_STATE_STORE = Symbol('MessageStateStore');

@@ -57,6 +57,24 @@ export interface MessageStore {
   /** Messages with seq < beforeSeq (or the newest when null), returned ascending, at most `limit`. */
   listBefore(roomId: string, beforeSeq: number | null, limit: number): Promise<Message[]>;
   deleteRoomMessages(roomId: string): Promise<void>;
+  /**
+   * The messages one person sent, in every room (including rooms they have left), as they
+   * were sent, ordered by (roomId, seq), those after `after`, at most `limit`: a person's
+   * export and the erasure of their account page through them, never holding them all.
+   */
+  listBySender(senderId: string, after: SenderCursor | null, limit: number): Promise<Message[]>;
+  /**
+   * Erases the text of these messages of the room (content becomes ''); each keeps its
+   * place, id and seq, so the room's order stays gap-free. For an erased account's messages,
+   * already tombstoned. Unknown ids are passed over; erasing twice changes nothing.
+   */
+  eraseContent(roomId: string, ids: string[]): Promise<void>;
+}
+
+/** Where a page of listBySender ended: the next page starts after this message. */
+export interface SenderCursor {
+  roomId: string;
+  seq: number;
 }
 
 /**

@@ -10,6 +10,8 @@ export interface UserRecord {
   passwordHash: string;
   createdAt: Date;
   lastSeenAt: Date | null;
+  /** Set when the account was erased: the row stays as a tombstone (rooms and messages name it by id), emptied of the person. */
+  deletedAt: Date | null;
 }
 
 export interface RoomRecord {
@@ -19,6 +21,8 @@ export interface RoomRecord {
   topic: string | null;
   createdBy: string;
   createdAt: Date;
+  /** For a direct room, the key of its two people's ids (see NewRoom.directKey): who the other one was, even once they are gone. */
+  directKey: string | null;
   lastSeq: number;
   lastMessageAt: Date | null;
   memberCount: number;
@@ -30,6 +34,8 @@ export interface MembershipRecord {
   role: Role;
   joinedAt: Date;
   readSeq: number;
+  /** Delivered to some device of theirs up to here; never behind readSeq (reading implies delivery). */
+  deliveredSeq: number;
   /** How the room may tell them of new messages (all / mentions / none; null: the room kind's default), and a mute until a time. */
   notifyLevel: NotifyLevel | null;
   mutedUntil: Date | null;
@@ -56,6 +62,18 @@ export interface RefreshTokenRecord {
   revokedAt: Date | null;
 }
 
+/** A signed-in device: one refresh-token family, from its sign-in to its latest refresh. */
+export interface SessionRecord {
+  /** The family's id (never a token or its hash). */
+  id: string;
+  startedAt: Date;
+  /** Its newest token's creation: each refresh rotates the token, so this is its last use. */
+  lastUsedAt: Date;
+  expiresAt: Date;
+  /** When its last token was revoked (signed out, rotated out, or ended for safety); null while it can still refresh. */
+  endedAt: Date | null;
+}
+
 export interface NewRoom {
   kind: RoomKind;
   name: string | null;
@@ -73,8 +91,18 @@ export interface MetadataStore {
   findUserByUsername(username: string): Promise<UserRecord | null>;
   findUsersByIds(ids: string[]): Promise<UserRecord[]>;
   searchUsers(query: string, limit: number): Promise<UserRecord[]>;
+  /** Searches and updates pass over erased accounts: they are not in the directory, and their tombstone never changes. */
   updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null }): Promise<UserRecord | null>;
   touchLastSeen(id: string, at: Date): Promise<void>;
+  /**
+   * Erases the account in one transaction: the row becomes a tombstone (username freed,
+   * name DELETED_USER_NAME, no avatar, no password hash, no last-seen, deletedAt set) and
+   * every refresh token of it is deleted, so no session of it can refresh again. False
+   * when there is no such account, or it was erased already.
+   */
+  eraseUser(id: string, at: Date): Promise<boolean>;
+  /** The account's sessions (refresh-token families), oldest first. */
+  listSessions(userId: string): Promise<SessionRecord[]>;
 
   // refresh tokens
   insertRefreshToken(t: Omit<RefreshTokenRecord, 'revokedAt'>): Promise<void>;

@@ -3,7 +3,7 @@ import { hash as argonHash, verify as argonVerify, Algorithm } from '@node-rs/ar
 import jwt from 'jsonwebtoken';
 import { LIMITS, uuid, type AuthResponse, type LoginBody, type RegisterBody } from '@qc/shared';
 import { AppError } from '../errors';
-import type { MetadataStore } from '../ports/metadata.port';
+import type { MetadataStore, UserRecord } from '../ports/metadata.port';
 import { uuidv7 } from '../lib/uuidv7';
 import { toPublicUser } from './users.service';
 import type { ThrottleService } from './throttle.service';
@@ -136,6 +136,43 @@ export class AuthService {
     if (record) await this.meta.revokeRefreshFamily(record.familyId, this.now());
   }
 
+  /**
+   * The account behind a verified access token, refused UNAUTHENTICATED once it is erased
+   * (or gone): an access token is a JWT nobody can revoke, so every REST request and socket
+   * handshake asks, and a deleted account's token stops working at once, not when it expires.
+   */
+  async requireActiveAccount(userId: string): Promise<UserRecord> {
+    const user = await this.meta.findUserById(userId);
+    if (!user) throw AppError.unauthenticated('account no longer exists');
+    if (user.deletedAt) throw AppError.unauthenticated('this account was deleted');
+    return user;
+  }
+
+  /** verifyAccessToken, then requireActiveAccount: what the REST guard and the socket handshake check. */
+  async authenticate(token: unknown): Promise<AccessClaims> {
+    const claims = this.verifyAccessToken(token);
+    await this.requireActiveAccount(claims.userId);
+    return claims;
+  }
+
+  /**
+   * The signed-in person typing their password again before something that cannot be
+   * undone. Wrong: FORBIDDEN (they are signed in; a 401 would read as "session expired").
+   * Counted with sign-in failures on the same username and address, so a stolen access
+   * token does not become a way to guess the password.
+   */
+  async confirmPassword(userId: string, password: string, client: ClientContext = {}): Promise<UserRecord> {
+    const user = await this.requireActiveAccount(userId);
+    await this.throttle?.beforeLogin(user.username, client.address);
+    const ok = await argonVerify(user.passwordHash, password).catch(() => false);
+    if (!ok) {
+      await this.throttle?.loginFailed(user.username, client.address);
+      throw AppError.forbidden('that is not your password: nothing was changed');
+    }
+    await this.throttle?.loginSucceeded(user.username);
+    return user;
+  }
+
   /** Throws UNAUTHENTICATED for a missing, forged, expired or non-access token. */
   verifyAccessToken(token: unknown): AccessClaims {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) throw AppError.unauthenticated('missing access token');
@@ -168,8 +205,7 @@ export class AuthService {
   }
 
   private async issue(userId: string, familyId: string): Promise<IssuedSession> {
-    const user = await this.meta.findUserById(userId);
-    if (!user) throw AppError.unauthenticated('account no longer exists');
+    const user = await this.requireActiveAccount(userId);
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(this.now().getTime() + this.refreshTtlMs);
     await this.meta.insertRefreshToken({ id: uuidv7(), userId, familyId, tokenHash: sha256(refreshToken), expiresAt: refreshExpiresAt });

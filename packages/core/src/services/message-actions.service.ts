@@ -5,7 +5,7 @@ import type { MessageChange, MessageStateStore } from '../ports/message-state.po
 import type { MessageStore } from '../ports/message-store.port';
 import type { MembershipRecord } from '../ports/metadata.port';
 import type { RateLimiter } from '../ports/rate-limiter.port';
-import type { RoomSequencer } from '../ports/room-sequencer.port';
+import type { RoomSequencer, SequencerScope } from '../ports/room-sequencer.port';
 import { withBudget, type MessagesSettings } from './messages.service';
 import type { RoomsService } from './rooms.service';
 
@@ -73,22 +73,45 @@ export class MessageActionsService {
     return withBudget(this.limiter, `change:${userId}`, this.settings, () => this.applyChange(userId, ref, original, change));
   }
 
-  private applyChange(userId: string, ref: MessageRef, original: Message, change: MessageChange): Promise<Message> {
-    return this.sequencer.run(ref.roomId, async (scope) => {
-      const outcome = await this.states.apply({ original, actorId: userId, change, at: this.now() }, scope);
-      if (outcome.applied) {
-        await this.log.publish({ type: 'message.updated', update: outcome.update });
-        return outcome.update.message;
-      }
-      if ('refused' in outcome) throw refusal(outcome.refused);
-      // Nothing changed: a retry, perhaps of a change whose publish failed after its commit.
-      // With an outside log its newest change goes out again (consumers skip what they had).
-      const current = outcome.message;
-      if (this.log.republishOnRetry && (current.version ?? current.seq) > current.seq) {
-        await this.log.publish({ type: 'message.updated', update: { roomId: current.roomId, seq: current.version!, message: current } });
-      }
-      return current;
+  /**
+   * An erased account's messages of one room, deleted as their author would delete them:
+   * each delete takes the room's next seq and goes out as `message:updated`, so the other
+   * members' clients show the tombstone and catch-up (room:sync) stays gap-free. Unlike a
+   * person's delete, neither membership (they may have left the room long ago) nor their
+   * budget is checked: the person asked for it with their password, and it is done for
+   * them. One turn of the room's queue for the lot, not one per message. Returns the
+   * messages as they are now.
+   */
+  deleteForErasure(authorId: string, roomId: string, originals: readonly Message[]): Promise<Message[]> {
+    if (originals.some((m) => m.roomId !== roomId || m.senderId !== authorId)) {
+      throw new Error("deleteForErasure: only the author's own messages of this room");
+    }
+    return this.sequencer.run(roomId, async (scope) => {
+      const out: Message[] = [];
+      for (const original of originals) out.push(await this.applyInTurn(authorId, original, { kind: 'delete' }, scope));
+      return out;
     });
+  }
+
+  private applyChange(userId: string, ref: MessageRef, original: Message, change: MessageChange): Promise<Message> {
+    return this.sequencer.run(ref.roomId, (scope) => this.applyInTurn(userId, original, change, scope));
+  }
+
+  /** One change, on the room's turn (inside the sequencer, with its scope). */
+  private async applyInTurn(userId: string, original: Message, change: MessageChange, scope: SequencerScope | undefined): Promise<Message> {
+    const outcome = await this.states.apply({ original, actorId: userId, change, at: this.now() }, scope);
+    if (outcome.applied) {
+      await this.log.publish({ type: 'message.updated', update: outcome.update });
+      return outcome.update.message;
+    }
+    if ('refused' in outcome) throw refusal(outcome.refused);
+    // Nothing changed: a retry, perhaps of a change whose publish failed after its commit.
+    // With an outside log its newest change goes out again (consumers skip what they had).
+    const current = outcome.message;
+    if (this.log.republishOnRetry && (current.version ?? current.seq) > current.seq) {
+      await this.log.publish({ type: 'message.updated', update: { roomId: current.roomId, seq: current.version!, message: current } });
+    }
+    return current;
   }
 }
 

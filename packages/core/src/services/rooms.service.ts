@@ -13,7 +13,7 @@ import type {
 } from '@qc/shared';
 import { AppError } from '../errors';
 import type { Broadcaster } from '../ports/broadcaster.port';
-import type { MembershipRecord, MetadataStore, RoomRecord } from '../ports/metadata.port';
+import type { MembershipRecord, MetadataStore, RoomRecord, UserRecord } from '../ports/metadata.port';
 import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { PresenceStore } from '../ports/presence.port';
@@ -93,10 +93,10 @@ export class RoomsService {
     let memberIds: string[];
     // A still-valid access token of an account that is gone (a wiped database under a kept
     // JWT_SECRET) is refused here, as /users/me refuses it, not by the rooms table's foreign key as a 500.
-    if (!(await this.meta.findUserById(userId))) throw AppError.unauthenticated('account no longer exists');
+    if (!isActive(await this.meta.findUserById(userId))) throw AppError.unauthenticated('account no longer exists');
     if (body.kind === 'direct') {
       if (body.userId === userId) throw AppError.validation('userId: a direct conversation needs another person');
-      if (!(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
+      if (!isActive(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
       memberIds = [userId, body.userId];
       result = await this.meta.createRoom({
         kind: 'direct',
@@ -108,7 +108,7 @@ export class RoomsService {
       });
     } else if (body.kind === 'group') {
       const invited = [...new Set(body.memberIds.filter((id) => id !== userId))];
-      const found = await this.meta.findUsersByIds(invited);
+      const found = (await this.meta.findUsersByIds(invited)).filter(isActive);
       if (found.length !== invited.length) throw AppError.validation('memberIds: some of these people do not exist');
       memberIds = [userId, ...invited];
       result = await this.meta.createRoom({
@@ -150,7 +150,11 @@ export class RoomsService {
     const room = await this.meta.findRoomById(roomId);
     if (!room) throw AppError.notFound('room');
     if (!canDeleteRoom(room.kind, m.role)) throw AppError.forbidden('only the owner can delete this room');
-    const members = await this.meta.listMembers(roomId);
+    await this.destroy(roomId, await this.meta.listMembers(roomId));
+  }
+
+  /** Deletes the room with its history, and tells its members. */
+  private async destroy(roomId: string, members: readonly MembershipRecord[]): Promise<void> {
     await this.meta.deleteRoom(roomId);
     await this.messages.deleteRoomMessages(roomId);
     await this.states.deleteRoom(roomId);
@@ -202,7 +206,7 @@ export class RoomsService {
       if (!room) throw AppError.notFound('room');
       if (!canManageMembers(room.kind, actor.role)) throw AppError.forbidden('only owners and admins can add people');
       if (body.role === 'admin' && actor.role !== 'owner') throw AppError.forbidden('only the owner can make admins');
-      if (!(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
+      if (!isActive(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
       const added = await this.meta.addMember(roomId, body.userId, body.role ?? 'member');
       if (!added) throw AppError.conflict('already a member');
     }
@@ -237,6 +241,35 @@ export class RoomsService {
     this.broadcaster.removeUserFromRoom(targetId, roomId);
     this.broadcaster.toUser(targetId, 'room:removed', { roomId });
     this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId: targetId, change: 'left' });
+  }
+
+  /**
+   * An erased account leaves a room, whatever its kind (a DM too: its other person keeps
+   * the conversation, with "Deleted user" on the other side). The last owner of a group or
+   * channel hands it on as on leaving (successorOf: the longest-standing admin, else
+   * member). A room left with nobody in it is deleted with its history: nobody could read
+   * it again, and its only member asked to be forgotten.
+   */
+  async removeErasedMember(roomId: string, userId: string): Promise<void> {
+    // A successor who leaves at the same moment makes the hand-over fail: read again and retry.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const room = await this.meta.findRoomById(roomId);
+      if (!room) return;
+      const members = await this.meta.listMembers(roomId);
+      if (!members.some((m) => m.userId === userId)) return;
+      if (members.length === 1) return this.destroy(roomId, members);
+      if (leavesNoOwner(room.kind, members, userId)) {
+        const successor = successorOf(members, userId)!;
+        if (!(await this.meta.removeMemberHandingOver(roomId, userId, successor))) continue;
+      } else {
+        await this.meta.removeMember(roomId, userId);
+      }
+      this.roomSizes?.forget(roomId);
+      this.broadcaster.removeUserFromRoom(userId, roomId);
+      this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId, change: 'left' });
+      return;
+    }
+    throw AppError.conflict('the room changed while your account was leaving it: try again');
   }
 
   private async announceAdded(roomId: string, userId: string) {
@@ -280,8 +313,9 @@ export class RoomsService {
     let peerPresence: MyRoom['peerPresence'] = null;
     if (room.kind === 'direct') {
       const members = await this.meta.listMembers(room.id);
-      const other = members.find((x) => x.userId !== m.userId);
-      const u = other ? await this.meta.findUserById(other.userId) : null;
+      // The other person may have erased their account (and left): the room's key still names them.
+      const otherId = members.find((x) => x.userId !== m.userId)?.userId ?? room.directKey?.split(':').find((id) => id !== m.userId);
+      const u = otherId ? await this.meta.findUserById(otherId) : null;
       peer = u ? toPublicUser(u) : null;
       if (peer) peerPresence = (await this.presence.get([peer.id])).get(peer.id)?.status ?? 'offline';
     }
@@ -300,11 +334,13 @@ export class RoomsService {
   }
 }
 
+const isActive = (u: UserRecord | null): u is UserRecord => u !== null && u.deletedAt === null;
+
 /**
  * What a member hears from a room. Unset, the kind decides, as in Slack: a busy channel tells
  * only of mentions, a DM or a group of every message. A mute that has ended is no mute.
  */
-function notificationsOf(m: MembershipRecord, kind: RoomKind): RoomNotifications {
+export function notificationsOf(m: MembershipRecord, kind: RoomKind): RoomNotifications {
   const muted = m.mutedUntil && m.mutedUntil > new Date() ? m.mutedUntil.toISOString() : null;
   return { level: m.notifyLevel ?? (kind === 'channel' ? 'mentions' : 'all'), mutedUntil: muted };
 }

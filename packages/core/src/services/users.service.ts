@@ -15,7 +15,7 @@ export class UsersService {
 
   async getMe(userId: string): Promise<User> {
     const u = await this.meta.findUserById(userId);
-    if (!u) throw AppError.unauthenticated('account no longer exists');
+    if (!u || u.deletedAt) throw AppError.unauthenticated('account no longer exists');
     return toPublicUser(u);
   }
 

@@ -160,6 +160,8 @@ messageStoreContract('postgres', async () => {
   const meta = new PostgresMetadataStore(db.ds);
   const sender = uuidv7();
   await meta.createUser({ id: sender, username: `sender${Date.now()}`, displayName: 'Sender', passwordHash: 'x' });
+  const other = uuidv7();
+  await meta.createUser({ id: other, username: `sendero${Date.now()}`, displayName: 'Other', passwordHash: 'x' });
   // The store and its sequencer share a small pool, as on an api node (rooms are made on the test's own).
   const node = createDataSource(db.url, { poolSize: 2 });
   await node.initialize();
@@ -167,7 +169,8 @@ messageStoreContract('postgres', async () => {
     store: new PostgresMessageStore(node),
     scoped: { sequencer: new PostgresRoomSequencer(node), connections: 2 },
     sender,
-    newRoom: () => createGroupRoom(meta, sender, [], 'contract'),
+    other,
+    newRoom: (withOther = false) => createGroupRoom(meta, sender, withOther ? [other] : [], 'contract'),
     close: async () => {
       await node.destroy();
       await db.stop();

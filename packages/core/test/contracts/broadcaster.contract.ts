@@ -186,6 +186,26 @@ export function broadcasterContract(
       assert.deepEqual(heardIn(dAuthorOpen, room), ['live', 'after-removal']);
     });
 
+    test("disconnectUser closes every socket of the person on every node, and nobody else's", async () => {
+      const [gone, stays] = [uuidv7(), uuidv7()];
+      const [phone, laptop, other] = await Promise.all([device(first(), gone), device(last(), gone), device(last(), stays)]);
+      const closed = (d: Device) =>
+        new Promise<string>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error('socket not disconnected within 5 s')), 5_000);
+          d.socket.once('disconnect', (reason) => {
+            clearTimeout(t);
+            resolve(reason);
+          });
+        });
+      const [phoneClosed, laptopClosed] = [closed(phone), closed(laptop)];
+      broadcaster.disconnectUser(gone);
+      await broadcaster.flush();
+      // "io server disconnect": the server ended it, so the client does not reconnect by itself.
+      assert.deepEqual(await Promise.all([phoneClosed, laptopClosed]), ['io server disconnect', 'io server disconnect']);
+      await settle([other, stays]);
+      assert.equal(other.socket.connected, true);
+    });
+
     test('many broadcasts to one room arrive in the order they were made, on every node', async () => {
       const room = uuidv7();
       const [u1, u2] = [uuidv7(), uuidv7()];

@@ -45,6 +45,8 @@ async function fixture(opts: { deferWrites?: boolean } = {}) {
   const meta = new PostgresMetadataStore(db.ds);
   const sender = uuidv7();
   await meta.createUser({ id: sender, username: `c${Date.now()}`, displayName: 'Sender', passwordHash: 'x' });
+  const other = uuidv7();
+  await meta.createUser({ id: other, username: `co${Date.now()}`, displayName: 'Other', passwordHash: 'x' });
   // The store and its sequencer share a small pool, as on an api node (rooms are made on the test's own).
   const node = createDataSource(db.url, { poolSize: 2 });
   await node.initialize();
@@ -55,7 +57,8 @@ async function fixture(opts: { deferWrites?: boolean } = {}) {
     store,
     scoped: { sequencer: new PostgresRoomSequencer(node), connections: 2 },
     sender,
-    newRoom: () => createGroupRoom(meta, sender, [], 'c'),
+    other,
+    newRoom: (withOther = false) => createGroupRoom(meta, sender, withOther ? [other] : [], 'c'),
     close: async () => {
       await cql.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
       await cql.shutdown();
@@ -208,6 +211,59 @@ describe('CassandraMessageStore specifics', () => {
     // A retry of a stored message is answered from Cassandra, the same message.
     const again = await deferred.append({ ...at(room, 'first', 7), id: uuidv7() });
     assert.deepEqual(again, { message: first, created: false });
+  });
+
+  test("an erased message's text stays erased when the history consumer stores it afterwards from the log's copy", async () => {
+    const deferred = new CassandraMessageStore(db.ds, f.cql, { deferWrites: true });
+    const room = await f.newRoom();
+    const m = (await deferred.append(at(room, 'erase-me', 11))).message;
+    const kept = (await deferred.append(at(room, 'keep-me', 11, 13))).message;
+    await deferred.eraseContent(room, [m.id]);
+    // The log still carries the message as it was sent.
+    assert.equal(await deferred.storeLogged([m, kept]), 2);
+    const rs = await f.cql.execute(
+      'SELECT seq, content FROM messages_by_room WHERE room_id = ? AND bucket = ?',
+      [room, dayBucket(new Date(m.createdAt))],
+      { prepare: true },
+    );
+    assert.deepEqual(rs.rows.map((r) => [Number(r.get('seq')), String(r.get('content'))]).sort(), [
+      [1, ''],
+      [2, 'keep-me'],
+    ]);
+    assert.deepEqual(
+      (await deferred.listBySender(f.sender, { roomId: room, seq: 0 }, 2)).map((x) => [x.seq, x.content]),
+      [
+        [1, ''],
+        [2, 'keep-me'],
+      ],
+    );
+  });
+
+  test('listBySender reads a page spread over day buckets and the outbox in few requests, in (room, seq) order', async () => {
+    const room = await f.newRoom();
+    for (let d = 1; d <= 3; d++) for (let h = 0; h < 2; h++) await f.store.append(at(room, `by-sender-${d}-${h}`, 20 + d, h));
+    // And one only in the outbox (its Cassandra write never happened).
+    await db.ds.query(`UPDATE rooms SET last_seq = 7 WHERE id = $1`, [room]);
+    await db.ds.query(
+      `INSERT INTO message_keys (room_id, sender_id, client_msg_id, seq, bucket, id, created_at, content, content_type) VALUES ($1,$2,'outbox',7,$4,$3, now(),'outbox','text')`,
+      [room, f.sender, uuidv7(), dayBucket(new Date(Date.UTC(2030, 0, 23)))],
+    );
+    const counted = countRoundTrips(db.ds, f.cql);
+    const store = new CassandraMessageStore(counted.ds, counted.cql);
+    const page = await store.listBySender(f.sender, { roomId: room, seq: 0 }, 7);
+    assert.deepEqual(
+      page.map((m) => [m.seq, m.content]),
+      [
+        [1, 'by-sender-1-0'],
+        [2, 'by-sender-1-1'],
+        [3, 'by-sender-2-0'],
+        [4, 'by-sender-2-1'],
+        [5, 'by-sender-3-0'],
+        [6, 'by-sender-3-1'],
+        [7, 'outbox'],
+      ],
+    );
+    assert.deepEqual(counted.n, { pg: 1, cql: 3 }, 'one key lookup, one read per day partition');
   });
 
   test('storeLogged for a message whose room was deleted since writes nothing', async () => {

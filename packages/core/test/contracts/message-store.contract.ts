@@ -1,15 +1,21 @@
 import { after, before, describe, test as nodeTest, type TestContext, type TestOptions } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AppendResult, BatchAppendResult, MessageStore, NewMessage } from '../../src/ports/message-store.port';
+import type { Message } from '@qc/shared';
+import type { AppendResult, BatchAppendResult, MessageStore, NewMessage, SenderCursor } from '../../src/ports/message-store.port';
 import type { RoomSequencer } from '../../src/ports/room-sequencer.port';
 import { uuidv7 } from '../../src/lib/uuidv7';
 
 export interface MessageStoreFixture {
   store: MessageStore;
-  /** A room the store can append to (adapters that keep the seq counter elsewhere create it there). */
-  newRoom(): Promise<string>;
+  /**
+   * A room the store can append to (adapters that keep the seq counter elsewhere create it
+   * there), with `sender` in it and, when asked, `other` too.
+   */
+  newRoom(withOther?: boolean): Promise<string>;
   /** A sender id that exists wherever the adapter needs it to. */
   sender: string;
+  /** A second sender, as `sender`: someone else in the same rooms. */
+  other: string;
   /**
    * The room sequencer this store runs under in the distributed profile, when it hands a
    * scope the store works through (the PostgreSQL one), and how many connections the pool
@@ -202,6 +208,68 @@ export function messageStoreContract(name: string, open: () => Promise<MessageSt
           for (let i = 0; i < 3; i++) await append(msg(room, `d${i}`));
           await f.store.deleteRoomMessages(room);
           assert.deepEqual(await f.store.listAfter(room, 0, 10), []);
+        });
+
+        test("listBySender pages through one person's messages in every room by (room, seq), nobody else's", async () => {
+          const [r1, r2, r3] = [await f.newRoom(true), await f.newRoom(true), await f.newRoom(true)];
+          const mine: string[] = [];
+          for (const room of [r1, r2, r3]) {
+            for (let i = 0; i < 3; i++) {
+              mine.push((await append(msg(room, `mine-${i}`))).message.id);
+              await append({ ...msg(room, `theirs-${i}`), senderId: f.other });
+            }
+          }
+          // Pages of 2 across 9 messages in 3 rooms: page ends fall inside rooms and on their edges.
+          const got: Message[] = [];
+          let cursor: SenderCursor | null = null;
+          for (;;) {
+            const page: Message[] = await f.store.listBySender(f.sender, cursor, 2);
+            if (page.length === 0) break;
+            assert.ok(page.length <= 2);
+            got.push(...page);
+            const last: Message = page[page.length - 1]!;
+            cursor = { roomId: last.roomId, seq: last.seq };
+          }
+          const ours = new Set([r1, r2, r3]);
+          // The fixture's sender may have sent in rooms of other tests: only these three rooms are checked.
+          const here = got.filter((m) => ours.has(m.roomId));
+          assert.deepEqual(here.map((m) => m.id).sort(), [...mine].sort());
+          assert.ok(
+            got.every((m) => m.senderId === f.sender),
+            'only the asked sender',
+          );
+          const order = got.map((m) => [m.roomId, m.seq] as const);
+          const sorted = [...order].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+          assert.deepEqual(order, sorted, 'ordered by (room, seq)');
+          assert.equal(new Set(got.map((m) => m.id)).size, got.length, 'no message twice');
+          const [one] = await f.store.findByIds(r2, [mine[4]!]);
+          assert.deepEqual(
+            here.find((m) => m.id === mine[4]),
+            one,
+            'as it was sent',
+          );
+          assert.deepEqual(await f.store.listBySender(uuidv7(), null, 10), []);
+        });
+
+        test('eraseContent blanks the text of the given messages only, keeping their place in the order', async () => {
+          const room = await f.newRoom(true);
+          const a = (await append(msg(room, 'erase-a', 'my secret'))).message;
+          const b = (await append({ ...msg(room, 'erase-b', 'their words'), senderId: f.other })).message;
+          const c = (await append(msg(room, 'erase-c', 'kept'))).message;
+          await f.store.eraseContent(room, [a.id, uuidv7()]);
+          await f.store.eraseContent(room, [a.id]);
+          assert.deepEqual(
+            (await f.store.listAfter(room, 0, 10)).map((m) => [m.seq, m.id, m.content]),
+            [
+              [a.seq, a.id, ''],
+              [b.seq, b.id, 'their words'],
+              [c.seq, c.id, 'kept'],
+            ],
+          );
+          assert.equal((await f.store.findByIds(room, [a.id]))[0]?.content, '');
+          assert.equal((await f.store.findByClientMsgId(room, f.sender, 'erase-a'))?.content, '');
+          assert.equal((await f.store.listBySender(f.sender, { roomId: room, seq: 0 }, 1))[0]?.content, '');
+          await f.store.eraseContent(room, []);
         });
 
         test('appends to more rooms at once than the pool has connections all commit', { timeout: 60_000 }, async (t) => {

@@ -67,6 +67,7 @@ class SlowLinkBus {
       toRoomNotOpen() {},
       addUserToRoom() {},
       removeUserFromRoom() {},
+      disconnectUser() {},
       flush: () => pending,
     };
   }

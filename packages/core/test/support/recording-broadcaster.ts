@@ -13,6 +13,8 @@ export class RecordingBroadcaster implements Broadcaster {
   readonly joins: { userId: string; roomId: string; joined: boolean }[] = [];
   /** How many emits there were at each flush, in order: its length is the number of flushes. */
   readonly flushedAt: number[] = [];
+  /** Users whose sockets were all closed, in order. */
+  readonly disconnected: string[] = [];
 
   toRoom<E extends ServerEvent>(roomId: string, event: E, payload: ServerEventPayload<E>, opts?: BroadcastOptions) {
     this.emits.push({ to: { room: roomId }, event, payload, opts });
@@ -34,6 +36,9 @@ export class RecordingBroadcaster implements Broadcaster {
   }
   removeUserFromRoom(userId: string, roomId: string) {
     this.joins.push({ userId, roomId, joined: false });
+  }
+  disconnectUser(userId: string) {
+    this.disconnected.push(userId);
   }
   async flush() {
     this.flushedAt.push(this.emits.length);

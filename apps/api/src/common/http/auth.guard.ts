@@ -6,16 +6,16 @@ export interface AuthedRequest extends Request {
   userId: string;
 }
 
-/** REST routes behind this guard need `Authorization: Bearer <access token>`. */
+/** REST routes behind this guard need `Authorization: Bearer <access token>` of an account that is not deleted. */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(private readonly auth: AuthService) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    req.userId = this.auth.verifyAccessToken(token).userId;
+    req.userId = (await this.auth.authenticate(token)).userId;
     return true;
   }
 }

@@ -7,7 +7,9 @@ import { REFRESH_COOKIE_SCHEME } from '../../common/http/openapi';
 import { ZodPipe } from '../../common/http/zod.pipe';
 import { APP_CONFIG } from '../../common/tokens';
 
-const COOKIE_PATH = '/api/v1/auth';
+/** The refresh cookie goes to the auth routes only. */
+export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+const COOKIE_PATH = REFRESH_COOKIE_PATH;
 
 @Controller('auth')
 export class AuthController {

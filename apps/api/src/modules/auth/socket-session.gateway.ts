@@ -88,8 +88,9 @@ export class SocketSessionGateway implements OnGatewayInit, OnGatewayConnection,
     socket.data.userId = userId;
     socket.data.tokenExpiresAt = expiresAt.getTime();
     // Ids only: the full list counts every room's members, per handshake (a reconnect storm
-    // of members of a large channel counted its members once per socket).
-    const roomIds = await this.meta.listRoomIdsOfUser(userId);
+    // of members of a large channel counted its members once per socket). Beside it, the
+    // account is checked: an erased one's access token, still unexpired, must not reconnect.
+    const [roomIds] = await Promise.all([this.meta.listRoomIdsOfUser(userId), this.auth.requireActiveAccount(userId)]);
     await socket.join([userChannel(userId), ...roomIds.map(roomChannel)]);
     await this.admit(socket);
   }

@@ -8,6 +8,7 @@ import {
   type HistoryWriter,
   type MessageStore,
   type NewMessage,
+  type SenderCursor,
 } from '../../ports/message-store.port';
 import { appendRoomBatch, type KeyTable } from '../postgres/group-commit';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
@@ -125,14 +126,19 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     if (byKey.size === 0) return 0;
     const run = [...byKey.values()];
     // `at`: the message's place in `run` (1-based), which says which of them each key is.
-    const keys = await queryRows<{ at: string; bucket: number }>(
+    const keys = await queryRows<{ at: string; bucket: number; content: string | null }>(
       this.ds,
-      `SELECT r.at, k.bucket FROM message_keys k
+      `SELECT r.at, k.bucket, k.content FROM message_keys k
          JOIN unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS r(room_id, seq, at) ON k.room_id = r.room_id AND k.seq = r.seq
         WHERE NOT k.stored`,
       [run.map((m) => m.roomId), run.map((m) => m.seq)],
     );
-    const rows = keys.map((k) => ({ message: run[Number(k.at) - 1]!, bucket: k.bucket }));
+    // The text from the outbox row, not the log's copy: an account erased since the send
+    // blanked it there (eraseContent), and a late consumer must not write it back.
+    const rows = keys.map((k) => {
+      const logged = run[Number(k.at) - 1]!;
+      return { message: k.content === null ? logged : { ...logged, content: k.content }, bucket: k.bucket };
+    });
     if (rows.length === 0) return 0;
     await this.writeToCassandra(rows);
     await this.markStored(rows.map((r) => r.message));
@@ -319,6 +325,76 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     return mergeBySeq(out, pending).slice(-limit);
   }
 
+  /**
+   * PostgreSQL's key rows say which messages are the sender's and where each one is (the
+   * (sender_id, room_id, seq) index pages them); the bodies are read from the outbox, or
+   * from Cassandra one partition at a time, `seq IN (…)`: a few requests a page, not one a
+   * message.
+   */
+  async listBySender(senderId: string, after: SenderCursor | null, limit: number): Promise<Message[]> {
+    const keys = after
+      ? await queryRows<KeyRow>(
+          this.ds,
+          `SELECT * FROM message_keys WHERE sender_id = $1 AND (room_id, seq) > ($2::uuid, $3::bigint) ORDER BY room_id, seq LIMIT $4`,
+          [senderId, after.roomId, after.seq, limit],
+        )
+      : await queryRows<KeyRow>(this.ds, `SELECT * FROM message_keys WHERE sender_id = $1 ORDER BY room_id, seq LIMIT $2`, [
+          senderId,
+          limit,
+        ]);
+    const partitions = new Map<string, { roomId: string; bucket: number; seqs: number[] }>();
+    for (const k of keys) {
+      if (!k.stored) continue;
+      const key = `${k.room_id}:${k.bucket}`;
+      const p = partitions.get(key) ?? { roomId: k.room_id, bucket: k.bucket, seqs: [] };
+      p.seqs.push(Number(k.seq));
+      partitions.set(key, p);
+    }
+    const stored = new Map<string, Message>();
+    for (const { roomId, bucket, seqs } of partitions.values()) {
+      for (let i = 0; i < seqs.length; i += IN_LIST_MAX) {
+        const rs = await this.cql.execute(
+          `SELECT * FROM messages_by_room WHERE room_id = ? AND bucket = ? AND seq IN ?`,
+          [roomId, bucket, seqs.slice(i, i + IN_LIST_MAX)],
+          { prepare: true },
+        );
+        for (const row of rs.rows) {
+          const m = fromCql(row);
+          stored.set(`${m.roomId}:${m.seq}`, m);
+        }
+      }
+    }
+    return keys.flatMap((k) => {
+      if (!k.stored) return [fromKeyRow(k)];
+      const m = stored.get(`${k.room_id}:${Number(k.seq)}`);
+      return m ? [m] : [];
+    });
+  }
+
+  async eraseContent(roomId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    // Blank the outbox first: storeLogged writes a message's text from its outbox row, so a
+    // consumer that stores it after this (Kafka's history consumer) writes the blank.
+    const keys = await queryRows<KeyRow>(
+      this.ds,
+      `UPDATE message_keys SET content = CASE WHEN stored THEN NULL ELSE '' END WHERE room_id = $1 AND id = ANY($2::uuid[]) RETURNING *`,
+      [roomId, ids],
+    );
+    // An UPDATE of a row Cassandra never had would create a partial one: only stored rows are written.
+    const stored = keys.filter((k) => k.stored);
+    await Promise.all(
+      stored.map((k) =>
+        this.cql.execute(
+          `UPDATE messages_by_room SET content = '' WHERE room_id = ? AND bucket = ? AND seq = ?`,
+          [roomId, k.bucket, Number(k.seq)],
+          {
+            prepare: true,
+          },
+        ),
+      ),
+    );
+  }
+
   async deleteRoomMessages(roomId: string): Promise<void> {
     for (const bucket of await this.buckets(roomId)) {
       await this.cql.execute(`DELETE FROM messages_by_room WHERE room_id = ? AND bucket = ?`, [roomId, bucket], { prepare: true });
@@ -327,6 +403,9 @@ export class CassandraMessageStore implements MessageStore, HistoryWriter {
     await this.ds.query(`DELETE FROM message_keys WHERE room_id = $1`, [roomId]);
   }
 }
+
+/** `IN` lists sent to Cassandra at most this long: one partition's page of a sender's messages is read in a few. */
+const IN_LIST_MAX = 100;
 
 /** Ascending by seq, one message per seq (an outbox row and its stored copy are the same message). */
 function mergeBySeq(a: Message[], b: Message[]): Message[] {

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { LIMITS, type Message } from '@qc/shared';
 import { groupReactions, withState, type MessageStateRecord } from '../../lib/message-state';
-import type { ChangeOutcome, ChangeRef, ChangeRequest, MessageStateStore } from '../../ports/message-state.port';
+import type { ChangeOutcome, ChangeRef, ChangeRequest, MessageStateStore, ReactionRecord } from '../../ports/message-state.port';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
 import { queryRows, type Queryable } from './pg-rows';
 import { managerFor } from './pg-scope';
@@ -257,6 +257,46 @@ export class PostgresMessageStateStore implements MessageStateStore {
       [roomId, afterSeq, limit],
     );
     return rows.map((r) => ({ seq: Number(r.seq), messageId: r.message_id }));
+  }
+
+  async listEdits(messageIds: string[]): Promise<{ messageId: string; content: string; at: Date }[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await queryRows<{ message_id: string; content: string | null; created_at: Date }>(
+      this.ds,
+      `SELECT message_id, content, created_at FROM message_changes WHERE message_id = ANY($1::uuid[]) AND kind = 'edit' ORDER BY message_id, seq`,
+      [messageIds],
+    );
+    // An erased edit keeps its row (its seq is part of the room's order) but not its text.
+    return rows.flatMap((r) => (r.content === null ? [] : [{ messageId: r.message_id, content: r.content, at: r.created_at }]));
+  }
+
+  async listReactionsBy(userId: string, after: { messageId: string; emoji: string } | null, limit: number): Promise<ReactionRecord[]> {
+    const rows = await queryRows<{ room_id: string; message_id: string; emoji: string; created_at: Date }>(
+      this.ds,
+      after
+        ? `SELECT room_id, message_id, emoji, created_at FROM message_reactions
+           WHERE user_id = $1 AND (message_id, emoji) > ($3::uuid, $4::text) ORDER BY message_id, emoji LIMIT $2`
+        : `SELECT room_id, message_id, emoji, created_at FROM message_reactions WHERE user_id = $1 ORDER BY message_id, emoji LIMIT $2`,
+      after ? [userId, limit, after.messageId, after.emoji] : [userId, limit],
+    );
+    return rows.map((r) => ({ roomId: r.room_id, messageId: r.message_id, emoji: r.emoji, at: r.created_at }));
+  }
+
+  async listPinsBy(userId: string): Promise<{ roomId: string; messageId: string; pinnedAt: Date }[]> {
+    const rows = await queryRows<{ room_id: string; message_id: string; pinned_at: Date }>(
+      this.ds,
+      `SELECT room_id, message_id, pinned_at FROM message_states WHERE pinned_by = $1 AND pinned_at IS NOT NULL ORDER BY pinned_at, message_id`,
+      [userId],
+    );
+    return rows.map((r) => ({ roomId: r.room_id, messageId: r.message_id, pinnedAt: r.pinned_at }));
+  }
+
+  async eraseEdits(messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.ds.query(
+      `UPDATE message_changes SET content = NULL WHERE message_id = ANY($1::uuid[]) AND kind = 'edit' AND content IS NOT NULL`,
+      [messageIds],
+    );
   }
 
   async deleteRoom(roomId: string): Promise<void> {

@@ -2,7 +2,14 @@ import type { DataSource } from 'typeorm';
 import type { ContentType, Message } from '@qc/shared';
 import { queryRows, type Queryable } from './pg-rows';
 import { managerFor } from './pg-scope';
-import { appendOne, type AppendResult, type BatchAppendResult, type MessageStore, type NewMessage } from '../../ports/message-store.port';
+import {
+  appendOne,
+  type AppendResult,
+  type BatchAppendResult,
+  type MessageStore,
+  type NewMessage,
+  type SenderCursor,
+} from '../../ports/message-store.port';
 import { appendRoomBatch, type KeyTable } from './group-commit';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
 
@@ -104,5 +111,28 @@ export class PostgresMessageStore implements MessageStore {
 
   async deleteRoomMessages(roomId: string) {
     await this.ds.query(`DELETE FROM messages WHERE room_id = $1`, [roomId]);
+  }
+
+  async listBySender(senderId: string, after: SenderCursor | null, limit: number) {
+    // Two statements rather than one with "$2 IS NULL OR": each keeps to the (sender_id, room_id, seq) index.
+    const rows = after
+      ? await queryRows<MessageRow>(
+          this.ds,
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = $1 AND (room_id, seq) > ($2::uuid, $3::bigint)
+           ORDER BY room_id, seq LIMIT $4`,
+          [senderId, after.roomId, after.seq, limit],
+        )
+      : await queryRows<MessageRow>(
+          this.ds,
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = $1 ORDER BY room_id, seq LIMIT $2`,
+          [senderId, limit],
+        );
+    return rows.map(toMessage);
+  }
+
+  async eraseContent(roomId: string, ids: string[]) {
+    if (ids.length === 0) return;
+    // The search column is generated from content: it empties with it.
+    await this.ds.query(`UPDATE messages SET content = '' WHERE room_id = $1 AND id = ANY($2::uuid[]) AND content <> ''`, [roomId, ids]);
   }
 }

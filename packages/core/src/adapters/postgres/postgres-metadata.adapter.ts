@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { NotifyLevel, Role, RoomKind } from '@qc/shared';
+import { DELETED_USER_NAME, type NotifyLevel, type Role, type RoomKind } from '@qc/shared';
 import type {
   MembershipRecord,
   MetadataStore,
@@ -8,6 +8,7 @@ import type {
   ReceiptRecord,
   RefreshTokenRecord,
   RoomRecord,
+  SessionRecord,
   UserRecord,
 } from '../../ports/metadata.port';
 import { uuidv7 } from '../../lib/uuidv7';
@@ -22,6 +23,7 @@ interface UserRow {
   password_hash: string;
   created_at: Date;
   last_seen_at: Date | null;
+  deleted_at: Date | null;
 }
 interface RoomRow {
   id: string;
@@ -30,6 +32,7 @@ interface RoomRow {
   topic: string | null;
   created_by: string;
   created_at: Date;
+  direct_key: string | null;
   last_seq: string;
   last_message_at: Date | null;
   member_count: string | number;
@@ -40,6 +43,7 @@ interface MemberRow {
   role: Role;
   joined_at: Date;
   read_seq: string;
+  delivered_seq: string;
   notify_level: NotifyLevel | null;
   muted_until: Date | null;
 }
@@ -52,6 +56,7 @@ const toUser = (r: UserRow): UserRecord => ({
   passwordHash: r.password_hash,
   createdAt: r.created_at,
   lastSeenAt: r.last_seen_at,
+  deletedAt: r.deleted_at,
 });
 const toRoom = (r: RoomRow): RoomRecord => ({
   id: r.id,
@@ -60,6 +65,7 @@ const toRoom = (r: RoomRow): RoomRecord => ({
   topic: r.topic,
   createdBy: r.created_by,
   createdAt: r.created_at,
+  directKey: r.direct_key,
   lastSeq: Number(r.last_seq),
   lastMessageAt: r.last_message_at,
   memberCount: Number(r.member_count),
@@ -70,6 +76,7 @@ const toMember = (r: MemberRow): MembershipRecord => ({
   role: r.role,
   joinedAt: r.joined_at,
   readSeq: Number(r.read_seq),
+  deliveredSeq: Math.max(Number(r.delivered_seq), Number(r.read_seq)),
   notifyLevel: r.notify_level,
   mutedUntil: r.muted_until,
 });
@@ -84,7 +91,7 @@ const receiptOf = (userId: string, delivered: string, read: string): ReceiptReco
   readSeq: Number(read),
 });
 
-const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.last_seq, r.last_message_at,
+const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.direct_key, r.last_seq, r.last_message_at,
   (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count`;
 
 const UNIQUE_VIOLATION = '23505';
@@ -124,7 +131,7 @@ export class PostgresMetadataStore implements MetadataStore {
     const prefix = query.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
     const rows = await queryRows<UserRow>(
       this.ds,
-      `SELECT * FROM users WHERE username LIKE $1 OR lower(display_name) LIKE $1
+      `SELECT * FROM users WHERE (username LIKE $1 OR lower(display_name) LIKE $1) AND deleted_at IS NULL
        ORDER BY username LIMIT $2`,
       [prefix, limit],
     );
@@ -137,14 +144,49 @@ export class PostgresMetadataStore implements MetadataStore {
       `UPDATE users SET
          display_name = COALESCE($2, display_name),
          avatar_url = CASE WHEN $3::boolean THEN $4 ELSE avatar_url END
-       WHERE id = $1 RETURNING *`,
+       WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
       [id, patch.displayName ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null],
     );
     return rows[0] ? toUser(rows[0]) : null;
   }
 
   async touchLastSeen(id: string, at: Date) {
-    await this.ds.query(`UPDATE users SET last_seen_at = $2 WHERE id = $1`, [id, at]);
+    await this.ds.query(`UPDATE users SET last_seen_at = $2 WHERE id = $1 AND deleted_at IS NULL`, [id, at]);
+  }
+
+  async eraseUser(id: string, at: Date) {
+    return this.ds.transaction(async (tx) => {
+      // The username becomes one no sign-up can take (":" is outside usernames' alphabet),
+      // so the old one is free again: everything refers to people by id, so whoever takes
+      // it later inherits none of this account's messages, rooms or mentions.
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        `UPDATE users SET username = 'deleted:' || id::text, display_name = $3, avatar_url = NULL, password_hash = '',
+           last_seen_at = NULL, deleted_at = $2
+         WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+        [id, at, DELETED_USER_NAME],
+      );
+      if (rows.length === 0) return false;
+      await tx.query(`DELETE FROM refresh_tokens WHERE user_id = $1`, [id]);
+      return true;
+    });
+  }
+
+  async listSessions(userId: string): Promise<SessionRecord[]> {
+    const rows = await queryRows<{ family_id: string; started_at: Date; last_used_at: Date; expires_at: Date; ended_at: Date | null }>(
+      this.ds,
+      `SELECT family_id, min(created_at) AS started_at, max(created_at) AS last_used_at, max(expires_at) AS expires_at,
+              CASE WHEN bool_and(revoked_at IS NOT NULL) THEN max(revoked_at) END AS ended_at
+       FROM refresh_tokens WHERE user_id = $1 GROUP BY family_id ORDER BY started_at, family_id`,
+      [userId],
+    );
+    return rows.map((r) => ({
+      id: r.family_id,
+      startedAt: r.started_at,
+      lastUsedAt: r.last_used_at,
+      expiresAt: r.expires_at,
+      endedAt: r.ended_at,
+    }));
   }
 
   async insertRefreshToken(t: Omit<RefreshTokenRecord, 'revokedAt'>) {
@@ -251,7 +293,7 @@ export class PostgresMetadataStore implements MetadataStore {
     const rows = await queryRows<RoomRow & { m_mentions: string } & { [K in keyof MemberRow as `m_${K}`]: MemberRow[K] }>(
       this.ds,
       `SELECT ${ROOM_COLS}, m.room_id AS m_room_id, m.user_id AS m_user_id, m.role AS m_role, m.joined_at AS m_joined_at,
-         m.read_seq AS m_read_seq, m.notify_level AS m_notify_level, m.muted_until AS m_muted_until,
+         m.read_seq AS m_read_seq, m.delivered_seq AS m_delivered_seq, m.notify_level AS m_notify_level, m.muted_until AS m_muted_until,
          ${MENTION_COUNT('m', '$1')} AS m_mentions
        FROM room_members m JOIN rooms r ON r.id = m.room_id
        WHERE m.user_id = $1
@@ -266,6 +308,7 @@ export class PostgresMetadataStore implements MetadataStore {
         role: row.m_role,
         joined_at: row.m_joined_at,
         read_seq: row.m_read_seq,
+        delivered_seq: row.m_delivered_seq,
         notify_level: row.m_notify_level,
         muted_until: row.m_muted_until,
       }),

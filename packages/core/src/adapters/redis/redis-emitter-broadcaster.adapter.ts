@@ -57,6 +57,10 @@ export class RedisEmitterBroadcaster implements Broadcaster {
     this.emitter.in(userChannel(userId)).socketsLeave([roomChannel(roomId), openRoomChannel(roomId)]);
   }
 
+  disconnectUser(userId: string) {
+    this.emitter.in(userChannel(userId)).disconnectSockets(true);
+  }
+
   /** Redis answers a PING after every PUBLISH sent before it on this connection. */
   async flush(): Promise<void> {
     await this.redis.ping();

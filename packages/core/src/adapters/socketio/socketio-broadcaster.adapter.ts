@@ -74,6 +74,10 @@ export class SocketIoBroadcaster implements Broadcaster {
     this.server?.in(userChannel(userId)).socketsLeave([roomChannel(roomId), openRoomChannel(roomId)]);
   }
 
+  disconnectUser(userId: string) {
+    this.server?.in(userChannel(userId)).disconnectSockets(true);
+  }
+
   private emit<E extends ServerEvent>(op: ReturnType<ChatServer['to']> | null, event: E, payload: ServerEventPayload<E>) {
     if (!op) return;
     // The typed emit wants the exact tuple of the event's parameters.
