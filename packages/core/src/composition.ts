@@ -479,7 +479,7 @@ export function createCoreServices(
   return {
     ...adapters,
     auth: new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle),
-    users: new UsersService(meta),
+    users: new UsersService(meta, presenceStore),
     rooms,
     messages,
     // Changes take their seq in the same room queue as sends, in arrival order.

@@ -10,6 +10,8 @@ export interface UserRecord {
   passwordHash: string;
   createdAt: Date;
   lastSeenAt: Date | null;
+  /** IANA name; null until the person's app tells it. */
+  timeZone: string | null;
 }
 
 export interface RoomRecord {
@@ -70,7 +72,8 @@ export interface MetadataStore {
   findUserByUsername(username: string): Promise<UserRecord | null>;
   findUsersByIds(ids: string[]): Promise<UserRecord[]>;
   searchUsers(query: string, limit: number): Promise<UserRecord[]>;
-  updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null }): Promise<UserRecord | null>;
+  /** Fields left undefined are kept; `null` clears avatarUrl or timeZone. */
+  updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null; timeZone?: string | null }): Promise<UserRecord | null>;
   touchLastSeen(id: string, at: Date): Promise<void>;
 
   // refresh tokens
