@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatTimeIn, lastSeenText, timeDifferenceText, zoneOffsetMinutes } from './local-time';
+import { formatTimeIn, lastSeenText, timeDifferenceText, timeZoneToSave, zoneOffsetMinutes } from './local-time';
 
 const winter = new Date('2026-01-15T12:34:56Z');
 const summer = new Date('2026-07-15T12:34:56Z');
@@ -56,5 +56,16 @@ describe('lastSeenText', () => {
     assert.equal(lastSeenText('2026-03-09T10:00:00Z', now, 'en'), 'Last seen yesterday');
     assert.equal(lastSeenText('2026-03-06T12:00:00Z', now, 'en'), 'Last seen 4 days ago');
     assert.equal(lastSeenText('2026-01-02T12:00:00Z', now, 'en-US'), 'Last seen Jan 2, 2026');
+  });
+});
+
+describe('timeZoneToSave', () => {
+  it("saves the browser's zone when it differs from the profile's, and nothing otherwise", () => {
+    assert.equal(timeZoneToSave(null, 'Europe/Paris'), 'Europe/Paris');
+    assert.equal(timeZoneToSave(undefined, 'Europe/Paris'), 'Europe/Paris');
+    assert.equal(timeZoneToSave('Asia/Tokyo', 'Europe/Paris'), 'Europe/Paris');
+    assert.equal(timeZoneToSave('Europe/Paris', 'Europe/Paris'), null);
+    assert.equal(timeZoneToSave('Europe/Paris', undefined), null);
+    assert.equal(timeZoneToSave(null, '+05:00'), null);
   });
 });

@@ -80,3 +80,13 @@ export function lastSeenText(lastSeen: string, now: Date, locale?: string): stri
   const [unit, size] = UNITS.find(([, size]) => minutes >= size)!;
   return `Last seen ${rtf.format(-Math.floor(minutes / size), unit)}`;
 }
+
+/**
+ * The time zone to save on my profile, or null to leave it: the browser's own, when it is a
+ * name and differs from the saved one. Nothing when the browser reports none (or an offset,
+ * which the server refuses).
+ */
+export function timeZoneToSave(saved: string | null | undefined, browser: string | undefined): string | null {
+  if (!browser || !/^[A-Za-z]/.test(browser) || browser === saved) return null;
+  return browser;
+}
