@@ -148,7 +148,16 @@ test("clicking a name shows the person's profile card with their local time, and
     await expect(card).toBeHidden();
     await expect(nameButton).toBeFocused();
 
-    await nameButton.click();
+    // The members panel opens the same card; Escape there closes the card, not the panel.
+    await alice.page.getByRole('button', { name: /^Members/ }).click();
+    const members = alice.page.getByRole('complementary', { name: 'Members' });
+    await members.getByRole('button', { name: /^Kenji/ }).click();
+    await expect(card).toBeVisible();
+    await alice.page.keyboard.press('Escape');
+    await expect(card).toBeHidden();
+    await expect(members).toBeVisible();
+
+    await members.getByRole('button', { name: /^Kenji/ }).click();
     await card.getByRole('button', { name: 'Message' }).click();
     await expect(card).toBeHidden();
     await expect(roomHeading(alice.page, /Kenji/)).toBeVisible();

@@ -168,9 +168,11 @@ export function ProfileCard({ person, anchor, onClose }: { person: Person; ancho
         if (e.target === ref.current) onClose();
         e.stopPropagation();
       }}
-      // React passes events up its own tree, portal or not: a touch here is not a long press on the message below.
+      // React passes events up its own tree, portal or not: a touch here is not a long press on
+      // the message below, and Escape closes the card, not the side panel it was opened from.
       onTouchStart={stop}
       onContextMenu={stop}
+      onKeyDown={stop}
     >
       <div className="profile-card__panel">
         <button type="button" className="icon-button profile-card__close" aria-label="Close" onClick={onClose}>
