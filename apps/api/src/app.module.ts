@@ -7,6 +7,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { MessagesModule } from './modules/messages/messages.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PresenceModule } from './modules/presence/presence.module';
 import { ReceiptsModule } from './modules/receipts/receipts.module';
 import { RoomsModule } from './modules/rooms/rooms.module';
@@ -29,6 +30,7 @@ export class AppModule {
         PresenceModule,
         SearchModule,
         ReceiptsModule,
+        NotificationsModule,
         HealthModule,
         MetricsModule,
       ],

@@ -265,6 +265,44 @@ describe('rooms', () => {
   });
 });
 
+describe('notification settings', () => {
+  test('GET|PUT /rooms/:roomId/notifications: a member reads and sets theirs; bad bodies are VALIDATION and change nothing; a stranger is FORBIDDEN', async () => {
+    const [owner, stranger] = await Promise.all([h.user('nsowner'), h.user('nsstranger')]);
+    const g = await h.http<MyRoom>('POST', '/rooms', { token: owner.accessToken, body: { kind: 'group', name: 'Loud', memberIds: [] } });
+    assert.deepEqual(g.body.notifications, { level: 'all', mutedUntil: null });
+    assert.equal(g.body.mentionCount, 0);
+    const path = `/rooms/${g.body.id}/notifications`;
+    const until = new Date(Date.now() + 8 * 3600_000).toISOString();
+    const put = await h.http('PUT', path, { token: owner.accessToken, body: { level: 'mentions', mutedUntil: until } });
+    assert.equal(put.status, 200);
+    assert.deepEqual(put.body, { level: 'mentions', mutedUntil: until });
+    for (const body of [
+      { level: 'loud' },
+      { level: 'all', mutedUntil: 'tomorrow' },
+      { level: 'all', mutedUntil: new Date(Date.now() + 400 * 24 * 3600_000).toISOString() },
+      { level: 'all', extra: true },
+      {},
+    ]) {
+      const bad = await h.http<{ error: { code: string } }>('PUT', path, { token: owner.accessToken, body });
+      assert.equal(bad.status, 400, JSON.stringify(body));
+      assert.equal(bad.body.error.code, 'VALIDATION');
+    }
+    const got = await h.http('GET', path, { token: owner.accessToken });
+    assert.deepEqual(got.body, { level: 'mentions', mutedUntil: until }, 'the refused bodies changed nothing');
+    const mine = await h.http<MyRoom[]>('GET', '/rooms', { token: owner.accessToken });
+    assert.deepEqual(mine.body.find((r) => r.id === g.body.id)?.notifications, { level: 'mentions', mutedUntil: until });
+    for (const method of ['GET', 'PUT'] as const) {
+      const r = await h.http<{ error: { code: string } }>(method, path, {
+        token: stranger.accessToken,
+        body: method === 'PUT' ? { level: 'none' } : undefined,
+      });
+      assert.equal(r.status, 403);
+      assert.equal(r.body.error.code, 'FORBIDDEN');
+    }
+    assert.equal((await h.http('GET', path, {})).status, 401);
+  });
+});
+
 describe('history and health', () => {
   test('history pages with before/after, ascending, with hasMore', async () => {
     const [a, b] = await Promise.all([h.user('hist'), h.user('histb')]);

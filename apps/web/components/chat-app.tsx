@@ -7,6 +7,8 @@ import { acquireChatClient } from '@/lib/chat-client';
 import { useSession } from '@/lib/session';
 import { ChatClientContext, useChatClient, useStore } from '@/lib/use-chat';
 import { useTimeZoneSync } from '@/lib/navigation/use-time-zone-sync';
+import { useUnreadBadge } from '@/lib/notify/use-unread-badge';
+import { NotificationPrompt } from './notification-prompt';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
 import { RoomNavigation } from './room-navigation';
@@ -37,6 +39,15 @@ function ChatLayout() {
   const router = useRouter();
   const roomId = useSearchParams().get('room');
   const removedRoomId = useStore(client.rooms, (s) => s.removedRoomId);
+  const clicked = useStore(client.notifier, (s) => s.clicked);
+  useUnreadBadge(client.rooms);
+
+  // A desktop notification was clicked: its room opens (and the message is shown there).
+  useEffect(() => {
+    if (!clicked) return;
+    client.notifier.clearClicked();
+    router.push(`/chat?room=${encodeURIComponent(clicked.roomId)}`);
+  }, [clicked, client, router]);
 
   useEffect(() => {
     client.setOpenRoom(roomId);
@@ -52,6 +63,7 @@ function ChatLayout() {
     <div className="chat" data-view={roomId ? 'room' : 'list'}>
       <ConnectionBanner />
       <Sidebar openRoomId={roomId} />
+      <NotificationPrompt />
       <main className="chat__main">{roomId ? <RoomView key={roomId} roomId={roomId} /> : <NoRoomOpen />}</main>
       <NoticeToast />
       <RoomNavigation openRoomId={roomId} />

@@ -4,13 +4,13 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { snippetOf } from '@/lib/quote';
+import { draftKey } from '@/lib/stores/draft-store';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { CloseIcon, SendIcon } from './icons';
+import { useMentionAutocomplete } from './mention-suggestions';
+import { api } from '@/lib/api';
 import { useAutosize } from '../lib/use-autosize';
-
-/** Unsent text per room, so switching rooms does not lose what someone was writing. */
-const drafts = new Map<string, string>();
 
 const MAX_HEIGHT_PX = 200;
 /** Show the remaining characters only when they start to matter. */
@@ -42,9 +42,13 @@ export function Composer({
   const timeline = useTimeline(roomId);
   const id = useId();
   // A thread's draft is its own, so writing in the panel does not clobber the room's.
-  const draftKey = threadRootId ? `${roomId}/${threadRootId}` : roomId;
-  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
+  const draft = draftKey(roomId, threadRootId);
+  const [text, setText] = useState(() => client.drafts.get(draft));
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  // People just mentioned who are not in the room: offered an invitation after the send.
+  const [outsiders, setOutsiders] = useState<{ userId: string; label: string }[]>([]);
+  const role = useStore(client.rooms, (s) => s.rooms.find((r) => r.id === roomId)?.role);
+  const mentions = useMentionAutocomplete({ roomId, textareaRef, text, setText: (v) => update(v), listboxId: `${id}-mentions` });
 
   const trimmed = text.trim();
   const tooLong = text.length > LIMITS.messageContentMax;
@@ -64,15 +68,18 @@ export function Composer({
 
   function update(value: string) {
     setText(value);
-    if (value) drafts.set(draftKey, value);
-    else drafts.delete(draftKey);
+    mentions.refresh(value);
+    client.drafts.set(draft, value);
     if (value.trim()) client.noteTyping(roomId);
     else client.stopTyping(roomId);
   }
 
   function send() {
     if (!canSend) return;
-    client.send(roomId, trimmed, threadRootId ? { threadRootId } : replyingTo ? { replyTo: replyingTo.id } : {});
+    const { wire, outsiders: notIn } = mentions.prepare(trimmed);
+    client.send(roomId, wire, threadRootId ? { threadRootId } : replyingTo ? { replyTo: replyingTo.id } : {});
+    mentions.reset();
+    setOutsiders(notIn);
     if (replyingTo) onCancelReply?.();
     update('');
     textareaRef.current?.focus();
@@ -84,6 +91,7 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(event)) return;
     // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -124,7 +132,34 @@ export function Composer({
           </button>
         </div>
       )}
+      {outsiders.length > 0 && (
+        <div className="mention-invite" role="status" data-testid="mention-invite">
+          <span>
+            <bdi>{outsiders.map((o) => o.label).join(', ')}</bdi> {outsiders.length === 1 ? "isn't" : "aren't"} in this room
+            {role === 'owner' || role === 'admin' ? '.' : ', so they were not told.'}
+          </span>
+          {(role === 'owner' || role === 'admin') && (
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => {
+                const who = outsiders;
+                setOutsiders([]);
+                void Promise.all(who.map((o) => api.addMember(roomId, o.userId))).catch(() =>
+                  client.connection.showNotice('Could not invite them.'),
+                );
+              }}
+            >
+              Invite {outsiders.length === 1 ? 'them' : 'all'}
+            </button>
+          )}
+          <button type="button" className="button button--small button--ghost" onClick={() => setOutsiders([])}>
+            Dismiss
+          </button>
+        </div>
+      )}
       <form className="composer" onSubmit={onSubmit}>
+        {mentions.list}
         <label className="sr-only" htmlFor={`${id}-message`}>
           {threadRootId ? 'Reply in thread' : 'Message'}
         </label>
@@ -138,7 +173,9 @@ export function Composer({
           value={text}
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
+          onSelect={() => mentions.refresh(text)}
           onBlur={() => client.stopTyping(roomId)}
+          {...mentions.textboxProps}
           aria-describedby={`${id}-hint`}
         />
         {text.length >= COUNT_FROM && (

@@ -3,16 +3,20 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { LIMITS } from '@qc/shared';
 import { useAutosize } from '../lib/use-autosize';
+import { toWire, type PickedMention } from '../lib/mentions/mention-text';
 
 const MAX_HEIGHT_PX = 240;
 
 /** Editing a message in place: Enter saves, Shift+Enter is a new line, Escape cancels. */
 export function MessageEditor({
   initial,
+  picked = [],
   onSave,
   onCancel,
 }: {
   initial: string;
+  /** The `@names` in `initial` and whom they stand for: saved back as references. */
+  picked?: readonly PickedMention[];
   onSave: (content: string) => Promise<boolean>;
   onCancel: () => void;
 }) {
@@ -52,7 +56,7 @@ export function MessageEditor({
     }
     const hadFocus = document.activeElement === ref.current;
     setBusy(true);
-    const saved = await onSave(trimmed);
+    const saved = await onSave(toWire(trimmed, picked));
     // The editor may be gone by now (a save closes it), so whether it had the focus was noted before.
     if (saved) backToComposer(hadFocus);
     else setBusy(false);

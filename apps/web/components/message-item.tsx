@@ -1,5 +1,8 @@
 'use client';
 
+import { mentionsMe } from '@/lib/notify/notification-decision';
+import { fromWire, type PickedMention } from '@/lib/mentions/mention-text';
+import { nameOf } from '@/lib/stores/people-store';
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
 import type { Message, User } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
@@ -7,6 +10,7 @@ import { formatFull, formatTime } from '@/lib/format-time';
 import { snippetOf } from '@/lib/quote';
 import type { Tick } from '@/lib/stores/receipts-store';
 import { canHaveThread } from '@/lib/stores/thread-store';
+import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
@@ -222,6 +226,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
     'message--sent',
     deleted && 'message--deleted',
     actionsOpen && 'message--actions-open',
+    !mine && !deleted && mentionsMe(message, meId) && 'message--mentions-me',
   ]
     .filter(Boolean)
     .join(' ');
@@ -260,7 +265,12 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         )}
         {message.replyTo && !deleted && <QuotedMessage quoted={quoted} users={users} onJump={actions.jumpTo} />}
         {editing && !deleted ? (
-          <MessageEditor initial={message.content} onSave={(content) => actions.saveEdit(message, content)} onCancel={actions.cancelEdit} />
+          <MessageEditor
+            // Mentions are edited as the names they show, and saved back as the same references.
+            {...editableMentions(message.content, users)}
+            onSave={(content) => actions.saveEdit(message, content)}
+            onCancel={actions.cancelEdit}
+          />
         ) : (
           <p className={`message__text${deleted ? ' message__text--deleted' : ''}`}>
             <span data-testid="message-text">{deleted ? 'This message was deleted' : <MessageText content={message.content} />}</span>
@@ -364,6 +374,8 @@ interface PendingMessageProps {
 export const PendingMessageItem = memo(function PendingMessageItem(props: PendingMessageProps) {
   const { sender, content, createdAt, status, error, grouped, clientMsgId, onRetry, onDiscard } = props;
   const classes = ['message', grouped && 'message--grouped', 'message--mine', `message--${status}`].filter(Boolean).join(' ');
+  // Offline it is not being sent: it waits, and goes by itself when the network is back.
+  const offline = useStore(useChatClient().connection, (s) => s.status === 'offline');
   return (
     <MessageFrame sender={sender} createdAt={createdAt} grouped={grouped} classes={classes} status={status}>
       <p className="message__text">
@@ -371,7 +383,7 @@ export const PendingMessageItem = memo(function PendingMessageItem(props: Pendin
           <MessageText content={content} />
         </span>
       </p>
-      {status === 'pending' && <p className="message__status">Sending…</p>}
+      {status === 'pending' && <p className="message__status">{offline ? 'Waiting for the network…' : 'Sending…'}</p>}
       {status === 'failed' && (
         <p className="message__status message__status--failed">
           <span>{error ?? 'Not sent.'}</span>{' '}
@@ -386,3 +398,9 @@ export const PendingMessageItem = memo(function PendingMessageItem(props: Pendin
     </MessageFrame>
   );
 });
+
+/** The editor's text with `@names` for references, and how to turn it back. */
+function editableMentions(content: string, users: Readonly<Record<string, User>>): { initial: string; picked: PickedMention[] } {
+  const { text, picked } = fromWire(content, (id) => nameOf(users, id));
+  return { initial: text, picked };
+}

@@ -1,5 +1,6 @@
 import { Fragment, memo } from 'react';
 import { linkify } from '@/lib/linkify';
+import { WithMentions } from './mention-chip';
 
 /**
  * Message content as React text nodes (so markup in it is shown, never run), with http(s)
@@ -23,7 +24,9 @@ export const MessageText = memo(function MessageText({ content }: { content: str
                   {part.text}
                 </a>
               ) : (
-                <span key={i}>{part.text}</span>
+                <span key={i}>
+                  <WithMentions text={part.text} />
+                </span>
               ),
             )}
           </bdi>

@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { roomTitle } from '@/lib/room-display';
 import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { EditRoomDialog } from './edit-room-dialog';
-import { ArrowLeftIcon, HashIcon, UsersIcon, PinIcon } from './icons';
+import { ArrowLeftIcon, BellIcon, BellOffIcon, HashIcon, UsersIcon, PinIcon } from './icons';
+import { RoomNotificationsDialog } from './room-notifications-dialog';
 import { PresenceDot } from './presence-dot';
 
 export const MEMBERS_PANEL_ID = 'members-panel';
@@ -28,6 +29,11 @@ export function RoomHeader({
   const room = useRoom(roomId);
   const peerPresence = useStore(useChatClient().presence, (s) => (room?.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
   const [editing, setEditing] = useState(false);
+  const [notifying, setNotifying] = useState(false);
+  const quiet =
+    room &&
+    (room.notifications.level === 'none' ||
+      (room.notifications.mutedUntil !== null && Date.parse(room.notifications.mutedUntil) > Date.now()));
 
   const canEdit = room && room.kind !== 'direct' && (room.role === 'owner' || room.role === 'admin');
   const count = room?.memberCount ?? 0;
@@ -75,6 +81,16 @@ export function RoomHeader({
       </div>
       <button
         type="button"
+        className="button button--ghost room-header__members"
+        aria-label={quiet ? 'Notifications (muted)' : 'Notifications'}
+        title="Notifications"
+        onClick={() => setNotifying(true)}
+        disabled={!room}
+      >
+        {quiet ? <BellOffIcon /> : <BellIcon />}
+      </button>
+      <button
+        type="button"
         className={`button button--ghost room-header__members${pinsOpen ? ' is-active' : ''}`}
         aria-pressed={pinsOpen}
         aria-controls={PINNED_PANEL_ID}
@@ -98,6 +114,7 @@ export function RoomHeader({
         <span>{count}</span>
       </button>
       {editing && room && <EditRoomDialog room={room} onClose={() => setEditing(false)} />}
+      {notifying && room && <RoomNotificationsDialog room={room} onClose={() => setNotifying(false)} />}
     </header>
   );
 }

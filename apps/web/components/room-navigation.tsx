@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { browserStorage, loadRecentRooms, saveRecentRooms, withRecent } from '@/lib/navigation/recent-rooms';
-import { adjacentRoom, adjacentUnreadRoom, sidebarOrder } from '@/lib/navigation/room-order';
+import { adjacentRoom, adjacentUnreadRoom, hasUnreadToVisit, sidebarOrder } from '@/lib/navigation/room-order';
 import { describeFocusedField, isApplePlatform, leavesAltArrowsToField, shortcutOf } from '@/lib/navigation/shortcuts';
 import { roomTitle } from '@/lib/room-display';
 import { useChatClient, useStore } from '@/lib/use-chat';
@@ -81,7 +81,10 @@ export function RoomNavigation({
       const order = sidebarOrder(rooms);
       const step = shortcut.endsWith('up') ? -1 : 1;
       const unread = shortcut.startsWith('unread');
-      const target = unread ? adjacentUnreadRoom(order, current, step) : adjacentRoom(order, current, step);
+      const now = new Date();
+      const target = unread
+        ? adjacentUnreadRoom(order, current, step, (r) => hasUnreadToVisit(r, now))
+        : adjacentRoom(order, current, step);
       const room = target ? order.find((r) => r.id === target) : undefined;
       if (!room) {
         setAnnouncement(unread ? 'No other conversation has unread messages.' : '');

@@ -6,10 +6,11 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { MyRoom } from '@qc/shared';
 import { roomsBySection } from '@/lib/navigation/room-order';
 import { roomTitle } from '@/lib/room-display';
+import { isDraft } from '@/lib/stores/draft-store';
 import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
-import { CompassIcon, GearIcon, HashIcon, PlusIcon, UsersIcon } from './icons';
+import { BellOffIcon, CompassIcon, GearIcon, HashIcon, PencilIcon, PlusIcon, UsersIcon } from './icons';
 import { NewChannelDialog } from './new-channel-dialog';
 import { NewDirectMessageDialog } from './new-direct-message-dialog';
 import { NewGroupDialog } from './new-group-dialog';
@@ -148,18 +149,28 @@ function RoomSection(props: { title: string; rooms: MyRoom[]; openRoomId: string
   );
 }
 
+/** Muted until later, or set to tell nothing: shown quiet in the list. */
+function isMuted(room: MyRoom): boolean {
+  const until = room.notifications.mutedUntil;
+  return room.notifications.level === 'none' || (until !== null && Date.parse(until) > Date.now());
+}
+
 /**
- * One room. Its accessible name is "<room name> [presence] [N unread]" — the name first,
- * so people (and tests) can find a room by how it is called.
+ * One room. Its accessible name is "<room name> [presence] [Draft] [muted] [N mentions] [N unread]" — the name
+ * first, so people (and tests) can find a room by how it is called.
  */
 function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
-  const peerPresence = useStore(useChatClient().presence, (s) => (room.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const client = useChatClient();
+  const peerPresence = useStore(client.presence, (s) => (room.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const hasDraft = useStore(client.drafts, (s) => isDraft(s[room.id]));
   const unread = room.unreadCount;
+  const mentions = room.mentionCount;
   const title = roomTitle(room);
+  const muted = isMuted(room);
   return (
     <Link
       href={`/chat?room=${encodeURIComponent(room.id)}`}
-      className={`room-link${open ? ' room-link--open' : ''}${unread > 0 ? ' room-link--unread' : ''}`}
+      className={`room-link${open ? ' room-link--open' : ''}${unread > 0 && !muted ? ' room-link--unread' : ''}${muted ? ' room-link--muted' : ''}`}
       aria-current={open ? 'page' : undefined}
     >
       <span className="room-link__icon" aria-hidden="true">
@@ -175,6 +186,21 @@ function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
         <bdi>{title}</bdi>
       </span>{' '}
       {peerPresence && <PresenceDot status={peerPresence} className="presence-dot--room-link" />}{' '}
+      {hasDraft && (
+        <span className="room-link__draft" role="img" aria-label="Draft" title="Draft">
+          <PencilIcon size={13} />
+        </span>
+      )}{' '}
+      {muted && (
+        <span className="room-link__muted" role="img" aria-label="muted">
+          <BellOffIcon size={13} />
+        </span>
+      )}
+      {mentions > 0 && (
+        <span className="badge badge--mention" role="img" aria-label={`${mentions} ${mentions === 1 ? 'mention' : 'mentions'}`}>
+          @{mentions > 9 ? '9+' : mentions}
+        </span>
+      )}
       {unread > 0 && (
         <span className="badge" role="img" aria-label={`${unread} unread`}>
           {unread > 99 ? '99+' : unread}

@@ -10,6 +10,8 @@ import type {
   PatchRoomBody,
   PinnedMessages,
   Receipt,
+  RoomNotifications,
+  RoomNotificationsBody,
   RegisterBody,
   ThreadPage,
   User,
@@ -61,6 +63,8 @@ export const api = {
   removeMember: (roomId: string, userId: string) => authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}`),
 
   receipts: (roomId: string) => authed<{ receipts: Receipt[] }>('GET', `/api/v1/rooms/${enc(roomId)}/receipts`),
+  setNotifications: (roomId: string, body: RoomNotificationsBody) =>
+    authed<RoomNotifications>('PUT', `/api/v1/rooms/${enc(roomId)}/notifications`, body),
 
   /** Newest page when neither bound is given; `before` pages back, `after` catches up. */
   history: (roomId: string, page: { before?: number; after?: number; limit?: number } = {}) => {

@@ -1,6 +1,7 @@
 import type { ErrorBody } from './errors';
 import type {
   Message,
+  RoomNotifications,
   MessageSendPayload,
   MyRoom,
   PresenceEvent,
@@ -58,6 +59,8 @@ export interface ServerToClientEvents {
   presence: (event: PresenceEvent) => void;
   /** My read marker moved (from another of my devices). */
   'room:read': (event: { roomId: string; readSeq: number }) => void;
+  /** My notification settings of a room changed (from another of my devices). */
+  'room:notifications': (event: { roomId: string } & RoomNotifications) => void;
   /** I was added to a room (created, invited, joined from another device). */
   'room:added': (room: MyRoom) => void;
   /** I left or was removed from a room, or it was deleted. */

@@ -164,12 +164,40 @@ export interface MyRoom extends Room {
   role: Role;
   readSeq: number;
   unreadCount: number;
+  /** Unread messages that mention them (or everyone, or reply in a thread they are in): the room list's "@" badge. */
+  mentionCount: number;
+  /** How this room may tell them of new messages, the same on every device. */
+  notifications: RoomNotifications;
   lastMessage: Message | null;
   /** For direct rooms: the other person. */
   peer: User | null;
   /** For direct rooms: the other person's presence when the room was read (then `presence` events keep it fresh). */
   peerPresence: PresenceStatus | null;
 }
+
+export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
+export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
+
+export interface RoomNotifications {
+  /** all: every message; mentions: only what mentions them (DMs count as mentions); none: nothing. */
+  level: NotifyLevel;
+  /** Until then nothing tells them, whatever the level (ISO time); null when not muted. */
+  mutedUntil: string | null;
+}
+
+/** `PUT /rooms/:roomId/notifications`: a mute ends within a year, and not in the past. */
+export const roomNotificationsBody = z
+  .object({
+    level: z.enum(NOTIFY_LEVELS),
+    mutedUntil: z
+      .string()
+      .datetime({ offset: true })
+      .nullable()
+      .optional()
+      .refine((v) => v == null || Date.parse(v) <= Date.now() + 366 * 24 * 3600 * 1000, 'a mute ends within a year'),
+  })
+  .strict();
+export type RoomNotificationsBody = z.infer<typeof roomNotificationsBody>;
 
 /** A public channel as `GET /rooms?browse=channels` lists it. */
 export interface BrowsedChannel extends Room {
@@ -243,6 +271,18 @@ export interface Message {
   pinnedBy?: string | null;
   /** The seq of the newest change applied to it (its own seq if none): an update older than this is stale. */
   version?: number;
+  /**
+   * On `message:new` and the send's ack only: whom it mentions (its `<@…>` people, the members
+   * online for `@here`, the participants of the thread it replies in) and whether `@channel`
+   * told everyone. A client decides from it whether to notify; history does not carry it
+   * (a room's unread mentions are counted by the server: MyRoom.mentionCount).
+   */
+  mentions?: MessageMentions;
+}
+
+export interface MessageMentions {
+  userIds: string[];
+  everyone: boolean;
 }
 
 const limitParam = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);

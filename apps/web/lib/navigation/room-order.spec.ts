@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RoomKind } from '@qc/shared';
-import { adjacentRoom, adjacentUnreadRoom, sidebarOrder } from './room-order';
+import { adjacentRoom, adjacentUnreadRoom as nextUnread, hasUnreadToVisit, sidebarOrder } from './room-order';
 
 const room = (id: string, kind: RoomKind, unreadCount = 0) => ({ id, kind, unreadCount });
+const unread = (r: { unreadCount: number }) => r.unreadCount > 0;
+const adjacentUnreadRoom = (order: readonly ReturnType<typeof room>[], current: string | null, step: 1 | -1) =>
+  nextUnread(order, current, step, unread);
 
 describe('sidebarOrder', () => {
   it('puts channels, then groups, then direct messages, each keeping the list order', () => {
@@ -62,5 +65,40 @@ describe('adjacentUnreadRoom', () => {
     assert.equal(adjacentUnreadRoom(order, null, 1), 'a');
     assert.equal(adjacentUnreadRoom(order, null, -1), 'c');
     assert.equal(adjacentUnreadRoom([], null, 1), null);
+  });
+});
+
+describe('hasUnreadToVisit', () => {
+  const now = new Date('2026-03-10T12:00:00Z');
+  const state = (unreadCount: number, mentionCount: number, level: 'all' | 'mentions' | 'none', mutedUntil: string | null = null) => ({
+    unreadCount,
+    mentionCount,
+    notifications: { level, mutedUntil },
+  });
+
+  it('stops at rooms with unread messages, and passes over quiet ones as the sidebar shows them', () => {
+    assert.equal(hasUnreadToVisit(state(3, 0, 'all'), now), true);
+    assert.equal(hasUnreadToVisit(state(3, 0, 'mentions'), now), true);
+    assert.equal(hasUnreadToVisit(state(0, 0, 'all'), now), false);
+    assert.equal(hasUnreadToVisit(state(3, 0, 'none'), now), false);
+    assert.equal(hasUnreadToVisit(state(3, 0, 'all', '2026-03-10T13:00:00Z'), now), false, 'muted for another hour');
+    assert.equal(hasUnreadToVisit(state(3, 0, 'all', '2026-03-10T11:00:00Z'), now), true, 'the mute is over');
+  });
+
+  it('stops at a mention of me even in a quiet room', () => {
+    assert.equal(hasUnreadToVisit(state(3, 1, 'none'), now), true);
+    assert.equal(hasUnreadToVisit(state(3, 1, 'all', '2026-03-10T13:00:00Z'), now), true);
+  });
+
+  it('is what the unread walk uses to pass over muted rooms', () => {
+    const rooms = [
+      { id: 'a', ...state(0, 0, 'all') },
+      { id: 'b', ...state(5, 0, 'none') },
+      { id: 'c', ...state(2, 0, 'all') },
+    ];
+    assert.equal(
+      nextUnread(rooms, 'a', 1, (r) => hasUnreadToVisit(r, now)),
+      'c',
+    );
   });
 });

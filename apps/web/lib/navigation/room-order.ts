@@ -35,13 +35,26 @@ export function adjacentRoom(order: readonly Pick<MyRoom, 'id'>[], currentId: st
 }
 
 /**
+ * Whether Alt+Shift+↑/↓ should stop at this room: it has unread messages and is not muted
+ * or set to tell nothing, as the sidebar shows it; a mention of me counts even there, as
+ * its "@" badge does.
+ */
+export function hasUnreadToVisit(room: Pick<MyRoom, 'unreadCount' | 'mentionCount' | 'notifications'>, now: Date): boolean {
+  if (room.mentionCount > 0) return true;
+  if (room.unreadCount <= 0) return false;
+  const { level, mutedUntil } = room.notifications;
+  return level !== 'none' && !(mutedUntil !== null && Date.parse(mutedUntil) > now.getTime());
+}
+
+/**
  * The next room below (1) or above (-1) the open one that has unread messages, going round
  * past the end: unread rooms are few and may be anywhere. Null when no other room has any.
  */
-export function adjacentUnreadRoom(
-  order: readonly Pick<MyRoom, 'id' | 'unreadCount'>[],
+export function adjacentUnreadRoom<R extends Pick<MyRoom, 'id'>>(
+  order: readonly R[],
   currentId: string | null,
   step: Step,
+  isUnread: (room: R) => boolean,
 ): string | null {
   const n = order.length;
   const at = currentId === null ? -1 : order.findIndex((r) => r.id === currentId);
@@ -49,7 +62,7 @@ export function adjacentUnreadRoom(
   const start = at >= 0 ? at : step === 1 ? -1 : n;
   for (let k = 1; k <= n; k += 1) {
     const room = order[(((start + step * k) % n) + n) % n]!;
-    if (room.id !== currentId && room.unreadCount > 0) return room.id;
+    if (room.id !== currentId && isUnread(room)) return room.id;
   }
   return null;
 }

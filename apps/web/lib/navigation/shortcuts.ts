@@ -63,7 +63,12 @@ export function isApplePlatform(nav: { platform?: string; userAgent?: string } |
 /** The focused element as `leavesAltArrowsToField` sees it. */
 export function describeFocusedField(el: Element | null): FocusedField | null {
   if (!el || typeof HTMLElement === 'undefined' || !(el instanceof HTMLElement)) return null;
-  const popupOpen = el.getAttribute('aria-expanded') === 'true';
+  // A combobox says aria-expanded; the composer's textarea, which may not be one, points
+  // aria-controls at its mention list only while the list is open.
+  const controls = el.getAttribute('aria-controls');
+  const popupOpen =
+    el.getAttribute('aria-expanded') === 'true' ||
+    (el.hasAttribute('aria-autocomplete') && !!controls && el.ownerDocument.getElementById(controls) !== null);
   if (el instanceof HTMLTextAreaElement) return { editable: true, text: el.value, popupOpen };
   if (el instanceof HTMLInputElement) return { editable: true, text: el.value, popupOpen };
   if (el.isContentEditable) return { editable: true, text: el.innerText, popupOpen };

@@ -16,6 +16,8 @@ function room(extra: Partial<MyRoom> = {}): MyRoom {
     role: 'member',
     readSeq: 2,
     unreadCount: 0,
+    mentionCount: 0,
+    notifications: { level: 'all', mutedUntil: null },
     lastMessage: null,
     peer: null,
     peerPresence: null,
@@ -103,5 +105,35 @@ describe('RoomListStore', () => {
     store.noteActivity(ROOM, 9);
     assert.equal(store.byId(ROOM)!.unreadCount, 0);
     assert.equal(store.byId(ROOM)!.lastSeq, 9);
+  });
+});
+
+describe('mentions in the room list', () => {
+  const ME_ID = 'me';
+  it('a message that mentions me adds to the "@" count; one that does not, or mine, does not; reading it all clears it', () => {
+    const store = makeStore();
+    store.noteMessages(ROOM, [
+      { ...msg(3), senderId: 'bob', mentions: { userIds: [ME_ID], everyone: false } },
+      { ...msg(4), senderId: 'bob', content: '@channel now' },
+      { ...msg(5), senderId: 'bob' },
+      { ...msg(6), senderId: ME_ID, mentions: { userIds: [ME_ID], everyone: false } },
+    ]);
+    const r = store.byId(ROOM)!;
+    assert.equal(r.unreadCount, 3);
+    assert.equal(r.mentionCount, 2);
+    store.markRead(ROOM, 4);
+    assert.equal(store.byId(ROOM)!.mentionCount, 2, 'read part way: this device cannot tell which are left, so it keeps them');
+    store.markRead(ROOM, 6);
+    assert.equal(store.byId(ROOM)!.mentionCount, 0);
+  });
+  it('a room being looked at counts no mention', () => {
+    const store = makeStore(true);
+    store.noteMessages(ROOM, [{ ...msg(3), senderId: 'bob', mentions: { userIds: [ME_ID], everyone: false } }]);
+    assert.equal(store.byId(ROOM)!.mentionCount, 0);
+  });
+  it('notification settings are replaced as told', () => {
+    const store = makeStore();
+    store.setNotifications(ROOM, { level: 'none', mutedUntil: null });
+    assert.deepEqual(store.byId(ROOM)!.notifications, { level: 'none', mutedUntil: null });
   });
 });

@@ -1,4 +1,5 @@
-import type { Message, MyRoom } from '@qc/shared';
+import type { Message, MyRoom, RoomNotifications } from '@qc/shared';
+import { mentionsMe } from '../notify/notification-decision';
 import { Observable } from './observable';
 
 /*
@@ -58,10 +59,11 @@ export class RoomListStore extends Observable<RoomListState> {
               lastSeq: mine.lastSeq,
               lastMessage: mine.lastMessage,
               unreadCount: mine.unreadCount,
+              mentionCount: mine.mentionCount,
               readSeq: Math.max(room.readSeq, mine.readSeq),
             }
           : room;
-      return this.isLookingAt(room.id) ? { ...fresher, unreadCount: 0 } : fresher;
+      return this.isLookingAt(room.id) ? { ...fresher, unreadCount: 0, mentionCount: 0 } : fresher;
     });
     this.setState({ ...this.getState(), rooms: sortRooms(merged), status: 'ready', error: null });
   }
@@ -103,7 +105,14 @@ export class RoomListStore extends Observable<RoomListState> {
           continue;
         }
         const counts = m.senderId !== this.meId && !looking;
-        next = { ...next, lastSeq: m.seq, lastMessage: m, unreadCount: counts ? next.unreadCount + 1 : next.unreadCount };
+        const mentioned = counts && mentionsMe(m, this.meId);
+        next = {
+          ...next,
+          lastSeq: m.seq,
+          lastMessage: m,
+          unreadCount: counts ? next.unreadCount + 1 : next.unreadCount,
+          mentionCount: mentioned ? next.mentionCount + 1 : next.mentionCount,
+        };
       }
       return next;
     });
@@ -141,15 +150,25 @@ export class RoomListStore extends Observable<RoomListState> {
     this.updateRoom(roomId, (r) => {
       if (seq <= r.readSeq) return r;
       const unreadCount = seq >= r.lastSeq ? 0 : Math.min(r.unreadCount, r.lastSeq - seq);
-      return { ...r, readSeq: seq, unreadCount };
+      // Which of the unread mentions lie below `seq` this device cannot tell: all read, none left;
+      // otherwise the count stays until the next GET /rooms says exactly.
+      const mentionCount = seq >= r.lastSeq ? 0 : Math.min(r.mentionCount, unreadCount);
+      return { ...r, readSeq: seq, unreadCount, mentionCount };
     });
   }
 
   /** The open room, being looked at: nothing in it is unread, whatever seq it reached. */
   clearUnread(roomId: string, seq: number): void {
     this.updateRoom(roomId, (r) =>
-      r.unreadCount === 0 && r.readSeq >= seq ? r : { ...r, unreadCount: 0, readSeq: Math.max(r.readSeq, seq) },
+      r.unreadCount === 0 && r.mentionCount === 0 && r.readSeq >= seq
+        ? r
+        : { ...r, unreadCount: 0, mentionCount: 0, readSeq: Math.max(r.readSeq, seq) },
     );
+  }
+
+  /** My notification settings of the room (changed here or on another device). */
+  setNotifications(roomId: string, notifications: RoomNotifications): void {
+    this.updateRoom(roomId, (r) => ({ ...r, notifications }));
   }
 
   setMemberCount(roomId: string, count: number): void {

@@ -50,6 +50,30 @@ function setup(members: number, activityEveryMs = 100) {
   return { b, hybrid, fanout, handle: (record: LogRecord) => fanout.run([record]) };
 }
 
+test('in a large room, the people a message mentions get it live too; @channel goes to every member; an edit mentions whom its text names', () => {
+  const BEA = '0190aaaa-0000-7000-8000-0000000000b2';
+  const CAL = '0190aaaa-0000-7000-8000-0000000000c3';
+  const mentioning: LogRecord = {
+    type: 'message.created',
+    message: { ...message(3), content: `ask <@${BEA}>`, mentions: { userIds: [BEA, CAL], everyone: false } },
+  };
+  assert.deepEqual(
+    fanoutRoute(mentioning, 2000, 1000),
+    { to: 'open', alsoUserIds: [AUTHOR, BEA, CAL] },
+    'as the send worked them out (CAL: a thread participant)',
+  );
+  const everyone: LogRecord = {
+    type: 'message.created',
+    message: { ...message(4), content: '@channel', mentions: { userIds: [], everyone: true } },
+  };
+  assert.deepEqual(fanoutRoute(everyone, 2000, 1000), { to: 'room' });
+  const edit: LogRecord = {
+    type: 'message.updated',
+    update: { roomId: ROOM, seq: 5, message: { ...message(3), content: `now <@${CAL}>` } },
+  };
+  assert.deepEqual(fanoutRoute(edit, 2000, 1000), { to: 'open', alsoUserIds: [AUTHOR, CAL] });
+});
+
 test('a small room is pushed to every member, as without hybrid fan-out; no room:activity', async () => {
   const { b, hybrid, handle } = setup(2);
   await handle(created(1));

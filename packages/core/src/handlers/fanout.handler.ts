@@ -1,4 +1,4 @@
-import type { Message } from '@qc/shared';
+import { parseMentions, type Message } from '@qc/shared';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import { recordRoomId, recordSeq, type LogRecord, type LogRunHandler } from '../ports/message-log.port';
 import { NO_DELIVERY_METRICS, type DeliveryMetrics } from '../ports/metrics.port';
@@ -22,16 +22,19 @@ export type FanoutRoute = { to: 'room' } | { to: 'open'; alsoUserIds: string[] }
 export function fanoutRoute(record: LogRecord, members: number, largeRoomMembers: number): FanoutRoute {
   if (members < largeRoomMembers) return { to: 'room' };
   const message = record.type === 'message.created' ? record.message : record.update.message;
+  // `@channel` (owners and admins only) is meant to reach every member at once.
+  if (record.type === 'message.created' && message.mentions?.everyone) return { to: 'room' };
   // The author's other devices show what they sent, as in a small room.
   return { to: 'open', alsoUserIds: [...new Set([message.senderId, ...mentionedUserIds(message)])] };
 }
 
 /**
- * The people a message mentions, who get it live in a large room even without it open.
- * Messages carry no mentions yet (issue #12 adds them): this is where they plug in.
+ * The people a message mentions, who get it live in a large room even without it open: as
+ * the send worked them out (its people, `@here`'s online members, the thread's participants),
+ * or from its text for a record written without them (an edit's update).
  */
-export function mentionedUserIds(_message: Message): string[] {
-  return [];
+export function mentionedUserIds(message: Message): string[] {
+  return message.mentions?.userIds ?? parseMentions(message.content).userIds;
 }
 
 /**

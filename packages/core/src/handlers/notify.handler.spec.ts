@@ -33,7 +33,15 @@ async function setup(members: string[], online: string[]) {
   const meta = {
     listMembers: async (id: string): Promise<MembershipRecord[]> => {
       asked.listMembers++;
-      return members.map((userId) => ({ roomId: id, userId, role: 'member', joinedAt: new Date(0), readSeq: 0 }));
+      return members.map((userId) => ({
+        roomId: id,
+        userId,
+        role: 'member',
+        joinedAt: new Date(0),
+        readSeq: 0,
+        notifyLevel: null,
+        mutedUntil: null,
+      }));
     },
   };
   const store = new MemoryPresenceStore();

@@ -54,6 +54,8 @@ export interface MessageStateStore {
   listThread(roomId: string, rootId: string, afterSeq: number, limit: number): Promise<ChangeRef[]>;
   /** Ids of the room's pinned messages, the most recently pinned first, at most `limit`. */
   listPinned(roomId: string, limit: number): Promise<string[]>;
+  /** Everyone who has replied in the thread under `rootId` (its root's author aside), each once. */
+  threadParticipants(roomId: string, rootId: string): Promise<string[]>;
   deleteRoom(roomId: string): Promise<void>;
 }
 

@@ -11,6 +11,12 @@ export interface NewMessage {
   contentType: ContentType;
   replyTo: string | null;
   createdAt: Date;
+  /**
+   * Who it mentions, stored with it in the same commit (the rooms' "@" counts): the people it
+   * names, the members online for `@here`, its thread's participants; `everyone` for `@channel`.
+   * Rows for people not in the room are not kept.
+   */
+  mentions?: { userIds: readonly string[]; everyone: boolean };
 }
 
 export interface AppendResult {

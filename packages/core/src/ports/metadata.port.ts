@@ -1,4 +1,4 @@
-import type { Role, RoomKind } from '@qc/shared';
+import type { NotifyLevel, Role, RoomKind } from '@qc/shared';
 
 /** Users, rooms, members and refresh tokens: the relational metadata of the product. */
 
@@ -32,6 +32,9 @@ export interface MembershipRecord {
   role: Role;
   joinedAt: Date;
   readSeq: number;
+  /** How the room may tell them of new messages (all / mentions / none; null: the room kind's default), and a mute until a time. */
+  notifyLevel: NotifyLevel | null;
+  mutedUntil: Date | null;
 }
 
 /** A member's receipt pointers in a room; delivered already counts what they read (reading implies delivery). */
@@ -90,7 +93,8 @@ export interface MetadataStore {
   findRoomByDirectKey(key: string): Promise<RoomRecord | null>;
   updateRoom(id: string, patch: { name?: string; topic?: string | null }): Promise<RoomRecord | null>;
   deleteRoom(id: string): Promise<void>;
-  listRoomsOfUser(userId: string): Promise<{ room: RoomRecord; membership: MembershipRecord }[]>;
+  /** With each room, how many unread messages mention the user (what countMentions says, for every room in one query). */
+  listRoomsOfUser(userId: string): Promise<{ room: RoomRecord; membership: MembershipRecord; mentionCount: number }[]>;
   /** Only the ids of the user's rooms: what a socket handshake joins, without each room's record and member count. */
   listRoomIdsOfUser(userId: string): Promise<string[]>;
   listChannels(query: string | undefined, limit: number): Promise<RoomRecord[]>;
@@ -110,6 +114,10 @@ export interface MetadataStore {
   advanceDeliveredMarker(roomId: string, userId: string, seq: number): Promise<ReceiptMove | null>;
   /** Moves the read pointer forward only (never back), capped at the room's last seq; says what the member's receipt is now and whether it moved; null if not a member. */
   advanceReadReceipt(roomId: string, userId: string, seq: number): Promise<ReceiptMove | null>;
+  /** Unread messages (seq above their read marker) that mention the user or everyone. */
+  countMentions(roomId: string, userId: string): Promise<number>;
+  /** Sets the member's notification level and mute; null if not a member. */
+  setNotifications(roomId: string, userId: string, level: NotifyLevel, mutedUntil: Date | null): Promise<MembershipRecord | null>;
   /** Every member's pointers, one per member: O(members), whatever the history length. */
   listReceipts(roomId: string): Promise<ReceiptRecord[]>;
   /**

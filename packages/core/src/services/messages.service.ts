@@ -1,5 +1,7 @@
 import {
   LIMITS,
+  mentionsProblem,
+  parseMentions,
   type HistoryPage,
   type HistoryQuery,
   type Message,
@@ -55,6 +57,11 @@ export async function withBudget<T>(
   }
   if (refund(result)) await limiter.giveBack(key, rule);
   return result;
+}
+
+/** The live message's `mentions`, when it has any (a message without keeps its shape). */
+function mentionsField(m: NewMessage['mentions']): Pick<Message, 'mentions'> {
+  return m ? { mentions: { userIds: [...m.userIds], everyone: m.everyone } } : {};
 }
 
 /** A send waiting in its room's commit queue. */
@@ -143,6 +150,7 @@ export class MessagesService {
       contentType: p.contentType ?? 'text',
       replyTo: p.replyTo ?? null,
       createdAt: this.now(),
+      mentions: await this.mentionsOf(senderId, p, root),
     };
     const result = await withBudget(
       this.limiter,
@@ -185,7 +193,8 @@ export class MessagesService {
       if ('refused' in r || !r.created) return r;
       const send = sends[i]!;
       this.metrics.committed(roomId, r.message.seq, (performance.now() - send.took) / 1000);
-      const message = freshMessage(r.message, send.root?.id ?? null);
+      // Whom it mentions rides along live (message:new and the ack), for clients to decide whether to notify.
+      const message = { ...freshMessage(r.message, send.root?.id ?? null), ...mentionsField(send.message.mentions) };
       this.roomStates?.committed(message);
       fresh.push({ message, root: send.root });
       return { message, created: true };
@@ -215,6 +224,35 @@ export class MessagesService {
       [now] = await this.states.overlay([stored]);
     }
     return { message: now!, created: false };
+  }
+
+  /**
+   * Whom a send mentions, checked before it is queued: its `<@…>` people (at most
+   * LIMITS.mentionsPerMessageMax), for `@here` the members online now and for `@channel`
+   * everyone (both only from the room's owners and admins, as Slack lets a workspace decide),
+   * and in a thread everyone who took part in it. The sender is never among them. A plain
+   * message costs no query here.
+   */
+  private async mentionsOf(senderId: string, p: MessageSendPayload, root: Message | null): Promise<NewMessage['mentions']> {
+    const parsed = parseMentions(p.content);
+    const problem = mentionsProblem(parsed);
+    if (problem) throw AppError.validation(problem);
+    const userIds = new Set(parsed.userIds);
+    let everyone = false;
+    if (parsed.broadcast) {
+      const me = await this.rooms.requireMember(p.roomId, senderId);
+      if (me.role !== 'owner' && me.role !== 'admin') {
+        throw AppError.forbidden(`only the room's owners and admins can notify everyone with @${parsed.broadcast}`);
+      }
+      if (parsed.broadcast === 'channel') everyone = true;
+      else for (const id of await this.rooms.onlineMembers(p.roomId)) userIds.add(id);
+    }
+    if (root) {
+      userIds.add(root.senderId);
+      for (const id of await this.states.threadParticipants(p.roomId, root.id)) userIds.add(id);
+    }
+    userIds.delete(senderId);
+    return userIds.size > 0 || everyone ? { userIds: [...userIds], everyone } : undefined;
   }
 
   /** The first message of a thread to reply in: of this room, not deleted, and not itself a reply in a thread. */

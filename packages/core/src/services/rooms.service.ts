@@ -1,4 +1,16 @@
-import type { AddMemberBody, BrowsedChannel, CreateRoomBody, Member, MyRoom, PatchRoomBody, Room, Role } from '@qc/shared';
+import type {
+  AddMemberBody,
+  BrowsedChannel,
+  CreateRoomBody,
+  Member,
+  MyRoom,
+  PatchRoomBody,
+  Room,
+  Role,
+  RoomNotifications,
+  RoomKind,
+  RoomNotificationsBody,
+} from '@qc/shared';
 import { AppError } from '../errors';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import type { MembershipRecord, MetadataStore, RoomRecord } from '../ports/metadata.port';
@@ -59,7 +71,7 @@ export class RoomsService {
 
   async listMine(userId: string): Promise<MyRoom[]> {
     const rows = await this.meta.listRoomsOfUser(userId);
-    return Promise.all(rows.map(({ room, membership }) => this.toMyRoom(room, membership)));
+    return Promise.all(rows.map(({ room, membership, mentionCount }) => this.toMyRoom(room, membership, mentionCount)));
   }
 
   async browseChannels(userId: string, q: string | undefined): Promise<BrowsedChannel[]> {
@@ -235,7 +247,34 @@ export class RoomsService {
     if (m && room) this.broadcaster.toUser(userId, 'room:added', await this.toMyRoom(room, m));
   }
 
-  private async toMyRoom(room: RoomRecord, m: MembershipRecord): Promise<MyRoom> {
+  /** The members online now (for `@here`). */
+  async onlineMembers(roomId: string): Promise<string[]> {
+    const ids = (await this.meta.listMembers(roomId)).map((m) => m.userId);
+    const status = await this.presence.get(ids);
+    return ids.filter((id) => (status.get(id)?.status ?? 'offline') !== 'offline');
+  }
+
+  async notifications(roomId: string, userId: string): Promise<RoomNotifications> {
+    const m = await this.requireMember(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    return notificationsOf(m, room.kind);
+  }
+
+  /** Stored on the membership, so every device of theirs reads the same; their other devices are told at once. */
+  async setNotifications(roomId: string, userId: string, body: RoomNotificationsBody): Promise<RoomNotifications> {
+    await this.requireMember(roomId, userId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    const mutedUntil = body.mutedUntil ? new Date(body.mutedUntil) : null;
+    const m = await this.meta.setNotifications(roomId, userId, body.level, mutedUntil && mutedUntil > new Date() ? mutedUntil : null);
+    if (!m) throw AppError.forbidden();
+    const settings = notificationsOf(m, room.kind);
+    this.broadcaster.toUser(userId, 'room:notifications', { roomId, ...settings });
+    return settings;
+  }
+
+  private async toMyRoom(room: RoomRecord, m: MembershipRecord, mentionCount?: number): Promise<MyRoom> {
     const [last] = await this.messages.listBefore(room.id, null, 1);
     let peer: MyRoom['peer'] = null;
     let peerPresence: MyRoom['peerPresence'] = null;
@@ -252,11 +291,22 @@ export class RoomsService {
       role: m.role,
       readSeq: m.readSeq,
       unreadCount: Math.max(0, room.lastSeq - m.readSeq),
+      mentionCount: mentionCount ?? (await this.meta.countMentions(room.id, m.userId)),
+      notifications: notificationsOf(m, room.kind),
       lastMessage: last ?? null,
       peer,
       peerPresence,
     };
   }
+}
+
+/**
+ * What a member hears from a room. Unset, the kind decides, as in Slack: a busy channel tells
+ * only of mentions, a DM or a group of every message. A mute that has ended is no mute.
+ */
+function notificationsOf(m: MembershipRecord, kind: RoomKind): RoomNotifications {
+  const muted = m.mutedUntil && m.mutedUntil > new Date() ? m.mutedUntil.toISOString() : null;
+  return { level: m.notifyLevel ?? (kind === 'channel' ? 'mentions' : 'all'), mutedUntil: muted };
 }
 
 function toRoom(r: RoomRecord, name: string): Room {

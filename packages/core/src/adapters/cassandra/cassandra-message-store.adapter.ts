@@ -32,7 +32,8 @@ interface KeyRow {
   reply_to: string | null;
 }
 
-const KEYS_TABLE: KeyTable = {
+/** The Cassandra profile's PostgreSQL half: seq, idempotency key and outbox row (exported for the commit statement's spec). */
+export const KEYS_TABLE: KeyTable = {
   name: 'message_keys',
   returning: 'room_id, sender_id, client_msg_id, seq, bucket, id, created_at, stored, content, content_type, reply_to',
   bucketOf: (createdAt) => dayBucket(createdAt),

@@ -9,6 +9,7 @@ import { MessageKeys1763900000000 } from './migrations/1763900000000-message-key
 import { MessageSearch1795430000000 } from './migrations/1795430000000-message-search';
 import { MessageChanges1796000000000 } from './migrations/1796000000000-message-changes';
 import { Receipts1796100000000 } from './migrations/1796100000000-receipts';
+import { Mentions1796200000000 } from './migrations/1796200000000-mentions';
 import { UserTimeZone1796270000000 } from './migrations/1796270000000-user-time-zone';
 
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   MessageSearch1795430000000,
   MessageChanges1796000000000,
   Receipts1796100000000,
+  Mentions1796200000000,
   UserTimeZone1796270000000,
 ];
 

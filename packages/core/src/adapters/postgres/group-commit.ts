@@ -12,7 +12,8 @@ import { queryPreparedRows, type Queryable } from './pg-rows';
  *  - answers every repeat of a stored (room, sender, clientMsgId) with the stored row,
  *  - takes the next gap-free seqs for the rest from the room's counter (its row lock
  *    serialises concurrent batches of the room, from any node),
- *  - inserts them, and moves each sender's read marker to their last one.
+ *  - inserts them, and moves each sender's read marker to their last one,
+ *  - records whom each new one mentions (members only; a repeat mentions nobody again).
  * All of that commits or none of it does. The caller runs it inside an explicit transaction
  * all the same (two more round trips, no more fsyncs): a statement in autocommit commits by
  * itself once it finishes, even when its client gave up on it (a stall past the query bound
@@ -46,6 +47,8 @@ export async function commitRoomBatch<R>(
   items: readonly NewMessage[],
 ): Promise<(CommittedRow<R> | null)[]> {
   const last = items.reduce((at, m) => (m.createdAt > at ? m.createdAt : at), items[0]!.createdAt);
+  // The two mention parameters come after the bucket's ($10) where there is one.
+  const MENTION_PARAMS = table.bucketOf ? 11 : 10;
   const bucketSet = table.bucketOf ? `, history_bucket = GREATEST(history_bucket, $10)` : '';
   const bucketReturn = table.bucketOf ? ', history_bucket' : '';
   const bucketCol = table.bucketOf ? ', bucket' : '';
@@ -89,6 +92,15 @@ export async function commitRoomBatch<R>(
       UPDATE room_members rm SET read_seq = GREATEST(rm.read_seq, s.seq)
       FROM (SELECT sender_id, max(seq) AS seq FROM ins GROUP BY sender_id) s
       WHERE rm.room_id = $1 AND rm.user_id = s.sender_id
+    ),
+    mentioned AS (
+      INSERT INTO message_mentions (room_id, seq, user_id)
+      SELECT $1, x.seq, mm.user_id
+      FROM unnest($${MENTION_PARAMS}::bigint[], $${MENTION_PARAMS + 1}::uuid[]) AS mm(ord, user_id)
+      JOIN numbered n ON n.ord = mm.ord
+      JOIN ins x ON x.id = n.id
+      WHERE mm.user_id IS NULL
+         OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = $1 AND rm.user_id = mm.user_id AND rm.user_id <> x.sender_id)
     )
     SELECT n.ord, true AS created, ${prefixed} FROM ins x JOIN numbered n ON n.id = x.id
     UNION ALL
@@ -104,7 +116,18 @@ export async function commitRoomBatch<R>(
     items.map((m) => m.createdAt),
     last,
   ];
+  // Whom each send mentions, flattened to (its place in the batch, user or null for everyone).
+  const mentionOrds: number[] = [];
+  const mentionUsers: (string | null)[] = [];
+  items.forEach((m, i) => {
+    const whom = [...(m.mentions?.userIds ?? []), ...(m.mentions?.everyone ? [null] : [])];
+    for (const userId of whom) {
+      mentionOrds.push(i + 1);
+      mentionUsers.push(userId);
+    }
+  });
   if (table.bucketOf) params.push(Math.max(...items.map((m) => table.bucketOf!(m.createdAt))));
+  params.push(mentionOrds, mentionUsers);
   // The text depends on the table only, so the table names the prepared statement.
   const rows = await queryPreparedRows<R & { ord: string; created: boolean }>(db, `qc_commit_${table.name}`, sql, params);
   const out: (CommittedRow<R> | null)[] = items.map(() => null);

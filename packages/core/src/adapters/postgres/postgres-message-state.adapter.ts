@@ -59,8 +59,8 @@ export class PostgresMessageStateStore implements MessageStateStore {
       // as a tombstone does in Slack: the reply was validated before the delete landed.)
       const linked = await queryRows<{ message_id: string }>(
         tx,
-        `INSERT INTO message_threads (message_id, room_id, root_id, seq) VALUES ($1,$2,$3,$4) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-        [change.replyId, original.roomId, original.id, change.replySeq],
+        `INSERT INTO message_threads (message_id, room_id, root_id, seq, sender_id) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+        [change.replyId, original.roomId, original.id, change.replySeq, req.actorId],
       );
       if (linked.length === 0) return { applied: false, message: current };
     } else if (state?.deletedAt)
@@ -167,8 +167,10 @@ export class PostgresMessageStateStore implements MessageStateStore {
       ]);
       after = reactions.filter((r) => !(r.emoji === change.emoji && r.userId === req.actorId));
     } else if (change.kind === 'delete') {
-      // A tombstone keeps no reactions (the change rows still say who reacted, for moderators).
+      // A tombstone keeps no reactions (the change rows still say who reacted, for moderators),
+      // and mentions nobody any more: its "@" leaves the rooms' counts.
       await tx.query(`DELETE FROM message_reactions WHERE message_id = $1`, [original.id]);
+      await tx.query(`DELETE FROM message_mentions WHERE room_id = $1 AND seq = $2`, [original.roomId, original.seq]);
       after = [];
     }
     return {
@@ -193,6 +195,15 @@ export class PostgresMessageStateStore implements MessageStateStore {
       [roomId, rootId, afterSeq, limit],
     );
     return rows.map((r) => ({ seq: Number(r.seq), messageId: r.message_id }));
+  }
+
+  async threadParticipants(roomId: string, rootId: string): Promise<string[]> {
+    const rows = await queryRows<{ sender_id: string }>(
+      this.ds,
+      `SELECT DISTINCT sender_id FROM message_threads WHERE room_id = $1 AND root_id = $2 AND sender_id IS NOT NULL`,
+      [roomId, rootId],
+    );
+    return rows.map((r) => r.sender_id);
   }
 
   private async pinnedCount(db: Queryable, roomId: string): Promise<number> {
@@ -254,6 +265,7 @@ export class PostgresMessageStateStore implements MessageStateStore {
       await tx.query(`DELETE FROM message_states WHERE room_id = $1`, [roomId]);
       await tx.query(`DELETE FROM message_changes WHERE room_id = $1`, [roomId]);
       await tx.query(`DELETE FROM message_threads WHERE room_id = $1`, [roomId]);
+      await tx.query(`DELETE FROM message_mentions WHERE room_id = $1`, [roomId]);
     });
   }
 }

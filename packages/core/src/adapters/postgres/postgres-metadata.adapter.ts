@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Role, RoomKind } from '@qc/shared';
+import type { NotifyLevel, Role, RoomKind } from '@qc/shared';
 import type {
   MembershipRecord,
   MetadataStore,
@@ -41,6 +41,8 @@ interface MemberRow {
   role: Role;
   joined_at: Date;
   read_seq: string;
+  notify_level: NotifyLevel | null;
+  muted_until: Date | null;
 }
 
 const toUser = (r: UserRow): UserRecord => ({
@@ -70,7 +72,13 @@ const toMember = (r: MemberRow): MembershipRecord => ({
   role: r.role,
   joinedAt: r.joined_at,
   readSeq: Number(r.read_seq),
+  notifyLevel: r.notify_level,
+  mutedUntil: r.muted_until,
 });
+
+/** Unread mentions of $user in the room of `m` (a room_members row): rows above their read marker, theirs or everyone's. */
+const MENTION_COUNT = (m: string, user: string) => `(SELECT count(*) FROM message_mentions mm
+  WHERE mm.room_id = ${m}.room_id AND mm.seq > ${m}.read_seq AND (mm.user_id = ${user} OR mm.user_id IS NULL))`;
 
 const receiptOf = (userId: string, delivered: string, read: string): ReceiptRecord => ({
   userId,
@@ -250,9 +258,11 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async listRoomsOfUser(userId: string) {
-    const rows = await queryRows<RoomRow & { m_role: Role; m_joined_at: Date; m_read_seq: string }>(
+    const rows = await queryRows<RoomRow & { m_mentions: string } & { [K in keyof MemberRow as `m_${K}`]: MemberRow[K] }>(
       this.ds,
-      `SELECT ${ROOM_COLS}, m.role AS m_role, m.joined_at AS m_joined_at, m.read_seq AS m_read_seq
+      `SELECT ${ROOM_COLS}, m.room_id AS m_room_id, m.user_id AS m_user_id, m.role AS m_role, m.joined_at AS m_joined_at,
+         m.read_seq AS m_read_seq, m.notify_level AS m_notify_level, m.muted_until AS m_muted_until,
+         ${MENTION_COUNT('m', '$1')} AS m_mentions
        FROM room_members m JOIN rooms r ON r.id = m.room_id
        WHERE m.user_id = $1
        ORDER BY COALESCE(r.last_message_at, r.created_at) DESC`,
@@ -260,8 +270,35 @@ export class PostgresMetadataStore implements MetadataStore {
     );
     return rows.map((row) => ({
       room: toRoom(row),
-      membership: { roomId: row.id, userId, role: row.m_role, joinedAt: row.m_joined_at, readSeq: Number(row.m_read_seq) },
+      membership: toMember({
+        room_id: row.m_room_id,
+        user_id: row.m_user_id,
+        role: row.m_role,
+        joined_at: row.m_joined_at,
+        read_seq: row.m_read_seq,
+        notify_level: row.m_notify_level,
+        muted_until: row.m_muted_until,
+      }),
+      mentionCount: Number(row.m_mentions),
     }));
+  }
+
+  async countMentions(roomId: string, userId: string) {
+    const rows = await queryRows<{ n: string }>(
+      this.ds,
+      `SELECT ${MENTION_COUNT('m', '$2')} AS n FROM room_members m WHERE m.room_id = $1 AND m.user_id = $2`,
+      [roomId, userId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async setNotifications(roomId: string, userId: string, level: NotifyLevel, mutedUntil: Date | null) {
+    const rows = await queryRows<MemberRow>(
+      this.ds,
+      `UPDATE room_members SET notify_level = $3, muted_until = $4 WHERE room_id = $1 AND user_id = $2 RETURNING *`,
+      [roomId, userId, level, mutedUntil],
+    );
+    return rows[0] ? toMember(rows[0]) : null;
   }
 
   async listRoomIdsOfUser(userId: string) {
