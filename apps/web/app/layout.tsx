@@ -6,6 +6,7 @@ import './styles/chat.css';
 import './styles/dialog.css';
 import './styles/markdown.css';
 import './styles/your-data.css';
+import './styles/navigation.css';
 
 export const metadata: Metadata = {
   title: 'Quantum Chat',

@@ -6,10 +6,12 @@ import type { User } from '@qc/shared';
 import { acquireChatClient } from '@/lib/chat-client';
 import { useSession } from '@/lib/session';
 import { ChatClientContext, useChatClient, useStore } from '@/lib/use-chat';
+import { useTimeZoneSync } from '@/lib/navigation/use-time-zone-sync';
 import { useUnreadBadge } from '@/lib/notify/use-unread-badge';
 import { NotificationPrompt } from './notification-prompt';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
+import { RoomNavigation } from './room-navigation';
 import { RoomView } from './room-view';
 import { Sidebar } from './sidebar';
 
@@ -24,6 +26,7 @@ function ChatWithStore({ me }: { me: User }) {
   // The client outlives this page (see acquireChatClient), so taking it during render is
   // safe and idempotent, and the first paint already has the rooms it knows.
   const [client] = useState(() => acquireChatClient(me));
+  useTimeZoneSync(me);
   return (
     <ChatClientContext.Provider value={client}>
       <ChatLayout />
@@ -63,6 +66,7 @@ function ChatLayout() {
       <NotificationPrompt />
       <main className="chat__main">{roomId ? <RoomView key={roomId} roomId={roomId} /> : <NoRoomOpen />}</main>
       <NoticeToast />
+      <RoomNavigation openRoomId={roomId} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { PeopleSearch } from './people-search';
 import { PresenceDot } from './presence-dot';
+import { ProfileButton } from './profile-card';
 import { MEMBERS_PANEL_ID } from './room-header';
 import { CloseIcon } from './icons';
 import { SidePanel } from './side-panel';
@@ -100,10 +101,12 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
         {sorted.map((m) => (
           <li key={m.userId} className="member-row">
             <span className="member-row__avatar">
-              <Avatar user={m.user} size={28} />
+              <ProfileButton person={m.user} decorative>
+                <Avatar user={m.user} size={28} />
+              </ProfileButton>
               <PresenceDot status={presence[m.userId] ?? m.presence} className="presence-dot--on-avatar" />
             </span>
-            <span className="member-row__names">
+            <ProfileButton person={m.user} className="member-row__names">
               <span className="member-row__name">
                 <bdi>{m.user.displayName}</bdi>
                 {m.userId === meId && <span className="muted"> (you)</span>}
@@ -111,7 +114,7 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
               <span className="member-row__username">
                 @<bdi>{m.user.username}</bdi>
               </span>
-            </span>
+            </ProfileButton>
             {m.role !== 'member' && <span className={`role-tag role-tag--${m.role}`}>{m.role}</span>}
             {canRemove(m) && (
               <button

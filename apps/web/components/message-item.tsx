@@ -16,6 +16,7 @@ import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { MessageText } from './message-text';
+import { ProfileButton } from './profile-card';
 import { ReactionChips } from './reaction-chips';
 import { PencilIcon, PinIcon, ReplyIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
 
@@ -48,7 +49,9 @@ function MessageFrame(props: {
             {formatTime(createdAt)}
           </time>
         ) : (
-          <Avatar user={sender} size={36} />
+          <ProfileButton person={sender} className="message__avatar" decorative>
+            <Avatar user={sender} size={36} />
+          </ProfileButton>
         )}
       </div>
       <div className="message__body">
@@ -58,9 +61,9 @@ function MessageFrame(props: {
           </span>
         ) : (
           <header className="message__meta">
-            <span className="message__sender">
+            <ProfileButton person={sender} className="message__sender">
               <bdi>{sender.displayName}</bdi>
-            </span>{' '}
+            </ProfileButton>{' '}
             <time className="message__time" dateTime={createdAt} title={formatFull(createdAt)}>
               {formatTime(createdAt)}
             </time>

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type ReactNode } from 'react';
-import type { MyRoom, RoomKind } from '@qc/shared';
+import type { MyRoom } from '@qc/shared';
+import { roomsBySection } from '@/lib/navigation/room-order';
 import { roomTitle } from '@/lib/room-display';
 import { isDraft } from '@/lib/stores/draft-store';
 import { useChatClient, useStore } from '@/lib/use-chat';
@@ -14,6 +15,7 @@ import { NewChannelDialog } from './new-channel-dialog';
 import { NewDirectMessageDialog } from './new-direct-message-dialog';
 import { NewGroupDialog } from './new-group-dialog';
 import { PresenceDot } from './presence-dot';
+import { QuickSwitcherButton } from './room-navigation';
 
 type DialogName = 'direct' | 'group' | 'channel' | 'browse';
 
@@ -29,11 +31,8 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
   const roomsError = useStore(client.rooms, (s) => s.error);
   const [dialog, setDialog] = useState<DialogName | null>(null);
 
-  const byKind = useMemo(() => {
-    const groups: Record<RoomKind, MyRoom[]> = { channel: [], group: [], direct: [] };
-    for (const room of rooms) groups[room.kind].push(room);
-    return groups;
-  }, [rooms]);
+  // The same sections Alt+↑/↓ walk through (lib/navigation/room-order).
+  const byKind = useMemo(() => roomsBySection(rooms), [rooms]);
 
   const openRoom = (roomId: string) => {
     setDialog(null);
@@ -59,6 +58,7 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
           <GearIcon size={18} />
         </Link>
       </header>
+      <QuickSwitcherButton />
 
       <nav className="room-nav" aria-label="Rooms">
         {roomsStatus === 'loading' && rooms.length === 0 && <p className="room-nav__hint">Loading your conversations…</p>}

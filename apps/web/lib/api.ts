@@ -15,6 +15,7 @@ import type {
   RegisterBody,
   ThreadPage,
   User,
+  UserProfile,
 } from '@qc/shared';
 import { ApiError, requestJson, type HttpMethod } from './http';
 import { session } from './session';
@@ -48,6 +49,7 @@ export const api = {
   me: () => authed<User>('GET', '/api/v1/users/me'),
   updateMe: (body: PatchMeBody) => authed<User>('PATCH', '/api/v1/users/me', body),
   searchUsers: (q: string) => authed<User[]>('GET', `/api/v1/users?q=${enc(q)}`),
+  userProfile: (userId: string) => authed<UserProfile>('GET', `/api/v1/users/${enc(userId)}`),
 
   listRooms: () => authed<MyRoom[]>('GET', '/api/v1/rooms'),
   browseChannels: (q: string) => authed<BrowsedChannel[]>('GET', `/api/v1/rooms?browse=channels${q ? `&q=${enc(q)}` : ''}`),

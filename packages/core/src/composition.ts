@@ -493,7 +493,7 @@ export function createCoreServices(
   return {
     ...adapters,
     auth,
-    users: new UsersService(meta),
+    users: new UsersService(meta, presenceStore),
     rooms,
     messages,
     messageActions,

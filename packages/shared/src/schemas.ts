@@ -49,15 +49,42 @@ export const loginBody = z
   .strict();
 export type LoginBody = z.infer<typeof loginBody>;
 
+/** Whether this runtime's time zone database knows `name` (aliases such as `Asia/Calcutta` included). */
+export function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An IANA time zone name (`Europe/Paris`), for showing a person's local time to others.
+ * Stored as given, not canonicalised: runtimes disagree on canonical names (Node 20 turns
+ * `Europe/Kyiv` into `Europe/Kiev`), and a browser must find again the name it sent.
+ * UTC offsets (`+05:00`) are refused: they do not follow daylight saving time.
+ */
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'must be an IANA time zone name such as "Europe/Paris"')
+  .refine(isKnownTimeZone, 'unknown time zone (an IANA name such as "Europe/Paris")');
+
 export const patchMeBody = z
   .object({
     displayName: displayNameSchema.optional(),
     avatarUrl: httpUrlSchema.nullable().optional(),
+    /** null clears it. */
+    timeZone: timeZoneSchema.nullable().optional(),
   })
   .strict();
 export type PatchMeBody = z.infer<typeof patchMeBody>;
 
 export const userSearchQuery = z.object({ q: userText({ min: 1, max: 64 }) }).strict();
+
+export const userIdParam = z.object({ userId: uuid }).strict();
 
 export interface User {
   id: string;
@@ -65,6 +92,12 @@ export interface User {
   displayName: string;
   avatarUrl: string | null;
   createdAt: string;
+  /**
+   * Their IANA time zone, for showing others their local time; null when they never said.
+   * The api always sends it; optional so that a user built by hand (a placeholder for
+   * someone not loaded) need not invent one.
+   */
+  timeZone?: string | null;
 }
 
 export interface AuthResponse {
@@ -324,6 +357,14 @@ export interface PresenceEvent {
   userId: string;
   status: PresenceStatus;
   /** ISO time of the last activity; null if never seen. */
+  lastSeen: string | null;
+}
+
+/** `GET /users/:userId`: a person's profile card (who they are, whether they are here, their time zone). */
+export interface UserProfile extends User {
+  timeZone: string | null;
+  presence: PresenceStatus;
+  /** ISO time of their last activity; null if never seen. */
   lastSeen: string | null;
 }
 

@@ -12,6 +12,8 @@ export interface UserRecord {
   lastSeenAt: Date | null;
   /** Set when the account was erased: the row stays as a tombstone (rooms and messages name it by id), emptied of the person. */
   deletedAt: Date | null;
+  /** IANA name; null until the person's app tells it. */
+  timeZone: string | null;
 }
 
 export interface RoomRecord {
@@ -91,8 +93,8 @@ export interface MetadataStore {
   findUserByUsername(username: string): Promise<UserRecord | null>;
   findUsersByIds(ids: string[]): Promise<UserRecord[]>;
   searchUsers(query: string, limit: number): Promise<UserRecord[]>;
-  /** Searches and updates pass over erased accounts: they are not in the directory, and their tombstone never changes. */
-  updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null }): Promise<UserRecord | null>;
+  /** Searches and updates pass over erased accounts: they are not in the directory, and their tombstone never changes. Fields left undefined are kept; `null` clears avatarUrl or timeZone. */
+  updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null; timeZone?: string | null }): Promise<UserRecord | null>;
   touchLastSeen(id: string, at: Date): Promise<void>;
   /**
    * Erases the account in one transaction: the row becomes a tombstone (username freed,

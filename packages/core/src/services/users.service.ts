@@ -1,6 +1,7 @@
-import type { PatchMeBody, User } from '@qc/shared';
+import type { PatchMeBody, User, UserProfile } from '@qc/shared';
 import { AppError } from '../errors';
 import type { MetadataStore, UserRecord } from '../ports/metadata.port';
+import type { PresenceStore } from '../ports/presence.port';
 
 export const toPublicUser = (u: UserRecord): User => ({
   id: u.id,
@@ -8,10 +9,14 @@ export const toPublicUser = (u: UserRecord): User => ({
   displayName: u.displayName,
   avatarUrl: u.avatarUrl,
   createdAt: u.createdAt.toISOString(),
+  timeZone: u.timeZone,
 });
 
 export class UsersService {
-  constructor(private readonly meta: MetadataStore) {}
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly presence: PresenceStore,
+  ) {}
 
   async getMe(userId: string): Promise<User> {
     const u = await this.meta.findUserById(userId);
@@ -27,5 +32,22 @@ export class UsersService {
 
   async search(query: string): Promise<User[]> {
     return (await this.meta.searchUsers(query, 20)).map(toPublicUser);
+  }
+
+  /**
+   * Anyone signed in may read anyone's card: the directory (`search`) already lists every
+   * person, and a direct room, which anyone may open with anyone, shows the peer's presence.
+   */
+  async getProfile(userId: string): Promise<UserProfile> {
+    const [u, presence] = await Promise.all([this.meta.findUserById(userId), this.presence.get([userId])]);
+    if (!u) throw AppError.notFound('user');
+    const now = presence.get(userId);
+    const lastSeen = now?.lastSeen ?? u.lastSeenAt;
+    return {
+      ...toPublicUser(u),
+      timeZone: u.timeZone,
+      presence: now?.status ?? 'offline',
+      lastSeen: lastSeen ? lastSeen.toISOString() : null,
+    };
   }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Patch, Query, UseGuards } from '@nestjs/common';
-import { patchMeBody, userSearchQuery, type PatchMeBody } from '@qc/shared';
+import { Body, Controller, Get, Param, Patch, Query, UseGuards } from '@nestjs/common';
+import { patchMeBody, userIdParam, userSearchQuery, type PatchMeBody } from '@qc/shared';
 import { UsersService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
 import { ZodPipe } from '../../common/http/zod.pipe';
@@ -22,5 +22,11 @@ export class UsersController {
   @Get()
   search(@Query(new ZodPipe(userSearchQuery)) query: { q: string }) {
     return this.users.search(query.q);
+  }
+
+  /** A person's profile card: declared after `me`, which the router must match first. */
+  @Get(':userId')
+  profile(@Param(new ZodPipe(userIdParam)) params: { userId: string }) {
+    return this.users.getProfile(params.userId);
   }
 }

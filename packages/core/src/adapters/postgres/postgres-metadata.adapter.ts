@@ -24,6 +24,7 @@ interface UserRow {
   created_at: Date;
   last_seen_at: Date | null;
   deleted_at: Date | null;
+  time_zone: string | null;
 }
 interface RoomRow {
   id: string;
@@ -57,6 +58,7 @@ const toUser = (r: UserRow): UserRecord => ({
   createdAt: r.created_at,
   lastSeenAt: r.last_seen_at,
   deletedAt: r.deleted_at,
+  timeZone: r.time_zone,
 });
 const toRoom = (r: RoomRow): RoomRecord => ({
   id: r.id,
@@ -138,14 +140,22 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.map(toUser);
   }
 
-  async updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null }) {
+  async updateUser(id: string, patch: { displayName?: string; avatarUrl?: string | null; timeZone?: string | null }) {
     const rows = await queryRows<UserRow>(
       this.ds,
       `UPDATE users SET
          display_name = COALESCE($2, display_name),
-         avatar_url = CASE WHEN $3::boolean THEN $4 ELSE avatar_url END
+         avatar_url = CASE WHEN $3::boolean THEN $4 ELSE avatar_url END,
+         time_zone = CASE WHEN $5::boolean THEN $6 ELSE time_zone END
        WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
-      [id, patch.displayName ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null],
+      [
+        id,
+        patch.displayName ?? null,
+        patch.avatarUrl !== undefined,
+        patch.avatarUrl ?? null,
+        patch.timeZone !== undefined,
+        patch.timeZone ?? null,
+      ],
     );
     return rows[0] ? toUser(rows[0]) : null;
   }
