@@ -7,6 +7,7 @@ import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { EditRoomDialog } from './edit-room-dialog';
 import { ArrowLeftIcon, HashIcon, UsersIcon, PinIcon } from './icons';
 import { PresenceDot } from './presence-dot';
+import { SearchRoomButton } from './search-panel';
 
 export const MEMBERS_PANEL_ID = 'members-panel';
 /** The pinned list's id, for the header button's aria-controls (the panel imports it from here, as the members panel does). */
@@ -73,6 +74,7 @@ export function RoomHeader({
           </p>
         )}
       </div>
+      <SearchRoomButton roomId={roomId} />
       <button
         type="button"
         className={`button button--ghost room-header__members${pinsOpen ? ' is-active' : ''}`}

@@ -13,6 +13,7 @@ import { NewChannelDialog } from './new-channel-dialog';
 import { NewDirectMessageDialog } from './new-direct-message-dialog';
 import { NewGroupDialog } from './new-group-dialog';
 import { PresenceDot } from './presence-dot';
+import { SearchLauncher } from './search-panel';
 
 type DialogName = 'direct' | 'group' | 'channel' | 'browse';
 
@@ -58,6 +59,7 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
           <GearIcon size={18} />
         </Link>
       </header>
+      <SearchLauncher />
 
       <nav className="room-nav" aria-label="Rooms">
         {roomsStatus === 'loading' && rooms.length === 0 && <p className="room-nav__hint">Loading your conversations…</p>}

@@ -324,13 +324,15 @@ export class ChatClient {
     const previous = this.rooms.getState().openRoomId;
     if (previous === roomId) return;
     if (previous) this.stopTyping(previous);
+    // A window left far back (a jump) is let go: coming back, the room opens at its newest
+    // messages, as rooms do. (A jump into the room being opened has already made its window.)
+    if (previous && this.timelines.get(previous)?.hasNewer) this.timelines.forget(previous);
     this.rooms.setOpen(roomId);
     const opened = this.openRoomReporter.set(roomId);
     if (!roomId) return;
     const timeline = this.timelines.get(roomId);
     let loaded: Promise<void> = Promise.resolve();
-    // A window left far back (a jump) opens at the newest messages again, as a room does.
-    if (!timeline || timeline.status === 'error' || timeline.hasNewer) {
+    if (!timeline || timeline.status === 'error') {
       loaded = this.loadTimeline(roomId);
     } else {
       this.timelines.markShown(roomId);
