@@ -7,6 +7,7 @@ import './styles/dialog.css';
 import './styles/markdown.css';
 import './styles/your-data.css';
 import './styles/navigation.css';
+import './styles/search.css';
 
 export const metadata: Metadata = {
   title: 'Quantum Chat',

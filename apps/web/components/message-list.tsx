@@ -8,7 +8,7 @@ import type { PendingMessage } from '@/lib/stores/outbox-store';
 import { mainTimelineMessages } from '@/lib/stores/thread-store';
 import type { Timeline } from '@/lib/stores/timeline-store';
 import { dayKey, formatDay } from '@/lib/format-time';
-import { jumpToMessage } from '@/lib/jump-to-message';
+import { highlightMessage, messageElement } from '@/lib/jump-to-message';
 import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline } from '@/lib/use-chat';
 import { DeleteMessageDialog } from './delete-message-dialog';
 import { MessageActionsContext, type MessageActions } from './message-actions';
@@ -20,6 +20,8 @@ const GROUP_WINDOW_MS = 5 * 60_000;
 const PINNED_SLACK_PX = 48;
 /** How near the top starts loading the page before. */
 const LOAD_OLDER_AT_PX = 150;
+/** How near the bottom of a window far back starts loading the page after. */
+const LOAD_NEWER_AT_PX = 150;
 
 type Row =
   | { kind: 'day'; key: string; label: string }
@@ -64,7 +66,9 @@ function buildRows(timeline: Timeline, messages: readonly Message[], pendingMess
 /**
  * The conversation. Opens at the bottom and stays pinned there as messages arrive if that
  * is where the reader was; scrolling near the top loads the page before without moving
- * what is on screen.
+ * what is on screen. Opened at a message far back (a search hit, a quote, a pin), it shows
+ * that message in the middle, highlighted, and scrolling near the bottom loads the page
+ * after, until the newest messages are in.
  */
 export function MessageList({
   roomId,
@@ -96,6 +100,8 @@ export function MessageList({
   const anchorRef = useRef<{ scrollHeight: number; scrollTop: number } | null>(null);
   const firstSeqRef = useRef<number | undefined>(undefined);
   const lastKeyRef = useRef<string | undefined>(undefined);
+  /** The jump last brought into view, so each is done once. */
+  const focusKeyRef = useRef<number | null>(null);
   const [newBelow, setNewBelow] = useState(false);
 
   // Thread replies stay in the timeline (they count for its seq) but show in the thread panel.
@@ -123,13 +129,28 @@ export function MessageList({
     void client.loadOlder(roomId);
   }, [client, roomId, timeline]);
 
+  const maybeLoadNewer = useCallback(() => {
+    const el = scrollerRef.current;
+    if (!el || !timeline || timeline.status !== 'ready' || !timeline.hasNewer || timeline.loadingNewer) return;
+    if (el.scrollHeight - el.scrollTop - el.clientHeight > LOAD_NEWER_AT_PX) return;
+    void client.loadNewer(roomId);
+  }, [client, roomId, timeline]);
+
   const onScroll = useCallback(() => {
     const el = scrollerRef.current;
     if (!el) return;
-    pinnedRef.current = el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
+    // The bottom of a window far back is not the newest message: nothing to stay pinned to.
+    pinnedRef.current = !timeline?.hasNewer && el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
     if (pinnedRef.current) setNewBelow(false);
     maybeLoadOlder();
-  }, [maybeLoadOlder]);
+    maybeLoadNewer();
+  }, [maybeLoadOlder, maybeLoadNewer, timeline?.hasNewer]);
+
+  const jumpToLatest = useCallback(() => {
+    pinnedRef.current = true;
+    setNewBelow(false);
+    void client.loadTimeline(roomId);
+  }, [client, roomId]);
 
   useLayoutEffect(() => {
     const el = scrollerRef.current;
@@ -141,13 +162,26 @@ export function MessageList({
     const appended = lastKey !== lastKeyRef.current;
     const mineAppended = appended && lastRow?.kind === 'pending';
 
+    if (timeline.hasNewer || timeline.focus?.key !== focusKeyRef.current) pinnedRef.current = false;
+
     if (prepended && anchorRef.current) {
       el.scrollTop = el.scrollHeight - anchorRef.current.scrollHeight + anchorRef.current.scrollTop;
     } else if (pinnedRef.current || mineAppended) {
       el.scrollTop = el.scrollHeight;
       pinnedRef.current = true;
-    } else if (appended && lastKeyRef.current !== undefined) {
+    } else if (appended && lastKeyRef.current !== undefined && !timeline.hasNewer) {
       setNewBelow(true);
+    }
+    // A jump: its message goes in the middle, highlighted, once it is rendered.
+    const focus = timeline.focus;
+    if (focus && focus.key !== focusKeyRef.current && timeline.status === 'ready') {
+      const target = messageElement(el, focus.messageId);
+      if (target) {
+        focusKeyRef.current = focus.key;
+        highlightMessage(target);
+        // Keyboard people land in the conversation, unless something else already holds focus.
+        if (!document.activeElement || document.activeElement === document.body) el.focus({ preventScroll: true });
+      }
     }
     if (!timeline.loadingOlder) anchorRef.current = null;
     firstSeqRef.current = firstSeq;
@@ -157,7 +191,8 @@ export function MessageList({
   // A short first page may not fill the screen, so no scroll would ever ask for more.
   useEffect(() => {
     maybeLoadOlder();
-  }, [maybeLoadOlder]);
+    maybeLoadNewer();
+  }, [maybeLoadOlder, maybeLoadNewer]);
 
   // Keep the bottom in view when the list itself changes size (composer grows, window resizes).
   useEffect(() => {
@@ -186,7 +221,7 @@ export function MessageList({
       toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
       openThread: onOpenThread,
       replyTo: onReply,
-      jumpTo: (messageId) => void jumpToMessage(messageId),
+      jumpTo: (messageId) => void client.jumpToMessage(roomId, { messageId }),
       togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
     }),
     [client, roomId, onEditingChange, onOpenThread, onReply],
@@ -221,7 +256,7 @@ export function MessageList({
         role="log"
         aria-live="polite"
         aria-label="Messages"
-        aria-busy={timeline?.status === 'loading' || timeline?.loadingOlder ? true : undefined}
+        aria-busy={timeline?.status === 'loading' || timeline?.loadingOlder || timeline?.loadingNewer ? true : undefined}
         tabIndex={0}
         onScroll={onScroll}
       >
@@ -290,13 +325,19 @@ export function MessageList({
             }
           })}
         </MessageActionsContext.Provider>
+        {timeline?.loadingNewer && <p className="message-list__loading">Loading newer messages…</p>}
       </div>
       {deleting && (
         <DeleteMessageDialog message={deleting} onDelete={(m) => client.deleteMessage(roomId, m.id)} onClose={() => setDeleting(null)} />
       )}
-      {newBelow && (
+      {newBelow && !timeline?.hasNewer && (
         <button type="button" className="jump-to-latest" onClick={scrollToBottom}>
           New messages ↓
+        </button>
+      )}
+      {timeline?.hasNewer && (
+        <button type="button" className="jump-to-latest" onClick={jumpToLatest}>
+          Jump to latest ↓
         </button>
       )}
     </div>

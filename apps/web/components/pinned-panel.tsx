@@ -3,7 +3,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Message } from '@qc/shared';
 import { formatFull, formatTime } from '@/lib/format-time';
-import { jumpToMessage } from '@/lib/jump-to-message';
 import { snippetOf, usePlainTextReady } from '@/lib/quote';
 import { livePins } from '@/lib/stores/pinned';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
@@ -38,8 +37,8 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
   const pins = useMemo(() => (fetched ? livePins(fetched, loaded) : []), [fetched, loaded]);
 
   function jump(message: Message) {
-    if (jumpToMessage(message.id)) return;
-    client.connection.showNotice('That message is further back: scroll up to load it.');
+    // However far back: the room opens around it.
+    void client.jumpToMessage(roomId, { messageId: message.id, seq: message.seq });
   }
 
   return (

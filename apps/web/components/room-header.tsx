@@ -8,6 +8,7 @@ import { EditRoomDialog } from './edit-room-dialog';
 import { ArrowLeftIcon, BellIcon, BellOffIcon, HashIcon, UsersIcon, PinIcon } from './icons';
 import { RoomNotificationsDialog } from './room-notifications-dialog';
 import { PresenceDot } from './presence-dot';
+import { SearchRoomButton } from './search-panel';
 
 export const MEMBERS_PANEL_ID = 'members-panel';
 /** The pinned list's id, for the header button's aria-controls (the panel imports it from here, as the members panel does). */
@@ -79,6 +80,7 @@ export function RoomHeader({
           </p>
         )}
       </div>
+      <SearchRoomButton roomId={roomId} />
       <button
         type="button"
         className="button button--ghost room-header__members"

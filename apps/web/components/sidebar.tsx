@@ -16,6 +16,7 @@ import { NewDirectMessageDialog } from './new-direct-message-dialog';
 import { NewGroupDialog } from './new-group-dialog';
 import { PresenceDot } from './presence-dot';
 import { QuickSwitcherButton } from './room-navigation';
+import { SearchLauncher } from './search-panel';
 
 type DialogName = 'direct' | 'group' | 'channel' | 'browse';
 
@@ -59,6 +60,7 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
         </Link>
       </header>
       <QuickSwitcherButton />
+      <SearchLauncher />
 
       <nav className="room-nav" aria-label="Rooms">
         {roomsStatus === 'loading' && rooms.length === 0 && <p className="room-nav__hint">Loading your conversations…</p>}

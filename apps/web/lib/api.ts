@@ -5,6 +5,7 @@ import type {
   LoginBody,
   BrowsedChannel,
   Member,
+  Message,
   MyRoom,
   PatchMeBody,
   PatchRoomBody,
@@ -13,6 +14,8 @@ import type {
   RoomNotifications,
   RoomNotificationsBody,
   RegisterBody,
+  SearchMessagesParams,
+  SearchResult,
   ThreadPage,
   User,
   UserProfile,
@@ -84,4 +87,14 @@ export const api = {
   },
 
   pins: (roomId: string) => authed<PinnedMessages>('GET', `/api/v1/rooms/${enc(roomId)}/pins`),
+
+  /** One message in its current state (to find its seq before jumping to it). */
+  getMessage: (roomId: string, messageId: string) => authed<Message>('GET', `/api/v1/rooms/${enc(roomId)}/messages/${enc(messageId)}`),
+
+  /** Messages of my rooms, newest first; pass `nextCursor` back as `cursor` for the next page. */
+  searchMessages: (params: SearchMessagesParams) => {
+    const qs = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value) qs.set(key, value);
+    return authed<SearchResult>('GET', `/api/v1/search/messages?${qs.toString()}`);
+  },
 };

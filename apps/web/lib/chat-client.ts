@@ -56,6 +56,13 @@ function describeError(err: unknown, fallback: string): string {
   return err instanceof Error && err.message ? err.message : fallback;
 }
 
+/** What people are told when a room's messages cannot be loaded. */
+function timelineFailureText(err: unknown): string {
+  return err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')
+    ? "This conversation doesn't exist, or you're not a member of it."
+    : describeError(err, 'Could not load messages.');
+}
+
 /** What people are told when a change to a message is refused. */
 function changeFailureText(err: unknown, what: string): string {
   const code = err instanceof SocketRequestError ? err.code : 'INTERNAL';
@@ -374,6 +381,9 @@ export class ChatClient {
     const previous = this.rooms.getState().openRoomId;
     if (previous === roomId) return;
     if (previous) this.stopTyping(previous);
+    // A window left far back (a jump) is let go: coming back, the room opens at its newest
+    // messages, as rooms do. (A jump into the room being opened has already made its window.)
+    if (previous && this.timelines.get(previous)?.hasNewer) this.timelines.forget(previous);
     this.rooms.setOpen(roomId);
     const opened = this.openRoomReporter.set(roomId);
     if (!roomId) return;
@@ -411,19 +421,13 @@ export class ChatClient {
   }
 
   async loadTimeline(roomId: string): Promise<void> {
-    await this.timelines.load(
-      roomId,
-      (err) =>
-        err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')
-          ? "This conversation doesn't exist, or you're not a member of it."
-          : describeError(err, 'Could not load messages.'),
-      async () => {
-        // Opened from a link: the room may be new to this device, or not mine at all (then
-        // this fails, and the failure shows in the timeline).
-        if (!this.rooms.byId(roomId)) this.upsertRoom(await api.getRoom(roomId));
-      },
-    );
+    await this.timelines.load(roomId, timelineFailureText, () => this.knowRoom(roomId));
     this.markRead(roomId);
+  }
+
+  /** Opened from a link: the room may be new to this device, or not mine at all (then this fails, and the failure shows in the timeline). */
+  private async knowRoom(roomId: string): Promise<void> {
+    if (!this.rooms.byId(roomId)) this.upsertRoom(await api.getRoom(roomId));
   }
 
   loadOlder(roomId: string): Promise<void> {
@@ -462,6 +466,43 @@ export class ChatClient {
     } catch (err) {
       this.connection.showNotice(describeError(err, 'Could not change the notification settings.'));
     }
+  }
+
+  loadNewer(roomId: string): Promise<void> {
+    return this.timelines.loadNewer(roomId).catch((err: unknown) => {
+      this.connection.showNotice(describeError(err, 'Could not load newer messages.'));
+    });
+  }
+
+  /**
+   * Opens a room at one of its messages, however far back (a search hit, a quote, a pin):
+   * the messages around it load, and it is brought into view and highlighted. Without its
+   * seq, the message is fetched first. A reply inside a thread is shown by its thread's
+   * first message, which is where it sits in the room.
+   */
+  async jumpToMessage(roomId: string, target: { messageId: string; seq?: number }): Promise<void> {
+    const { messageId } = target;
+    const shown = this.timelines.get(roomId)?.messages.find((m) => m.id === messageId);
+    if (shown?.threadRootId) return this.jumpToMessage(roomId, { messageId: shown.threadRootId });
+    let seq = shown?.seq ?? target.seq;
+    if (seq === undefined) {
+      try {
+        const message = await api.getMessage(roomId, messageId);
+        if (message.threadRootId) return this.jumpToMessage(roomId, { messageId: message.threadRootId });
+        seq = message.seq;
+      } catch (err) {
+        this.connection.showNotice(
+          err instanceof ApiError && err.code === 'NOT_FOUND'
+            ? 'That message is gone.'
+            : describeError(err, 'Could not find that message.'),
+        );
+        return;
+      }
+    }
+    await this.timelines.openAt(roomId, { messageId, seq }, timelineFailureText, () => this.knowRoom(roomId));
+    const landed = this.timelines.get(roomId)?.messages.find((m) => m.id === messageId);
+    if (landed?.threadRootId) await this.jumpToMessage(roomId, { messageId: landed.threadRootId });
+    this.markRead(roomId);
   }
 
   // ---------- the stream ----------
@@ -516,7 +557,10 @@ export class ChatClient {
   /** A message to the room, or (with `threadRootId`) to a thread in it, or quoting another (`replyTo`). */
   send(roomId: string, content: string, options: SendOptions = {}): void {
     // Only the open room has a composer, and opening a room creates its timeline.
-    if (!this.timelines.get(roomId)) return;
+    const timeline = this.timelines.get(roomId);
+    if (!timeline) return;
+    // Written while reading far back: what I send goes at the newest end, so that is where the room goes.
+    if (timeline.hasNewer) void this.loadTimeline(roomId);
     this.stopTyping(roomId);
     this.outbox.send(roomId, content, options);
   }
@@ -602,7 +646,8 @@ export class ChatClient {
   markRead(roomId: string): void {
     if (this.rooms.getState().openRoomId !== roomId || !isPageVisible()) return;
     const timeline = this.timelines.get(roomId);
-    if (!timeline || timeline.status !== 'ready') return;
+    // Reading far back is not reading what is new: the room stays unread until its window joins the newest messages.
+    if (!timeline || timeline.status !== 'ready' || timeline.hasNewer) return;
     const seq = timeline.lastSeq;
     this.rooms.clearUnread(roomId, seq);
     const socket = this.socket;

@@ -406,23 +406,100 @@ export interface HealthReport {
 
 // ---------- search ----------
 
-/** `GET /search/messages?q=&roomId=&limit=`: my rooms only, or one of them. */
+/** `2025-03-01`: a calendar day (zod checks it exists: no 2025-02-30). */
+const isoDate = z.string().date();
+/** `2025-03-01T09:30:00Z`, `…T09:30:00.250+02:00`: an instant; the zone is required, so nothing depends on the server's. */
+const isoDateTime = z.string().datetime({ offset: true });
+
+/**
+ * A point in time in a query string, given as an ISO 8601 date (midnight UTC of that day) or
+ * date-time with a zone, and passed on as an ISO date-time in UTC. Nothing else: Date.parse
+ * would guess at `03/01/2025` or `yesterday`, and an unparsable date must be VALIDATION, not
+ * a 500 from the engine.
+ */
+export const instantParam = z
+  .string()
+  .max(40, 'at most 40 characters')
+  .refine(
+    (s) => isoDate.safeParse(s).success || isoDateTime.safeParse(s).success,
+    'must be an ISO 8601 date (2025-03-01) or date-time with a zone (2025-03-01T09:30:00Z)',
+  )
+  .transform((s) => new Date(s).toISOString());
+
+/** Where a page of search hits ended: the last hit's place in the newest-first order. */
+export interface SearchCursor {
+  createdAt: string;
+  roomId: string;
+  seq: number;
+}
+
+/**
+ * A cursor travels as `<createdAt epoch ms>.<seq>.<roomId>`: short, URL-safe, and checked
+ * part by part when it comes back, so a forged one is VALIDATION, never a query the engine
+ * chokes on. Clients pass `nextCursor` back as it came and need not read it.
+ */
+export function encodeSearchCursor(c: SearchCursor): string {
+  return `${Date.parse(c.createdAt)}.${c.seq}.${c.roomId}`;
+}
+
+const CURSOR_SHAPE = /^(\d{1,15})\.(\d{1,16})\.([0-9a-fA-F-]{36})$/;
+
+export const searchCursorParam = z
+  .string()
+  .max(80)
+  .transform((s, ctx): SearchCursor => {
+    const m = CURSOR_SHAPE.exec(s);
+    const ms = m ? Number(m[1]) : NaN;
+    const seq = m ? Number(m[2]) : NaN;
+    const roomId = uuid.safeParse(m?.[3]);
+    // 8.64e15 ms is the last instant a Date holds.
+    if (!m || !(ms <= 8.64e15) || !Number.isSafeInteger(seq) || !roomId.success) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is not a cursor this api gave out (pass nextCursor back as it came)' });
+      return z.NEVER;
+    }
+    return { createdAt: new Date(ms).toISOString(), seq, roomId: roomId.data };
+  });
+
+/**
+ * `GET /search/messages?q=&roomId=&from=&after=&before=&cursor=&limit=`: messages of my rooms
+ * (or of one of them), optionally only those one person sent (`from`, a user id) and only
+ * those sent at or after `after` and before `before` (half-open, so two adjacent ranges
+ * never share a message). Newest first; `cursor` is the previous page's `nextCursor`.
+ */
 export const searchMessagesQuery = z
   .object({
     q: userText({ min: 1, max: 200 }),
     roomId: uuid.optional(),
+    from: uuid.optional(),
+    after: instantParam.optional(),
+    before: instantParam.optional(),
+    cursor: searchCursorParam.optional(),
     limit: limitParam(50, 20),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.after === undefined || q.before === undefined || q.after < q.before, {
+    message: 'after must be earlier than before',
+    path: ['after'],
+  });
 export type SearchMessagesQuery = z.infer<typeof searchMessagesQuery>;
+/** The query as a client writes it (every value a string, before parsing). */
+export type SearchMessagesParams = Partial<Record<'q' | 'roomId' | 'from' | 'after' | 'before' | 'cursor' | 'limit', string>>;
 
 export interface SearchHit {
   message: Message;
   /** A short plain-text snippet around the match (never HTML), or null when there is none. */
   highlight: string | null;
+  /**
+   * The matched words in `highlight`, as [start, end) offsets into it (UTF-16 code units,
+   * as JavaScript indexes strings), ascending and apart. The client wraps each in a <mark>
+   * element it creates itself: the snippet stays text, whatever it contains.
+   */
+  marks: [start: number, end: number][];
 }
 
 export interface SearchResult {
-  /** Best match first, then newest. */
+  /** Newest first (by createdAt, then room id, then seq: a total order, so pages never overlap). */
   hits: SearchHit[];
+  /** Pass as `cursor` for the next page; null when this page is the last. */
+  nextCursor: string | null;
 }

@@ -118,6 +118,15 @@ export function prependOlder(messages: readonly Message[], older: readonly Messa
   return [...[...bySeq.values()].sort((a, b) => a.seq - b.seq), ...messages];
 }
 
+/** Puts a newer history page after, keeping only what is strictly newer (pages that overlap add nothing twice). */
+export function appendNewer(messages: readonly Message[], newer: readonly Message[]): readonly Message[] {
+  const last = messages.length ? messages[messages.length - 1]!.seq : 0;
+  const bySeq = new Map<number, Message>();
+  for (const m of newer) if (m.seq > last) bySeq.set(m.seq, m);
+  if (bySeq.size === 0) return messages;
+  return [...messages, ...[...bySeq.values()].sort((a, b) => a.seq - b.seq)];
+}
+
 /**
  * Whether I am among those who reacted. `userIds` lists only the first few people, so the
  * server's per-reader `me` flag wins when it is there.

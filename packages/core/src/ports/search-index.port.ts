@@ -1,10 +1,18 @@
-import type { Message, SearchHit } from '@qc/shared';
+import type { Message, SearchCursor, SearchHit } from '@qc/shared';
 
 export interface SearchQuery {
   /** What the person typed; adapters treat it as words, never as query syntax of their engine. */
   text: string;
   /** The rooms to look in (the caller has already checked membership); empty finds nothing. */
   roomIds: string[];
+  /** Only messages this person sent. */
+  senderId?: string;
+  /** Only messages sent at or after this instant (ISO date-time). */
+  sentFrom?: string;
+  /** Only messages sent before this instant (ISO date-time). */
+  sentBefore?: string;
+  /** Only hits after this one in the order below: the last hit of the page before. */
+  after?: SearchCursor;
   limit: number;
 }
 
@@ -24,7 +32,13 @@ export interface SearchIndex {
    * change is applied, and throws if any one was refused, so the log hands the run over again.
    */
   apply(changes: readonly IndexChange[]): Promise<void>;
-  /** Only within `roomIds`; best match first, then newest. A word's prefix finds the word. */
+  /**
+   * Only within `roomIds` (and the other filters given). Newest first: by createdAt (to the
+   * millisecond), then room id, then seq, all descending; a total order, so paging by
+   * `after` neither repeats a hit nor skips one. Every word must be there; the last one may
+   * be the start of a word (`hel` finds `hello` while typing). Each hit carries a snippet
+   * around the match with the matched words marked.
+   */
   search(q: SearchQuery): Promise<SearchHit[]>;
   /**
    * Forgets every message of a room; called when the room is deleted. Where the index is the

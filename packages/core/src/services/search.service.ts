@@ -1,4 +1,4 @@
-import type { SearchMessagesQuery, SearchResult } from '@qc/shared';
+import { encodeSearchCursor, type SearchMessagesQuery, type SearchResult } from '@qc/shared';
 import { AppError } from '../errors';
 import type { MetadataStore } from '../ports/metadata.port';
 import type { MessageStateStore } from '../ports/message-state.port';
@@ -21,14 +21,28 @@ export class SearchService {
     } else {
       roomIds = (await this.meta.listRoomsOfUser(userId)).map((r) => r.room.id);
     }
-    if (roomIds.length === 0) return { hits: [] };
-    const hits = await this.index.search({ text: q.q, roomIds, limit: q.limit });
+    if (roomIds.length === 0) return { hits: [], nextCursor: null };
+    // One more than the page: whether there is a next page is then known, not guessed.
+    const found = await this.index.search({
+      text: q.q,
+      roomIds,
+      senderId: q.from,
+      sentFrom: q.after,
+      sentBefore: q.before,
+      after: q.cursor,
+      limit: q.limit + 1,
+    });
+    const page = found.slice(0, q.limit);
+    const last = page[page.length - 1];
+    // The cursor is the index's own place, taken before anything is dropped below, so the
+    // next page starts right after this one whatever was left out of it.
+    const nextCursor = found.length > q.limit && last ? encodeSearchCursor(last.message) : null;
     // The adapters' contract already filters by room; a hit outside the asked rooms would be
     // a leak of someone else's conversation, so it is dropped here too rather than trusted.
     const allowed = new Set(roomIds);
-    const mine = hits.filter((h) => allowed.has(h.message.roomId)).slice(0, q.limit);
-    if (!this.states) return { hits: mine };
+    const mine = page.filter((h) => allowed.has(h.message.roomId));
+    if (!this.states) return { hits: mine, nextCursor };
     const now = await this.states.overlay(mine.map((h) => h.message));
-    return { hits: mine.map((h, i) => ({ ...h, message: now[i]! })).filter((h) => !h.message.deletedAt) };
+    return { hits: mine.map((h, i) => ({ ...h, message: now[i]! })).filter((h) => !h.message.deletedAt), nextCursor };
   }
 }

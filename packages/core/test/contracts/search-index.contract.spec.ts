@@ -24,17 +24,24 @@ searchIndexContract('postgres', async () => {
   const store = new PostgresMessageStore(db.ds);
   const index = new PostgresSearchIndex(db.ds);
   const states = new PostgresMessageStateStore(db.ds);
-  const sender = uuidv7();
-  await meta.createUser({ id: sender, username: `searcher${Date.now()}`, displayName: 'Searcher', passwordHash: 'x' });
+  const newSender = async () => {
+    const id = uuidv7();
+    await meta.createUser({ id, username: `searcher${id.slice(-12)}`, displayName: 'Searcher', passwordHash: 'x' });
+    return id;
+  };
+  const sender = await newSender();
   let n = 0;
   return {
     index,
     newRoom: () => createGroupRoom(meta, sender, [], 'search'),
-    async send(roomId, content, createdAt) {
+    newSender,
+    async send(roomId, content, createdAt, senderId = sender) {
+      // The history takes messages from members only.
+      if (!(await meta.getMembership(roomId, senderId))) await meta.addMember(roomId, senderId, 'member');
       const { message } = await store.append({
         id: uuidv7(),
         roomId,
-        senderId: sender,
+        senderId,
         clientMsgId: `s${++n}`,
         content,
         contentType: 'text',
@@ -91,13 +98,14 @@ searchIndexContract('elasticsearch', async () => {
   return {
     index: es.index,
     newRoom: async () => uuidv7(),
-    async send(roomId, content, createdAt) {
+    newSender: async () => uuidv7(),
+    async send(roomId, content, createdAt, senderId = uuidv7()) {
       const seq = nextSeq(roomId);
       return {
         id: uuidv7(),
         roomId,
         seq,
-        senderId: uuidv7(),
+        senderId,
         clientMsgId: `s${seq}`,
         content,
         contentType: 'text',
@@ -152,5 +160,49 @@ describe('ElasticsearchSearchIndex specifics', () => {
       [good.id],
     );
     await es.index.apply([{ op: 'index', message: good }]);
+  });
+
+  test('an index made before the "from" filter gets its sender field on start-up, and what is indexed since is found by sender', async () => {
+    const name = `test-chat-messages-old-${randomBytes(4).toString('hex')}`;
+    // The mapping as it was: senderId stored, not indexed, and no `sender`.
+    await es.client.indices.create({
+      index: name,
+      mappings: {
+        dynamic: false,
+        properties: {
+          roomId: { type: 'keyword' },
+          content: { type: 'text', analyzer: 'standard', index_prefixes: { min_chars: 1, max_chars: 19 } },
+          createdAt: { type: 'date' },
+          seq: { type: 'long' },
+          senderId: { type: 'keyword', index: false, doc_values: false },
+        },
+      },
+    });
+    try {
+      const old = new ElasticsearchSearchIndex(es.client, { index: name, refreshOnWrite: true });
+      await old.ready();
+      const roomId = uuidv7();
+      const senderId = uuidv7();
+      const message: Message = {
+        id: uuidv7(),
+        roomId,
+        seq: 1,
+        senderId,
+        clientMsgId: 'o1',
+        content: 'older index',
+        contentType: 'text',
+        replyTo: null,
+        createdAt: new Date().toISOString(),
+      };
+      await old.apply([{ op: 'index', message }]);
+      const found = await old.search({ text: 'older', roomIds: [roomId], senderId, limit: 5 });
+      assert.deepEqual(
+        found.map((h) => h.message.id),
+        [message.id],
+      );
+      assert.deepEqual(await old.search({ text: 'older', roomIds: [roomId], senderId: uuidv7(), limit: 5 }), []);
+    } finally {
+      await es.client.indices.delete({ index: name }, { ignore: [404] });
+    }
   });
 });

@@ -7,11 +7,14 @@ export interface SearchIndexFixture {
   index: SearchIndex;
   /** A room messages can be put in (adapters that keep a seq counter elsewhere create it there). */
   newRoom(): Promise<string>;
+  /** Someone who can send (adapters whose history checks senders create them there). */
+  newSender(): Promise<string>;
   /**
    * Sends a message: stores it where the adapter reads it (PostgreSQL: the history;
-   * Elasticsearch reads nothing but its index) without handing it to the index yet.
+   * Elasticsearch reads nothing but its index) without handing it to the index yet. By a
+   * sender of the fixture's own unless `senderId` is given.
    */
-  send(roomId: string, content: string, createdAt: Date): Promise<Message>;
+  send(roomId: string, content: string, createdAt: Date, senderId?: string): Promise<Message>;
   /** Edits or deletes a sent message there; returns its new state, as the log's update record carries it. */
   change(message: Message, change: { kind: 'edit'; content: string } | { kind: 'delete' }): Promise<Message>;
   close(): Promise<void>;
@@ -35,8 +38,17 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       await f.index.apply([{ op: 'index', message }]);
       return message;
     };
+    /** Sent at a given time and handed to the index. */
+    const putAt = async (roomId: string, content: string, at: string, senderId?: string) => {
+      const message = await f.send(roomId, content, new Date(at), senderId);
+      await f.index.apply([{ op: 'index', message }]);
+      return message;
+    };
     const search = (text: string, roomIds: string[], limit = 20) => f.index.search({ text, roomIds, limit });
     const ids = (hits: SearchHit[]) => hits.map((h) => h.message.id);
+    /** The marked words of a hit's snippet: what a client wraps in <mark>. */
+    const marked = (hit: SearchHit | undefined) => (hit?.marks ?? []).map(([a, b]) => hit!.highlight!.slice(a, b));
+    const cursorOf = (m: Message) => ({ createdAt: m.createdAt, roomId: m.roomId, seq: m.seq });
 
     test('finds a message by a word, whatever its case, and returns it whole with a plain-text snippet', async () => {
       const room = await f.newRoom();
@@ -45,12 +57,13 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       const hits = await search('report', [room]);
       assert.equal(hits.length, 1);
       assert.deepEqual(hits[0]!.message, report);
-      assert.match(hits[0]!.highlight ?? '', /report/i);
+      assert.equal(hits[0]!.highlight, report.content, 'a short message is its own snippet');
+      assert.deepEqual(marked(hits[0]), ['REPORT'], 'the matched word is marked, as it was written');
       assert.deepEqual(ids(await search('Quarterly', [room])), [report.id]);
       assert.deepEqual(await search('nothing-like-this', [room]), []);
     });
 
-    test('a snippet is short plain text around the match, with no markup added', async () => {
+    test('a snippet is short plain text around the match, with no markup added and the match marked', async () => {
       const room = await f.newRoom();
       const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i}`).join(' ');
       await put(room, `${filler(60)} the needle is here ${filler(60)} <b>bold</b> as typed`);
@@ -60,6 +73,7 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       assert.ok(hit.highlight.length < 220, `short: ${hit.highlight.length} characters`);
       assert.doesNotMatch(hit.highlight, /<\/?em>/);
       assert.ok(![...hit.highlight].some((c) => c.charCodeAt(0) < 0x20), 'no markers or control characters left');
+      assert.deepEqual(marked(hit), ['needle']);
     });
 
     test('a snippet keeps text that looks like markup, as it was typed', async () => {
@@ -71,14 +85,18 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       const snippet = (m: Message) => hits.find((h) => h.message.id === m.id)?.highlight ?? '';
       assert.equal(snippet(short), short.content, 'a short message is its own snippet');
       assert.match(snippet(long), /y>z then <b>needle<\/b> &amp; more/);
+      for (const hit of hits) assert.deepEqual(marked(hit), ['needle'], 'the marks count in the text as typed');
     });
 
     test('the start of a word finds the word, but not a word that merely contains it', async () => {
       const room = await f.newRoom();
       const hello = await put(room, 'hello world');
       await put(room, 'a shell script');
-      assert.deepEqual(ids(await search('hel', [room])), [hello.id]);
-      assert.deepEqual(ids(await search('hello wor', [room])), [hello.id]);
+      const [typing] = await search('hel', [room]);
+      assert.deepEqual(ids(typing ? [typing] : []), [hello.id]);
+      assert.deepEqual(marked(typing), ['hello'], 'the word a prefix found is marked whole');
+      const [both] = await search('hello wor', [room]);
+      assert.deepEqual(marked(both), ['hello', 'world']);
       assert.deepEqual(ids(await search('wo', [room])), [hello.id]);
       assert.deepEqual(await search('hello xyz', [room]), [], 'every word must be there');
     });
@@ -99,15 +117,106 @@ export function searchIndexContract(name: string, open: () => Promise<SearchInde
       assert.deepEqual(await search('visible', []), []);
     });
 
-    test('the better match comes first, then the newest; limit caps the page', async () => {
+    test('newest first, whatever matches better; limit caps the page', async () => {
       const room = await f.newRoom();
       const strong = await put(room, 'launch: the launch is today, launch!');
       const weak = await put(room, 'after lunch we talked about the budget, the hiring, the offsite plans and then briefly the launch');
-      const twinOld = await put(room, 'rocket ready');
-      const twinNew = await put(room, 'rocket ready');
-      assert.deepEqual(ids(await search('launch', [room])), [strong.id, weak.id], 'weak is newer, yet ranks second');
-      assert.deepEqual(ids(await search('rocket', [room])), [twinNew.id, twinOld.id], 'equal matches: newest first');
-      assert.deepEqual(ids(await search('launch', [room], 1)), [strong.id]);
+      assert.deepEqual(ids(await search('launch', [room])), [weak.id, strong.id]);
+      assert.deepEqual(ids(await search('launch', [room], 1)), [weak.id]);
+    });
+
+    test('hits sent in the same millisecond are ordered by room id, then seq, both descending', async () => {
+      const [r1, r2] = [await f.newRoom(), await f.newRoom()];
+      const at = '2025-06-01T12:00:00.000Z';
+      const sent = [
+        await putAt(r1, 'tie one', at),
+        await putAt(r2, 'tie two', at),
+        await putAt(r1, 'tie three', at),
+        await putAt(r2, 'tie four', at),
+      ];
+      const expected = [...sent].sort((a, b) => (a.roomId === b.roomId ? b.seq - a.seq : a.roomId < b.roomId ? 1 : -1));
+      assert.deepEqual(
+        ids(await search('tie', [r1, r2])),
+        expected.map((m) => m.id),
+      );
+    });
+
+    test('a cursor pages through every hit once, in order, across rooms and equal times', async () => {
+      const [r1, r2, r3] = [await f.newRoom(), await f.newRoom(), await f.newRoom()];
+      const all: Message[] = [];
+      for (let i = 0; i < 11; i++) {
+        // Every third message shares its time with the one before, in another room.
+        const at = new Date(Date.parse('2025-07-01T00:00:00.000Z') + Math.floor(i / 2) * 60_000).toISOString();
+        all.push(await putAt([r1, r2, r3][i % 3]!, `paging word ${i}`, at));
+      }
+      const whole = ids(await search('paging word', [r1, r2, r3], 50));
+      assert.equal(whole.length, 11);
+      for (const size of [1, 2, 4, 5]) {
+        const seen: string[] = [];
+        let after: ReturnType<typeof cursorOf> | undefined;
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await f.index.search({ text: 'paging word', roomIds: [r1, r2, r3], limit: size, after });
+          seen.push(...ids(page));
+          if (page.length < size) break;
+          after = cursorOf(page[page.length - 1]!.message);
+        }
+        assert.deepEqual(seen, whole, `pages of ${size}`);
+      }
+      const last = all.find((m) => m.id === whole[whole.length - 1])!;
+      assert.deepEqual(await f.index.search({ text: 'paging word', roomIds: [r1, r2, r3], limit: 5, after: cursorOf(last) }), []);
+    });
+
+    test('from a person: only what they sent, edited or not', async () => {
+      const room = await f.newRoom();
+      const [ann, bob] = [await f.newSender(), await f.newSender()];
+      const annOld = await putAt(room, 'standup notes', '2025-08-01T09:00:00.000Z', ann);
+      const bobs = await putAt(room, 'standup moved', '2025-08-01T09:01:00.000Z', bob);
+      const annDraft = await putAt(room, 'draft', '2025-08-01T09:02:00.000Z', ann);
+      const annEdited = await f.change(annDraft, { kind: 'edit', content: 'standup done' });
+      await f.index.apply([{ op: 'index', message: annEdited }]);
+      const from = (senderId: string) => f.index.search({ text: 'standup', roomIds: [room], senderId, limit: 20 });
+      assert.deepEqual(ids(await from(ann)), [annDraft.id, annOld.id]);
+      assert.deepEqual(ids(await from(bob)), [bobs.id]);
+      assert.deepEqual(await from(await f.newSender()), [], 'someone who sent nothing');
+      assert.deepEqual(ids(await search('standup', [room])), [annDraft.id, bobs.id, annOld.id], 'without the filter: everyone');
+    });
+
+    test('a time range: at or after sentFrom, before sentBefore, to the millisecond', async () => {
+      const room = await f.newRoom();
+      const at = (t: string) => putAt(room, `range ${t}`, t);
+      const m1 = await at('2025-09-01T23:59:59.999Z');
+      const m2 = await at('2025-09-02T00:00:00.000Z');
+      const m3 = await at('2025-09-02T12:00:00.000Z');
+      const m4 = await at('2025-09-03T00:00:00.000Z');
+      const m5 = await at('2025-09-04T08:00:00.000Z');
+      const range = (sentFrom?: string, sentBefore?: string) =>
+        f.index.search({ text: 'range', roomIds: [room], sentFrom, sentBefore, limit: 20 }).then(ids);
+      assert.deepEqual(await range('2025-09-02T00:00:00.000Z', '2025-09-03T00:00:00.000Z'), [m3.id, m2.id], 'one whole day');
+      assert.deepEqual(await range('2025-09-02T00:00:00.000Z'), [m5.id, m4.id, m3.id, m2.id]);
+      assert.deepEqual(await range(undefined, '2025-09-02T00:00:00.000Z'), [m1.id]);
+      assert.deepEqual(await range('2025-09-05T00:00:00.000Z'), []);
+      // With the other filters and a cursor: they all hold at once.
+      const firstPage = await f.index.search({ text: 'range', roomIds: [room], sentFrom: '2025-09-02T00:00:00.000Z', limit: 2 });
+      assert.deepEqual(ids(firstPage), [m5.id, m4.id]);
+      const next = await f.index.search({
+        text: 'range',
+        roomIds: [room],
+        sentFrom: '2025-09-02T00:00:00.000Z',
+        sentBefore: '2025-09-04T00:00:00.000Z',
+        after: cursorOf(m4),
+        limit: 2,
+      });
+      assert.deepEqual(ids(next), [m3.id, m2.id]);
+      assert.deepEqual(
+        await f.index.search({
+          text: 'range',
+          roomIds: [room],
+          senderId: await f.newSender(),
+          sentFrom: '2025-09-02T00:00:00.000Z',
+          limit: 5,
+        }),
+        [],
+      );
     });
 
     test('indexing the same message again does not duplicate its hit', async () => {

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Message, SearchHit } from '@qc/shared';
+import { encodeSearchCursor, type Message, type SearchHit } from '@qc/shared';
 import { PostgresMetadataStore } from '../../src/adapters/postgres/postgres-metadata.adapter';
 import { isAppError } from '../../src/errors';
 import { uuidv7 } from '../../src/lib/uuidv7';
@@ -38,7 +38,7 @@ const hitIn = (roomId: string): SearchHit => {
     replyTo: null,
     createdAt: new Date().toISOString(),
   };
-  return { message, highlight: 'found' };
+  return { message, highlight: 'found', marks: [[0, 5]] };
 };
 
 let db: TestDatabase;
@@ -75,11 +75,11 @@ describe('SearchService on PostgreSQL metadata', () => {
     index.asked.length = 0;
     index.answer = [hitIn(mine)];
     const res = await service.search(me, { q: 'found', limit: 20 });
-    assert.deepEqual(res, { hits: index.answer });
+    assert.deepEqual(res, { hits: index.answer, nextCursor: null });
     assert.equal(index.asked.length, 1);
     assert.deepEqual(new Set(index.asked[0]!.roomIds), new Set([mine, shared]));
     assert.equal(index.asked[0]!.text, 'found');
-    assert.equal(index.asked[0]!.limit, 20);
+    assert.equal(index.asked[0]!.limit, 21, 'one more than the page, to know whether another follows');
   });
 
   test('with roomId of one of my rooms it searches only that room', async () => {
@@ -113,7 +113,7 @@ describe('SearchService on PostgreSQL metadata', () => {
   test('someone in no room gets no hits without asking the index', async () => {
     const me = await user();
     index.asked.length = 0;
-    assert.deepEqual(await service.search(me, { q: 'x', limit: 5 }), { hits: [] });
+    assert.deepEqual(await service.search(me, { q: 'x', limit: 5 }), { hits: [], nextCursor: null });
     assert.equal(index.asked.length, 0);
   });
 
@@ -123,6 +123,44 @@ describe('SearchService on PostgreSQL metadata', () => {
     const theirs = await room(other);
     const good = hitIn(mine);
     index.answer = [hitIn(theirs), good];
-    assert.deepEqual(await service.search(me, { q: 'x', limit: 5 }), { hits: [good] });
+    assert.deepEqual(await service.search(me, { q: 'x', limit: 5 }), { hits: [good], nextCursor: null });
+  });
+
+  test('the filters reach the index as asked: sender, time range and where the page before ended', async () => {
+    const [me, other] = [await user(), await user()];
+    const mine = await room(me, [other]);
+    index.asked.length = 0;
+    index.answer = [];
+    const cursor = { createdAt: '2025-03-01T10:00:00.000Z', roomId: mine, seq: 7 };
+    await service.search(me, {
+      q: 'x',
+      from: other,
+      after: '2025-03-01T00:00:00.000Z',
+      before: '2025-03-02T00:00:00.000Z',
+      cursor,
+      limit: 5,
+    });
+    assert.deepEqual(index.asked[0], {
+      text: 'x',
+      roomIds: [mine],
+      senderId: other,
+      sentFrom: '2025-03-01T00:00:00.000Z',
+      sentBefore: '2025-03-02T00:00:00.000Z',
+      after: cursor,
+      limit: 6,
+    });
+  });
+
+  test('a page is cut at the limit and its cursor names its last hit, even when that hit is dropped as not mine', async () => {
+    const [me, other] = [await user(), await user()];
+    const mine = await room(me);
+    const theirs = await room(other);
+    const hits = [hitIn(mine), hitIn(mine), hitIn(theirs), hitIn(mine)];
+    index.answer = hits;
+    const res = await service.search(me, { q: 'x', limit: 3 });
+    assert.deepEqual(res.hits, hits.slice(0, 2));
+    assert.equal(res.nextCursor, encodeSearchCursor(hits[2]!.message));
+    index.answer = hits.slice(0, 3);
+    assert.equal((await service.search(me, { q: 'x', limit: 3 })).nextCursor, null, 'no more than the page: no cursor');
   });
 });

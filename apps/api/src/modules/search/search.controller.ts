@@ -4,7 +4,10 @@ import { SearchService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
 import { ZodPipe } from '../../common/http/zod.pipe';
 
-/** `GET /api/v1/search/messages?q=&roomId=&limit=`: messages of the rooms the caller belongs to. */
+/**
+ * `GET /api/v1/search/messages?q=&roomId=&from=&after=&before=&cursor=&limit=`: messages of
+ * the rooms the caller belongs to, newest first, a page at a time (see searchMessagesQuery).
+ */
 @Controller('search')
 @UseGuards(AccessTokenGuard)
 export class SearchController {

@@ -1,6 +1,6 @@
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import type { Message, SearchHit } from '@qc/shared';
-import { HIGHLIGHT_POST, HIGHLIGHT_PRE, plainSnippet, searchWords } from '../../lib/plain-snippet';
+import { HIGHLIGHT_POST, HIGHLIGHT_PRE, markedSnippet, searchWords } from '../../lib/search-snippet';
 import type { IndexChange, SearchIndex, SearchQuery } from '../../ports/search-index.port';
 
 export interface ElasticsearchSearchIndexOptions {
@@ -25,7 +25,12 @@ export function createElasticsearchClient(url: string): Client {
 /*
  * The whole message is kept in _source; only what is searched, filtered or sorted on is
  * indexed. `dynamic: false`: a field added to Message later is stored, not mapped, and
- * never refused. Prefix search uses `index_prefixes` (edge n-grams of each term in a
+ * never refused.
+ *
+ * `sender` (the sender's id, for the "from" filter) is a field of its own rather than an
+ * indexed `senderId`: indexes made before the filter existed hold `senderId` unindexed, and
+ * a mapping can add a field but never turn on indexing of one it has. ready() adds `sender`
+ * to such an index; its older documents gain it when they are next (re)indexed. Prefix search uses `index_prefixes` (edge n-grams of each term in a
  * hidden subfield that prefix queries use) rather than an edge_ngram analyzer or
  * search_as_you_type: those live in the analysis-common and mapper-extras modules, which
  * the integ-test distribution we run in CI does not have; index_prefixes is in the core.
@@ -39,6 +44,7 @@ const MAPPINGS: estypes.MappingTypeMapping = {
     seq: { type: 'long' },
     id: { type: 'keyword', index: false, doc_values: false },
     senderId: { type: 'keyword', index: false, doc_values: false },
+    sender: { type: 'keyword' },
     clientMsgId: { type: 'keyword', index: false, doc_values: false },
     contentType: { type: 'keyword', index: false, doc_values: false },
     replyTo: { type: 'keyword', index: false, doc_values: false },
@@ -47,6 +53,9 @@ const MAPPINGS: estypes.MappingTypeMapping = {
 
 /** Documents deleted per round trip by deleteRoom. */
 const DELETE_BATCH = 1000;
+
+/** What is indexed for a message: the message, and its sender once more as the filterable `sender`. */
+type MessageDocument = Message & { sender: string };
 
 const toMessage = (d: Message): Message => ({
   id: d.id,
@@ -90,8 +99,13 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     try {
       await this.client.indices.create({ index: this.indexName, mappings: MAPPINGS });
     } catch (e) {
-      // Another node (or an earlier run) created it first: that is what we wanted.
-      if (e instanceof errors.ResponseError && e.body?.error?.type === 'resource_already_exists_exception') return;
+      // Another node (or an earlier run) created it first: that is what we wanted, with
+      // whatever fields were added to the mapping since (adding a field is allowed; a no-op
+      // when it is there).
+      if (e instanceof errors.ResponseError && e.body?.error?.type === 'resource_already_exists_exception') {
+        await this.client.indices.putMapping({ index: this.indexName, properties: { sender: MAPPINGS.properties!.sender! } });
+        return;
+      }
       throw e;
     }
   }
@@ -108,15 +122,15 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   async apply(changes: readonly IndexChange[]): Promise<void> {
     if (changes.length === 0) return;
     await this.ready();
-    const res = await this.client.bulk<Message>({
-      operations: changes.flatMap(({ op, message }): (estypes.BulkOperationContainer | Message)[] => {
+    const res = await this.client.bulk<MessageDocument>({
+      operations: changes.flatMap(({ op, message }): (estypes.BulkOperationContainer | MessageDocument)[] => {
         const target = {
           _index: this.indexName,
           _id: message.id,
           version: message.version ?? message.seq,
           version_type: 'external' as const,
         };
-        return op === 'index' ? [{ index: target }, toMessage(message)] : [{ delete: target }];
+        return op === 'index' ? [{ index: target }, { ...toMessage(message), sender: message.senderId }] : [{ delete: target }];
       }),
       refresh: this.refresh,
     });
@@ -135,6 +149,10 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     if (words.length === 0) return [];
     await this.ready();
     const lastWord = words[words.length - 1]!;
+    const filter: estypes.QueryDslQueryContainer[] = [{ terms: { roomId: q.roomIds } }];
+    if (q.senderId) filter.push({ term: { sender: q.senderId } });
+    if (q.sentFrom || q.sentBefore)
+      filter.push({ range: { createdAt: { ...(q.sentFrom ? { gte: q.sentFrom } : {}), ...(q.sentBefore ? { lt: q.sentBefore } : {}) } } });
     // `match` queries analyze the text as words: no character of it is query syntax.
     const res = await this.client.search<Message>({
       index: this.indexName,
@@ -146,18 +164,19 @@ export class ElasticsearchSearchIndex implements SearchIndex {
             {
               bool: {
                 should: [
-                  // Whole words score higher than the same words found as a prefix.
-                  { multi_match: { query: q.text, fields: ['content'], operator: 'and', boost: 2 } },
+                  { multi_match: { query: q.text, fields: ['content'], operator: 'and' } },
                   { multi_match: { query: q.text, fields: ['content'], type: 'bool_prefix', operator: 'and' } },
                 ],
                 minimum_should_match: 1,
               },
             },
           ],
-          filter: [{ terms: { roomId: q.roomIds } }],
+          filter,
         },
       },
-      sort: [{ _score: { order: 'desc' } }, { createdAt: { order: 'desc' } }, { seq: { order: 'desc' } }],
+      // Newest first, ties by room then seq (the contract's total order); no score is needed.
+      sort: [{ createdAt: { order: 'desc' } }, { roomId: { order: 'desc' } }, { seq: { order: 'desc' } }],
+      ...(q.after ? { search_after: [Date.parse(q.after.createdAt), q.after.roomId, q.after.seq] } : {}),
       highlight: {
         encoder: 'default',
         fields: {
@@ -186,7 +205,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
       },
     });
     return res.hits.hits.flatMap((h) =>
-      h._source ? [{ message: toMessage(h._source), highlight: plainSnippet(h.highlight?.content?.[0]) }] : [],
+      h._source ? [{ message: toMessage(h._source), ...markedSnippet(h.highlight?.content?.[0]) }] : [],
     );
   }
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SearchHit } from '@qc/shared';
-import { plainSnippet, searchWords } from '../../lib/plain-snippet';
+import { HIGHLIGHT_POST, HIGHLIGHT_PRE, markedSnippet, searchWords } from '../../lib/search-snippet';
 import type { IndexChange, SearchIndex, SearchQuery } from '../../ports/search-index.port';
 import { queryRows } from './pg-rows';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './postgres-message-store.adapter';
@@ -10,10 +10,14 @@ interface HitRow extends MessageRow {
 }
 
 /*
- * ts_headline options. Empty start/stop markers: the snippet is plain text as it comes
- * out, there is nothing to strip and no HTML to escape. One fragment of up to 20 words.
+ * ts_headline options. The markers are control characters message content cannot hold, so
+ * markedSnippet() finds them unambiguously and hands clients plain text and offsets: no
+ * HTML from here ever. One fragment of up to 20 words.
  */
-const HEADLINE_OPTIONS = 'StartSel="", StopSel="", MaxWords=20, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "';
+const MARKERS = `StartSel="${HIGHLIGHT_PRE}", StopSel="${HIGHLIGHT_POST}"`;
+const HEADLINE_OPTIONS = `${MARKERS}, MaxWords=20, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "`;
+/** A short message is its own snippet: all of it, marked (a fragment would also trim punctuation at its ends: `is it done?` would lose its `?`). */
+const WHOLE_OPTIONS = `${MARKERS}, HighlightAll=true`;
 
 /*
  * ts_headline's parser takes anything shaped like `<tag …>` for markup and drops it from
@@ -23,10 +27,7 @@ const HEADLINE_OPTIONS = 'StartSel="", StopSel="", MaxWords=20, MinWords=6, Shor
  */
 const TAG_OPEN_STAND_IN = '\u0001';
 
-/**
- * A message this short is its own snippet. ts_headline also trims punctuation at a
- * fragment's ends (`is it done?` would lose its `?`), which only matters when it cuts.
- */
+/** Up to this length a message is its own snippet. */
 const WHOLE_SNIPPET_MAX = 150;
 
 /*
@@ -42,31 +43,39 @@ const WHOLE_SNIPPET_MAX = 150;
  *  - to_tsquery($2): the same words ANDed with the last one as a prefix (`hel` finds
  *    `hello` while typing). $2 is built from searchWords() — letters, marks and digits
  *    only — so no tsquery operator can reach it; it is a bind parameter all the same.
- * Ranking and the snippet run only over the page that is returned.
+ *
+ * Filters ($7 sender, $8/$9 the time range, $10-$12 the cursor) are NULL when not asked
+ * for. Newest first, by created_at to the millisecond (what a Message and a cursor carry),
+ * then room id, then seq: a total order, so the cursor's row comparison pages exactly. The
+ * snippet is made only for the page that is returned.
  */
 const SEARCH_SQL = `
   WITH q AS (
     SELECT websearch_to_tsquery('simple', $1) || COALESCE(to_tsquery('simple', $2), ''::tsquery) AS query
   )
   SELECT hit.*,
-         CASE WHEN char_length(hit.content) <= ${WHOLE_SNIPPET_MAX} THEN hit.content
-              ELSE ts_headline('simple', replace(hit.content, '<', chr(1)), q.query, $5) END AS headline
+         ts_headline('simple', replace(hit.content, '<', chr(1)), q.query,
+                     CASE WHEN char_length(hit.content) <= ${WHOLE_SNIPPET_MAX} THEN $6 ELSE $5 END) AS headline
   FROM (
     SELECT * FROM (
-      SELECT ${MESSAGE_COLUMNS}, ts_rank(m.content_tsv, q.query) AS rank
+      SELECT ${MESSAGE_COLUMNS}, date_trunc('milliseconds', m.created_at) AS at_ms
       FROM messages m, q
       WHERE m.room_id = ANY($3::uuid[]) AND m.content_tsv @@ q.query
         AND NOT EXISTS (SELECT 1 FROM message_states s WHERE s.message_id = m.id AND (s.content IS NOT NULL OR s.deleted_at IS NOT NULL))
       UNION ALL
       SELECT m.id, m.room_id, m.seq, m.sender_id, m.client_msg_id, s.content, m.content_type, m.reply_to, m.created_at,
-             ts_rank(s.content_tsv, q.query) AS rank
+             date_trunc('milliseconds', m.created_at) AS at_ms
       FROM message_states s JOIN messages m ON m.id = s.message_id, q
       WHERE s.room_id = ANY($3::uuid[]) AND s.deleted_at IS NULL AND s.content IS NOT NULL AND s.content_tsv @@ q.query
     ) found
-    ORDER BY rank DESC, created_at DESC, seq DESC
+    WHERE ($7::uuid IS NULL OR found.sender_id = $7::uuid)
+      AND ($8::timestamptz IS NULL OR found.created_at >= $8::timestamptz)
+      AND ($9::timestamptz IS NULL OR found.created_at < $9::timestamptz)
+      AND ($10::timestamptz IS NULL OR (found.at_ms, found.room_id, found.seq) < ($10::timestamptz, $11::uuid, $12::bigint))
+    ORDER BY at_ms DESC, room_id DESC, seq DESC
     LIMIT $4
   ) hit, q
-  ORDER BY hit.rank DESC, hit.created_at DESC, hit.seq DESC`;
+  ORDER BY hit.at_ms DESC, hit.room_id DESC, hit.seq DESC`;
 
 /**
  * websearch_to_tsquery has three operators: `"phrase"`, `-word` (without word) and `or`.
@@ -103,10 +112,23 @@ export class PostgresSearchIndex implements SearchIndex {
     // log a notice about an empty query).
     if (words.length === 0) return [];
     const prefixQuery = words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ');
-    const rows = await queryRows<HitRow>(this.ds, SEARCH_SQL, [websearchText(q.text), prefixQuery, q.roomIds, q.limit, HEADLINE_OPTIONS]);
+    const rows = await queryRows<HitRow>(this.ds, SEARCH_SQL, [
+      websearchText(q.text),
+      prefixQuery,
+      q.roomIds,
+      q.limit,
+      HEADLINE_OPTIONS,
+      WHOLE_OPTIONS,
+      q.senderId ?? null,
+      q.sentFrom ?? null,
+      q.sentBefore ?? null,
+      q.after?.createdAt ?? null,
+      q.after?.roomId ?? null,
+      q.after?.seq ?? null,
+    ]);
     return rows.map((r) => ({
       message: toMessage(r),
-      highlight: plainSnippet(r.headline?.replaceAll(TAG_OPEN_STAND_IN, '<')),
+      ...markedSnippet(r.headline?.replaceAll(TAG_OPEN_STAND_IN, '<')),
     }));
   }
 
