@@ -9,6 +9,7 @@ import { MessageKeys1763900000000 } from './migrations/1763900000000-message-key
 import { MessageSearch1795430000000 } from './migrations/1795430000000-message-search';
 import { MessageChanges1796000000000 } from './migrations/1796000000000-message-changes';
 import { Receipts1796100000000 } from './migrations/1796100000000-receipts';
+import { ChannelNamesUnique1796240000000 } from './migrations/1796240000000-channel-names-unique';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   MessageSearch1795430000000,
   MessageChanges1796000000000,
   Receipts1796100000000,
+  ChannelNamesUnique1796240000000,
 ];
 
 export interface DataSourceOptions {
