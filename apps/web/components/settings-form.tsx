@@ -8,8 +8,9 @@ import { api } from '@/lib/api';
 import { session, useSession } from '@/lib/session';
 import { ArrowLeftIcon } from './icons';
 import { Avatar } from './avatar';
+import { ThemePicker } from './theme-picker';
 
-/** Display name, avatar and signing out. */
+/** Display name, avatar, theme and signing out. */
 export function SettingsForm() {
   const state = useSession();
   if (state.status !== 'authenticated') return null;
@@ -117,6 +118,9 @@ function SettingsFormFor({ user }: { user: User }) {
             </span>
           </div>
         </form>
+
+        <hr className="settings__rule" />
+        <ThemePicker />
 
         <hr className="settings__rule" />
         <div className="settings__signout">
