@@ -16,10 +16,7 @@ export const metadata: Metadata = {
 export const viewport: Viewport = {
   width: 'device-width',
   initialScale: 1,
-  themeColor: [
-    { media: '(prefers-color-scheme: dark)', color: '#121419' },
-    { color: '#1f2430' },
-  ],
+  themeColor: [{ media: '(prefers-color-scheme: dark)', color: '#121419' }, { color: '#1f2430' }],
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

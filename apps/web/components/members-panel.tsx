@@ -149,7 +149,9 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
             (room.kind === 'channel'
               ? 'You will stop getting its messages. You can join again from Browse channels.'
               : 'You will stop getting its messages, and only a member can add you back.') +
-            (room.role === 'owner' ? ' If you are its only owner, ownership passes to an admin, or else to the member who joined first.' : '')
+            (room.role === 'owner'
+              ? ' If you are its only owner, ownership passes to an admin, or else to the member who joined first.'
+              : '')
           }
           confirmLabel={`Leave ${noun}`}
           onConfirm={leave}

@@ -9,7 +9,11 @@ const LABELS: Record<ThemeChoice, string> = { system: 'System', light: 'Light', 
 export function ThemePicker() {
   const id = useId();
   // The static export is rendered without a browser: "System" until the page knows better.
-  const choice = useSyncExternalStore(subscribeThemeChoice, () => readThemeChoice(), () => 'system' as const);
+  const choice = useSyncExternalStore(
+    subscribeThemeChoice,
+    () => readThemeChoice(),
+    () => 'system' as const,
+  );
   return (
     <fieldset className="theme-picker" aria-describedby={`${id}-hint`}>
       <legend className="settings__subtitle">Theme</legend>
@@ -19,13 +23,7 @@ export function ThemePicker() {
       <div className="theme-picker__options">
         {THEME_CHOICES.map((value) => (
           <label key={value} className="theme-picker__option">
-            <input
-              type="radio"
-              name={`${id}-theme`}
-              value={value}
-              checked={choice === value}
-              onChange={() => saveThemeChoice(value)}
-            />
+            <input type="radio" name={`${id}-theme`} value={value} checked={choice === value} onChange={() => saveThemeChoice(value)} />
             <span>{LABELS[value]}</span>
           </label>
         ))}
