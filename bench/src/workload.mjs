@@ -178,7 +178,8 @@ export async function productIdentities(base, topo, n, seed, say) {
         ? { kind: 'direct', userId: users[others[0]].userId }
         : room.kind === 'group'
           ? { kind: 'group', name: `bench ${room.key}`, memberIds: others.map((m) => users[m].userId) }
-          : { kind: 'channel', name: `bench ${room.key}` };
+          : // Channel names are unique on the server: the run's tag keeps a rerun on the same database apart.
+            { kind: 'channel', name: `bench ${tag} ${room.key}` };
     const r = await http(base, 'POST', '/rooms', { token: owner.token, body });
     if (r.status !== 201 && r.status !== 200) throw new Error(`room ${room.key}: ${r.status} ${JSON.stringify(r.body)}`);
     if (room.kind === 'channel') {

@@ -125,7 +125,9 @@ test('a public channel: one person creates it, another finds it, joins and talks
   await create.getByRole('textbox', { name: 'Topic (optional)' }).fill('Where we plan things');
   await create.getByRole('button', { name: 'Create channel' }).click();
   await expect(alice.page.getByRole('heading', { level: 1, name })).toBeVisible();
-  await expect(alice.page.getByText('Where we plan things')).toBeVisible();
+  // In the header and in the channel's intro above its first message.
+  await expect(alice.page.getByText('Where we plan things')).toHaveCount(2);
+  await expect(alice.page.getByTestId('room-intro')).toContainText('Topic: Where we plan things');
   await sendMessage(alice.page, 'Welcome to the channel');
 
   await bob.page.getByRole('button', { name: 'Browse channels' }).click();

@@ -14,6 +14,7 @@ import { ChatIoAdapter } from './common/socket/chat-io.adapter';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { setupOpenApi } from './common/http/openapi';
 import { inlineScriptHashes, securityHeaders } from './common/http/security-headers';
+import { precompressWebDir, webStatic } from './common/http/web-static';
 import { SocketSessionGateway } from './modules/auth/socket-session.gateway';
 
 export interface RunningApi {
@@ -76,7 +77,10 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
   setupOpenApi(app);
 
   if (hasWeb) {
-    app.use(express.static(webDir, { extensions: ['html'], index: 'index.html', maxAge: '1h', setHeaders: noCacheHtml }));
+    const packed = await precompressWebDir(webDir);
+    if (packed.written > 0) progress(`compressed the web app's files (${packed.written} written beside them)`);
+    if (packed.failed) logger.warn(`web app files served uncompressed: could not write a compressed copy (${packed.failed})`);
+    app.use(webStatic(webDir));
     app.use((req: Request, res: Response, next: NextFunction) => {
       // Unknown page paths get the web app's 404 page; unknown API paths get the JSON error.
       const apiPath = req.path.startsWith('/api/') || req.path.startsWith('/socket.io') || req.path === '/metrics';
@@ -145,10 +149,6 @@ function listenError(e: unknown, config: AppConfig): Error {
     return new Error(`port ${config.port} on ${config.host} is already in use: stop what uses it, or set PORT to another port`);
   if (code === 'EACCES') return new Error(`not allowed to listen on port ${config.port}: use a port above 1023 (set PORT)`);
   return e instanceof Error ? e : new Error(String(e));
-}
-
-function noCacheHtml(res: Response, file: string) {
-  if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
 }
 
 /** `node apps/api/dist/main.js`: run the api on its own (the launcher in scripts/start.mjs adds the build step). */

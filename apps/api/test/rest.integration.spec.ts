@@ -240,6 +240,55 @@ describe('rooms', () => {
     assert.ok(!after.body.some((r) => r.id === c.body.id));
   });
 
+  test('channel names are unique regardless of case: a twin is CONFLICT, created or renamed, and nothing is stored', async () => {
+    const [ann, ben] = await Promise.all([h.user('names-ann'), h.user('names-ben')]);
+    const general = await h.http<MyRoom>('POST', '/rooms', { token: ann.accessToken, body: { kind: 'channel', name: 'General' } });
+    assert.equal(general.status, 201);
+    assert.equal(general.body.createdBy, ann.user.id);
+    const channelsCalled = async (q: string) =>
+      (await h.http<Room[]>('GET', `/rooms?browse=channels&q=${q}`, { token: ben.accessToken })).body.filter(
+        (r) => r.name.toLowerCase() === q,
+      );
+
+    for (const name of ['general', '  GENERAL  ']) {
+      const twin = await h.http<{ error: { code: string; message: string } }>('POST', '/rooms', {
+        token: ben.accessToken,
+        body: { kind: 'channel', name, topic: 'mine' },
+      });
+      assert.equal(twin.status, 409, name);
+      assert.equal(twin.body.error.code, 'CONFLICT');
+      assert.match(twin.body.error.message, /already a channel called/);
+    }
+    assert.equal((await channelsCalled('general')).length, 1, 'nothing stored');
+    assert.ok(!(await h.http<MyRoom[]>('GET', '/rooms', { token: ben.accessToken })).body.some((r) => r.name.toLowerCase() === 'general'));
+
+    const other = await h.http<MyRoom>('POST', '/rooms', { token: ben.accessToken, body: { kind: 'channel', name: 'random' } });
+    assert.equal(other.status, 201);
+    const rename = await h.http<{ error: { code: string } }>('PATCH', `/rooms/${other.body.id}`, {
+      token: ben.accessToken,
+      body: { name: 'GENERAL', topic: 'changed' },
+    });
+    assert.equal(rename.status, 409);
+    assert.equal(rename.body.error.code, 'CONFLICT');
+    const unchanged = await h.http<MyRoom>('GET', `/rooms/${other.body.id}`, { token: ben.accessToken });
+    assert.equal(unchanged.body.name, 'random');
+    assert.equal(unchanged.body.topic, null, 'the topic sent with the refused name is not stored either');
+
+    // A channel may change the case of its own name; groups are private and may share names.
+    const recased = await h.http<MyRoom>('PATCH', `/rooms/${general.body.id}`, { token: ann.accessToken, body: { name: 'GENERAL' } });
+    assert.equal(recased.status, 200);
+    assert.equal(recased.body.name, 'GENERAL');
+    const groups = await Promise.all(
+      [ann, ben].map((u) =>
+        h.http<MyRoom>('POST', '/rooms', { token: u.accessToken, body: { kind: 'group', name: 'General', memberIds: [] } }),
+      ),
+    );
+    assert.deepEqual(
+      groups.map((g) => g.status),
+      [201, 201],
+    );
+  });
+
   test('bad room input: unknown kind, bad uuid, unknown member', async () => {
     const u = await h.user('badroom');
     assert.equal((await h.http('POST', '/rooms', { token: u.accessToken, body: { kind: 'secret', name: 'x' } })).status, 400);

@@ -1,12 +1,35 @@
 'use client';
 
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { CloseIcon } from './icons';
 
+const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
 /**
- * A modal on the native <dialog>: the browser traps focus, makes the page behind it inert
- * and turns Escape into `cancel`. Mounting it opens it; the parent unmounts it to close.
- * Focus goes to the first field marked `data-autofocus` (React's autoFocus fires before
+ * Tab from the last control goes back to the first, Shift+Tab from the first to the last.
+ * A modal <dialog> makes the page behind it inert, but Chromium still lets Tab leave it for
+ * the browser's own toolbar, from where the next Tab lands nowhere a keyboard user can see.
+ */
+function keepFocusInside(dialog: HTMLDialogElement, e: KeyboardEvent) {
+  const controls = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => !el.matches(':disabled') && el.getClientRects().length > 0,
+  );
+  const first = controls[0];
+  const last = controls[controls.length - 1];
+  if (!first || !last) return;
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/**
+ * A modal on the native <dialog>: the browser makes the page behind it inert and turns
+ * Escape into `cancel`; Tab stays among its controls. Mounting it opens it; the parent
+ * unmounts it to close. Focus goes to the first field marked `data-autofocus` (React's autoFocus fires before
  * the dialog is open, when nothing inside can take focus) and back where it was on close.
  */
 export function Dialog({
@@ -48,6 +71,12 @@ export function Dialog({
       onCancel={(e) => {
         e.preventDefault();
         onClose();
+      }}
+      onKeyDown={(e) => {
+        // Escape answers this dialog only: a panel it was opened from (members, a thread)
+        // closes on an Escape that bubbles up to it. The browser still turns it into `cancel`.
+        if (e.key === 'Escape') e.stopPropagation();
+        if (e.key === 'Tab' && ref.current) keepFocusInside(ref.current, e);
       }}
       onClick={(e) => {
         // A click on the dialog element itself (not its panel) landed on the backdrop.

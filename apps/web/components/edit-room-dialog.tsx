@@ -1,29 +1,36 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { patchRoomBody, type MyRoom } from '@qc/shared';
 import { api } from '@/lib/api';
-import { kindNoun } from '@/lib/room-display';
+import { channelNameError, kindNoun } from '@/lib/room-display';
 import { useChatClient } from '@/lib/use-chat';
 import { Dialog } from './dialog';
+import { TextField } from './text-field';
 
 /** Owners and admins rename a group or channel and set its topic. */
 export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () => void }) {
   const client = useChatClient();
   const id = useId();
+  const nameRef = useRef<HTMLInputElement>(null);
   const [name, setName] = useState(room.name);
   const [topic, setTopic] = useState(room.topic ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [nameError, setNameError] = useState<string | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const parsed = patchRoomBody.safeParse({ name, topic: topic.trim() ? topic : null });
     if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? 'Check the details.');
+      const issue = parsed.error.issues[0];
+      if (issue?.path[0] === 'name') setNameError(`Name: ${issue.message}.`);
+      else setError(issue?.message ?? 'Check the details.');
       return;
     }
     setBusy(true);
+    setError(null);
+    setNameError(null);
     try {
       const updated = await api.updateRoom(room.id, parsed.data);
       // Keep my own view of the room (role, unread) whatever shape the answer has.
@@ -31,7 +38,11 @@ export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () =>
       onClose();
     } catch (err) {
       setBusy(false);
-      setError(err instanceof Error ? err.message : 'Could not save.');
+      const taken = channelNameError(err, parsed.data.name ?? name);
+      if (taken) {
+        setNameError(taken);
+        nameRef.current?.focus();
+      } else setError(err instanceof Error ? err.message : 'Could not save.');
     }
   }
 
@@ -43,21 +54,20 @@ export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () =>
             {error}
           </p>
         )}
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input
-            id={`${id}-name`}
-            className="input"
-            data-autofocus=""
-            maxLength={80}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-topic`}>Topic</label>
-          <input id={`${id}-topic`} className="input" maxLength={250} value={topic} onChange={(e) => setTopic(e.target.value)} />
-        </div>
+        <TextField
+          ref={nameRef}
+          id={`${id}-name`}
+          label="Name"
+          error={nameError}
+          data-autofocus=""
+          maxLength={80}
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            setNameError(null);
+          }}
+        />
+        <TextField id={`${id}-topic`} label="Topic" maxLength={250} value={topic} onChange={(e) => setTopic(e.target.value)} />
         <div className="form__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

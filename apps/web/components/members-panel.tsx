@@ -7,6 +7,7 @@ import { isolate } from '@/lib/bidi';
 import { kindNoun, roomTitle } from '@/lib/room-display';
 import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
+import { ConfirmDialog } from './confirm-dialog';
 import { PeopleSearch } from './people-search';
 import { PresenceDot } from './presence-dot';
 import { ProfileButton } from './profile-card';
@@ -26,6 +27,7 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
   const meId = useStore(client.people, (s) => s.me.id);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState<'leave' | 'delete' | null>(null);
 
   if (!room) return null;
   const canManage = room.kind !== 'direct' && (room.role === 'owner' || room.role === 'admin');
@@ -49,20 +51,18 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
 
   const add = (user: User) => run(() => client.addMember(roomId, user.id), `Could not add ${isolate(user.displayName)}.`);
   const remove = (m: Member) => run(() => client.removeMember(roomId, m.userId), `Could not remove ${isolate(m.user.displayName)}.`);
-  const leave = () => {
-    if (!window.confirm(`Leave ${isolate(roomTitle(room))}?`)) return;
-    void run(async () => {
-      await client.leaveRoom(roomId);
-      router.replace('/chat');
-    }, 'Could not leave.');
+  const noun = kindNoun(room.kind);
+  const title = room.kind === 'channel' ? `#${isolate(roomTitle(room))}` : isolate(roomTitle(room));
+  // Errors show in the dialog (ConfirmDialog); on success the room is gone and so is this panel.
+  const leave = async () => {
+    await client.leaveRoom(roomId);
+    router.replace('/chat');
   };
-  const destroy = () => {
-    if (!window.confirm(`Delete ${isolate(roomTitle(room))} for everyone? This cannot be undone.`)) return;
-    void run(async () => {
-      await client.deleteRoom(roomId);
-      router.replace('/chat');
-    }, 'Could not delete.');
+  const destroy = async () => {
+    await client.deleteRoom(roomId);
+    router.replace('/chat');
   };
+  const others = Math.max(0, room.memberCount - 1);
 
   return (
     <SidePanel
@@ -134,15 +134,43 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
 
       {room.kind !== 'direct' && (
         <div className="members__footer">
-          <button type="button" className="button button--block" onClick={leave} disabled={busy}>
-            Leave {kindNoun(room.kind)}
+          <button type="button" className="button button--block" onClick={() => setConfirming('leave')} disabled={busy}>
+            Leave {noun}
           </button>
           {room.role === 'owner' && (
-            <button type="button" className="button button--danger button--block" onClick={destroy} disabled={busy}>
-              Delete {kindNoun(room.kind)}
+            <button type="button" className="button button--danger button--block" onClick={() => setConfirming('delete')} disabled={busy}>
+              Delete {noun}
             </button>
           )}
         </div>
+      )}
+
+      {confirming === 'leave' && (
+        <ConfirmDialog
+          title={`Leave ${title}?`}
+          description={
+            (room.kind === 'channel'
+              ? 'You will stop getting its messages. You can join again from Browse channels.'
+              : 'You will stop getting its messages, and only a member can add you back.') +
+            (room.role === 'owner'
+              ? ' If you are its only owner, ownership passes to an admin, or else to the member who joined first.'
+              : '')
+          }
+          confirmLabel={`Leave ${noun}`}
+          onConfirm={leave}
+          onClose={() => setConfirming(null)}
+        />
+      )}
+      {confirming === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${title}?`}
+          description={`The ${noun} and all its messages are deleted for everyone in it${
+            others > 0 ? ` (${others} ${others === 1 ? 'other person' : 'other people'})` : ''
+          }. This can't be undone.`}
+          confirmLabel={`Delete ${noun}`}
+          onConfirm={destroy}
+          onClose={() => setConfirming(null)}
+        />
       )}
     </SidePanel>
   );

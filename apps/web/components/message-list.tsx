@@ -13,6 +13,7 @@ import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline 
 import { DeleteMessageDialog } from './delete-message-dialog';
 import { MessageActionsContext, type MessageActions } from './message-actions';
 import { MessageItem, PendingMessageItem } from './message-item';
+import { RoomIntro } from './room-intro';
 
 /** Messages by the same person this close together share one header. */
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -260,9 +261,13 @@ export function MessageList({
         tabIndex={0}
         onScroll={onScroll}
       >
-        {timeline?.status === 'ready' && !timeline.hasOlder && (
-          <p className="message-list__start">This is the very beginning of the conversation.</p>
-        )}
+        {timeline?.status === 'ready' &&
+          !timeline.hasOlder &&
+          (room ? (
+            <RoomIntro room={room} users={users} meId={me.id} />
+          ) : (
+            <p className="message-list__start">This is the very beginning of the conversation.</p>
+          ))}
         {timeline?.loadingOlder && <p className="message-list__loading">Loading earlier messages…</p>}
         {(!timeline || timeline.status === 'loading') && <p className="message-list__loading">Loading messages…</p>}
         {timeline?.status === 'error' && (

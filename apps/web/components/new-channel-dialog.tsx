@@ -1,18 +1,22 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { createRoomBody } from '@qc/shared';
+import { channelNameError } from '@/lib/room-display';
 import { useChatClient } from '@/lib/use-chat';
 import { Dialog } from './dialog';
+import { TextField } from './text-field';
 
 /** A public channel anyone can find in "Browse channels" and join. */
 export function NewChannelDialog({ onClose, onOpenRoom }: { onClose: () => void; onOpenRoom: (roomId: string) => void }) {
   const client = useChatClient();
   const id = useId();
+  const nameRef = useRef<HTMLInputElement>(null);
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [nameError, setNameError] = useState<string | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -22,17 +26,23 @@ export function NewChannelDialog({ onClose, onOpenRoom }: { onClose: () => void;
       ...(topic.trim() ? { topic } : {}),
     });
     if (!parsed.success) {
-      setError(parsed.error.issues[0]?.path[0] === 'name' ? 'Give the channel a name.' : 'Check the channel details.');
+      if (parsed.error.issues[0]?.path[0] === 'name') setNameError('Give the channel a name.');
+      else setError('Check the channel details.');
       return;
     }
     setBusy(true);
     setError(null);
+    setNameError(null);
     try {
       const room = await client.createRoom(parsed.data);
       onOpenRoom(room.id);
     } catch (err) {
       setBusy(false);
-      setError(err instanceof Error ? err.message : 'Could not create the channel.');
+      const taken = channelNameError(err, name);
+      if (taken) {
+        setNameError(taken);
+        nameRef.current?.focus();
+      } else setError(err instanceof Error ? err.message : 'Could not create the channel.');
     }
   }
 
@@ -44,29 +54,28 @@ export function NewChannelDialog({ onClose, onOpenRoom }: { onClose: () => void;
             {error}
           </p>
         )}
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Channel name</label>
-          <input
-            id={`${id}-name`}
-            className="input"
-            data-autofocus=""
-            maxLength={80}
-            placeholder="e.g. announcements"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-topic`}>Topic (optional)</label>
-          <input
-            id={`${id}-topic`}
-            className="input"
-            maxLength={250}
-            placeholder="What is it about?"
-            value={topic}
-            onChange={(e) => setTopic(e.target.value)}
-          />
-        </div>
+        <TextField
+          ref={nameRef}
+          id={`${id}-name`}
+          label="Channel name"
+          error={nameError}
+          data-autofocus=""
+          maxLength={80}
+          placeholder="e.g. announcements"
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            setNameError(null);
+          }}
+        />
+        <TextField
+          id={`${id}-topic`}
+          label="Topic (optional)"
+          maxLength={250}
+          placeholder="What is it about?"
+          value={topic}
+          onChange={(e) => setTopic(e.target.value)}
+        />
         <div className="form__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -9,8 +9,9 @@ import { session, useSession } from '@/lib/session';
 import { ArrowLeftIcon } from './icons';
 import { Avatar } from './avatar';
 import { YourData } from './your-data';
+import { ThemePicker } from './theme-picker';
 
-/** Display name, avatar and signing out. */
+/** Display name, avatar, theme and signing out. */
 export function SettingsForm() {
   const state = useSession();
   if (state.status !== 'authenticated') return null;
@@ -118,6 +119,9 @@ function SettingsFormFor({ user }: { user: User }) {
             </span>
           </div>
         </form>
+
+        <hr className="settings__rule" />
+        <ThemePicker />
 
         <hr className="settings__rule" />
         <div className="settings__signout">

@@ -10,9 +10,15 @@ const dayWithYearFormat = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
 });
 const shortDayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
 export function formatTime(iso: string): string {
   return timeFormat.format(new Date(iso));
+}
+
+/** A calendar date with its year ("March 3, 2026"): when a room was made. */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
 }
 
 export function formatFull(iso: string): string {

@@ -154,6 +154,8 @@ export interface Room {
   name: string;
   topic: string | null;
   createdAt: string;
+  /** Who made the room (a channel's intro names them). */
+  createdBy: string;
   /** Highest seq in the room: a client that has seen less has something to catch up. */
   lastSeq: number;
   memberCount: number;

@@ -11,6 +11,7 @@ function room(extra: Partial<MyRoom> = {}): MyRoom {
     name: 'Bob',
     topic: null,
     createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy: 'u-bob',
     lastSeq: 2,
     memberCount: 2,
     role: 'member',

@@ -86,6 +86,18 @@ export interface NewRoom {
   members: { userId: string; role: Role }[];
 }
 
+/**
+ * createRoom or updateRoom would give a channel the name another channel has, case aside.
+ * The store decides (two people creating "General" at once cannot both win), so it says so
+ * with this, and nothing is stored.
+ */
+export class ChannelNameTaken extends Error {
+  constructor(readonly channelName: string) {
+    super(`a channel called "${channelName}" exists already`);
+    this.name = 'ChannelNameTaken';
+  }
+}
+
 export interface MetadataStore {
   // users
   createUser(u: { id: string; username: string; displayName: string; passwordHash: string }): Promise<UserRecord>;
@@ -114,10 +126,14 @@ export interface MetadataStore {
   revokeRefreshFamily(familyId: string, at: Date): Promise<void>;
 
   // rooms
-  /** Creates the room and its members in one transaction. A direct room whose key exists returns the existing one. */
+  /**
+   * Creates the room and its members in one transaction. A direct room whose key exists returns the existing one.
+   * A channel named as another one (case aside) is refused with ChannelNameTaken.
+   */
   createRoom(r: NewRoom): Promise<{ room: RoomRecord; created: boolean }>;
   findRoomById(id: string): Promise<RoomRecord | null>;
   findRoomByDirectKey(key: string): Promise<RoomRecord | null>;
+  /** Refuses a channel name another channel has (case aside) with ChannelNameTaken. */
   updateRoom(id: string, patch: { name?: string; topic?: string | null }): Promise<RoomRecord | null>;
   deleteRoom(id: string): Promise<void>;
   /** With each room, how many unread messages mention the user (what countMentions says, for every room in one query). */

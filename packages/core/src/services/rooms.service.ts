@@ -13,7 +13,7 @@ import type {
 } from '@qc/shared';
 import { AppError } from '../errors';
 import type { Broadcaster } from '../ports/broadcaster.port';
-import type { MembershipRecord, MetadataStore, RoomRecord, UserRecord } from '../ports/metadata.port';
+import { ChannelNameTaken, type MembershipRecord, type MetadataStore, type RoomRecord, type UserRecord } from '../ports/metadata.port';
 import type { MessageStateStore } from '../ports/message-state.port';
 import type { MessageStore } from '../ports/message-store.port';
 import type { PresenceStore } from '../ports/presence.port';
@@ -121,14 +121,16 @@ export class RoomsService {
       });
     } else {
       memberIds = [userId];
-      result = await this.meta.createRoom({
-        kind: 'channel',
-        name: body.name,
-        topic: body.topic ?? null,
-        createdBy: userId,
-        directKey: null,
-        members: [{ userId, role: 'owner' }],
-      });
+      result = await this.meta
+        .createRoom({
+          kind: 'channel',
+          name: body.name,
+          topic: body.topic ?? null,
+          createdBy: userId,
+          directKey: null,
+          members: [{ userId, role: 'owner' }],
+        })
+        .catch(nameTaken);
     }
     if (result.created) {
       for (const id of memberIds) await this.announceAdded(result.room.id, id);
@@ -141,7 +143,7 @@ export class RoomsService {
     const room = await this.meta.findRoomById(roomId);
     if (!room) throw AppError.notFound('room');
     if (!canEditRoom(room.kind, m.role)) throw AppError.forbidden('only owners and admins can change this room');
-    await this.meta.updateRoom(roomId, body);
+    await this.meta.updateRoom(roomId, body).catch(nameTaken);
     return this.get(roomId, userId);
   }
 
@@ -345,6 +347,15 @@ export function notificationsOf(m: MembershipRecord, kind: RoomKind): RoomNotifi
   return { level: m.notifyLevel ?? (kind === 'channel' ? 'mentions' : 'all'), mutedUntil: muted };
 }
 
+/** The store refused a channel name another channel has: the person picks another. */
+function nameTaken(e: unknown): never {
+  if (e instanceof ChannelNameTaken)
+    throw AppError.conflict(
+      `there is already a channel called "${e.channelName}" (names are compared regardless of case): choose another name`,
+    );
+  throw e;
+}
+
 function toRoom(r: RoomRecord, name: string): Room {
   return {
     id: r.id,
@@ -352,6 +363,7 @@ function toRoom(r: RoomRecord, name: string): Room {
     name,
     topic: r.topic,
     createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdBy,
     lastSeq: r.lastSeq,
     memberCount: r.memberCount,
   };

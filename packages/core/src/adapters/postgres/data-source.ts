@@ -10,6 +10,7 @@ import { MessageSearch1795430000000 } from './migrations/1795430000000-message-s
 import { MessageChanges1796000000000 } from './migrations/1796000000000-message-changes';
 import { Receipts1796100000000 } from './migrations/1796100000000-receipts';
 import { Mentions1796200000000 } from './migrations/1796200000000-mentions';
+import { ChannelNamesUnique1796240000000 } from './migrations/1796240000000-channel-names-unique';
 import { UserTimeZone1796270000000 } from './migrations/1796270000000-user-time-zone';
 import { AccountErasure1796400000000 } from './migrations/1796400000000-account-erasure';
 
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   MessageChanges1796000000000,
   Receipts1796100000000,
   Mentions1796200000000,
+  ChannelNamesUnique1796240000000,
   UserTimeZone1796270000000,
   AccountErasure1796400000000,
 ];

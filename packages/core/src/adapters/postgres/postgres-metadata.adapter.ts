@@ -1,15 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { DELETED_USER_NAME, type NotifyLevel, type Role, type RoomKind } from '@qc/shared';
-import type {
-  MembershipRecord,
-  MetadataStore,
-  NewRoom,
-  ReceiptMove,
-  ReceiptRecord,
-  RefreshTokenRecord,
-  RoomRecord,
-  SessionRecord,
-  UserRecord,
+import {
+  ChannelNameTaken,
+  type MembershipRecord,
+  type MetadataStore,
+  type NewRoom,
+  type ReceiptMove,
+  type ReceiptRecord,
+  type RefreshTokenRecord,
+  type RoomRecord,
+  type SessionRecord,
+  type UserRecord,
 } from '../../ports/metadata.port';
 import { uuidv7 } from '../../lib/uuidv7';
 import { queryRows } from './pg-rows';
@@ -98,6 +99,9 @@ const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.
 
 const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === UNIQUE_VIOLATION;
+/** The index of migration ChannelNamesUnique: one channel per name, case aside. */
+const CHANNEL_NAME_KEY = 'rooms_channel_name_key';
+const isChannelNameTaken = (e: unknown) => isUniqueViolation(e) && (e as { constraint?: string }).constraint === CHANNEL_NAME_KEY;
 
 export class PostgresMetadataStore implements MetadataStore {
   constructor(private readonly ds: DataSource) {}
@@ -268,6 +272,7 @@ export class PostgresMetadataStore implements MetadataStore {
         const existing = await this.findRoomByDirectKey(r.directKey);
         if (existing) return { room: existing, created: false };
       }
+      if (r.name !== null && isChannelNameTaken(e)) throw new ChannelNameTaken(r.name);
       throw e;
     }
     const room = await this.findRoomById(id);
@@ -286,12 +291,15 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async updateRoom(id: string, patch: { name?: string; topic?: string | null }) {
-    await this.ds.query(`UPDATE rooms SET name = COALESCE($2, name), topic = CASE WHEN $3::boolean THEN $4 ELSE topic END WHERE id = $1`, [
-      id,
-      patch.name ?? null,
-      patch.topic !== undefined,
-      patch.topic ?? null,
-    ]);
+    try {
+      await this.ds.query(
+        `UPDATE rooms SET name = COALESCE($2, name), topic = CASE WHEN $3::boolean THEN $4 ELSE topic END WHERE id = $1`,
+        [id, patch.name ?? null, patch.topic !== undefined, patch.topic ?? null],
+      );
+    } catch (e) {
+      if (patch.name !== undefined && isChannelNameTaken(e)) throw new ChannelNameTaken(patch.name);
+      throw e;
+    }
     return this.findRoomById(id);
   }
 
