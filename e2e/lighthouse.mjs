@@ -58,13 +58,13 @@ async function prepareRoom(page) {
   const roomId = room.id ?? room.room?.id;
   const url = `${base}/chat?room=${encodeURIComponent(roomId)}`;
   await page.goto(url, { waitUntil: 'networkidle0' });
-  const box = await page.waitForSelector('textarea[aria-label="Message"]');
+  const box = await page.waitForSelector('textarea.composer__input', { timeout: 90_000 });
   for (let i = 1; i <= 12; i += 1) {
     await box.type(`Message ${i}: the quick brown fox jumps over the lazy dog, and **again** with \`code\`.`);
     await page.keyboard.press('Enter');
   }
   await page.waitForFunction(() => globalThis.document.querySelectorAll('[data-testid="message"][data-status="sent"]').length >= 12, {
-    timeout: 30_000,
+    timeout: 90_000,
   });
   return url;
 }
