@@ -4,6 +4,7 @@ import './styles/base.css';
 import './styles/auth.css';
 import './styles/chat.css';
 import './styles/dialog.css';
+import './styles/markdown.css';
 
 export const metadata: Metadata = {
   title: 'Quantum Chat',

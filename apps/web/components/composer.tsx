@@ -3,16 +3,14 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
-import { snippetOf } from '@/lib/quote';
+import { snippetOf, usePlainTextReady } from '@/lib/quote';
+import { draftKey } from '@/lib/stores/draft-store';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { CloseIcon, SendIcon } from './icons';
 import { useMentionAutocomplete } from './mention-suggestions';
 import { api } from '@/lib/api';
 import { useAutosize } from '../lib/use-autosize';
-
-/** Unsent text per room, so switching rooms does not lose what someone was writing. */
-const drafts = new Map<string, string>();
 
 const MAX_HEIGHT_PX = 200;
 /** Show the remaining characters only when they start to matter. */
@@ -42,10 +40,11 @@ export function Composer({
   const meId = useStore(client.people, (s) => s.me.id);
   const users = useStore(client.people, (s) => s.users);
   const timeline = useTimeline(roomId);
+  usePlainTextReady(); // the "Replying to" bar's snippet, plain once the parser is in
   const id = useId();
   // A thread's draft is its own, so writing in the panel does not clobber the room's.
-  const draftKey = threadRootId ? `${roomId}/${threadRootId}` : roomId;
-  const [text, setText] = useState(() => drafts.get(draftKey) ?? '');
+  const draft = draftKey(roomId, threadRootId);
+  const [text, setText] = useState(() => client.drafts.get(draft));
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   // People just mentioned who are not in the room: offered an invitation after the send.
   const [outsiders, setOutsiders] = useState<{ userId: string; label: string }[]>([]);
@@ -71,8 +70,7 @@ export function Composer({
   function update(value: string) {
     setText(value);
     mentions.refresh(value);
-    if (value) drafts.set(draftKey, value);
-    else drafts.delete(draftKey);
+    client.drafts.set(draft, value);
     if (value.trim()) client.noteTyping(roomId);
     else client.stopTyping(roomId);
   }

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { Message } from '@qc/shared';
+import { plainTextOf, usePlainTextReady } from '@/lib/markdown/preview';
 import { Dialog } from './dialog';
 
 /** "Delete this message?": a delete cannot be undone, so it is asked once. */
@@ -15,7 +16,10 @@ export function DeleteMessageDialog({
   onClose: () => void;
 }) {
   const [busy, setBusy] = useState(false);
-  const preview = message.content.length > 140 ? `${message.content.slice(0, 140)}…` : message.content;
+  // The words of the message, without its markdown: a preview, not the message itself.
+  usePlainTextReady();
+  const text = plainTextOf(message.content).trim();
+  const preview = text.length > 140 ? `${text.slice(0, 140)}…` : text;
 
   async function confirm() {
     setBusy(true);

@@ -7,9 +7,10 @@ import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type Sy
 import type { Message, User } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { formatFull, formatTime } from '@/lib/format-time';
-import { snippetOf } from '@/lib/quote';
+import { snippetOf, usePlainTextReady } from '@/lib/quote';
 import type { Tick } from '@/lib/stores/receipts-store';
 import { canHaveThread } from '@/lib/stores/thread-store';
+import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
@@ -119,6 +120,7 @@ function QuotedMessage({
   users: Readonly<Record<string, User>>;
   onJump?: (messageId: string) => void;
 }) {
+  usePlainTextReady();
   if (!quoted) {
     return (
       <p className="message__quote message__quote--missing" data-testid="quote">
@@ -152,6 +154,35 @@ function QuotedMessage({
       ) : (
         body
       )}
+    </p>
+  );
+}
+
+/** The text, or the tombstone, followed on its last line by "(edited)" and the receipt tick. */
+function MessageBody({ message, deleted, tick }: { message: Message; deleted: boolean; tick: Tick | undefined }) {
+  const trailer = (
+    <>
+      {message.editedAt && !deleted && (
+        <>
+          {' '}
+          <span className="message__edited" title={`Edited ${formatFull(message.editedAt)}`}>
+            (edited)
+          </span>
+        </>
+      )}
+      {tick && (
+        <>
+          {' '}
+          <ReceiptTick tick={tick} />
+        </>
+      )}
+    </>
+  );
+  if (!deleted) return <MessageText content={message.content} trailer={trailer} />;
+  return (
+    <p className="message__text message__text--deleted">
+      <span data-testid="message-text">This message was deleted</span>
+      {trailer}
     </p>
   );
 }
@@ -268,23 +299,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
             onCancel={actions.cancelEdit}
           />
         ) : (
-          <p className={`message__text${deleted ? ' message__text--deleted' : ''}`}>
-            <span data-testid="message-text">{deleted ? 'This message was deleted' : <MessageText content={message.content} />}</span>
-            {message.editedAt && !deleted && (
-              <>
-                {' '}
-                <span className="message__edited" title={`Edited ${formatFull(message.editedAt)}`}>
-                  (edited)
-                </span>
-              </>
-            )}
-            {tick && (
-              <>
-                {' '}
-                <ReceiptTick tick={tick} />
-              </>
-            )}
-          </p>
+          <MessageBody message={message} deleted={deleted} tick={tick} />
         )}
         {!deleted && (
           <ReactionChips reactions={reactions} users={users} meId={meId} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />
@@ -370,14 +385,12 @@ interface PendingMessageProps {
 export const PendingMessageItem = memo(function PendingMessageItem(props: PendingMessageProps) {
   const { sender, content, createdAt, status, error, grouped, clientMsgId, onRetry, onDiscard } = props;
   const classes = ['message', grouped && 'message--grouped', 'message--mine', `message--${status}`].filter(Boolean).join(' ');
+  // Offline it is not being sent: it waits, and goes by itself when the network is back.
+  const offline = useStore(useChatClient().connection, (s) => s.status === 'offline');
   return (
     <MessageFrame sender={sender} createdAt={createdAt} grouped={grouped} classes={classes} status={status}>
-      <p className="message__text">
-        <span data-testid="message-text">
-          <MessageText content={content} />
-        </span>
-      </p>
-      {status === 'pending' && <p className="message__status">Sending…</p>}
+      <MessageText content={content} />
+      {status === 'pending' && <p className="message__status">{offline ? 'Waiting for the network…' : 'Sending…'}</p>}
       {status === 'failed' && (
         <p className="message__status message__status--failed">
           <span>{error ?? 'Not sent.'}</span>{' '}

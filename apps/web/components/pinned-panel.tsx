@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Message } from '@qc/shared';
 import { formatFull, formatTime } from '@/lib/format-time';
 import { jumpToMessage } from '@/lib/jump-to-message';
-import { snippetOf } from '@/lib/quote';
+import { snippetOf, usePlainTextReady } from '@/lib/quote';
 import { livePins } from '@/lib/stores/pinned';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
 import { PINNED_PANEL_ID } from './room-header';
@@ -20,6 +20,7 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
   const client = useChatClient();
   const users = useStore(client.people, (s) => s.users);
   const loaded = useTimeline(roomId)?.messages ?? NO_MESSAGES;
+  usePlainTextReady(); // the snippets, plain once the parser is in
   const [fetched, setFetched] = useState<readonly Message[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 

@@ -5,10 +5,11 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { MyRoom, RoomKind } from '@qc/shared';
 import { roomTitle } from '@/lib/room-display';
+import { isDraft } from '@/lib/stores/draft-store';
 import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
-import { BellOffIcon, CompassIcon, GearIcon, HashIcon, PlusIcon, UsersIcon } from './icons';
+import { BellOffIcon, CompassIcon, GearIcon, HashIcon, PencilIcon, PlusIcon, UsersIcon } from './icons';
 import { NewChannelDialog } from './new-channel-dialog';
 import { NewDirectMessageDialog } from './new-direct-message-dialog';
 import { NewGroupDialog } from './new-group-dialog';
@@ -155,11 +156,13 @@ function isMuted(room: MyRoom): boolean {
 }
 
 /**
- * One room. Its accessible name is "<room name> [presence] [N unread]" — the name first,
- * so people (and tests) can find a room by how it is called.
+ * One room. Its accessible name is "<room name> [presence] [Draft] [muted] [N mentions] [N unread]" — the name
+ * first, so people (and tests) can find a room by how it is called.
  */
 function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
-  const peerPresence = useStore(useChatClient().presence, (s) => (room.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const client = useChatClient();
+  const peerPresence = useStore(client.presence, (s) => (room.peer ? (s.presence[room.peer.id] ?? 'offline') : null));
+  const hasDraft = useStore(client.drafts, (s) => isDraft(s[room.id]));
   const unread = room.unreadCount;
   const mentions = room.mentionCount;
   const title = roomTitle(room);
@@ -183,6 +186,11 @@ function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
         <bdi>{title}</bdi>
       </span>{' '}
       {peerPresence && <PresenceDot status={peerPresence} className="presence-dot--room-link" />}{' '}
+      {hasDraft && (
+        <span className="room-link__draft" role="img" aria-label="Draft" title="Draft">
+          <PencilIcon size={13} />
+        </span>
+      )}{' '}
       {muted && (
         <span className="room-link__muted" role="img" aria-label="muted">
           <BellOffIcon size={13} />

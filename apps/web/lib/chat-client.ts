@@ -28,6 +28,8 @@ import { dialLiveSocket, type LiveSocket } from './live-socket';
 import { isPageVisible, watchPageActivity } from './page-activity';
 import { session } from './session';
 import { ConnectionStore } from './stores/connection-store';
+import { DraftStore } from './stores/draft-store';
+import { loadOutbox, OutboxSaver } from './stores/outbox-persistence';
 import { OutboxStore, type SendOptions } from './stores/outbox-store';
 import { PeopleStore } from './stores/people-store';
 import { PresenceStore, TypingNotifier } from './stores/presence-store';
@@ -36,11 +38,13 @@ import { withMyReaction } from './stores/reaction-echo';
 import { OpenRoomReporter } from './stores/open-room';
 import { hasReacted, messageItem, updateItem } from './stores/room-stream';
 import { RoomListStore } from './stores/room-list-store';
+import { browserStorage } from './stores/storage';
 import { ThreadStore } from './stores/thread-store';
 import { fromWire } from './mentions/mention-text';
 import { Notifier, type NotificationText } from './notify/notifier';
 import { nameOf } from './stores/people-store';
 import { TimelineStore } from './stores/timeline-store';
+import { plainTextOf } from './markdown/preview';
 
 /*
  * The composition root of the chat screen: it owns the socket and feeds each small store
@@ -68,6 +72,9 @@ export class ChatClient {
   readonly rooms: RoomListStore;
   readonly timelines: TimelineStore;
   readonly outbox: OutboxStore;
+  /** Unsent text per room and thread, kept on this device across reloads. */
+  readonly drafts: DraftStore;
+  private readonly outboxSaver: OutboxSaver;
   readonly threads = new ThreadStore({ thread: (roomId, rootId, page) => api.thread(roomId, rootId, page) });
   readonly receipts = new ReceiptsStore();
   /** Desktop notifications and the sound, for messages that arrive while the person is elsewhere. */
@@ -108,17 +115,23 @@ export class ChatClient {
         firstUnreadSeq: (roomId, stream) => this.rooms.firstUnreadSeq(roomId, stream.messages[stream.messages.length - 1]?.seq ?? 0),
       },
     );
+    const storage = browserStorage();
+    this.drafts = new DraftStore(storage, me.id);
+    // What an earlier page load left unsent goes out on the first connect, under its own clientMsgIds.
+    const restored = loadOutbox(storage, me.id);
+    this.outboxSaver = new OutboxSaver(storage, me.id, restored);
     this.outbox = new OutboxStore(
       {
         isConnected: () => this.socket?.connected ?? false,
         send: (payload) => this.withSocket((socket) => sendMessage(socket, payload)).then((r) => r.message),
       },
       {
-        onStored: (message) => this.receiveMessages(message.roomId, [message]),
+        onStored: (message) => this.onStored(message),
         onNotice: (text) => this.connection.showNotice(text),
       },
-      newClientMsgId,
+      { newId: newClientMsgId, restored },
     );
+    this.outbox.subscribe(() => this.outboxSaver.save(this.outbox.getState()));
     this.delivered = new DeliveredReporter((roomId, seq) => this.withSocket((socket) => markRoomDelivered(socket, { roomId, seq })));
   }
 
@@ -145,6 +158,7 @@ export class ChatClient {
         this.openRoomReporter.disconnected();
         this.connection.lost();
       },
+      onNetwork: (online) => this.connection.networkChanged(online),
     });
     const socket = this.live.socket;
 
@@ -181,6 +195,7 @@ export class ChatClient {
         const user = session.user;
         if (user && user.id === this.meId) this.people.setMe(user);
       }),
+      this.flushDraftsWhenThePageGoes(),
     );
 
     void this.loadRooms();
@@ -193,8 +208,31 @@ export class ChatClient {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.delivered.stop();
     this.openRoomReporter.stop();
-    for (const store of [this.connection, this.people, this.presence, this.rooms, this.timelines, this.threads, this.outbox, this.receipts])
+    for (const store of [
+      this.connection,
+      this.people,
+      this.presence,
+      this.rooms,
+      this.timelines,
+      this.threads,
+      this.outbox,
+      this.receipts,
+      this.drafts,
+    ])
       store.stop();
+  }
+
+  /** Signed out on purpose: no drafts or unsent messages of this person stay on the device. */
+  forgetDeviceData(): void {
+    this.drafts.clear();
+    this.outboxSaver.clear();
+  }
+
+  /** A reload or a closed tab a moment after typing: the draft not yet written goes now. */
+  private flushDraftsWhenThePageGoes(): () => void {
+    const flush = () => this.drafts.flush();
+    window.addEventListener('pagehide', flush);
+    return () => window.removeEventListener('pagehide', flush);
   }
 
   /**
@@ -250,6 +288,7 @@ export class ChatClient {
     this.timelines.forget(roomId);
     this.threads.forgetRoom(roomId);
     this.outbox.forget(roomId);
+    this.drafts.forgetRoom(roomId);
     this.people.forget(roomId);
     this.receipts.forget(roomId);
     this.readSent.delete(roomId);
@@ -411,7 +450,8 @@ export class ChatClient {
     const users = this.people.getState().users;
     const who = nameOf(users, m.senderId);
     const where = room.kind === 'direct' ? '' : room.kind === 'channel' ? ` in #${room.name}` : ` in ${room.name}`;
-    const { text } = fromWire(m.content, (id) => nameOf(users, id));
+    // The words without their markdown, as every preview shows them (see lib/markdown/preview).
+    const { text } = fromWire(plainTextOf(m.content), (id) => nameOf(users, id));
     return { title: `${who}${where}`, body: text.length > 200 ? `${text.slice(0, 199)}…` : text };
   }
 
@@ -432,6 +472,17 @@ export class ChatClient {
     this.timelines.receive(roomId, messages.map(messageItem));
     this.threads.receive(roomId, messages);
     this.noteDelivered(roomId, Math.max(...messages.map((m) => m.seq)));
+  }
+
+  /**
+   * The ack of one of my sends. Its pending copy normally goes when the timeline shows it
+   * (onShown); a room with no timeline here, or a message the stream has already passed (one
+   * stored before a reload and answered again now), is never shown that way, so it goes now.
+   */
+  private onStored(message: Message): void {
+    this.receiveMessages(message.roomId, [message]);
+    const timeline = this.timelines.get(message.roomId);
+    if (!timeline || (timeline.status === 'ready' && message.seq <= timeline.lastSeq)) this.outbox.settle(message.roomId, [message]);
   }
 
   private receiveUpdate(update: MessageUpdate): void {
@@ -599,6 +650,10 @@ export function releaseChatClient(): void {
 
 if (typeof window !== 'undefined') {
   session.subscribe(() => {
-    if (session.getSnapshot().status === 'anonymous') releaseChatClient();
+    const state = session.getSnapshot();
+    if (state.status !== 'anonymous') return;
+    // An expired session keeps drafts and unsent messages for when the person signs back in.
+    if (state.signedOut) current?.forgetDeviceData();
+    releaseChatClient();
   });
 }

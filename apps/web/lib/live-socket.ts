@@ -1,11 +1,13 @@
 import { createChatSocket, type ChatSocket } from './chat-socket';
+import { browserSaysOnline, watchNetwork } from './network-status';
 import { session } from './session';
 
 /*
  * The socket's life: dial with the token held now, and come back after every kind of loss.
  * socket.io retries a dropped network by itself; what it does not retry is a refusal by the
  * server's middleware or a disconnect the server chose (an expired or revoked token), so
- * those get a fresh token and a new dial here.
+ * those get a fresh token and a new dial here. The browser's online/offline events steer it
+ * too: offline hangs up at once, online dials at once instead of at the end of a backoff.
  */
 
 const RECONNECT_RETRY_MS = 3_000;
@@ -16,13 +18,13 @@ export interface LiveSocket {
   close(): void;
 }
 
-export function dialLiveSocket(hooks: { onConnect(): void; onLost(): void }): LiveSocket {
+export function dialLiveSocket(hooks: { onConnect(): void; onLost(): void; onNetwork(online: boolean): void }): LiveSocket {
   const socket = createChatSocket(() => session.accessToken);
   let closed = false;
   let authFailures = 0;
 
   const redial = () => {
-    if (!closed && !socket.connected && !socket.active) socket.connect();
+    if (!closed && browserSaysOnline() && !socket.connected && !socket.active) socket.connect();
   };
 
   const reconnectWithFreshToken = async () => {
@@ -54,12 +56,28 @@ export function dialLiveSocket(hooks: { onConnect(): void; onLost(): void }): Li
       setTimeout(redial, RECONNECT_RETRY_MS);
     }
   });
-  socket.connect();
+  const stopWatchingNetwork = watchNetwork(window, (online) => {
+    hooks.onNetwork(online);
+    if (closed) return;
+    if (!online) {
+      // A socket over a network that is gone looks connected until its heartbeat fails (up
+      // to 20 s), and whatever is sent into it meanwhile is lost. Hanging up now keeps sends
+      // waiting in the outbox, and stops socket.io dialling into nothing.
+      socket.disconnect();
+    } else if (!socket.connected) {
+      // socket.io may be in the middle of a backoff of up to 5 s: start over and dial now.
+      if (socket.active) socket.disconnect();
+      redial();
+    }
+  });
+  if (browserSaysOnline()) socket.connect();
+  else hooks.onNetwork(false);
 
   return {
     socket,
     close: () => {
       closed = true;
+      stopWatchingNetwork();
       socket.removeAllListeners();
       socket.disconnect();
     },

@@ -53,3 +53,23 @@ export class ManualClock {
 
 /** Lets pending promise callbacks run. */
 export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** localStorage as a page sees it; two stores on one instance are two tabs, a new store on it is a reload. */
+export class MemoryStorage {
+  readonly items = new Map<string, string>();
+  writes = 0;
+
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+
+  setItem(key: string, value: string): void {
+    this.writes += 1;
+    this.items.set(key, value);
+  }
+
+  removeItem(key: string): void {
+    this.writes += 1;
+    this.items.delete(key);
+  }
+}
