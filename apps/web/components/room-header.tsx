@@ -95,7 +95,8 @@ export function RoomHeader({
         type="button"
         className={`button button--ghost room-header__members${pinsOpen ? ' is-active' : ''}`}
         aria-pressed={pinsOpen}
-        aria-controls={PINNED_PANEL_ID}
+        // Only while the panel is in the DOM: an id that points at nothing is an invalid ARIA value (axe's aria-valid-attr-value).
+        aria-controls={pinsOpen ? PINNED_PANEL_ID : undefined}
         aria-label="Pinned messages"
         title="Pinned"
         onClick={onTogglePins}
@@ -107,7 +108,7 @@ export function RoomHeader({
         type="button"
         className={`button button--ghost room-header__members${membersOpen ? ' is-active' : ''}`}
         aria-pressed={membersOpen}
-        aria-controls={MEMBERS_PANEL_ID}
+        aria-controls={membersOpen ? MEMBERS_PANEL_ID : undefined}
         aria-label={`Members, ${count}`}
         title="Members"
         onClick={onToggleMembers}
