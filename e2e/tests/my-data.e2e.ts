@@ -14,6 +14,8 @@ interface ExportFile {
 }
 
 test('download my data, then delete my account with my messages removed', async ({ alice, bob }) => {
+  // Two people, a download and an account's deletion: on a busy machine this outlasts the 90 s default.
+  test.slow();
   await openDirectMessage(alice, bob);
   await sendMessage(alice.page, 'a message for my export');
   await expectAllSent(alice.page, 1);
