@@ -8,7 +8,6 @@ import { useSession } from '@/lib/session';
 import { ChatClientContext, useChatClient, useStore } from '@/lib/use-chat';
 import { useTimeZoneSync } from '@/lib/navigation/use-time-zone-sync';
 import { useUnreadBadge } from '@/lib/notify/use-unread-badge';
-import { NotificationPrompt } from './notification-prompt';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
 import { RoomNavigation } from './room-navigation';
@@ -63,7 +62,6 @@ function ChatLayout() {
     <div className="chat" data-view={roomId ? 'room' : 'list'}>
       <ConnectionBanner />
       <Sidebar openRoomId={roomId} />
-      <NotificationPrompt />
       <main className="chat__main">{roomId ? <RoomView key={roomId} roomId={roomId} /> : <NoRoomOpen />}</main>
       <NoticeToast />
       <RoomNavigation openRoomId={roomId} />

@@ -10,6 +10,7 @@ import { isDraft } from '@/lib/stores/draft-store';
 import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
+import { NotificationPrompt } from './notification-prompt';
 import { BellOffIcon, CompassIcon, GearIcon, HashIcon, PencilIcon, PlusIcon, UsersIcon } from './icons';
 import { NewChannelDialog } from './new-channel-dialog';
 import { NewDirectMessageDialog } from './new-direct-message-dialog';
@@ -61,6 +62,7 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
       </header>
       <QuickSwitcherButton />
       <SearchLauncher />
+      <NotificationPrompt />
 
       <nav className="room-nav" aria-label="Rooms">
         {roomsStatus === 'loading' && rooms.length === 0 && <p className="room-nav__hint">Loading your conversations…</p>}
