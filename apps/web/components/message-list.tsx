@@ -24,6 +24,11 @@ const LOAD_OLDER_AT_PX = 150;
 /** How near the bottom of a window far back starts loading the page after. */
 const LOAD_NEWER_AT_PX = 150;
 
+/** Whether the bottom of the list is scrolled out of view (more than the pinned slack). */
+function isBelowView(el: HTMLElement): boolean {
+  return el.scrollHeight - el.scrollTop - el.clientHeight >= PINNED_SLACK_PX;
+}
+
 type Row =
   | { kind: 'day'; key: string; label: string }
   | { kind: 'new'; key: string }
@@ -141,7 +146,7 @@ export function MessageList({
     const el = scrollerRef.current;
     if (!el) return;
     // The bottom of a window far back is not the newest message: nothing to stay pinned to.
-    pinnedRef.current = !timeline?.hasNewer && el.scrollHeight - el.scrollTop - el.clientHeight < PINNED_SLACK_PX;
+    pinnedRef.current = !timeline?.hasNewer && !isBelowView(el);
     if (pinnedRef.current) setNewBelow(false);
     maybeLoadOlder();
     maybeLoadNewer();
@@ -163,14 +168,17 @@ export function MessageList({
     const appended = lastKey !== lastKeyRef.current;
     const mineAppended = appended && lastRow?.kind === 'pending';
 
-    if (timeline.hasNewer || timeline.focus?.key !== focusKeyRef.current) pinnedRef.current = false;
+    // Only a jump not yet shown unpins: with no jump (focus null) the reader stays where they were.
+    const unshownJump = timeline.focus !== null && timeline.focus.key !== focusKeyRef.current;
+    if (timeline.hasNewer || unshownJump) pinnedRef.current = false;
 
     if (prepended && anchorRef.current) {
       el.scrollTop = el.scrollHeight - anchorRef.current.scrollHeight + anchorRef.current.scrollTop;
     } else if (pinnedRef.current || mineAppended) {
       el.scrollTop = el.scrollHeight;
       pinnedRef.current = true;
-    } else if (appended && lastKeyRef.current !== undefined && !timeline.hasNewer) {
+    } else if (appended && lastKeyRef.current !== undefined && !timeline.hasNewer && isBelowView(el)) {
+      // Only when the new message is really out of sight: a list too short to scroll shows it already.
       setNewBelow(true);
     }
     // A jump: its message goes in the middle, highlighted, once it is rendered.
