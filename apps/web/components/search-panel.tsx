@@ -168,6 +168,13 @@ function SearchDialog() {
 
   const results = () => [...(resultsRef.current?.querySelectorAll<HTMLElement>('[data-search-result]') ?? [])];
   const onInputKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    // A search field eats the first Escape to clear itself, so the dialog never hears it:
+    // Escape closes the search at once, as everywhere else in the app (the query is kept).
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      searchUi.close();
+      return;
+    }
     if (e.key !== 'ArrowDown') return;
     const first = results()[0];
     if (!first) return;
