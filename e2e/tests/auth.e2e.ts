@@ -15,6 +15,41 @@ test('the front door sends people to sign in, or straight into the chat', async 
   await stranger.close();
 });
 
+test('a link into a room, opened signed out, comes back to that room after signing in (also by way of sign-up)', async ({
+  browser,
+  baseURL,
+  alice,
+}) => {
+  await alice.page.getByRole('button', { name: 'New channel' }).click();
+  const create = alice.page.getByRole('dialog', { name: 'New channel' });
+  const name = `next-${Date.now().toString(36)}`;
+  await create.getByRole('textbox', { name: 'Channel name' }).fill(name);
+  await create.getByRole('button', { name: 'Create channel' }).click();
+  await expect(alice.page.getByRole('heading', { level: 1, name })).toBeVisible();
+  const roomPath = new URL(alice.page.url()).pathname + new URL(alice.page.url()).search;
+
+  // The sign-in form is in the page's HTML itself, drawn before any script runs.
+  const html = await (await alice.page.request.get('/login')).text();
+  expect(html).toContain('<form class="auth__form"');
+  expect(html).toContain('New to Quantum Chat? ');
+
+  const stranger = await browser.newContext({ baseURL });
+  const page = await stranger.newPage();
+  await page.goto(roomPath);
+  await page.waitForURL(/\/login\?next=/);
+  // "Create an account" keeps where the person was going, and back again.
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.waitForURL(/\/register\?next=/);
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByRole('textbox', { name: 'Username' }).fill(alice.username);
+  await page.getByLabel('Password').fill(alice.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`${roomPath.replace(/[?]/g, '\\?')}$`));
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await stranger.close();
+});
+
 test('signing out and back in, and a wrong password is explained', async ({ alice }) => {
   const { page } = alice;
   await page.getByRole('link', { name: 'Settings' }).click();

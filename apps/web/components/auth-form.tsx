@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useId, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { Suspense, useId, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { loginBody, registerBody, type AuthResponse } from '@qc/shared';
 import { api } from '@/lib/api';
 import { ApiError } from '@/lib/http';
@@ -18,7 +18,6 @@ type Field = 'username' | 'password' | 'displayName';
  */
 export function AuthForm({ mode }: { mode: Mode }) {
   const router = useRouter();
-  const next = safeNextPath(useSearchParams().get('next'));
   const id = useId();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -63,7 +62,9 @@ export function AuthForm({ mode }: { mode: Mode }) {
     try {
       const auth = await request();
       session.signIn(auth);
-      router.replace(next);
+      // Read now, not while rendering: useSearchParams here would make Next drop the form
+      // from the static HTML and draw it only once the scripts have run.
+      router.replace(safeNextPath(new URLSearchParams(window.location.search).get('next')));
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.code === 'CONFLICT') {
@@ -85,8 +86,6 @@ export function AuthForm({ mode }: { mode: Mode }) {
         {fieldErrors[field]}
       </p>
     ) : null;
-
-  const otherHref = `${isRegister ? '/login' : '/register'}${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`;
 
   return (
     <AuthShell>
@@ -159,8 +158,22 @@ export function AuthForm({ mode }: { mode: Mode }) {
 
       <p className="auth__switch">
         {isRegister ? 'Already have an account? ' : 'New to Quantum Chat? '}
-        <Link href={otherHref}>{isRegister ? 'Sign in' : 'Create an account'}</Link>
+        {/* The static HTML has the plain link; the browser's adds `?next=` once it can read it. */}
+        <Suspense fallback={<Link href={isRegister ? '/login' : '/register'}>{switchLabel(mode)}</Link>}>
+          <SwitchLink mode={mode} />
+        </Suspense>
       </p>
     </AuthShell>
   );
+}
+
+function switchLabel(mode: Mode): string {
+  return mode === 'register' ? 'Sign in' : 'Create an account';
+}
+
+/** To the other form, keeping where the person was going (`?next=`). */
+function SwitchLink({ mode }: { mode: Mode }) {
+  const next = safeNextPath(useSearchParams().get('next'));
+  const href = `${mode === 'register' ? '/login' : '/register'}${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`;
+  return <Link href={href}>{switchLabel(mode)}</Link>;
 }
