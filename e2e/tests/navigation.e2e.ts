@@ -109,6 +109,18 @@ test('Ctrl+K finds rooms and people; Alt+arrows walk the sidebar and its unread 
   await page.keyboard.press('Alt+Shift+ArrowDown');
   await expect(page.getByRole('status').filter({ hasText: 'No other conversation has unread messages.' })).toBeAttached();
   await expect(roomHeading(page, /Bob/)).toBeVisible();
+
+  // What matches no room can be looked for in the messages: the last entry hands it to search.
+  const words = await openSwitcher(page);
+  await words.fill('there');
+  const searchEntry = switcher(page).getByRole('option', { name: 'Search messages for “there”' });
+  await searchEntry.click();
+  await expect(switcher(page)).toBeHidden();
+  const search = page.getByRole('dialog', { name: 'Search messages' });
+  await expect(search.getByRole('searchbox', { name: 'Search messages' })).toHaveValue('there');
+  await expect(search.getByRole('button', { name: /Are you there\?/ })).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await expect(search).toBeHidden();
 });
 
 test("clicking a name shows the person's profile card with their local time, and Message opens a direct room", async ({

@@ -8,6 +8,7 @@ import { useSession } from '@/lib/session';
 import { ChatClientContext, useChatClient, useStore } from '@/lib/use-chat';
 import { useTimeZoneSync } from '@/lib/navigation/use-time-zone-sync';
 import { useUnreadBadge } from '@/lib/notify/use-unread-badge';
+import { openSearch } from '@/lib/search-ui';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
 import { RoomNavigation } from './room-navigation';
@@ -64,7 +65,7 @@ function ChatLayout() {
       <Sidebar openRoomId={roomId} />
       <main className="chat__main">{roomId ? <RoomView key={roomId} roomId={roomId} /> : <NoRoomOpen />}</main>
       <NoticeToast />
-      <RoomNavigation openRoomId={roomId} />
+      <RoomNavigation openRoomId={roomId} onSearchMessages={openSearch} />
     </div>
   );
 }
