@@ -42,7 +42,9 @@ async function signUp(browser: Browser, baseURL: string, label: string, displayN
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL('**/chat');
-  await expect(roomNav(page)).toBeVisible();
+  // Setting up people is not what any test measures: on a busy CI machine hashing the
+  // password, the first socket and the first room list together can take more than 10 s.
+  await expect(roomNav(page)).toBeVisible({ timeout: 30_000 });
   return { username, password, displayName, context, page, frames };
 }
 
