@@ -41,7 +41,8 @@ for (const scheme of SCHEMES) {
       await page.getByRole('textbox', { name: 'Username' }).fill('nobody_here');
       await page.getByLabel('Password').fill('not-the-password');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await expect(page.getByRole('alert')).toBeVisible();
+      // Inside main: Next's route announcer (role alert) can be in the page as well.
+      await expect(page.getByRole('main').getByRole('alert')).toBeVisible();
       await expectNoAxeViolations(page, `sign-in with an error (${scheme})`);
 
       await page.goto('/register');
