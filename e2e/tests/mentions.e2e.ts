@@ -102,3 +102,27 @@ test('a room set to "Nothing" stays quiet: no notification, no count in the titl
   expect(await bob.page.evaluate(() => window.__shown)).toEqual([]);
   await expect(bob.page).toHaveTitle('Quantum Chat');
 });
+
+test('a draft with an @mention, restored after a reload, still mentions the person when sent', async ({ alice, bob }) => {
+  await openDirectMessage(alice, bob);
+  await composer(alice.page).pressSequentially('@Bo');
+  await alice.page.getByRole('option', { name: /Bob/ }).click();
+  await composer(alice.page).pressSequentially('after the reload');
+  await expect(composer(alice.page)).toHaveValue('@Bob after the reload');
+
+  // The draft is written a moment after typing stops; then the page goes.
+  await expect.poll(() => alice.page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('qc:drafts:')))).toBe(true);
+  await alice.page.reload();
+  await expect(composer(alice.page)).toHaveValue('@Bob after the reload');
+  await composer(alice.page).press('Enter');
+
+  // Sent as Bob's reference: a mention chip carrying his id, and a mention on his side.
+  const chip = messageLog(alice.page).getByTestId('message-text').locator('.mention');
+  await expect(chip).toHaveText('@Bob');
+  await expect(chip).toHaveAttribute('data-user-id', /.+/);
+  await expect(roomLink(bob.page, 'Alice')).toHaveAccessibleName(/1 mention/);
+  // Sent: nothing of the draft or its mentions is left to come back.
+  await alice.page.reload();
+  await expect(composer(alice.page)).toHaveValue('');
+  expect(await alice.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('qc:draft-mentions:')))).toEqual([]);
+});

@@ -49,7 +49,7 @@ export function Composer({
   // People just mentioned who are not in the room: offered an invitation after the send.
   const [outsiders, setOutsiders] = useState<{ userId: string; label: string }[]>([]);
   const role = useStore(client.rooms, (s) => s.rooms.find((r) => r.id === roomId)?.role);
-  const mentions = useMentionAutocomplete({ roomId, textareaRef, text, setText: (v) => update(v), listboxId: `${id}-mentions` });
+  const mentions = useMentionAutocomplete({ roomId, draftKey: draft, textareaRef, text, setText: (v) => update(v), listboxId: `${id}-mentions` });
 
   const trimmed = text.trim();
   const tooLong = text.length > LIMITS.messageContentMax;

@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { User } from '@qc/shared';
 import { api } from '@/lib/api';
+import { loadDraftMentions, saveDraftMentions } from '@/lib/mentions/draft-mentions';
+import { browserStorage } from '@/lib/stores/storage';
 import {
   insertMention,
   mentionQueryAt,
@@ -32,12 +34,15 @@ type Suggestion =
  */
 export function useMentionAutocomplete({
   roomId,
+  draftKey,
   textareaRef,
   text,
   setText,
   listboxId,
 }: {
   roomId: string;
+  /** The composer's draft (room, or thread in it): who its "@Names" stand for is kept with it. */
+  draftKey: string;
   textareaRef: RefObject<HTMLTextAreaElement | null>;
   text: string;
   setText: (value: string) => void;
@@ -51,7 +56,13 @@ export function useMentionAutocomplete({
   const [query, setQuery] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
   const [others, setOthers] = useState<User[]>([]);
-  const picked = useRef<PickedMention[]>([]);
+  const picked = useRef<PickedMention[] | null>(null);
+  // A restored draft's "@Names" still stand for the people picked before the reload.
+  if (picked.current === null) picked.current = loadDraftMentions(browserStorage(), meId, draftKey);
+  const keepPicked = (next: PickedMention[]) => {
+    picked.current = next;
+    saveDraftMentions(browserStorage(), meId, draftKey, next);
+  };
 
   useEffect(() => {
     if (!members) void client.loadMembers(roomId).catch(() => undefined);
@@ -116,7 +127,7 @@ export function useMentionAutocomplete({
     const caret = el.selectionStart ?? text.length;
     const label = s.kind === 'person' ? s.candidate.displayName : s.word;
     const next = insertMention(text, query.start, caret, label);
-    if (s.kind === 'person') picked.current = [...picked.current.filter((p) => p.label !== label), { label, userId: s.candidate.userId }];
+    if (s.kind === 'person') keepPicked([...(picked.current ?? []).filter((p) => p.label !== label), { label, userId: s.candidate.userId }]);
     setText(next.text);
     setQuery(null);
     requestAnimationFrame(() => {
@@ -150,14 +161,15 @@ export function useMentionAutocomplete({
 
   /** What to send for `value`, and the people it names who are not in the room (to offer an invitation). */
   function prepare(value: string): { wire: string; outsiders: { userId: string; label: string }[] } {
-    const wire = toWire(value, picked.current);
+    const chosen = picked.current ?? [];
+    const wire = toWire(value, chosen);
     const memberIds = new Set((members ?? []).map((m) => m.userId));
-    const outsiders = members ? picked.current.filter((p) => wire.includes(`<@${p.userId}>`) && !memberIds.has(p.userId)) : [];
+    const outsiders = members ? chosen.filter((p) => wire.includes(`<@${p.userId}>`) && !memberIds.has(p.userId)) : [];
     return { wire, outsiders };
   }
 
   function reset() {
-    picked.current = [];
+    keepPicked([]);
     setQuery(null);
   }
 
