@@ -28,14 +28,19 @@ export class PeopleStore extends Observable<PeopleState> {
   meet(users: readonly User[]): void {
     if (users.length === 0) return;
     const current = this.getState().users;
-    if (users.every((u) => current[u.id] === u)) return;
+    // Refetched people are new objects with the same fields: only a real change is news.
+    const changed = users.filter((u) => current[u.id] !== u && JSON.stringify(current[u.id]) !== JSON.stringify(u));
+    if (changed.length === 0) return;
     const next = { ...current };
-    for (const u of users) next[u.id] = u;
+    for (const u of changed) next[u.id] = u;
     this.setState({ ...this.getState(), users: next });
   }
 
   setMembers(roomId: string, list: readonly Member[]): void {
     this.meet(list.map((m) => m.user));
+    // The same members again (a catch-up refetch) change nothing on screen.
+    const held = this.getState().members[roomId];
+    if (held && JSON.stringify(held) === JSON.stringify(list)) return;
     this.setState({ ...this.getState(), members: { ...this.getState().members, [roomId]: list } });
   }
 

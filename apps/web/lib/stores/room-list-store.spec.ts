@@ -137,4 +137,22 @@ describe('mentions in the room list', () => {
     store.setNotifications(ROOM, { level: 'none', mutedUntil: null });
     assert.deepEqual(store.byId(ROOM)!.notifications, { level: 'none', mutedUntil: null });
   });
+
+  it('a refetch that brings the same rooms tells no one; a changed room is news, the others keep their identity', () => {
+    const other = room({ id: 'room-2', name: 'Carol', lastSeq: 1, readSeq: 1 });
+    const store = new RoomListStore('me', () => false);
+    store.replaceAll([room(), other]);
+    const before = store.getState();
+    let told = 0;
+    store.subscribe(() => (told += 1));
+    // Fresh objects from the api, equal field by field.
+    store.replaceAll([room(), { ...other }]);
+    assert.equal(told, 0);
+    assert.equal(store.getState(), before);
+
+    store.replaceAll([room({ topic: 'new topic' }), { ...other }]);
+    assert.equal(told, 1);
+    assert.equal(store.byId(ROOM)!.topic, 'new topic');
+    assert.equal(store.byId('room-2'), before.rooms.find((r) => r.id === 'room-2'));
+  });
 });

@@ -63,9 +63,15 @@ export class RoomListStore extends Observable<RoomListState> {
               readSeq: Math.max(room.readSeq, mine.readSeq),
             }
           : room;
-      return this.isLookingAt(room.id) ? { ...fresher, unreadCount: 0, mentionCount: 0 } : fresher;
+      const next = this.isLookingAt(room.id) ? { ...fresher, unreadCount: 0, mentionCount: 0 } : fresher;
+      // The same room as held keeps its identity, so its row in the list does not render again.
+      return mine && sameValue(mine, next) ? mine : next;
     });
-    this.setState({ ...this.getState(), rooms: sortRooms(merged), status: 'ready', error: null });
+    const rooms = sortRooms(merged);
+    const state = this.getState();
+    // A refetch that changed nothing (the catch-up after connecting, usually) tells no one.
+    if (state.status === 'ready' && state.error === null && rooms.length === state.rooms.length && rooms.every((r, i) => r === state.rooms[i])) return;
+    this.setState({ ...state, rooms, status: 'ready', error: null });
   }
 
   loadFailed(error: string): void {
@@ -190,4 +196,9 @@ export class RoomListStore extends Observable<RoomListState> {
   stop(): void {
     this.clearListeners();
   }
+}
+
+/** Equal as the api sends them (plain JSON data). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

@@ -49,6 +49,34 @@ describe('TimelineStore', () => {
     assert.deepEqual(syncAsks, [], 'the page is as new as the room: nothing to ask');
   });
 
+  it('asks for the page while the room is being made known (one round trip), and places it once both are done', async () => {
+    const order: string[] = [];
+    let knowRoom: () => void = () => undefined;
+    const source: TimelineSource = {
+      history: async () => {
+        order.push('history asked');
+        return { messages: [msg(1)], hasMore: false };
+      },
+      sync: async () => ({ messages: [], updates: [], hasMore: false }),
+      isConnected: () => true,
+    };
+    const { store } = makeStore(source, 1);
+    const loading = store.load(ROOM, fail, () => new Promise<void>((resolve) => (knowRoom = resolve)));
+    await settle();
+    assert.deepEqual(order, ['history asked'], 'the page is asked for before the room is known');
+    assert.equal(store.get(ROOM)!.status, 'loading', 'but not placed before');
+    knowRoom();
+    await loading;
+    assert.equal(store.get(ROOM)!.status, 'ready');
+  });
+
+  it('a room that cannot be made known (not mine) fails the load', async () => {
+    const { source } = fakeSource({ messages: [msg(1)], hasMore: false });
+    const { store } = makeStore(source, 1);
+    await store.load(ROOM, fail, () => Promise.reject(new Error('FORBIDDEN')));
+    assert.equal(store.get(ROOM)!.status, 'error');
+  });
+
   it('asks for the rest when the room is ahead of the page (a change after its newest message)', async () => {
     const { source, syncAsks } = fakeSource({ messages: [msg(1), msg(2)], hasMore: false }, [
       { messages: [], updates: [update(3, 1, { content: 'edited' })], hasMore: false },

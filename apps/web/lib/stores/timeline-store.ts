@@ -123,8 +123,9 @@ export class TimelineStore extends Observable<Timelines> {
     this.setState({ ...this.getState(), [roomId]: { ...LOADING, held } });
     const wasConnected = this.source.isConnected();
     try {
-      await prepare?.();
-      const page = await this.source.history(roomId, { limit: LIMITS.historyPageDefault });
+      // Side by side, not one after the other: opening a room from a link is one round trip.
+      // The page is placed only once both are done, so the room is known by then.
+      const [, page] = await Promise.all([prepare?.(), this.source.history(roomId, { limit: LIMITS.historyPageDefault })]);
       const now = this.get(roomId);
       // Stopped, forgotten, or replaced by a jump meanwhile.
       if (this.stopped || !now || now.status !== 'loading' || now.focus) return;
