@@ -69,7 +69,7 @@ if (!args.has('--no-build')) {
 // is up through their TEST_* settings. An engine that fails to start gets one more try on
 // fresh ports; if that fails too, the reason is repeated in the summary at the end, where a
 // reader of a long log looks first.
-const engineNames = ['postgres', 'redis', 'kafka', 'cassandra', 'elasticsearch'];
+const engineNames = ['postgres', 'redis', 'kafka', 'cassandra', 'elasticsearch', 's3mock'];
 let startedEngines = [];
 const engineFailures = [];
 if (!args.has('--only-e2e')) {

@@ -11,3 +11,4 @@ export * from './search-index.port';
 export * from './typing.port';
 export * from './message-state.port';
 export * from './metrics.port';
+export * from './media-store.port';
