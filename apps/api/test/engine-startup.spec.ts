@@ -50,6 +50,11 @@ const cases: [string, (port: number) => Record<string, string>, RegExp][] = [
     /npm run engines -- up cassandra.*CASSANDRA_CONTACT_POINTS/,
   ],
   ['KAFKA_BROKERS', (p) => ({ KAFKA_BROKERS: `127.0.0.1:${p}`, REDIS_URL: redisUrl }), /npm run engines -- up kafka.*KAFKA_BROKERS/],
+  [
+    'S3_ENDPOINT',
+    (p) => ({ S3_ENDPOINT: `http://127.0.0.1:${p}`, S3_BUCKET: 'qc-unused', S3_ACCESS_KEY_ID: 'test', S3_SECRET_ACCESS_KEY: 'test' }),
+    /npm run engines -- up s3mock.*S3_ENDPOINT/,
+  ],
 ];
 
 for (const [setting, envFor, hint] of cases) {

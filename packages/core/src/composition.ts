@@ -53,6 +53,9 @@ import type { SearchIndex } from './ports/search-index.port';
 import type { TypingStore } from './ports/typing.port';
 import { PostgresSearchIndex } from './adapters/postgres/postgres-search-index.adapter';
 import { createElasticsearchClient, ElasticsearchSearchIndex } from './adapters/elasticsearch/elasticsearch-search-index.adapter';
+import { DiskMediaStore } from './adapters/disk/disk-media-store.adapter';
+import { createS3Client, S3MediaStore } from './adapters/s3/s3-media-store.adapter';
+import type { MediaStore } from './ports/media-store.port';
 import { createHistoryHandler } from './handlers/history.handler';
 import { createIndexHandler } from './handlers/index.handler';
 import { SearchService } from './services/search.service';
@@ -86,6 +89,8 @@ export interface Adapters {
   attemptLimiter: AttemptLimiter;
   roomSequencer: RoomSequencer;
   searchIndex: SearchIndex;
+  /** Uploaded files and thumbnails: the data folder's `media/`, or an S3 bucket (S3_BUCKET). */
+  mediaStore: MediaStore;
   /**
    * Whether the `indexer` log consumer must feed searchIndex. False for PostgreSQL
    * full-text search, whose index is the history table itself.
@@ -221,12 +226,20 @@ export interface CoreLogger {
  * (and makes the room sequencer span nodes); unset keeps them in this process.
  */
 export async function createAdapters(config: AppConfig, ds: DataSource, logger: CoreLogger): Promise<Adapters> {
-  const search = await createSearchIndex(config, ds);
+  const media = await createMediaStore(config);
+  let search: Awaited<ReturnType<typeof createSearchIndex>>;
+  try {
+    search = await createSearchIndex(config, ds);
+  } catch (e) {
+    await media.close();
+    throw e;
+  }
   let history: Awaited<ReturnType<typeof createMessageStore>>;
   try {
     history = await createMessageStore(config, ds, logger);
   } catch (e) {
     await search.close();
+    await media.close();
     throw e;
   }
   const meta = new PostgresMetadataStore(ds);
@@ -241,11 +254,13 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     messageLog: createMessageLog(config, logger, 'api'),
     searchIndex: search.index,
     searchNeedsIndexer: search.needsIndexer,
+    mediaStore: media.store,
     outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
     await history.close();
     await search.close();
+    await media.close();
   };
   if (!config.redisUrl) {
     return {
@@ -368,6 +383,38 @@ export async function createHistoryWriter(
   if (!config.cassandra || !config.kafka) return null;
   const cql = await openCassandra(config.cassandra);
   return { writer: new CassandraMessageStore(ds, cql, { deferWrites: true }), close: () => cql.shutdown() };
+}
+
+/**
+ * Media: the data folder's `media/` by default, an S3-compatible bucket when S3_BUCKET is
+ * set. The folder or bucket is made (or found) here, so a wrong setting stops start-up
+ * rather than the first upload.
+ */
+export async function createMediaStore(config: Pick<AppConfig, 'media'>): Promise<{ store: MediaStore; close(): Promise<void> }> {
+  const media = config.media;
+  if (media.kind === 'disk') {
+    const store = new DiskMediaStore(media.dir);
+    try {
+      await store.init();
+    } catch (e) {
+      throw new Error(
+        `could not make the media folder ${media.dir} (${e instanceof Error ? e.message : String(e)}): make QC_DATA_DIR a folder this user can write, or set S3_BUCKET to keep uploads in S3`,
+      );
+    }
+    return { store, close: async () => undefined };
+  }
+  const client = createS3Client(media);
+  const store = new S3MediaStore(client, media.bucket, media.prefix);
+  try {
+    await store.init();
+  } catch (e) {
+    client.destroy();
+    const where = media.endpoint ? redactUrl(media.endpoint) : `AWS S3 (${media.region})`;
+    throw new Error(
+      `could not reach the S3 store at ${where} or open bucket "${media.bucket}" (${e instanceof Error ? e.name + ': ' + e.message : String(e)}): start it (npm run engines -- up s3mock) or fix S3_ENDPOINT / S3_BUCKET / S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY`,
+    );
+  }
+  return { store, close: async () => client.destroy() };
 }
 
 /**
@@ -632,6 +679,11 @@ export async function openApiRuntime(
       config.elasticsearch
         ? `search in Elasticsearch (index ${config.elasticsearch.index})`
         : 'search: PostgreSQL full-text over the history',
+    );
+    progress(
+      config.media.kind === 's3'
+        ? `uploads in S3 bucket "${config.media.bucket}"${config.media.endpoint ? ` at ${redactUrl(config.media.endpoint)}` : ''}`
+        : `uploads on disk in ${config.media.dir}`,
     );
     undo.push(() => adapters.messageLog.close());
     if (config.kafka) {

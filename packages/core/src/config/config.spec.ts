@@ -134,3 +134,46 @@ test('hybrid fan-out: large from 1,000 members with room:activity every 3 s by d
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), LARGE_ROOM_MEMBERS: '1' }), /LARGE_ROOM_MEMBERS must be an integer from 2/);
   assert.throws(() => loadConfig({ QC_DATA_DIR: tmp(), ROOM_ACTIVITY_EVERY_MS: '-1' }), /ROOM_ACTIVITY_EVERY_MS/);
 });
+
+test('media: on disk under the data folder by default; S3 when S3_BUCKET is set, with its credentials', () => {
+  const dir = tmp();
+  const c = loadConfig({ QC_DATA_DIR: dir });
+  assert.deepEqual(c.media, { kind: 'disk', dir: path.join(dir, 'media') });
+  assert.equal(c.uploadMaxBytes, 25 * 1024 * 1024);
+  const s3 = loadConfig({
+    QC_DATA_DIR: dir,
+    S3_ENDPOINT: 'http://127.0.0.1:9000/',
+    S3_BUCKET: 'chat-media',
+    S3_ACCESS_KEY_ID: 'key',
+    S3_SECRET_ACCESS_KEY: 'secret',
+    S3_PREFIX: 'prod/eu',
+    UPLOAD_MAX_BYTES: '1048576',
+  });
+  assert.deepEqual(s3.media, {
+    kind: 's3',
+    endpoint: 'http://127.0.0.1:9000',
+    region: 'us-east-1',
+    bucket: 'chat-media',
+    accessKeyId: 'key',
+    secretAccessKey: 'secret',
+    prefix: 'prod/eu',
+  });
+  assert.equal(s3.uploadMaxBytes, 1048576);
+  // AWS S3 itself: no endpoint.
+  const aws = loadConfig({ QC_DATA_DIR: dir, S3_BUCKET: 'chat-media', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_REGION: 'eu-west-1' });
+  assert.equal(aws.media.kind, 's3');
+  assert.equal(aws.media.kind === 's3' ? aws.media.endpoint : 'not s3', undefined);
+  assert.equal(aws.media.kind === 's3' ? aws.media.region : '', 'eu-west-1');
+});
+
+test('media settings that are wrong or missing a partner name themselves', () => {
+  const dir = tmp();
+  const refused = (env: Record<string, string>, named: RegExp) =>
+    assert.throws(() => loadConfig({ QC_DATA_DIR: dir, ...env }), (e: unknown) => e instanceof ConfigError && named.test(e.message), JSON.stringify(env));
+  refused({ S3_BUCKET: 'chat-media' }, /S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/);
+  refused({ S3_ENDPOINT: 'http://127.0.0.1:9000' }, /S3_ENDPOINT: needs S3_BUCKET/);
+  refused({ S3_ENDPOINT: 'ftp://somewhere' }, /S3_ENDPOINT must look like/);
+  refused({ S3_BUCKET: 'Not_A_Bucket', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' }, /S3_BUCKET must be a bucket name/);
+  refused({ S3_PREFIX: '../up' }, /S3_PREFIX must be/);
+  refused({ UPLOAD_MAX_BYTES: '12' }, /UPLOAD_MAX_BYTES must be an integer from 1024/);
+});

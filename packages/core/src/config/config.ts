@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CassandraSettings } from '../adapters/cassandra/cassandra-client';
+import type { S3MediaSettings } from '../adapters/s3/s3-media-store.adapter';
 import type { ThrottleSettings } from '../services/throttle.service';
 import { LOG_CONSUMERS, type LogConsumerName } from '../ports/message-log.port';
 
@@ -89,6 +90,28 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, 'ELASTICSEARCH_INDEX must be lower-case letters, digits, ".", "_" or "-" (an index name)')
     .default('chat-messages'),
+  S3_ENDPOINT: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || /^https?:\/\/[^/]+\/?$/.test(v),
+      'S3_ENDPOINT must look like http://host:9000 (an S3-compatible store; leave it unset for AWS S3 itself)',
+    ),
+  S3_BUCKET: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v),
+      'S3_BUCKET must be a bucket name: 3 to 63 lower-case letters, digits, "." or "-"',
+    ),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(/^([a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*)?$/, 'S3_PREFIX must be lower-case letters, digits, "-", "_" and "/" (a key prefix)')
+    .default(''),
+  UPLOAD_MAX_BYTES: intFrom('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1024, 5 * 1024 * 1024 * 1024),
   CASSANDRA_USERNAME: z.string().optional(),
   CASSANDRA_PASSWORD: z.string().optional(),
   EMBEDDED_PG_PORT: intFrom('EMBEDDED_PG_PORT', 0, 0, 65535),
@@ -159,6 +182,13 @@ export interface AppConfig {
   kafka: { brokers: string[]; topic: string; notificationsTopic: string; partitions: number; replicationFactor: number } | null;
   /** Message search in Elasticsearch, fed by the `indexer` log consumer; null = PostgreSQL full-text search over the history. */
   elasticsearch: { url: string; index: string } | null;
+  /**
+   * Uploaded files and thumbnails: under the data folder (`<QC_DATA_DIR>/media`), or in an
+   * S3-compatible bucket when S3_BUCKET is set (several api nodes must share one store).
+   */
+  media: { kind: 'disk'; dir: string } | ({ kind: 's3' } & S3MediaSettings);
+  /** The largest upload taken; past it the upload is cut and refused. */
+  uploadMaxBytes: number;
   jwtSecret: string;
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -261,6 +291,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // PostgreSQL full-text search reads the messages table, which stays empty once the history is in Cassandra.
     problems.push('CASSANDRA_CONTACT_POINTS: needs ELASTICSEARCH_URL too (with the history in Cassandra, search runs in Elasticsearch)');
   }
+  let media: AppConfig['media'] = { kind: 'disk', dir: path.join(dataDir, 'media') };
+  if (e.S3_BUCKET) {
+    if (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)
+      problems.push('S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY too (the store\'s credentials)');
+    media = {
+      kind: 's3',
+      ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT.replace(/\/$/, '') } : {}),
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      accessKeyId: e.S3_ACCESS_KEY_ID ?? '',
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '',
+      prefix: e.S3_PREFIX,
+    };
+  } else if (e.S3_ENDPOINT) {
+    problems.push('S3_ENDPOINT: needs S3_BUCKET too (which bucket to keep uploads in)');
+  }
   const workersConsumers = e.WORKERS_CONSUMERS?.trim()
     ? e.WORKERS_CONSUMERS.split(',')
         .map((s) => s.trim())
@@ -294,6 +340,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : null,
     kafka,
     elasticsearch: e.ELASTICSEARCH_URL ? { url: e.ELASTICSEARCH_URL, index: e.ELASTICSEARCH_INDEX } : null,
+    media,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     jwtSecret,
     allowedOrigins,
     logLevel: e.LOG_LEVEL,
