@@ -12,3 +12,4 @@ export * from './typing.port';
 export * from './message-state.port';
 export * from './metrics.port';
 export * from './media-store.port';
+export * from './upload-store.port';

@@ -13,6 +13,7 @@ import { Mentions1796200000000 } from './migrations/1796200000000-mentions';
 import { ChannelNamesUnique1796240000000 } from './migrations/1796240000000-channel-names-unique';
 import { UserTimeZone1796270000000 } from './migrations/1796270000000-user-time-zone';
 import { AccountErasure1796400000000 } from './migrations/1796400000000-account-erasure';
+import { Uploads1796500000000 } from './migrations/1796500000000-uploads';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   ChannelNamesUnique1796240000000,
   UserTimeZone1796270000000,
   AccountErasure1796400000000,
+  Uploads1796500000000,
 ];
 
 export interface DataSourceOptions {

@@ -1,0 +1,55 @@
+/*
+ * What is known of each uploaded file, kept in PostgreSQL in both profiles; its bytes are in
+ * the MediaStore under `uploads/<id>` (and `uploads/<id>/thumb-<px>`). An upload belongs to
+ * the room it was sent to, and goes out with at most one message.
+ */
+
+export type UploadKind = 'image' | 'file';
+
+export interface UploadRecord {
+  id: string;
+  roomId: string;
+  uploaderId: string;
+  /** The file's name as the uploader's device gave it (shown, and offered on download). */
+  name: string;
+  size: number;
+  /** The type sniffed from the bytes, never the one the client claimed. */
+  mimeType: string;
+  kind: UploadKind;
+  width: number | null;
+  height: number | null;
+  /** An image's blurred placeholder, shown while it loads. */
+  blurhash: string | null;
+  /** Widths of the thumbnails made, in px (`uploads/<id>/thumb-<px>`). */
+  thumbnails: number[];
+  /** The message it went out with; null until attached. */
+  messageId: string | null;
+  createdAt: Date;
+}
+
+export type NewUpload = Omit<UploadRecord, 'messageId' | 'createdAt'>;
+
+export interface AttachRequest {
+  messageId: string;
+  roomId: string;
+  uploaderId: string;
+}
+
+export interface UploadStore {
+  create(upload: NewUpload): Promise<UploadRecord>;
+  get(id: string): Promise<UploadRecord | null>;
+  /**
+   * Attaches uploads to a message, all or none: each must be the uploader's own, sent to
+   * that room, and not attached to another message. Attaching again to the same message
+   * is a no-op (a retried send). Returns them in the order asked, or null when any one
+   * does not qualify (then none is attached).
+   */
+  attach(ids: readonly string[], to: AttachRequest): Promise<UploadRecord[] | null>;
+  /** A message's attachments, in the order they were uploaded. */
+  listByMessage(messageId: string): Promise<UploadRecord[]>;
+  /** Uploads never attached and created before `before`, oldest first: what the sweep removes. */
+  unattachedBefore(before: Date, limit: number): Promise<UploadRecord[]>;
+  delete(id: string): Promise<void>;
+}
+
+export const UPLOAD_STORE = Symbol('UploadStore');
