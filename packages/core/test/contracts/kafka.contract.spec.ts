@@ -118,8 +118,16 @@ describe('KafkaMessageLog specifics: consumer groups', () => {
     const b = member('b');
     b.subscribe('fanout', consumerOf('b'));
     await b.start(); // the group rebalances: partitions are split between a and b
-    const second = await publishRound(a, 60);
-    await until(() => got(second), 'a and b together handle the second round');
+    // start() returns once b asked to join; the split comes with the rebalance after it, later
+    // on a busy machine. Until then a handles everything, so rounds go on (at most ten) until
+    // b has had some: what is checked is that b gets partitions, not how soon.
+    const second: number[] = [];
+    for (let round = 0; round < 10 && !handled.some((h) => h.by === 'b'); round++) {
+      const seqs = await publishRound(a, 60);
+      second.push(...seqs);
+      await until(() => got(seqs), 'a and b together handle the second round');
+      if (!handled.some((h) => h.by === 'b')) await sleep(500);
+    }
     assert.ok(
       handled.some((h) => h.by === 'b' && second.includes(h.seq)),
       'after the rebalance b owns some partitions',
