@@ -7,9 +7,8 @@ import { switcherEntries, normaliseQuery, type SwitcherEntry } from '@/lib/navig
 import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { Dialog } from './dialog';
-import { HashIcon, UsersIcon } from './icons';
+import { HashIcon, SearchIcon, UsersIcon } from './icons';
 import { PresenceDot } from './presence-dot';
-import { MagnifierIcon } from './room-navigation';
 
 const PEOPLE_SEARCH_DELAY_MS = 200;
 /** The server's user search takes at most this many characters (userSearchQuery). */
@@ -182,7 +181,7 @@ function EntryContent({ entry, presence }: { entry: SwitcherEntry; presence: Rea
     return (
       <>
         <span className="switcher__icon" aria-hidden="true">
-          <MagnifierIcon size={15} />
+          <SearchIcon size={15} />
         </span>
         <span className="switcher__name">
           <bdi>{entry.title}</bdi>

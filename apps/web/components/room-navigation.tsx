@@ -8,6 +8,7 @@ import { adjacentRoom, adjacentUnreadRoom, hasUnreadToVisit, sidebarOrder } from
 import { describeFocusedField, isApplePlatform, leavesAltArrowsToField, shortcutOf } from '@/lib/navigation/shortcuts';
 import { roomTitle } from '@/lib/room-display';
 import { useChatClient, useStore } from '@/lib/use-chat';
+import { SearchIcon } from './icons';
 
 // Loaded when it is about to be used: the fuzzy matcher stays out of the chat screen's first load.
 const loadQuickSwitcher = () => import('./quick-switcher');
@@ -135,7 +136,7 @@ export function QuickSwitcherButton() {
       onFocus={() => void loadQuickSwitcher()}
       aria-keyshortcuts={apple ? 'Meta+K' : 'Control+K'}
     >
-      <MagnifierIcon size={15} />
+      <SearchIcon size={15} />
       <span className="jump-button__label">Jump to…</span>
       <kbd className="jump-button__key" aria-hidden="true">
         {apple ? '⌘K' : 'Ctrl K'}
@@ -144,23 +145,3 @@ export function QuickSwitcherButton() {
   );
 }
 
-/** Decorative, like the icons in icons.tsx. */
-export function MagnifierIcon({ size = 16 }: { size?: number }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <circle cx="11" cy="11" r="7" />
-      <path d="m20 20-3.5-3.5" />
-    </svg>
-  );
-}

@@ -9,7 +9,7 @@ import { searchUi, openSearch } from '@/lib/search-ui';
 import { snippetParts } from '@/lib/search-snippet';
 import { groupByRoom, hasFilters } from '@/lib/stores/search-store';
 import { useChatClient, useStore } from '@/lib/use-chat';
-import { CloseIcon, HashIcon } from './icons';
+import { CloseIcon, HashIcon, SearchIcon } from './icons';
 
 /*
  * Message search: a box in the sidebar that opens the search panel, "/" from anywhere that
@@ -19,23 +19,6 @@ import { CloseIcon, HashIcon } from './icons';
  * chosen hit opens its room at that message, however far back.
  */
 
-const SearchIcon = ({ size = 16 }: { size?: number }) => (
-  <svg
-    width={size}
-    height={size}
-    viewBox="0 0 24 24"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth={2}
-    strokeLinecap="round"
-    strokeLinejoin="round"
-    aria-hidden="true"
-    focusable="false"
-  >
-    <circle cx="11" cy="11" r="7" />
-    <path d="m20 20-3.5-3.5" />
-  </svg>
-);
 
 /** Whether a key press is typing into something (where "/" is a character, not a shortcut). */
 function isTextEntry(target: EventTarget | null): boolean {
