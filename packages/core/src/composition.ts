@@ -75,6 +75,9 @@ import { InProcessRoomEvents } from './adapters/memory/in-process-room-events.ad
 import { RedisRoomEvents } from './adapters/redis/redis-room-events.adapter';
 import { TypingService } from './services/typing.service';
 import { UsersService } from './services/users.service';
+import { UploadsService } from './uploads/uploads.service';
+import { PostgresUploadStore } from './adapters/postgres/postgres-upload-store.adapter';
+import type { UploadStore } from './ports/upload-store.port';
 
 export interface Adapters {
   meta: MetadataStore;
@@ -91,6 +94,8 @@ export interface Adapters {
   searchIndex: SearchIndex;
   /** Uploaded files and thumbnails: the data folder's `media/`, or an S3 bucket (S3_BUCKET). */
   mediaStore: MediaStore;
+  /** What each upload is and which message it went with: PostgreSQL in both profiles. */
+  uploadStore: UploadStore;
   /**
    * Whether the `indexer` log consumer must feed searchIndex. False for PostgreSQL
    * full-text search, whose index is the history table itself.
@@ -128,6 +133,9 @@ export interface EngineCheckResult {
   warning?: string;
   pool?: DatabasePoolUsage;
 }
+
+/** How often each api node removes uploads never sent with a message (older than a day). */
+const UPLOAD_SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 /** A query answered this recently shows the pool works (see the database check). */
 const RECENT_ANSWER_MS = 1000;
@@ -188,6 +196,8 @@ export interface CoreServices extends Adapters {
   typing: TypingService;
   search: SearchService;
   receipts: ReceiptsService;
+  /** Files sent to rooms: kept, typed, thumbnailed, read back by members. */
+  uploads: UploadsService;
   throttle: ThrottleService;
   /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
   roomSizes: RoomSizes;
@@ -255,6 +265,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     searchIndex: search.index,
     searchNeedsIndexer: search.needsIndexer,
     mediaStore: media.store,
+    uploadStore: new PostgresUploadStore(ds),
     outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
@@ -525,7 +536,12 @@ export function createCoreServices(
     undefined,
     { ...config.commitQueue, retryAfterMs: config.commitQueue.maxWaitMs },
     roomStates,
+    adapters.uploadStore,
   );
+  const uploads = new UploadsService(rooms, adapters.uploadStore, adapters.mediaStore, {
+    maxBytes: config.uploadMaxBytes,
+    linkSecret: config.jwtSecret,
+  });
   const auth = new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle);
   // Changes take their seq in the same room queue as sends, in arrival order.
   const messageActions = new MessageActionsService(
@@ -536,6 +552,16 @@ export function createCoreServices(
     rateLimiter,
     messages.commitQueue,
     limits,
+    undefined,
+    // A deleted message's files go with it (bytes and rows), after its tombstone is committed.
+    (deleted) => {
+      if (deleted.contentType === 'text') return;
+      uploads.removeForMessage(deleted.id).catch((err: unknown) => warnFiles(err, deleted.id));
+    },
+  );
+  const warnFiles = throttledWarn(
+    logger,
+    "a deleted message's files were not removed yet (the daily sweep does not cover them: remove uploads/<id> by hand)",
   );
   return {
     ...adapters,
@@ -556,6 +582,7 @@ export function createCoreServices(
     }),
     search: new SearchService(meta, searchIndex, messageStates),
     receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
+    uploads,
     throttle,
     roomSizes,
   };
@@ -709,6 +736,15 @@ export async function openApiRuntime(
     });
     const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
     commitQueue.of = core.messages.commitQueue;
+    // Uploads never sent with a message are removed after a day; every node sweeps (removing twice is harmless).
+    const sweep = setInterval(() => {
+      core.uploads.sweep().then(
+        (n) => n > 0 && logger.info({ count: n }, 'removed uploads never sent with a message'),
+        (err: unknown) => logger.warn({ err: String(err) }, 'could not sweep unsent uploads yet; the next sweep retries'),
+      );
+    }, UPLOAD_SWEEP_EVERY_MS);
+    sweep.unref();
+    undo.push(async () => clearInterval(sweep));
     if (!config.kafka) {
       const hybrid = new HybridFanout(broadcaster, core.roomSizes, config.hybridFanout.activityEveryMs, (err) =>
         logger.warn({ err: String(err) }, 'room:activity not broadcast'),

@@ -27,3 +27,5 @@ export type { ChatServer } from './adapters/socketio/socketio-broadcaster.adapte
 export * from './services/message-actions.service';
 export * from './services/my-data.service';
 export * from './lib/message-state';
+export * from './uploads/uploads.service';
+export * from './uploads/upload-content';

@@ -11,6 +11,10 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   // A socket handshake refused: the person already holds as many open connections as allowed.
   'TOO_MANY_CONNECTIONS',
+  /** An upload over the size limit (UPLOAD_MAX_BYTES): nothing of it was kept. */
+  'TOO_LARGE',
+  /** An upload whose content (sniffed from its bytes, not its name) is not a type allowed here. */
+  'UNSUPPORTED_TYPE',
   'INTERNAL',
   /** An engine the request needs (the database) is not answering: nothing was stored; retry the same request. */
   'UNAVAILABLE',
@@ -41,6 +45,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   TOO_MANY_CONNECTIONS: 429,
+  TOO_LARGE: 413,
+  UNSUPPORTED_TYPE: 415,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   OVERLOADED: 503,

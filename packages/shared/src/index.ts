@@ -7,3 +7,4 @@ export * from './mentions';
 export * from './events';
 export * from './validation';
 export * from './my-data';
+export * from './uploads';

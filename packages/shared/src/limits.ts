@@ -23,6 +23,10 @@ export const LIMITS = {
   receiptFlushMs: 250,
   /** Different people one message may mention (a longer list is refused, not cut). */
   mentionsPerMessageMax: 50,
+  /** Files one message may carry (Slack's cap is 10). */
+  attachmentsPerMessageMax: 10,
+  /** Upload links asked for at once (POST /uploads/links): a page of history's worth. */
+  uploadLinksMax: 100,
   /** Members one group can be created with. */
   groupInitialMembersMax: 100,
   /** Access token lifetime: short so a stolen one is useful briefly. */

@@ -73,3 +73,26 @@ test('history query: before or after, never both; limit coerced and bounded', ()
   assert.equal(historyQuery.safeParse({ limit: '101' }).success, false);
   assert.equal(historyQuery.safeParse({}).data?.limit, 50);
 });
+
+test('files: a send names up to 10 distinct uploads, may then have no text, and its type must fit', () => {
+  const a = '01a20792-8333-7000-85fe-754887c65754';
+  const b = '01a20792-8333-7000-85fe-754887c65755';
+  const at = (extra: Record<string, unknown>) => parseWith(messageSendPayload, { roomId, clientMsgId: 'a', content: '', ...extra });
+  assert.equal(at({ attachmentIds: [a] }).ok, true);
+  assert.equal(at({ attachmentIds: [a, b], content: 'two files', contentType: 'file' }).ok, true);
+  assert.equal(at({ attachmentIds: [a], contentType: 'image' }).ok, true);
+  assert.equal(at({}).ok, false, 'no text and no file');
+  assert.equal(at({ attachmentIds: [] }).ok, false);
+  assert.equal(at({ attachmentIds: [a, a] }).ok, false, 'the same file twice');
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `01a20792-8333-7000-85fe-754887c6${String(1000 + i)}`);
+  assert.equal(at({ attachmentIds: ids(10) }).ok, true);
+  assert.equal(
+    at({ attachmentIds: Array.from({ length: 11 }, (_, i) => `01a20792-8333-7000-85fe-754887c6${String(1000 + i)}`) }).ok,
+    false,
+  );
+  assert.equal(at({ attachmentIds: ['not-a-uuid'] }).ok, false);
+  assert.equal(at({ attachmentIds: [a], contentType: 'text' }).ok, false, 'text with files');
+  assert.equal(at({ content: 'hi', contentType: 'image' }).ok, false, 'image without files');
+  const blank = at({ content: '   ', attachmentIds: [a] });
+  assert.equal(blank.ok, false, 'blank text is still refused (send none instead)');
+});

@@ -218,8 +218,29 @@ export interface Member {
 
 // ---------- messages ----------
 
-export const CONTENT_TYPES = ['text'] as const;
+/** `image`: every attachment is an image (shown inline); `file`: attachments of any kind, shown as cards. */
+export const CONTENT_TYPES = ['text', 'image', 'file'] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
+
+/**
+ * A file that went out with a message (POST /uploads, then `attachmentIds` on the send).
+ * Its bytes are fetched with a short-lived link (POST /uploads/links), never by a public URL.
+ */
+export interface Attachment {
+  id: string;
+  /** As the sender's device named it. */
+  name: string;
+  size: number;
+  /** Sniffed from the bytes on upload; `application/octet-stream` when not recognised. */
+  mimeType: string;
+  kind: 'image' | 'file';
+  width: number | null;
+  height: number | null;
+  /** An image's blurred placeholder (blurhash), drawn while it loads. */
+  blurhash: string | null;
+  /** Widths of the thumbnails there are, in px, smallest first (GET /uploads/:id/thumbnail?width=). */
+  thumbnails: number[];
+}
 
 /** A client-chosen id that makes a retry of the same send land once. */
 export const clientMsgIdSchema = z
@@ -232,13 +253,30 @@ export const messageSendPayload = z
   .object({
     roomId: uuid,
     clientMsgId: clientMsgIdSchema,
-    content: messageContent,
+    /** May be empty only when files go with it (a photo without a caption). */
+    content: messageContent.or(z.literal('')),
+    /** Left out: `text`, or with attachments `image` when all are images, else `file`. */
     contentType: z.enum(CONTENT_TYPES).optional(),
     replyTo: uuid.nullable().optional(),
     /** A reply in the thread under this message (of the same room, itself not in a thread). */
     threadRootId: uuid.optional(),
+    /** The sender's own uploads to this room, not sent before, in the order they are shown. */
+    attachmentIds: z.array(uuid).min(1).max(LIMITS.attachmentsPerMessageMax).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    const files = p.attachmentIds?.length ?? 0;
+    if (p.content === '' && files === 0) ctx.addIssue({ code: 'custom', path: ['content'], message: 'write something or attach a file' });
+    if (p.contentType && p.contentType !== 'text' && files === 0) {
+      ctx.addIssue({ code: 'custom', path: ['attachmentIds'], message: `a ${p.contentType} message needs attachmentIds` });
+    }
+    if (p.contentType === 'text' && files > 0) {
+      ctx.addIssue({ code: 'custom', path: ['contentType'], message: 'a message with attachments is image or file, not text' });
+    }
+    if (p.attachmentIds && new Set(p.attachmentIds).size !== files) {
+      ctx.addIssue({ code: 'custom', path: ['attachmentIds'], message: 'the same file twice' });
+    }
+  });
 export type MessageSendPayload = z.infer<typeof messageSendPayload>;
 
 export interface Message {
@@ -273,6 +311,8 @@ export interface Message {
   pinnedBy?: string | null;
   /** The seq of the newest change applied to it (its own seq if none): an update older than this is stale. */
   version?: number;
+  /** Its files, in the order sent (image and file messages; none once it is deleted). */
+  attachments?: Attachment[];
   /**
    * On `message:new` and the send's ack only: whom it mentions (its `<@…>` people, the members
    * online for `@here`, the participants of the thread it replies in) and whether `@channel`

@@ -38,6 +38,8 @@ export function withState(
     replyCount: state?.replyCount ?? 0,
     lastReplyAt: state?.lastReplyAt ? state.lastReplyAt.toISOString() : null,
     version: state ? state.version : original.seq,
+    // A deleted message's files are not shown (and are removed from storage).
+    ...(original.attachments ? { attachments: deleted ? [] : original.attachments } : {}),
   };
 }
 

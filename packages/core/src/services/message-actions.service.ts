@@ -28,6 +28,8 @@ export class MessageActionsService {
     private readonly sequencer: Pick<RoomSequencer, 'run'>,
     private readonly settings: MessagesSettings,
     private readonly now: () => Date = () => new Date(),
+    /** Told of each message deleted, once its tombstone is committed (its files are removed). */
+    private readonly onDeleted: (message: Message) => void = () => undefined,
   ) {}
 
   /** Only its author edits a message; the text follows the rules of a send. */
@@ -100,6 +102,8 @@ export class MessageActionsService {
   /** One change, on the room's turn (inside the sequencer, with its scope). */
   private async applyInTurn(userId: string, original: Message, change: MessageChange, scope: SequencerScope | undefined): Promise<Message> {
     const outcome = await this.states.apply({ original, actorId: userId, change, at: this.now() }, scope);
+    // Also for a repeated delete: it finishes a removal of files that failed the first time.
+    if (change.kind === 'delete' && !('refused' in outcome)) this.onDeleted(original);
     if (outcome.applied) {
       await this.log.publish({ type: 'message.updated', update: outcome.update });
       return outcome.update.message;

@@ -25,6 +25,7 @@ import type { RoomSequencer, SequencerScope } from '../ports/room-sequencer.port
 import { DEFAULT_COMMIT_QUEUE_LIMITS, RoomCommitQueue, type RoomCommitQueueLimits } from './room-commit-queue';
 import type { RoomStates } from './room-states';
 import type { RoomsService } from './rooms.service';
+import { toAttachment, type UploadStore } from '../ports/upload-store.port';
 
 export interface MessagesSettings {
   messagesPerSec: number;
@@ -67,6 +68,8 @@ function mentionsField(m: NewMessage['mentions']): Pick<Message, 'mentions'> {
 /** A send waiting in its room's commit queue. */
 interface QueuedSend {
   message: NewMessage;
+  /** The sender's uploads it carries, checked before it was queued, attached once it is committed. */
+  attachmentIds?: readonly string[];
   /** The thread it replies in, checked before it was queued. */
   root: Message | null;
   /** performance.now() when it arrived, for the send→commit histogram. */
@@ -114,6 +117,8 @@ export class MessagesService {
     queueLimits: RoomCommitQueueLimits = DEFAULT_COMMIT_QUEUE_LIMITS,
     /** The rooms' state in memory: members and recent clientMsgIds, checked before a send is queued. */
     private readonly roomStates: Pick<RoomStates, 'check' | 'committed' | 'refusedAtCommit'> | null = null,
+    /** Where a send's files are found and attached (null: sends carry no files). */
+    private readonly uploads: Pick<UploadStore, 'findByIds' | 'attach'> | null = null,
   ) {
     this.queue = queue ?? new RoomCommitQueue(sequencer, (roomId, sends, scope) => this.commit(roomId, sends, scope), queueLimits);
   }
@@ -141,13 +146,14 @@ export class MessagesService {
       }
       root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
     }
+    const contentType = p.attachmentIds ? await this.checkAttachments(senderId, p) : 'text';
     const message: NewMessage = {
       id: uuidv7(),
       roomId: p.roomId,
       senderId,
       clientMsgId: p.clientMsgId,
       content: p.content,
-      contentType: p.contentType ?? 'text',
+      contentType,
       replyTo: p.replyTo ?? null,
       createdAt: this.now(),
       mentions: await this.mentionsOf(senderId, p, root),
@@ -157,7 +163,7 @@ export class MessagesService {
       `send:${senderId}`,
       this.settings,
       async () => {
-        const r = await this.queue.submit(p.roomId, { message, root, took });
+        const r = await this.queue.submit(p.roomId, { message, root, took, attachmentIds: p.attachmentIds });
         if ('refused' in r) throw AppError.forbidden();
         return r;
       },
@@ -181,6 +187,41 @@ export class MessagesService {
     return { message: stored, created: false };
   }
 
+  /**
+   * The files a send names: each the sender's own upload to this room, not sent with another
+   * message yet. Answers the message's type: `image` when all are images, else `file` (a
+   * client's `image` with a non-image among them is refused).
+   */
+  private async checkAttachments(senderId: string, p: MessageSendPayload): Promise<NewMessage['contentType']> {
+    const ids = p.attachmentIds ?? [];
+    if (!this.uploads) throw AppError.validation('attachmentIds: this server keeps no files');
+    const found = new Map((await this.uploads.findByIds(ids)).map((u) => [u.id, u]));
+    for (const id of ids) {
+      const u = found.get(id);
+      if (!u || u.uploaderId !== senderId || u.roomId !== p.roomId) {
+        throw AppError.validation(`attachmentIds: ${id} is not a file you uploaded to this room (upload it again)`);
+      }
+    }
+    const allImages = ids.every((id) => found.get(id)!.kind === 'image');
+    if (p.contentType === 'image' && !allImages) throw AppError.validation('contentType: image, but not every attachment is an image');
+    return p.contentType ?? (allImages ? 'image' : 'file');
+  }
+
+  /**
+   * Attaches a committed send's files to it. Null when one of them went out with another
+   * message meanwhile (the same person sending one file twice at once): then this message
+   * goes without them rather than show a file twice.
+   */
+  private async attachFiles(
+    ids: readonly string[] | undefined,
+    m: Message,
+    scope: SequencerScope | undefined,
+  ): Promise<Pick<Message, 'attachments'>> {
+    if (!ids || !this.uploads) return {};
+    const records = await this.uploads.attach(ids, { messageId: m.id, roomId: m.roomId, uploaderId: m.senderId }, scope);
+    return records ? { attachments: records.map(toAttachment) } : {};
+  }
+
   /** Commits one room's queued sends, then hands the new ones to the log in seq order. */
   private async commit(roomId: string, sends: QueuedSend[], scope: SequencerScope | undefined): Promise<BatchAppendResult[]> {
     const results = await this.store.appendBatch(
@@ -188,17 +229,25 @@ export class MessagesService {
       scope,
     );
     const fresh: { message: Message; root: Message | null }[] = [];
-    const answers = results.map((r, i): BatchAppendResult => {
+    const answers: BatchAppendResult[] = [];
+    for (const [i, r] of results.entries()) {
       if ('refused' in r) this.roomStates?.refusedAtCommit(roomId, sends[i]!.message.senderId);
-      if ('refused' in r || !r.created) return r;
+      if ('refused' in r || !r.created) {
+        answers.push(r);
+        continue;
+      }
       const send = sends[i]!;
       this.metrics.committed(roomId, r.message.seq, (performance.now() - send.took) / 1000);
       // Whom it mentions rides along live (message:new and the ack), for clients to decide whether to notify.
-      const message = { ...freshMessage(r.message, send.root?.id ?? null), ...mentionsField(send.message.mentions) };
+      const message = {
+        ...freshMessage(r.message, send.root?.id ?? null),
+        ...mentionsField(send.message.mentions),
+        ...(await this.attachFiles(send.attachmentIds, r.message, scope)),
+      };
       this.roomStates?.committed(message);
       fresh.push({ message, root: send.root });
-      return { message, created: true };
-    });
+      answers.push({ message, created: true });
+    }
     await this.log.publishAll(fresh.map(({ message }) => ({ type: 'message.created', message })));
     // A thread reply takes its seq, then its root's count takes a later one: the reply is
     // never seen before it exists, and the count never before its reply.
@@ -212,10 +261,12 @@ export class MessagesService {
 
   /** A repeat of a stored send: the message as it is now, finishing what its first attempt may have left undone. */
   private async answerRepeat(senderId: string, p: MessageSendPayload, stored: Message): Promise<{ message: Message; created: false }> {
+    // Its files, if the first attempt stopped between its commit and attaching them (a no-op otherwise).
+    const files = await this.attachFiles(p.attachmentIds, stored, undefined);
     // With an outside log, the first attempt may have committed but failed to publish;
     // the retry publishes again (consumers skip what they already handled).
     if (this.log.republishOnRetry) {
-      await this.log.publish({ type: 'message.created', message: freshMessage(stored, p.threadRootId ?? null) });
+      await this.log.publish({ type: 'message.created', message: { ...freshMessage(stored, p.threadRootId ?? null), ...files } });
     }
     let [now] = await this.states.overlay([stored]);
     // Stored, but its thread link was not (a crash between the two): the retry finishes it.

@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { LIMITS, type Message } from '@qc/shared';
+import { LIMITS, type Attachment, type Message } from '@qc/shared';
+import { toAttachment } from '../../ports/upload-store.port';
+import { PostgresUploadStore } from './postgres-upload-store.adapter';
 import { groupReactions, withState, type MessageStateRecord } from '../../lib/message-state';
 import type { ChangeOutcome, ChangeRef, ChangeRequest, MessageStateStore, ReactionRecord } from '../../ports/message-state.port';
 import type { SequencerScope } from '../../ports/room-sequencer.port';
@@ -39,7 +41,11 @@ const toState = (r: StateRow): MessageStateRecord => ({
  * has no empty entries and a retried change lands once.
  */
 export class PostgresMessageStateStore implements MessageStateStore {
-  constructor(private readonly ds: DataSource) {}
+  private readonly uploads: PostgresUploadStore;
+
+  constructor(private readonly ds: DataSource) {
+    this.uploads = new PostgresUploadStore(ds);
+  }
 
   async apply(req: ChangeRequest, scope?: SequencerScope): Promise<ChangeOutcome> {
     const db = managerFor(this.ds, scope);
@@ -47,7 +53,12 @@ export class PostgresMessageStateStore implements MessageStateStore {
   }
 
   private async applyIn(tx: EntityManager, req: ChangeRequest): Promise<ChangeOutcome> {
-    const { original, change } = req;
+    const { change } = req;
+    // The message as sent, with its files: every update carries them, so a client replacing its copy keeps them.
+    const original =
+      req.original.contentType === 'text'
+        ? req.original
+        : { ...req.original, attachments: (await this.uploads.listByMessages([req.original.id], tx)).map(toAttachment) };
     const [stateRow] = await queryRows<StateRow>(tx, `SELECT * FROM message_states WHERE message_id = $1 FOR UPDATE`, [original.id]);
     const state = stateRow ? toState(stateRow) : null;
     const reactions = await this.reactionRows(tx, [original.id]);
@@ -237,16 +248,26 @@ export class PostgresMessageStateStore implements MessageStateStore {
   async overlay(messages: Message[]): Promise<Message[]> {
     if (messages.length === 0) return [];
     const ids = messages.map((m) => m.id);
-    const [states, reactions, roots] = await Promise.all([
+    const withFiles = messages.filter((m) => m.contentType !== 'text').map((m) => m.id);
+    const [states, reactions, roots, files] = await Promise.all([
       queryRows<StateRow>(this.ds, `SELECT * FROM message_states WHERE message_id = ANY($1::uuid[])`, [ids]),
       this.reactionRows(this.ds, ids),
       this.threadRoots(this.ds, ids),
+      // Files are kept in PostgreSQL in both profiles: history (in Cassandra too) stores only the message's type.
+      this.uploads.listByMessages(withFiles),
     ]);
+    const filesOf = new Map<string, Attachment[]>();
+    for (const u of files) filesOf.set(u.messageId!, [...(filesOf.get(u.messageId!) ?? []), toAttachment(u)]);
     const stateOf = new Map(states.map((r) => [r.message_id, toState(r)]));
     const reactionsOf = new Map<string, { emoji: string; userId: string }[]>();
     for (const r of reactions) reactionsOf.set(r.messageId, [...(reactionsOf.get(r.messageId) ?? []), r]);
     return messages.map((m) =>
-      withState(m, stateOf.get(m.id) ?? null, groupReactions(reactionsOf.get(m.id) ?? []), roots.get(m.id) ?? null),
+      withState(
+        m.contentType === 'text' ? m : { ...m, attachments: filesOf.get(m.id) ?? [] },
+        stateOf.get(m.id) ?? null,
+        groupReactions(reactionsOf.get(m.id) ?? []),
+        roots.get(m.id) ?? null,
+      ),
     );
   }
 

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { AttachRequest, NewUpload, UploadKind, UploadRecord, UploadStore } from '../../ports/upload-store.port';
-import { queryRows } from './pg-rows';
+import type { SequencerScope } from '../../ports/room-sequencer.port';
+import { managerFor } from './pg-scope';
+import { queryRows, type Queryable } from './pg-rows';
 
 interface UploadRow {
   id: string;
@@ -56,13 +58,31 @@ export class PostgresUploadStore implements UploadStore {
     return row ? toRecord(row) : null;
   }
 
-  async attach(ids: readonly string[], to: AttachRequest): Promise<UploadRecord[] | null> {
+  async findByIds(ids: readonly string[]): Promise<UploadRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await queryRows<UploadRow>(this.ds, `SELECT ${COLUMNS} FROM uploads WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map(toRecord);
+  }
+
+  /** `db`: a transaction to read in (a message change's), else the pool. */
+  async listByMessages(messageIds: readonly string[], db: Queryable = this.ds): Promise<UploadRecord[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await queryRows<UploadRow>(
+      db,
+      `SELECT ${COLUMNS} FROM uploads WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, created_at, id`,
+      [messageIds],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** With the room sequencer's scope (a send's commit), on the connection holding the room: never a second one from the pool. */
+  async attach(ids: readonly string[], to: AttachRequest, scope?: SequencerScope): Promise<UploadRecord[] | null> {
     const wanted = [...new Set(ids)];
     if (wanted.length === 0) return [];
     // One statement: it attaches only if every id qualifies, so a send never goes out with
     // part of its files. Rows already on this message count as qualifying (a retried send).
     const rows = await queryRows<UploadRow>(
-      this.ds,
+      managerFor(this.ds, scope),
       `WITH wanted AS (
          SELECT id FROM uploads
           WHERE id = ANY($1::uuid[]) AND room_id = $2 AND uploader_id = $3
@@ -83,11 +103,9 @@ export class PostgresUploadStore implements UploadStore {
   }
 
   async listByMessage(messageId: string): Promise<UploadRecord[]> {
-    const rows = await queryRows<UploadRow>(
-      this.ds,
-      `SELECT ${COLUMNS} FROM uploads WHERE message_id = $1 ORDER BY created_at, id`,
-      [messageId],
-    );
+    const rows = await queryRows<UploadRow>(this.ds, `SELECT ${COLUMNS} FROM uploads WHERE message_id = $1 ORDER BY created_at, id`, [
+      messageId,
+    ]);
     return rows.map(toRecord);
   }
 
