@@ -12,6 +12,7 @@ import { PresenceModule } from './modules/presence/presence.module';
 import { ReceiptsModule } from './modules/receipts/receipts.module';
 import { RoomsModule } from './modules/rooms/rooms.module';
 import { SearchModule } from './modules/search/search.module';
+import { UploadsModule } from './modules/uploads/uploads.module';
 import { UsersModule } from './modules/users/users.module';
 import { RuntimeModule } from './runtime.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         SearchModule,
         ReceiptsModule,
         NotificationsModule,
+        UploadsModule,
         HealthModule,
         MetricsModule,
       ],

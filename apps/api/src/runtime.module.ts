@@ -13,6 +13,7 @@ import {
   RUNTIME_METRICS,
   SearchService,
   TypingService,
+  UploadsService,
   UsersService,
   type ApiRuntime,
 } from '@qc/core';
@@ -42,6 +43,7 @@ export class RuntimeModule {
       { provide: TypingService, useValue: core.typing },
       { provide: SearchService, useValue: core.search },
       { provide: ReceiptsService, useValue: core.receipts },
+      { provide: UploadsService, useValue: core.uploads },
       { provide: METADATA_STORE, useValue: core.meta },
       { provide: MESSAGE_LOG, useValue: core.messageLog },
       { provide: HEALTH_CHECKS, useValue: core.healthChecks },

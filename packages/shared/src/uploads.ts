@@ -38,8 +38,10 @@ export const uploadDownloadQuery = z
   .object({
     u: uuid.optional(),
     exp: z.coerce.number().int().positive().optional(),
+    /** HMAC-SHA256, base64url: 43 characters. */
     sig: z
       .string()
+      .length(43)
       .regex(/^[A-Za-z0-9_-]{43}$/)
       .optional(),
     width: z.coerce.number().int().positive().max(10_000).optional(),

@@ -11,8 +11,8 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
-  413: 'VALIDATION',
-  415: 'VALIDATION',
+  413: 'TOO_LARGE',
+  415: 'UNSUPPORTED_TYPE',
   429: 'RATE_LIMITED',
 };
 
