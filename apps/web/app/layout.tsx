@@ -11,6 +11,7 @@ import './styles/your-data.css';
 import './styles/navigation.css';
 import './styles/search.css';
 import './styles/details.css';
+import './styles/attachments.css';
 
 export const metadata: Metadata = {
   title: 'Quantum Chat',

@@ -1,13 +1,16 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { snippetOf, usePlainTextReady } from '@/lib/quote';
 import { draftKey } from '@/lib/stores/draft-store';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
-import { CloseIcon, SendIcon } from './icons';
+import { CloseIcon, PaperclipIcon, SendIcon } from './icons';
+import { AttachmentTray } from './attachment-tray';
+import { UploadTray } from '@/lib/uploads/upload-tray';
+import { uploadFile } from '@/lib/uploads/upload-file';
 import { useMentionAutocomplete } from './mention-suggestions';
 import { api } from '@/lib/api';
 import { useAutosize } from '../lib/use-autosize';
@@ -51,9 +54,46 @@ export function Composer({
   const role = useStore(client.rooms, (s) => s.rooms.find((r) => r.id === roomId)?.role);
   const mentions = useMentionAutocomplete({ roomId, draftKey: draft, textareaRef, text, setText: (v) => update(v), listboxId: `${id}-mentions` });
 
+  // Files upload as soon as they are picked, pasted or dropped, and go with the next send.
+  const tray = useMemo(() => new UploadTray((file, opts) => uploadFile(roomId, file, file.name || 'pasted-image.png', opts)), [roomId]);
+  useEffect(() => () => tray.dispose(), [tray]);
+  const trayItems = useStore(tray, (s) => s);
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+
   const trimmed = text.trim();
   const tooLong = text.length > LIMITS.messageContentMax;
-  const canSend = trimmed.length > 0 && !tooLong;
+  const filesReady = trayItems.some((i) => i.status === 'done');
+  const uploading = trayItems.some((i) => i.status === 'uploading');
+  const canSend = (trimmed.length > 0 || filesReady) && !tooLong && !uploading;
+
+  function addFiles(files: readonly File[]) {
+    if (files.length === 0) return;
+    if (!tray.add(files)) client.connection.showNotice(`Up to ${LIMITS.attachmentsPerMessageMax} files go with one message.`);
+    textareaRef.current?.focus();
+  }
+
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    // A pasted screenshot or copied file is attached; pasted text still goes in as text.
+    event.preventDefault();
+    addFiles(files);
+  }
+
+  function onDrop(event: DragEvent<HTMLElement>) {
+    if (!event.dataTransfer.types.includes('Files')) return;
+    event.preventDefault();
+    setDragging(false);
+    addFiles([...event.dataTransfer.files]);
+  }
+
+  function onDragOver(event: DragEvent<HTMLElement>) {
+    if (!event.dataTransfer.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  }
 
   useAutosize(textareaRef, text, MAX_HEIGHT_PX);
 
@@ -78,7 +118,9 @@ export function Composer({
   function send() {
     if (!canSend) return;
     const { wire, outsiders: notIn } = mentions.prepare(trimmed);
-    client.send(roomId, wire, threadRootId ? { threadRootId } : replyingTo ? { replyTo: replyingTo.id } : {});
+    const attachments = tray.takeReady();
+    const where = threadRootId ? { threadRootId } : replyingTo ? { replyTo: replyingTo.id } : {};
+    client.send(roomId, wire, attachments.length ? { ...where, attachments } : where);
     mentions.reset();
     setOutsiders(notIn);
     if (replyingTo) onCancelReply?.();
@@ -159,8 +201,35 @@ export function Composer({
           </button>
         </div>
       )}
-      <form className="composer" onSubmit={onSubmit}>
+      <AttachmentTray tray={tray} />
+      <form
+        className={`composer${dragging ? ' composer--dragging' : ''}`}
+        onSubmit={onSubmit}
+        onDragOver={onDragOver}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
         {mentions.list}
+        <input
+          ref={fileInputRef}
+          type="file"
+          multiple
+          hidden
+          data-testid="attach-input"
+          onChange={(e) => {
+            addFiles([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+        <button
+          type="button"
+          className="composer__attach"
+          aria-label="Attach files"
+          title="Attach files (or paste, or drop them here)"
+          onClick={() => fileInputRef.current?.click()}
+        >
+          <PaperclipIcon size={18} />
+        </button>
         <label className="sr-only" htmlFor={`${id}-message`}>
           {threadRootId ? 'Reply in thread' : 'Message'}
         </label>
@@ -174,6 +243,7 @@ export function Composer({
           value={text}
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onSelect={() => mentions.refresh(text)}
           onBlur={() => client.stopTyping(roomId)}
           {...mentions.textboxProps}

@@ -4,7 +4,7 @@ import { mentionsMe } from '@/lib/notify/notification-decision';
 import { fromWire, type PickedMention } from '@/lib/mentions/mention-text';
 import { nameOf } from '@/lib/stores/people-store';
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
-import type { Message, User } from '@qc/shared';
+import type { Attachment, Message, User } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { formatFull, formatTime } from '@/lib/format-time';
 import { snippetOf, usePlainTextReady } from '@/lib/quote';
@@ -16,6 +16,7 @@ import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { MessageText } from './message-text';
+import { MessageAttachments } from './message-attachments';
 import { ProfileButton } from './profile-card';
 import { ReactionChips } from './reaction-chips';
 import { PencilIcon, PinIcon, ReplyIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
@@ -304,6 +305,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         ) : (
           <MessageBody message={message} deleted={deleted} tick={tick} />
         )}
+        {!deleted && message.attachments && message.attachments.length > 0 && <MessageAttachments attachments={message.attachments} />}
         {!deleted && (
           <ReactionChips reactions={reactions} users={users} meId={meId} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />
         )}
@@ -375,6 +377,7 @@ function ToolbarButton(props: { label: string; title: string; expanded?: boolean
 interface PendingMessageProps {
   sender: Sender;
   content: string;
+  attachments?: readonly Attachment[];
   createdAt: string;
   status: 'pending' | 'failed';
   error?: string;
@@ -386,13 +389,14 @@ interface PendingMessageProps {
 
 /** Written here and not stored yet: "Sending…", or failed with Retry and Discard. */
 export const PendingMessageItem = memo(function PendingMessageItem(props: PendingMessageProps) {
-  const { sender, content, createdAt, status, error, grouped, clientMsgId, onRetry, onDiscard } = props;
+  const { sender, content, attachments, createdAt, status, error, grouped, clientMsgId, onRetry, onDiscard } = props;
   const classes = ['message', grouped && 'message--grouped', 'message--mine', `message--${status}`].filter(Boolean).join(' ');
   // Offline it is not being sent: it waits, and goes by itself when the network is back.
   const offline = useStore(useChatClient().connection, (s) => s.status === 'offline');
   return (
     <MessageFrame sender={sender} createdAt={createdAt} grouped={grouped} classes={classes} status={status}>
-      <MessageText content={content} />
+      {content && <MessageText content={content} />}
+      {attachments && attachments.length > 0 && <MessageAttachments attachments={attachments} />}
       {status === 'pending' && <p className="message__status">{offline ? 'Waiting for the network…' : 'Sending…'}</p>}
       {status === 'failed' && (
         <p className="message__status message__status--failed">

@@ -326,6 +326,7 @@ export function MessageList({
                     key={row.key}
                     sender={me}
                     content={row.pending.content}
+                    attachments={row.pending.attachments}
                     createdAt={row.pending.createdAt}
                     status={row.pending.status}
                     error={row.pending.error?.message}

@@ -117,6 +117,7 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
               key={p.clientMsgId}
               sender={me}
               content={p.content}
+              attachments={p.attachments}
               createdAt={p.createdAt}
               status={p.status}
               error={p.error?.message}

@@ -19,6 +19,7 @@ import type {
   ThreadPage,
   User,
   UserProfile,
+  UploadLinks,
 } from '@qc/shared';
 import { ApiError, requestJson, type HttpMethod } from './http';
 import { session } from './session';
@@ -90,6 +91,9 @@ export const api = {
 
   /** One message in its current state (to find its seq before jumping to it). */
   getMessage: (roomId: string, messageId: string) => authed<Message>('GET', `/api/v1/rooms/${enc(roomId)}/messages/${enc(messageId)}`),
+
+  /** Short-lived links to these uploads (those I may read; others are left out). */
+  uploadLinks: (ids: string[]) => authed<UploadLinks>('POST', '/api/v1/uploads/links', { ids }),
 
   /** Messages of my rooms, newest first; pass `nextCursor` back as `cursor` for the next page. */
   searchMessages: (params: SearchMessagesParams) => {

@@ -29,6 +29,7 @@ function isPendingMessage(value: unknown): value is PendingMessage {
     (v.status === 'pending' || v.status === 'failed') &&
     optionalString(v.threadRootId) &&
     optionalString(v.replyTo) &&
+    (v.attachments === undefined || (Array.isArray(v.attachments) && v.attachments.every((a) => typeof a === 'object' && a !== null && typeof (a as Record<string, unknown>).id === 'string'))) &&
     (error === null ||
       (typeof error === 'object' &&
         error !== null &&

@@ -409,3 +409,51 @@ describe('OutboxStore', () => {
     assert.deepEqual([1, 2, 3, 4, 5, 6, 10].map(unavailableBackoffMs), [1000, 2000, 4000, 8000, 15000, 15000, 15000]);
   });
 });
+
+describe('files', () => {
+  it('go with the message as attachmentIds, on the first try and on a retry', async () => {
+    const sent: unknown[] = [];
+    let refuse = true;
+    const store = new OutboxStore(
+      {
+        isConnected: () => true,
+        send: async (payload) => {
+          sent.push(payload);
+          if (refuse) throw Object.assign(new Error('nope'), { code: 'VALIDATION' });
+          return {
+            ...payload,
+            id: 'm1',
+            seq: 1,
+            senderId: 'me',
+            contentType: 'image',
+            replyTo: null,
+            createdAt: new Date().toISOString(),
+          } as unknown as Message;
+        },
+      },
+      { onStored: () => undefined, onNotice: () => undefined },
+      { newId: () => 'c1' },
+    );
+    const photo = {
+      id: 'u1',
+      name: 'a.jpg',
+      size: 1,
+      mimeType: 'image/jpeg',
+      kind: 'image' as const,
+      width: 1,
+      height: 1,
+      blurhash: null,
+      thumbnails: [],
+    };
+    const pending = store.send('r1', '', { attachments: [photo] });
+    assert.deepEqual(pending.attachments, [photo]);
+    await new Promise((r) => setTimeout(r, 0));
+    refuse = false;
+    store.retry('r1', 'c1');
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(sent, [
+      { roomId: 'r1', clientMsgId: 'c1', content: '', attachmentIds: ['u1'] },
+      { roomId: 'r1', clientMsgId: 'c1', content: '', attachmentIds: ['u1'] },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ErrorBody, Message } from '@qc/shared';
+import type { Attachment, ErrorBody, Message } from '@qc/shared';
 import { Observable, realSchedule, type Schedule } from './observable';
 
 /*
@@ -24,6 +24,8 @@ export interface PendingMessage {
   threadRootId?: string;
   /** Sent quoting this message. */
   replyTo?: string;
+  /** Files uploaded for it (already on the server): they go with it, and show while it is pending. */
+  attachments?: Attachment[];
   createdAt: string;
   /** pending: on its way, or waiting for the connection or its turn; failed: refused, shown with Retry. */
   status: 'pending' | 'failed';
@@ -34,6 +36,7 @@ export interface PendingMessage {
 export interface SendOptions {
   threadRootId?: string;
   replyTo?: string;
+  attachments?: Attachment[];
 }
 
 export type Outbox = Readonly<Record<string, readonly PendingMessage[]>>;
@@ -41,7 +44,7 @@ export type Outbox = Readonly<Record<string, readonly PendingMessage[]>>;
 export interface OutboxTransport {
   isConnected(): boolean;
   /** Resolves with the stored message; rejects with a `code` (the server's, or TIMEOUT for no answer or a lost connection). */
-  send(payload: { roomId: string; clientMsgId: string; content: string } & SendOptions): Promise<Message>;
+  send(payload: { roomId: string; clientMsgId: string; content: string; threadRootId?: string; replyTo?: string; attachmentIds?: string[] }): Promise<Message>;
 }
 
 export interface OutboxHooks {
@@ -183,6 +186,7 @@ export class OutboxStore extends Observable<Outbox> {
       content,
       ...(options.threadRootId ? { threadRootId: options.threadRootId } : {}),
       ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+      ...(options.attachments?.length ? { attachments: options.attachments } : {}),
       createdAt: this.now().toISOString(),
       status: 'pending',
       error: null,
@@ -264,7 +268,7 @@ export class OutboxStore extends Observable<Outbox> {
   }
 
   private async deliver(pending: PendingMessage): Promise<void> {
-    const { roomId, clientMsgId, content, threadRootId, replyTo } = pending;
+    const { roomId, clientMsgId, content, threadRootId, replyTo, attachments } = pending;
     this.lanes.set(roomId, { clientMsgId });
     let message: Message;
     try {
@@ -275,6 +279,7 @@ export class OutboxStore extends Observable<Outbox> {
         content,
         ...(threadRootId ? { threadRootId } : {}),
         ...(replyTo ? { replyTo } : {}),
+        ...(attachments?.length ? { attachmentIds: attachments.map((a) => a.id) } : {}),
       });
     } catch (err) {
       this.lanes.delete(roomId);
