@@ -77,7 +77,7 @@ import { TypingService } from './services/typing.service';
 import { UsersService } from './services/users.service';
 import { UploadsService } from './uploads/uploads.service';
 import { PostgresUploadStore } from './adapters/postgres/postgres-upload-store.adapter';
-import type { UploadStore } from './ports/upload-store.port';
+import type { UploadRecord, UploadStore } from './ports/upload-store.port';
 
 export interface Adapters {
   meta: MetadataStore;
@@ -522,6 +522,11 @@ export function createCoreServices(
       ),
     throttle,
     membership,
+    // Late-bound: the uploads service is built on the rooms service.
+    {
+      list: (roomId: string): Promise<UploadRecord[]> => uploads.filesOfRoom(roomId),
+      remove: (files: readonly UploadRecord[]): Promise<void> => uploads.removeBytesOf(files),
+    },
   );
   const messages = new MessagesService(
     rooms,
@@ -538,7 +543,7 @@ export function createCoreServices(
     roomStates,
     adapters.uploadStore,
   );
-  const uploads = new UploadsService(rooms, adapters.uploadStore, adapters.mediaStore, {
+  const uploads: UploadsService = new UploadsService(rooms, adapters.uploadStore, adapters.mediaStore, {
     maxBytes: config.uploadMaxBytes,
     linkSecret: config.jwtSecret,
   });

@@ -12,6 +12,7 @@ import type {
   RoomNotificationsBody,
 } from '@qc/shared';
 import { AppError } from '../errors';
+import type { UploadRecord } from '../ports/upload-store.port';
 import type { Broadcaster } from '../ports/broadcaster.port';
 import { ChannelNameTaken, type MembershipRecord, type MetadataStore, type RoomRecord, type UserRecord } from '../ports/metadata.port';
 import type { MessageStateStore } from '../ports/message-state.port';
@@ -32,6 +33,12 @@ import { toPublicUser } from './users.service';
 import type { ThrottleService } from './throttle.service';
 import type { RoomSizes } from '../lib/room-sizes';
 
+/** What RoomsService needs of the uploads, to remove a deleted room's files. */
+export interface RoomFiles {
+  list(roomId: string): Promise<UploadRecord[]>;
+  remove(files: readonly UploadRecord[]): Promise<void>;
+}
+
 export class RoomsService {
   constructor(
     private readonly meta: MetadataStore,
@@ -49,6 +56,8 @@ export class RoomsService {
      * members held in memory). Without it (some tests) every room is small.
      */
     private readonly roomSizes: Pick<RoomSizes, 'isLarge' | 'forget'> | null = null,
+    /** The room's files: listed before it is deleted, their bytes removed after (the rows go with the room). */
+    private readonly files: RoomFiles | null = null,
   ) {}
 
   /**
@@ -157,6 +166,7 @@ export class RoomsService {
 
   /** Deletes the room with its history, and tells its members. */
   private async destroy(roomId: string, members: readonly MembershipRecord[]): Promise<void> {
+    const files = (await this.files?.list(roomId)) ?? [];
     await this.meta.deleteRoom(roomId);
     await this.messages.deleteRoomMessages(roomId);
     await this.states.deleteRoom(roomId);
@@ -170,6 +180,7 @@ export class RoomsService {
     // writes after this) can never be found. Clearing them is housekeeping, not a reason
     // to fail a delete that already happened.
     await this.searchIndex.deleteRoom(roomId).catch((err: unknown) => this.onCleanupError(err, roomId));
+    if (files.length > 0) await this.files!.remove(files).catch((err: unknown) => this.onCleanupError(err, roomId));
   }
 
   async listMembers(roomId: string, userId: string): Promise<Member[]> {

@@ -261,6 +261,16 @@ export class UploadsService {
     for (const u of await this.uploads.listByMessage(messageId)) await this.remove(u);
   }
 
+  /** A room's files, read before the room is deleted (its rows go with it), for removeBytesOf after. */
+  filesOfRoom(roomId: string): Promise<UploadRecord[]> {
+    return this.uploads.listByRoom(roomId);
+  }
+
+  /** Removes these uploads' bytes (and thumbnails) from the media store. */
+  async removeBytesOf(uploads: readonly UploadRecord[]): Promise<void> {
+    for (const u of uploads) await this.removeBytes(u.id, u.thumbnails);
+  }
+
   private async remove(u: UploadRecord): Promise<void> {
     await this.removeBytes(u.id, u.thumbnails);
     await this.uploads.delete(u.id);

@@ -287,4 +287,16 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
     assert.ok(await t.core.uploadStore.get(sent.id));
     assert.ok((await mediaFiles()).some((f) => f.includes(sent.id)));
   });
+
+  test("a deleted room's files go with it: rows and bytes, sent or not", async () => {
+    const doomed = await createGroupRoom(t.core.meta, alice, [bob], 'doomed');
+    const sent = await t.core.uploads.receive(alice, doomed, fileOf(await phonePhoto(), 'sent.jpg'));
+    await t.core.messages.send(alice, { roomId: doomed, clientMsgId: uuidv7(), content: '', attachmentIds: [sent.id] });
+    const unsent = await t.core.uploads.receive(bob, doomed, fileOf(Buffer.from('draft'), 'draft.txt'));
+    assert.ok((await mediaFiles()).some((f) => f.includes(sent.id)));
+    await t.core.rooms.remove(doomed, alice);
+    assert.equal(await t.core.uploadStore.get(sent.id), null);
+    assert.equal(await t.core.uploadStore.get(unsent.id), null);
+    assert.equal((await mediaFiles()).some((f) => f.includes(sent.id) || f.includes(unsent.id)), false);
+  });
 });
