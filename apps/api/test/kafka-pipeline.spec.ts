@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
-import type { HealthReport, Message, MessageUpdate, PresenceEvent, RoomSyncResult, SearchResult, TypingEvent } from '@qc/shared';
+import type { HealthReport, HistoryPage, Message, UploadLinks, MessageUpdate, PresenceEvent, RoomSyncResult, SearchResult, TypingEvent } from '@qc/shared';
 import type { OfflineNotification } from '@qc/core';
 import { call, collect, sendUntilAcked, sleep, until, waitFor } from './support/chat-client';
 import { ApiNode, startSharedEngines } from './support/node-cluster';
@@ -21,6 +21,7 @@ import { ApiNode, startSharedEngines } from './support/node-cluster';
 const brokers = process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092';
 const cassandra = process.env.TEST_CASSANDRA_CONTACT_POINTS ?? '127.0.0.1:9042';
 const elasticsearch = process.env.TEST_ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+const s3Endpoint = process.env.TEST_S3_ENDPOINT ?? 'http://127.0.0.1:9090';
 
 let engines: Awaited<ReturnType<typeof startSharedEngines>>;
 let env: Record<string, string>;
@@ -49,6 +50,11 @@ before(async () => {
     KAFKA_TOPIC_PARTITIONS: '4',
     RATE_LIMIT_MESSAGES_PER_SEC: '1000',
     RATE_LIMIT_MESSAGES_BURST: '1000',
+    // Files in S3 (S3Mock), shared by both nodes, as a scaled-out install keeps them.
+    S3_BUCKET: `qc-pipeline-${run}`,
+    S3_ENDPOINT: s3Endpoint,
+    S3_ACCESS_KEY_ID: 'test',
+    S3_SECRET_ACCESS_KEY: 'test',
   };
   [nodeA, nodeB] = await Promise.all([ApiNode.start('api-a', env), ApiNode.start('api-b', env)]);
   workers = await startWorkers(1);
@@ -175,6 +181,37 @@ describe('Kafka pipeline with apps/workers', () => {
         status = (await fetch(`${elasticsearch}/${env.ELASTICSEARCH_INDEX}/_doc/${m2.id}`)).status;
       },
     );
+  });
+
+  test('files in this profile: uploaded to S3 through node A, live through Kafka on node B, in Cassandra-backed history with their files, read through node B', async () => {
+    const [a, b] = await Promise.all([nodeA.user('shooter'), nodeB.user('viewer')]);
+    const room = await nodeA.group(a, [b]);
+    const form = new FormData();
+    const bytes = Buffer.from('quarterly numbers, pipeline edition\n');
+    form.append('file', new Blob([bytes]), 'numbers.csv');
+    const up = await fetch(`${nodeA.base}/api/v1/uploads?roomId=${room.id}`, { method: 'POST', headers: { authorization: `Bearer ${a.accessToken}` }, body: form });
+    assert.equal(up.status, 201, await up.clone().text());
+    const file = (await up.json()) as { id: string; name: string };
+    const sa = await nodeA.connect(a.accessToken);
+    const sb = await nodeB.connect(b.accessToken);
+    const live = waitFor<Message>(sb, 'message:new', (m) => m.roomId === room.id, 30_000);
+    const sent = await call(sa, 'message:send', { roomId: room.id, clientMsgId: 'with-file', content: 'numbers', attachmentIds: [file.id] });
+    assert.equal(sent.ok, true, JSON.stringify(sent));
+    assert.deepEqual((await live).attachments?.map((x) => x.id), [file.id]);
+    // History, once the workers wrote the message to Cassandra: its file comes from PostgreSQL beside it.
+    let history: HistoryPage | null = null;
+    await until(
+      () => history?.messages.some((m) => m.attachments?.[0]?.name === 'numbers.csv') ?? false,
+      30_000,
+      'the message with its file in history on node B',
+      async () => {
+        history = (await nodeB.http<HistoryPage>('GET', `/rooms/${room.id}/messages`, { token: b.accessToken })).body;
+      },
+    );
+    const links = await nodeB.http<UploadLinks>('POST', '/uploads/links', { token: b.accessToken, body: { ids: [file.id] } });
+    const got = await fetch(nodeB.base + links.body.links[file.id]!.url);
+    assert.equal(got.status, 200);
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes);
   });
 
   test('members who are offline get one notification per message on chat.notifications; online ones and the sender none', async () => {

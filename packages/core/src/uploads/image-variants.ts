@@ -16,7 +16,8 @@ export const MAX_INPUT_PIXELS = 40_000_000;
 
 /** Each image type re-encoded in its own format. */
 const ENCODE_AS: Record<string, (img: sharp.Sharp) => sharp.Sharp> = {
-  'image/jpeg': (img) => img.jpeg({ quality: 85, mozjpeg: true }),
+  // libjpeg-turbo, not mozjpeg: mozjpeg saves ~10 % of bytes at several times the CPU, on the send path.
+  'image/jpeg': (img) => img.jpeg({ quality: 85 }),
   'image/png': (img) => img.png(),
   'image/webp': (img) => img.webp(),
   'image/gif': (img) => img.gif(),
