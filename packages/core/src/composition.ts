@@ -543,10 +543,14 @@ export function createCoreServices(
     roomStates,
     adapters.uploadStore,
   );
-  const uploads: UploadsService = new UploadsService(rooms, adapters.uploadStore, adapters.mediaStore, {
-    maxBytes: config.uploadMaxBytes,
-    linkSecret: config.jwtSecret,
-  });
+  const uploads: UploadsService = new UploadsService(
+    rooms,
+    adapters.uploadStore,
+    adapters.mediaStore,
+    { maxBytes: config.uploadMaxBytes, linkSecret: config.jwtSecret },
+    undefined,
+    throttle,
+  );
   const auth = new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle);
   // Changes take their seq in the same room queue as sends, in arrival order.
   const messageActions = new MessageActionsService(

@@ -111,7 +111,9 @@ test('abuse limits: sane defaults, each settable, and a bad one refused by name'
     login: { failuresPerUsername: 5, failuresPerAddress: 50, windowSec: 900, lockSec: 900, delaySec: 1 },
     signUps: { perAddress: 20, windowSec: 3600 },
     roomCreation: { perPerson: 30, windowSec: 600 },
+    uploads: { perPerson: 200, windowSec: 3600 },
   });
+  assert.deepEqual(loadConfig({ QC_DATA_DIR: tmp(), UPLOADS_PER_PERSON: '5', UPLOAD_WINDOW_SEC: '60' }).throttle.uploads, { perPerson: 5, windowSec: 60 });
   assert.equal(c.socketsPerPerson, 20);
   assert.equal(c.typingBroadcastEveryMs, 2000);
   assert.equal(c.presenceBroadcastEveryMs, 3000);

@@ -135,6 +135,8 @@ const envSchema = z.object({
   SIGNUP_WINDOW_SEC: intFrom('SIGNUP_WINDOW_SEC', 3600, 1, 86400),
   ROOMS_CREATED_PER_PERSON: intFrom('ROOMS_CREATED_PER_PERSON', 30, 1, 10000000),
   ROOM_CREATION_WINDOW_SEC: intFrom('ROOM_CREATION_WINDOW_SEC', 600, 1, 86400),
+  UPLOADS_PER_PERSON: intFrom('UPLOADS_PER_PERSON', 200, 1, 10000000),
+  UPLOAD_WINDOW_SEC: intFrom('UPLOAD_WINDOW_SEC', 3600, 1, 86400),
   SOCKETS_PER_PERSON: intFrom('SOCKETS_PER_PERSON', 20, 1, 100000),
   SEND_QUEUE_MAX_WAIT_MS: intFrom('SEND_QUEUE_MAX_WAIT_MS', 500, 50, 60000),
   SEND_QUEUE_PER_ROOM: intFrom('SEND_QUEUE_PER_ROOM', 1000, 1, 1000000),
@@ -357,6 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       },
       signUps: { perAddress: e.SIGNUPS_PER_ADDRESS, windowSec: e.SIGNUP_WINDOW_SEC },
       roomCreation: { perPerson: e.ROOMS_CREATED_PER_PERSON, windowSec: e.ROOM_CREATION_WINDOW_SEC },
+      uploads: { perPerson: e.UPLOADS_PER_PERSON, windowSec: e.UPLOAD_WINDOW_SEC },
     },
     socketsPerPerson: e.SOCKETS_PER_PERSON,
     commitQueue: {

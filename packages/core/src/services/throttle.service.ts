@@ -14,6 +14,8 @@ export interface ThrottleSettings {
   };
   signUps: { perAddress: number; windowSec: number };
   roomCreation: { perPerson: number; windowSec: number };
+  /** Files one person may upload per window (each up to UPLOAD_MAX_BYTES): a member cannot fill the disk. */
+  uploads: { perPerson: number; windowSec: number };
 }
 
 /**
@@ -33,6 +35,7 @@ export class ThrottleService {
   private readonly loginByAddress: AttemptCounter;
   private readonly signUpsByAddress: AttemptCounter;
   private readonly roomsByPerson: AttemptCounter;
+  private readonly uploadsByPerson: AttemptCounter;
 
   constructor(
     limiter: AttemptLimiter,
@@ -60,6 +63,11 @@ export class ThrottleService {
       name: 'room-create',
       limit: settings.roomCreation.perPerson,
       windowSec: settings.roomCreation.windowSec,
+    });
+    this.uploadsByPerson = limiter.counter({
+      name: 'upload',
+      limit: settings.uploads.perPerson,
+      windowSec: settings.uploads.windowSec,
     });
   }
 
@@ -112,6 +120,14 @@ export class ThrottleService {
     const r = await this.roomsByPerson.hit(userId);
     if (!r.allowed) {
       throw AppError.rateLimited(r.retryAfterMs, `you have created many rooms just now: try again in ${formatWait(r.retryAfterMs)}`);
+    }
+  }
+
+  /** Counts an upload before its bytes are read. */
+  async upload(userId: string): Promise<void> {
+    const r = await this.uploadsByPerson.hit(userId);
+    if (!r.allowed) {
+      throw AppError.rateLimited(r.retryAfterMs, `you have uploaded many files just now: try again in ${formatWait(r.retryAfterMs)}`);
     }
   }
 }

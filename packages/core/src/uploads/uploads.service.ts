@@ -14,6 +14,7 @@ import { MediaTooLargeError, type MediaStore } from '../ports/media-store.port';
 import { toAttachment, type UploadRecord, type UploadStore } from '../ports/upload-store.port';
 
 import type { RoomsService } from '../services/rooms.service';
+import type { ThrottleService } from '../services/throttle.service';
 import { makeImageVariants, UnreadableImageError } from './image-variants';
 import { classifyUpload, cleanFileName, servedInline, SNIFF_BYTES, sniffMimeType } from './upload-content';
 
@@ -70,6 +71,8 @@ export class UploadsService {
     private readonly media: MediaStore,
     private readonly settings: UploadsSettings,
     private readonly now: () => Date = () => new Date(),
+    /** Uploads per person per window (ThrottleService); without it (some specs) they are not counted. */
+    private readonly throttle: Pick<ThrottleService, 'upload'> | null = null,
   ) {
     this.linkKey = createHmac('sha256', settings.linkSecret).update('qc upload links v1').digest();
     this.window = settings.linkWindowSeconds ?? 600;
@@ -83,6 +86,7 @@ export class UploadsService {
   async receive(userId: string, roomId: string, file: { stream: Readable; name?: string }): Promise<Attachment> {
     try {
       await this.rooms.requireMember(roomId, userId);
+      await this.throttle?.upload(userId);
     } catch (e) {
       file.stream.resume();
       throw e;

@@ -299,4 +299,23 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
     assert.equal(await t.core.uploadStore.get(unsent.id), null);
     assert.equal((await mediaFiles()).some((f) => f.includes(sent.id) || f.includes(unsent.id)), false);
   });
+
+  test('uploads are counted per person: past the limit, RATE_LIMITED with the wait, and nothing kept', async () => {
+    const limited = await startTestCore({ UPLOADS_PER_PERSON: '2', UPLOAD_WINDOW_SEC: '3600' });
+    try {
+      const dave = await limited.user('dave');
+      const eve = await limited.user('eve');
+      const theirs = await createGroupRoom(limited.core.meta, dave, [eve], 'limited');
+      for (const n of [1, 2]) await limited.core.uploads.receive(dave, theirs, fileOf(Buffer.from(`file ${n}`), `${n}.txt`));
+      await assert.rejects(
+        limited.core.uploads.receive(dave, theirs, fileOf(Buffer.from('third'), '3.txt')),
+        (e: unknown) => e instanceof AppError && e.code === 'RATE_LIMITED' && (e.retryAfterMs ?? 0) > 0 && /uploaded many files/.test(e.message),
+      );
+      assert.equal((await limited.db.ds.query('SELECT count(*)::int AS n FROM uploads WHERE uploader_id = $1', [dave]))[0].n, 2);
+      // Someone else's count is their own.
+      await limited.core.uploads.receive(eve, theirs, fileOf(Buffer.from('mine'), 'eve.txt'));
+    } finally {
+      await limited.stop();
+    }
+  });
 });
