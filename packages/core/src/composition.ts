@@ -579,7 +579,7 @@ export function createCoreServices(
     rooms,
     messages,
     messageActions,
-    myData: new MyDataService(meta, messageStore, messageStates, auth, rooms, messageActions, broadcaster),
+    myData: new MyDataService(meta, messageStore, messageStates, auth, rooms, messageActions, broadcaster, {}, uploads),
     presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
       broadcastEveryMs: config.presenceBroadcastEveryMs,
       largeRoomMembers: config.hybridFanout.largeRoomMembers,

@@ -94,6 +94,21 @@ export interface ExportedReaction {
   at: string;
 }
 
+/** A file you uploaded, sent with a message or not (yet). */
+export interface ExportedUpload {
+  id: string;
+  roomId: string;
+  /** The message it went out with; null if it was never sent (removed a day after upload). */
+  messageId: string | null;
+  name: string;
+  size: number;
+  mimeType: string;
+  kind: 'image' | 'file';
+  width: number | null;
+  height: number | null;
+  uploadedAt: string;
+}
+
 /** A message you pinned that is still pinned. */
 export interface ExportedPin {
   roomId: string;
@@ -116,8 +131,8 @@ export interface MyDataExport {
   };
   sessions: ExportedSession[];
   rooms: ExportedRoom[];
-  /** Files you uploaded: metadata only (name, size, type, room). The product has no uploads yet, so always empty. */
-  uploads: never[];
+  /** Files you uploaded: what they are and where they went, not their bytes (each is downloadable from its message). */
+  uploads: ExportedUpload[];
   pins: ExportedPin[];
   reactions: ExportedReaction[];
   messages: ExportedMessage[];

@@ -54,6 +54,8 @@ export interface UploadStore {
   attach(ids: readonly string[], to: AttachRequest, scope?: SequencerScope): Promise<UploadRecord[] | null>;
   /** A message's attachments, in the order they were uploaded. */
   listByMessage(messageId: string): Promise<UploadRecord[]>;
+  /** Everything one person uploaded, oldest first (their export, their erasure). */
+  listByUploader(uploaderId: string): Promise<UploadRecord[]>;
   /** Every upload sent to the room (its rows go with the room; its bytes must be removed apart). */
   listByRoom(roomId: string): Promise<UploadRecord[]>;
   /** Uploads never attached and created before `before`, oldest first: what the sweep removes. */

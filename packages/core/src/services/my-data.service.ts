@@ -16,6 +16,7 @@ import type { MetadataStore, SessionRecord } from '../ports/metadata.port';
 import type { AuthService, ClientContext } from './auth.service';
 import type { MessageActionsService } from './message-actions.service';
 import { notificationsOf, type RoomsService } from './rooms.service';
+import type { UploadsService } from '../uploads/uploads.service';
 
 export interface MyDataOptions {
   /** Messages (and reactions) read, and held, at a time: an export or an erasure of 100,000 messages never holds them all. */
@@ -57,6 +58,8 @@ export class MyDataService {
     private readonly actions: Pick<MessageActionsService, 'deleteForErasure'>,
     private readonly broadcaster: Pick<Broadcaster, 'disconnectUser'>,
     private readonly opts: MyDataOptions = {},
+    /** Their files: listed in the export, removed with the account (without it, some specs: none). */
+    private readonly files: Pick<UploadsService, 'listMine' | 'eraseMine'> | null = null,
   ) {
     this.pageSize = opts.pageSize ?? 500;
     this.deletesPerTurn = opts.deletesPerTurn ?? 20;
@@ -73,10 +76,11 @@ export class MyDataService {
   async exportData(userId: string): Promise<ExportFile> {
     const user = await this.auth.requireActiveAccount(userId);
     const at = this.now();
-    const [sessions, rooms, pins] = await Promise.all([
+    const [sessions, rooms, pins, uploads] = await Promise.all([
       this.meta.listSessions(userId),
       this.meta.listRoomsOfUser(userId),
       this.states.listPinsBy(userId),
+      this.files?.listMine(userId) ?? [],
     ]);
     const head: ExportHead = {
       format: 'quantum-chat-export',
@@ -103,9 +107,19 @@ export class MyDataService {
         lastSeq: room.lastSeq,
         notifications: notificationsOf(membership, room.kind),
       })),
-      // The product stores no uploads yet (no media port): nothing to list. When uploads
-      // land, their metadata (name, size, type, room, when) is listed here, never the bytes.
-      uploads: [],
+      // What each file is and where it went; the bytes stay downloadable from its message.
+      uploads: uploads.map((u) => ({
+        id: u.id,
+        roomId: u.roomId,
+        messageId: u.messageId,
+        name: u.name,
+        size: u.size,
+        mimeType: u.mimeType,
+        kind: u.kind,
+        width: u.width,
+        height: u.height,
+        uploadedAt: u.createdAt.toISOString(),
+      })),
       pins: pins.map((p) => ({ roomId: p.roomId, messageId: p.messageId, pinnedAt: p.pinnedAt.toISOString() })),
     };
     return { fileName: exportFileName(user.username, at), chunks: this.chunks(userId, head) };
@@ -175,6 +189,8 @@ export class MyDataService {
     if (remove) await this.removeMessages(userId);
     await this.leaveRooms(userId);
     if (remove) await this.removeMessages(userId);
+    // Removing messages removed their files; what is left: files never sent, and with `remove`, any a retry missed.
+    await this.files?.eraseMine(userId, remove ? 'all' : 'unsent');
     if (!(await this.meta.eraseUser(userId, this.now()))) throw AppError.unauthenticated('this account was deleted');
     this.broadcaster.disconnectUser(userId);
     // A room joined in the moment between leaving and the erasure (a request already in flight).

@@ -265,6 +265,19 @@ export class UploadsService {
     for (const u of await this.uploads.listByMessage(messageId)) await this.remove(u);
   }
 
+  /** Everything this person uploaded (their export). */
+  listMine(userId: string): Promise<UploadRecord[]> {
+    return this.uploads.listByUploader(userId);
+  }
+
+  /**
+   * An erased account's files: every one (`all`, they chose to remove their messages), or
+   * only those never sent (their kept messages keep their files, as they keep their text).
+   */
+  async eraseMine(userId: string, which: 'all' | 'unsent'): Promise<void> {
+    for (const u of await this.uploads.listByUploader(userId)) if (which === 'all' || !u.messageId) await this.remove(u);
+  }
+
   /** A room's files, read before the room is deleted (its rows go with it), for removeBytesOf after. */
   filesOfRoom(roomId: string): Promise<UploadRecord[]> {
     return this.uploads.listByRoom(roomId);

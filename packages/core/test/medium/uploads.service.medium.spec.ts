@@ -318,4 +318,34 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
       await limited.stop();
     }
   });
+
+  test("a person's files: listed in their export; with the account, the unsent ones go, and with 'remove' every one", async () => {
+    const readExport = async (userId: string) => {
+      const file = await t.core.myData.exportData(userId);
+      let text = '';
+      for await (const chunk of file.chunks) text += chunk;
+      return JSON.parse(text) as { uploads: { id: string; messageId: string | null; name: string; size: number; mimeType: string }[] };
+    };
+    for (const choice of ['keep-as-deleted-user', 'remove'] as const) {
+      const frank = await t.user('frank');
+      const shared = await createGroupRoom(t.core.meta, frank, [alice], `frank-${choice}`);
+      const sent = await t.core.uploads.receive(frank, shared, fileOf(Buffer.from('sent'), 'sent.txt'));
+      await t.core.messages.send(frank, { roomId: shared, clientMsgId: uuidv7(), content: 'here', attachmentIds: [sent.id] });
+      const unsent = await t.core.uploads.receive(frank, shared, fileOf(Buffer.from('unsent'), 'unsent.txt'));
+      const listed = (await readExport(frank)).uploads;
+      assert.deepEqual(
+        listed.map((u) => [u.id, u.name, u.size, u.mimeType, u.messageId !== null]),
+        [
+          [sent.id, 'sent.txt', 4, 'application/octet-stream', true],
+          [unsent.id, 'unsent.txt', 6, 'application/octet-stream', false],
+        ],
+      );
+      await t.core.myData.deleteAccount(frank, { password: 'correct horse battery', messages: choice });
+      assert.equal(await t.core.uploadStore.get(unsent.id), null, `${choice}: the unsent file is gone`);
+      assert.equal((await mediaFiles()).some((f) => f.includes(unsent.id)), false);
+      const keptSent = choice === 'keep-as-deleted-user';
+      assert.equal(!!(await t.core.uploadStore.get(sent.id)), keptSent, `${choice}: the sent file ${keptSent ? 'stays with its message' : 'is gone'}`);
+      assert.equal((await mediaFiles()).some((f) => f.includes(sent.id)), keptSent);
+    }
+  });
 });

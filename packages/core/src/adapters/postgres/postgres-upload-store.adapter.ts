@@ -109,6 +109,11 @@ export class PostgresUploadStore implements UploadStore {
     return rows.map(toRecord);
   }
 
+  async listByUploader(uploaderId: string): Promise<UploadRecord[]> {
+    const rows = await queryRows<UploadRow>(this.ds, `SELECT ${COLUMNS} FROM uploads WHERE uploader_id = $1 ORDER BY created_at, id`, [uploaderId]);
+    return rows.map(toRecord);
+  }
+
   async listByRoom(roomId: string): Promise<UploadRecord[]> {
     const rows = await queryRows<UploadRow>(this.ds, `SELECT ${COLUMNS} FROM uploads WHERE room_id = $1`, [roomId]);
     return rows.map(toRecord);
