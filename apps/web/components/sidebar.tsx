@@ -174,6 +174,10 @@ function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
   return (
     <Link
       href={`/chat?room=${encodeURIComponent(room.id)}`}
+      // Every room is the same static page (/chat) with another ?room=: prefetching each link
+      // fetched that one page's payload again per room, and a prefetch landing while
+      // "Browse channels" pushed the new room could leave the push unfinished.
+      prefetch={false}
       className={`room-link${open ? ' room-link--open' : ''}${unread > 0 && !muted ? ' room-link--unread' : ''}${muted ? ' room-link--muted' : ''}`}
       aria-current={open ? 'page' : undefined}
     >
