@@ -242,7 +242,8 @@ export class MessagesService {
       const message = {
         ...freshMessage(r.message, send.root?.id ?? null),
         ...mentionsField(send.message.mentions),
-        ...(await this.attachFiles(send.attachmentIds, r.message, scope)),
+        // Only a send with files waits here: the room is held, and plain text is nearly every send.
+        ...(send.attachmentIds ? await this.attachFiles(send.attachmentIds, r.message, scope) : {}),
       };
       this.roomStates?.committed(message);
       fresh.push({ message, root: send.root });
