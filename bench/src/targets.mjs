@@ -161,7 +161,6 @@ export async function startDistributed({ say, env = {} }) {
     ...PRODUCT_LIMITS,
     ...env,
     KAFKA_TOPIC: `bench.chat.${run}`,
-    KAFKA_NOTIFICATIONS_TOPIC: `bench.notify.${run}`,
     CASSANDRA_KEYSPACE: `qc_bench_${run}`,
     ELASTICSEARCH_INDEX: `bench-${run}`,
   };

@@ -90,7 +90,6 @@ export async function kafkaRestart(kafka) {
       ...shared.env,
       KAFKA_BROKERS: `127.0.0.1:${kafka.port}`,
       KAFKA_TOPIC: `faults.chat.${run}`,
-      KAFKA_NOTIFICATIONS_TOPIC: `faults.notify.${run}`,
       KAFKA_TOPIC_PARTITIONS: '2',
       ...LOAD_LIMITS,
     };

@@ -13,6 +13,7 @@ import { ReceiptsModule } from './modules/receipts/receipts.module';
 import { RoomsModule } from './modules/rooms/rooms.module';
 import { SearchModule } from './modules/search/search.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
+import { PushModule } from './modules/push/push.module';
 import { UsersModule } from './modules/users/users.module';
 import { RuntimeModule } from './runtime.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         ReceiptsModule,
         NotificationsModule,
         UploadsModule,
+        PushModule,
         HealthModule,
         MetricsModule,
       ],

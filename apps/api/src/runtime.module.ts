@@ -14,6 +14,7 @@ import {
   SearchService,
   TypingService,
   UploadsService,
+  PushService,
   UsersService,
   type ApiRuntime,
 } from '@qc/core';
@@ -44,6 +45,7 @@ export class RuntimeModule {
       { provide: SearchService, useValue: core.search },
       { provide: ReceiptsService, useValue: core.receipts },
       { provide: UploadsService, useValue: core.uploads },
+      { provide: PushService, useValue: core.push },
       { provide: METADATA_STORE, useValue: core.meta },
       { provide: MESSAGE_LOG, useValue: core.messageLog },
       { provide: HEALTH_CHECKS, useValue: core.healthChecks },

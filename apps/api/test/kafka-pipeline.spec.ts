@@ -2,9 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
-import { Kafka, logLevel } from 'kafkajs';
-import type { HealthReport, HistoryPage, Message, UploadLinks, MessageUpdate, PresenceEvent, RoomSyncResult, SearchResult, TypingEvent } from '@qc/shared';
-import type { OfflineNotification } from '@qc/core';
+import type { HealthReport, HistoryPage, Message, UploadLinks, MessageUpdate, PresenceEvent, PushPayload, RoomSyncResult, SearchResult, TypingEvent, VapidPublicKey } from '@qc/shared';
+import { startTestPushService, type TestPushService } from '@qc/core/testing';
 import { call, collect, sendUntilAcked, sleep, until, waitFor } from './support/chat-client';
 import { ApiNode, startSharedEngines } from './support/node-cluster';
 
@@ -13,7 +12,7 @@ import { ApiNode, startSharedEngines } from './support/node-cluster';
  * PostgreSQL) and publish to Kafka (chat.messages keyed by room, acks=all); two
  * apps/workers processes consume it, split the way README suggests with WORKERS_CONSUMERS:
  * one runs fan-out through the Redis emitter alone, the other the history writer into
- * Cassandra, notifications and the search indexer into Elasticsearch. Real Kafka, Cassandra
+ * Cassandra, Web Push (to a push service on loopback) and the search indexer into Elasticsearch. Real Kafka, Cassandra
  * and Elasticsearch (`npm run engines -- up kafka cassandra elasticsearch`, or
  * TEST_KAFKA_BROKERS / TEST_CASSANDRA_CONTACT_POINTS / TEST_ELASTICSEARCH_URL), a private
  * redis-server, embedded PostgreSQL. Both workers processes are SIGKILLed mid-stream.
@@ -28,6 +27,7 @@ let env: Record<string, string>;
 let nodeA: ApiNode;
 let nodeB: ApiNode;
 let workers: ApiNode[] = [];
+let push: TestPushService;
 /** Fan-out in a process of its own: with the other consumers beside it on one event loop, its latency doubled here. */
 const startWorkers = (generation: number) =>
   Promise.all([
@@ -37,12 +37,15 @@ const startWorkers = (generation: number) =>
 
 before(async () => {
   engines = await startSharedEngines();
+  push = await startTestPushService();
   const run = randomBytes(4).toString('hex');
   env = {
     ...engines.env,
     KAFKA_BROKERS: brokers,
     KAFKA_TOPIC: `test.chat.${run}`,
-    KAFKA_NOTIFICATIONS_TOPIC: `test.notify.${run}`,
+    // Pushes go to the test push service on loopback, over TLS with its own certificate.
+    PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
+    PUSH_CA_FILE: push.caFile,
     CASSANDRA_CONTACT_POINTS: cassandra,
     CASSANDRA_KEYSPACE: `qc_pipeline_${run}`,
     ELASTICSEARCH_URL: elasticsearch,
@@ -63,6 +66,7 @@ after(async () => {
   for (const node of [nodeA, nodeB]) node?.disconnectAll();
   await Promise.all([nodeA?.kill('SIGTERM'), nodeB?.kill('SIGTERM'), ...workers.map((w) => w.kill('SIGTERM'))]);
   await engines?.stop();
+  await push?.close();
   if (env?.ELASTICSEARCH_INDEX) await fetch(`${elasticsearch}/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' });
   if (env?.CASSANDRA_KEYSPACE) {
     const cql = new Client({ contactPoints: cassandra.split(','), localDataCenter: 'datacenter1' });
@@ -214,45 +218,36 @@ describe('Kafka pipeline with apps/workers', () => {
     assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes);
   });
 
-  test('members who are offline get one notification per message on chat.notifications; online ones and the sender none', async () => {
+  test('the workers push each message to the devices of members with none connected (VAPID checked, payload decrypted); online ones and the sender get none', async () => {
     const [sender, online, offline] = await Promise.all([nodeA.user('notifier'), nodeB.user('awake'), nodeA.user('asleep')]);
     const room = await nodeA.group(sender, [online, offline]);
+    const { publicKey } = (await nodeB.http<VapidPublicKey>('GET', '/push/vapid-public-key')).body;
+    assert.equal((await nodeA.http<VapidPublicKey>('GET', '/push/vapid-public-key')).body.publicKey, publicKey, 'one key for every node');
+    const [awakeDevice, asleepDevice] = [push.device(publicKey), push.device(publicKey)];
+    for (const [who, device, node] of [[online, awakeDevice, nodeB], [offline, asleepDevice, nodeA]] as const) {
+      const r = await node.http('POST', '/push/subscriptions', { token: who.accessToken, body: device.subscription });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    // A group pushes what mentions a member unless they chose every message: both choose all.
+    for (const who of [online, offline]) {
+      assert.equal((await nodeB.http('PUT', `/rooms/${room.id}/notifications`, { token: who.accessToken, body: { level: 'all' } })).status, 200);
+    }
     const ss = await nodeA.connect(sender.accessToken);
     await nodeB.connect(online.accessToken);
-    const got: OfflineNotification[] = [];
-    const kafka = new Kafka({ clientId: 'test-notifications', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: `test-notify-reader-${randomBytes(3).toString('hex')}` });
-    await consumer.connect();
-    try {
-      const ids: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const r = await call(ss, 'message:send', { roomId: room.id, clientMsgId: `nt${i}`, content: `note ${i}` });
-        ids.push((r.message as Message).id);
-      }
-      // The topic exists once the notifier has written to it.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        try {
-          await consumer.subscribe({ topic: env.KAFKA_NOTIFICATIONS_TOPIC!, fromBeginning: true });
-          break;
-        } catch (e) {
-          if (Date.now() > deadline) throw e;
-          await sleep(500);
-        }
-      }
-      await consumer.run({
-        eachMessage: async ({ message }) => void got.push(JSON.parse(message.value!.toString()) as OfflineNotification),
-      });
-      await until(() => got.filter((n) => n.roomId === room.id).length >= 3, 30_000, 'three notifications');
-      await sleep(500);
-      const mine = got.filter((n) => n.roomId === room.id);
-      assert.deepEqual(new Set(mine.map((n) => n.userId)), new Set([offline.user.id]));
-      assert.deepEqual([...new Set(mine.map((n) => n.messageId))].sort(), [...ids].sort());
-      assert.deepEqual(mine.map((n) => n.preview).sort(), ['note 0', 'note 1', 'note 2']);
-      assert.ok(mine.every((n) => n.id === `${n.messageId}:${n.userId}`));
-    } finally {
-      await consumer.disconnect();
+    const before = push.received.length;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await call(ss, 'message:send', { roomId: room.id, clientMsgId: `nt${i}`, content: `note ${i}` });
+      ids.push((r.message as Message).id);
     }
+    await push.waitFor(before + 3, 30_000);
+    await sleep(500);
+    const mine = push.received.slice(before).filter((r) => (r.payload as unknown as PushPayload).roomId === room.id);
+    assert.deepEqual(new Set(mine.map((r) => r.deviceId)), new Set([asleepDevice.id]), 'only the member with no device connected');
+    const payloads = mine.map((r) => r.payload as unknown as PushPayload);
+    assert.deepEqual(payloads.map((p) => p.messageId).sort(), [...ids].sort());
+    assert.deepEqual(payloads.map((p) => p.body.replace(/^.*: /, '')).sort(), ['note 0', 'note 1', 'note 2']);
+    assert.deepEqual(push.rejected, []);
   });
 
   test('the workers processes are SIGKILLed mid-stream and restarted: no acked message lost, none shown twice, order kept', async () => {

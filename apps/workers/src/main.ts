@@ -25,7 +25,7 @@ export function describeWorkersMode(config: Pick<AppConfig, 'kafka' | 'elasticse
   }
   const what: Record<LogConsumerName, string> = {
     fanout: 'fan-out',
-    notify: `notify into ${config.kafka.notificationsTopic}`,
+    notify: 'notify by Web Push',
     history: `history into Cassandra keyspace ${config.cassandra?.keyspace}`,
     indexer: `index into Elasticsearch ${config.elasticsearch?.index}`,
   };

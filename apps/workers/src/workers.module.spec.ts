@@ -76,7 +76,6 @@ test('without a shared log the workers process explains that the api runs the co
       kafka: {
         brokers: ['127.0.0.1:9092'],
         topic: 'chat.messages',
-        notificationsTopic: 'chat.notifications',
         partitions: 1,
         replicationFactor: 1,
       },
@@ -116,7 +115,6 @@ test('WORKERS_CONSUMERS: a process runs only the consumers it names, and says wh
   const kafka = {
     brokers: ['127.0.0.1:9092'],
     topic: 'chat.messages',
-    notificationsTopic: 'chat.notifications',
     partitions: 1,
     replicationFactor: 1,
   };
@@ -131,7 +129,7 @@ test('WORKERS_CONSUMERS: a process runs only the consumers it names, and says wh
   const all = describeWorkersMode({ kafka, cassandra, elasticsearch, workersConsumers: null });
   assert.match(
     all.reason,
-    /fan-out, notify into chat.notifications, history into Cassandra keyspace qc, index into Elasticsearch chat-messages/,
+    /fan-out, notify by Web Push, history into Cassandra keyspace qc, index into Elasticsearch chat-messages/,
   );
   const some = describeWorkersMode({ kafka, cassandra, elasticsearch, workersConsumers: ['fanout', 'indexer'] });
   assert.equal(some.runsHere, true);

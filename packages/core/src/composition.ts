@@ -4,7 +4,6 @@ import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { SocketIoBroadcaster, type ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
 import { RedisEmitterBroadcaster } from './adapters/redis/redis-emitter-broadcaster.adapter';
 import { RedisFanoutWatermark } from './adapters/redis/redis-fanout-watermark';
-import { KafkaNotificationSink } from './adapters/kafka/kafka-notification-sink.adapter';
 import type { DatabasePoolUsage } from '@qc/shared';
 import type { AppConfig } from './config/config';
 import { InProcessMessageLog } from './adapters/memory/in-process-message-log.adapter';
@@ -78,6 +77,13 @@ import { UsersService } from './services/users.service';
 import { UploadsService } from './uploads/uploads.service';
 import { PostgresUploadStore } from './adapters/postgres/postgres-upload-store.adapter';
 import type { UploadRecord, UploadStore } from './ports/upload-store.port';
+import { readFileSync } from 'node:fs';
+import { PostgresPushStore } from './adapters/postgres/postgres-push-store.adapter';
+import type { PushStore, VapidKeyPair } from './ports/push-store.port';
+import { PushService } from './push/push.service';
+import { resolveVapidKeys } from './push/vapid-keys';
+import { WebPushSink, type PushMetrics } from './push/web-push.sink';
+import { inBackground } from './lib/background-runs';
 
 export interface Adapters {
   meta: MetadataStore;
@@ -96,6 +102,10 @@ export interface Adapters {
   mediaStore: MediaStore;
   /** What each upload is and which message it went with: PostgreSQL in both profiles. */
   uploadStore: UploadStore;
+  /** Devices subscribed to Web Push and what was pushed to them: PostgreSQL in both profiles. */
+  pushStore: PushStore;
+  /** The key pair pushes are signed with (settings, or generated once into the database). */
+  vapidKeys: VapidKeyPair;
   /**
    * Whether the `indexer` log consumer must feed searchIndex. False for PostgreSQL
    * full-text search, whose index is the history table itself.
@@ -133,6 +143,11 @@ export interface EngineCheckResult {
   warning?: string;
   pool?: DatabasePoolUsage;
 }
+
+/** Messages waiting for the in-process notifier at most (past it, they are not pushed; see inBackground). */
+const NOTIFY_QUEUE_MAX = 50_000;
+/** How long what became of each push is kept. */
+const PUSH_DELIVERIES_KEPT_MS = 7 * 24 * 3600 * 1000;
 
 /** How often each api node removes uploads never sent with a message (older than a day). */
 const UPLOAD_SWEEP_EVERY_MS = 10 * 60 * 1000;
@@ -198,6 +213,10 @@ export interface CoreServices extends Adapters {
   receipts: ReceiptsService;
   /** Files sent to rooms: kept, typed, thumbnailed, read back by members. */
   uploads: UploadsService;
+  /** The devices people subscribed to Web Push (`/push/…`). */
+  push: PushService;
+  /** Web Push out to devices: the notify consumer's sink in this process (embedded profile). */
+  pushSink: WebPushSink;
   throttle: ThrottleService;
   /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
   roomSizes: RoomSizes;
@@ -236,6 +255,8 @@ export interface CoreLogger {
  * (and makes the room sequencer span nodes); unset keeps them in this process.
  */
 export async function createAdapters(config: AppConfig, ds: DataSource, logger: CoreLogger): Promise<Adapters> {
+  const pushStore = new PostgresPushStore(ds);
+  const vapidKeys = await resolveVapidKeys(config.push, pushStore);
   const media = await createMediaStore(config);
   let search: Awaited<ReturnType<typeof createSearchIndex>>;
   try {
@@ -266,6 +287,8 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     searchNeedsIndexer: search.needsIndexer,
     mediaStore: media.store,
     uploadStore: new PostgresUploadStore(ds),
+    pushStore,
+    vapidKeys,
     outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
@@ -491,7 +514,7 @@ export function createCoreServices(
   adapters: Adapters,
   broadcaster: Broadcaster,
   logger?: Pick<CoreLogger, 'warn'>,
-  metrics: DeliveryMetrics = NO_DELIVERY_METRICS,
+  metrics: DeliveryMetrics & Partial<PushMetrics> = NO_DELIVERY_METRICS,
 ): CoreServices {
   const { meta, messageStore, messageStates, messageLog, presenceStore, rateLimiter, roomSequencer, searchIndex } = adapters;
   const limits = { messagesPerSec: config.rateLimit.messagesPerSec, messagesBurst: config.rateLimit.messagesBurst };
@@ -551,6 +574,12 @@ export function createCoreServices(
     undefined,
     throttle,
   );
+  const pushSink = createWebPushSink(config, adapters, metrics.pushed ? (metrics as PushMetrics) : undefined);
+  const push = new PushService(
+    adapters.pushStore,
+    { publicKey: adapters.vapidKeys.publicKey, allowPrivateEndpoints: config.push.allowPrivateEndpoints },
+    () => pushSink.subscribed(),
+  );
   const auth = new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle);
   // Changes take their seq in the same room queue as sends, in arrival order.
   const messageActions = new MessageActionsService(
@@ -592,9 +621,29 @@ export function createCoreServices(
     search: new SearchService(meta, searchIndex, messageStates),
     receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
     uploads,
+    push,
+    pushSink,
     throttle,
     roomSizes,
   };
+}
+
+/** The Web Push sender for this process's notify consumer, signing with the resolved keys. */
+export function createWebPushSink(
+  config: Pick<AppConfig, 'push'>,
+  adapters: Pick<Adapters, 'pushStore' | 'vapidKeys'>,
+  metrics?: PushMetrics,
+): WebPushSink {
+  return new WebPushSink(
+    adapters.pushStore,
+    {
+      vapid: adapters.vapidKeys,
+      subject: config.push.subject,
+      allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+      ...(config.push.caFile ? { ca: readFileSync(config.push.caFile, 'utf8') } : {}),
+    },
+    metrics,
+  );
 }
 
 /** One warning per 5 s at most: a store that is away fails on every keystroke. */
@@ -614,8 +663,12 @@ function throttledWarn(logger: Pick<CoreLogger, 'warn'> | undefined, msg: string
 export interface LogConsumerDeps {
   /** With an at-least-once log: skip records already emitted. */
   watermark?: FanoutWatermark;
-  /** Offline members get notifications (for push); needs members and presence. */
-  notify?: { meta: MetadataStore; presence: PresenceStore; sink: NotificationSink };
+  /**
+   * Members with no device connected are told by push; needs members and presence. With
+   * `background` (the in-process log, which runs consumers inside the send's commit) it runs
+   * off that path, queued (see inBackground).
+   */
+  notify?: { meta: MetadataStore; presence: PresenceStore; sink: NotificationSink; background?: { onError: (err: unknown) => void } };
   /** Search that is not the history itself (Elasticsearch) is fed by the `indexer` consumer. */
   searchIndex?: SearchIndex;
   /** History that trails the log (Cassandra with Kafka) is written by the `history` consumer. */
@@ -631,7 +684,20 @@ export interface LogConsumerDeps {
 export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, deps: LogConsumerDeps = {}) {
   const runs = (name: LogConsumerName) => runsLogConsumer(deps.only, name);
   if (runs('fanout')) log.subscribe('fanout', createFanoutHandler(broadcaster, deps.watermark, deps.metrics, deps.hybrid));
-  if (deps.notify && runs('notify')) log.subscribe('notify', createNotifyHandler(deps.notify.meta, deps.notify.presence, deps.notify.sink));
+  if (deps.notify && runs('notify')) {
+    const { meta, presence, sink, background } = deps.notify;
+    const handler = createNotifyHandler(meta, presence, sink);
+    log.subscribe(
+      'notify',
+      background
+        ? inBackground(handler, {
+            maxQueued: NOTIFY_QUEUE_MAX,
+            onError: (err) => background.onError(err),
+            onDropped: (n) => background.onError(new Error(`push queue full: ${n} message(s) notify nobody by push`)),
+          })
+        : handler,
+    );
+  }
   if (deps.history && runs('history')) log.subscribe('history', createHistoryHandler(deps.history));
   if (deps.searchIndex && runs('indexer')) log.subscribe('indexer', createIndexHandler(deps.searchIndex));
 }
@@ -745,11 +811,15 @@ export async function openApiRuntime(
     });
     const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
     commitQueue.of = core.messages.commitQueue;
+    undo.push(() => core.pushSink.close());
     // Uploads never sent with a message are removed after a day; every node sweeps (removing twice is harmless).
     const sweep = setInterval(() => {
       core.uploads.sweep().then(
         (n) => n > 0 && logger.info({ count: n }, 'removed uploads never sent with a message'),
         (err: unknown) => logger.warn({ err: String(err) }, 'could not sweep unsent uploads yet; the next sweep retries'),
+      );
+      core.pushStore.pruneDeliveries(new Date(Date.now() - PUSH_DELIVERIES_KEPT_MS)).catch((err: unknown) =>
+        logger.warn({ err: String(err) }, 'could not forget week-old push deliveries yet; the next sweep retries'),
       );
     }, UPLOAD_SWEEP_EVERY_MS);
     sweep.unref();
@@ -759,9 +829,16 @@ export async function openApiRuntime(
         logger.warn({ err: String(err) }, 'room:activity not broadcast'),
       );
       undo.push(async () => hybrid.close());
+      const pushWarn = throttledWarn(logger, 'a push was not sent (the message itself is delivered)');
       registerLogConsumers(core.messageLog, broadcaster, {
         hybrid,
         metrics,
+        notify: {
+          meta: core.meta,
+          presence: core.presenceStore,
+          sink: core.pushSink,
+          background: { onError: (err) => pushWarn(err, 'notify') },
+        },
         ...(core.searchNeedsIndexer ? { searchIndex: core.searchIndex } : {}),
       });
     }
@@ -799,7 +876,7 @@ export interface WorkersRuntime {
  * process opens no Cassandra or Elasticsearch connection and does not wait for either.
  * Fan-out reaches the api nodes' sockets through the Redis emitter, and a Redis watermark
  * skips a redelivered record already emitted; the notifier reads members from PostgreSQL
- * and presence from Redis. The api nodes own the schema (they run the migrations).
+ * and presence from Redis and sends Web Push. The api nodes own the schema (they run the migrations).
  */
 export async function openWorkersRuntime(
   config: AppConfig,
@@ -832,9 +909,13 @@ export async function openWorkersRuntime(
     if (search) undo.push(() => search.close());
     const history = wanted('history') ? await createHistoryWriter(config, ds) : null;
     if (history) undo.push(() => history.close());
-    const { brokers, notificationsTopic, partitions, replicationFactor } = config.kafka;
-    const sink = wanted('notify') ? new KafkaNotificationSink(brokers, notificationsTopic, partitions, replicationFactor) : null;
-    if (sink) undo.push(() => sink.close());
+    let sink: WebPushSink | null = null;
+    if (wanted('notify')) {
+      const pushStore = new PostgresPushStore(ds);
+      sink = createWebPushSink(config, { pushStore, vapidKeys: await resolveVapidKeys(config.push, pushStore) });
+      const opened = sink;
+      undo.push(() => opened.close());
+    }
     const log = createMessageLog(config, logger, 'workers');
     undo.push(() => log.close());
     const broadcaster = new RedisEmitterBroadcaster(redis);

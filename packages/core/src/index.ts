@@ -29,3 +29,4 @@ export * from './services/my-data.service';
 export * from './lib/message-state';
 export * from './uploads/uploads.service';
 export * from './uploads/upload-content';
+export * from './push/push.service';

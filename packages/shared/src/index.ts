@@ -8,3 +8,5 @@ export * from './events';
 export * from './validation';
 export * from './my-data';
 export * from './uploads';
+export * from './notifications';
+export * from './push';

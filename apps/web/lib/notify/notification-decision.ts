@@ -1,17 +1,13 @@
-import { parseMentions, type Message, type RoomKind, type RoomNotifications } from '@qc/shared';
+import { messageMentions, notifyRule, type Message, type RoomKind, type RoomNotifications } from '@qc/shared';
 
 /*
- * Whether a message that just arrived should tell this person, and how: the one decision the
- * tab title, the desktop notification and the sound all follow, so they never disagree.
+ * Whether a message that just arrived should tell this person, and how: the tab title, the
+ * desktop notification and the sound all follow this, and it follows the rule the server's
+ * Web Push uses (notifyRule in @qc/shared), so they never disagree.
  */
 
-/** Whether the message names me, tells everyone, or replies in a thread I am in (the server worked that out). */
-export function mentionsMe(message: Message, meId: string): boolean {
-  if (message.mentions) return message.mentions.everyone || message.mentions.userIds.includes(meId);
-  // History and catch-up carry no `mentions`: the text still says whom it names.
-  const parsed = parseMentions(message.content);
-  return parsed.broadcast === 'channel' || parsed.userIds.includes(meId);
-}
+/** Whether the message names me, tells everyone, or replies in a thread I am in. */
+export const mentionsMe: (message: Message, meId: string) => boolean = messageMentions;
 
 export interface NotificationContext {
   meId: string;
@@ -28,24 +24,22 @@ export type NotificationDecision =
   { tell: false; why: 'mine' | 'seen' | 'muted' | 'level' | 'deleted' } | { tell: true; mention: boolean; desktop: boolean };
 
 /**
- * Level × mention × hidden tab × mute:
- * - my own message, or one I am looking at, or a deleted one: nothing;
- * - a room muted until later: nothing, mentions included (that is what muting is for);
- * - level `none`: nothing; `mentions`: only what mentions me, and every DM message (a DM is
- *   addressed to me); `all`: everything;
+ * notifyRule (level × mention × mute), and on top of it what only the page knows:
+ * - a message I am looking at: nothing;
  * - told: a desktop notification only while the tab is hidden; otherwise the badge and title.
  */
 export function decideNotification(message: Message, ctx: NotificationContext): NotificationDecision {
   if (message.senderId === ctx.meId) return { tell: false, why: 'mine' };
   if (message.deletedAt) return { tell: false, why: 'deleted' };
   if (ctx.lookingAtRoom && !ctx.tabHidden) return { tell: false, why: 'seen' };
-  const mutedUntil = ctx.settings.mutedUntil ? Date.parse(ctx.settings.mutedUntil) : 0;
-  if (mutedUntil > ctx.now.getTime()) return { tell: false, why: 'muted' };
-  const mention = mentionsMe(message, ctx.meId);
-  const level = ctx.settings.level;
-  const wanted = level === 'all' || (level === 'mentions' && (mention || ctx.roomKind === 'direct'));
-  if (!wanted) return { tell: false, why: 'level' };
-  return { tell: true, mention, desktop: ctx.tabHidden };
+  const rule = notifyRule(message, {
+    userId: ctx.meId,
+    roomKind: ctx.roomKind,
+    level: ctx.settings.level,
+    mutedUntil: ctx.settings.mutedUntil,
+    now: ctx.now,
+  });
+  return rule.tell ? { ...rule, desktop: ctx.tabHidden } : rule;
 }
 
 /** The page title with how many unread messages wait, as Slack and Discord show it: "(3) Quantum Chat". */

@@ -56,10 +56,6 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w.-]{1,200}$/, 'KAFKA_TOPIC must be letters, digits, ".", "_" or "-"')
     .default('chat.messages'),
-  KAFKA_NOTIFICATIONS_TOPIC: z
-    .string()
-    .regex(/^[\w.-]{1,200}$/, 'KAFKA_NOTIFICATIONS_TOPIC must be letters, digits, ".", "_" or "-"')
-    .default('chat.notifications'),
   KAFKA_TOPIC_PARTITIONS: intFrom('KAFKA_TOPIC_PARTITIONS', 12, 1, 10000),
   KAFKA_REPLICATION_FACTOR: intFrom('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
   CASSANDRA_CONTACT_POINTS: z
@@ -151,6 +147,20 @@ const envSchema = z.object({
   WEB_DIR: z.string().optional(),
   SHUTDOWN_GRACE_MS: intFrom('SHUTDOWN_GRACE_MS', 5000, 0, 120000),
   WORKERS_CONSUMERS: z.string().optional(),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^[A-Za-z0-9_-]{87}$/.test(v), 'VAPID_PUBLIC_KEY must be a P-256 public key, 87 base64url characters (npx web-push generate-vapid-keys)'),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^[A-Za-z0-9_-]{43}$/.test(v), 'VAPID_PRIVATE_KEY must be a P-256 private key, 43 base64url characters (npx web-push generate-vapid-keys)'),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'VAPID_SUBJECT must be a mailto: address or an https:// URL where push services can reach the operator')
+    .default('mailto:push@quantum-chat.localhost'),
+  PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(['true', 'false', '1', '0', '']).optional(),
+  PUSH_CA_FILE: z.string().optional(),
   METRICS_TOKEN: z
     .string()
     .optional()
@@ -181,7 +191,7 @@ export interface AppConfig {
   /** Message history in Cassandra/ScyllaDB; null = in PostgreSQL. */
   cassandra: CassandraSettings | null;
   /** The message log on Kafka (fan-out by apps/workers); null = in-process consumers. */
-  kafka: { brokers: string[]; topic: string; notificationsTopic: string; partitions: number; replicationFactor: number } | null;
+  kafka: { brokers: string[]; topic: string; partitions: number; replicationFactor: number } | null;
   /** Message search in Elasticsearch, fed by the `indexer` log consumer; null = PostgreSQL full-text search over the history. */
   elasticsearch: { url: string; index: string } | null;
   /**
@@ -191,6 +201,8 @@ export interface AppConfig {
   media: { kind: 'disk'; dir: string } | ({ kind: 's3' } & S3MediaSettings);
   /** The largest upload taken; past it the upload is cut and refused. */
   uploadMaxBytes: number;
+  /** Web Push: see PushSettings. */
+  push: PushSettings;
   jwtSecret: string;
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -231,6 +243,25 @@ export interface AppConfig {
    * from this machine (loopback), as the metrics tell load and error rates to whoever reads them.
    */
   metricsToken: string | null;
+}
+
+export interface PushSettings {
+  /**
+   * The VAPID key pair pushes are signed with (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, both or
+   * neither); null = one generated once and kept in the database, so every api node and
+   * worker signs with the same key (changing it orphans every device's subscription).
+   */
+  vapid: { publicKey: string; privateKey: string } | null;
+  /** Who push services may contact about this server's pushes (the JWT's `sub`). */
+  subject: string;
+  /**
+   * Whether a subscription may name a push service at a loopback or private address. Off:
+   * only public addresses are pushed to, so a subscription cannot turn the server into a
+   * client of the machines beside it. Tests turn it on for their push service on loopback.
+   */
+  allowPrivateEndpoints: boolean;
+  /** Extra certificate authorities (PEM) trusted for push services' TLS; null = the system's. */
+  caFile: string | null;
 }
 
 export interface HybridFanoutSettings {
@@ -281,7 +312,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ? {
         brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
         topic: e.KAFKA_TOPIC,
-        notificationsTopic: e.KAFKA_NOTIFICATIONS_TOPIC,
         partitions: e.KAFKA_TOPIC_PARTITIONS,
         replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       }
@@ -318,6 +348,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!(LOG_CONSUMERS as readonly string[]).includes(name))
       problems.push(`WORKERS_CONSUMERS: "${name}" is not a consumer; name some of ${LOG_CONSUMERS.join(', ')}, separated by commas`);
   }
+  if (!!e.VAPID_PUBLIC_KEY !== !!e.VAPID_PRIVATE_KEY) {
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both (one key pair) or neither (one is generated and kept in the database)');
+  }
+  const pushCaFile = e.PUSH_CA_FILE ? path.resolve(cwd, e.PUSH_CA_FILE) : null;
+  if (pushCaFile && !existsSync(pushCaFile)) problems.push(`PUSH_CA_FILE: ${pushCaFile} does not exist (a PEM file of certificate authorities)`);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -344,6 +379,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     elasticsearch: e.ELASTICSEARCH_URL ? { url: e.ELASTICSEARCH_URL, index: e.ELASTICSEARCH_INDEX } : null,
     media,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    push: {
+      vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null,
+      subject: e.VAPID_SUBJECT,
+      allowPrivateEndpoints: e.PUSH_ALLOW_PRIVATE_ENDPOINTS === 'true' || e.PUSH_ALLOW_PRIVATE_ENDPOINTS === '1',
+      caFile: pushCaFile,
+    },
     jwtSecret,
     allowedOrigins,
     logLevel: e.LOG_LEVEL,

@@ -13,3 +13,4 @@ export * from './message-state.port';
 export * from './metrics.port';
 export * from './media-store.port';
 export * from './upload-store.port';
+export * from './push-store.port';

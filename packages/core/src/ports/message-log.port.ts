@@ -79,14 +79,14 @@ export const LOG_CONSUMERS = ['fanout', 'notify', 'history', 'indexer'] as const
 export type LogConsumerName = (typeof LOG_CONSUMERS)[number];
 
 /**
- * The consumers a profile needs, wherever they run: fan-out always; with Kafka the notifier
- * (its sink is a Kafka topic) and, with Cassandra, the history writer (history trails the
- * log); with Elasticsearch the indexer (PostgreSQL full-text search needs none).
+ * The consumers a profile needs, wherever they run: fan-out and the notifier (Web Push)
+ * always; with Kafka and Cassandra the history writer (history trails the log); with
+ * Elasticsearch the indexer (PostgreSQL full-text search needs none).
  */
 export function logConsumersFor(profile: { kafka: unknown; cassandra: unknown; elasticsearch: unknown }): LogConsumerName[] {
   const needed: Record<LogConsumerName, boolean> = {
     fanout: true,
-    notify: !!profile.kafka,
+    notify: true,
     history: !!profile.kafka && !!profile.cassandra,
     indexer: !!profile.elasticsearch,
   };

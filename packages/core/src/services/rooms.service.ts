@@ -11,6 +11,7 @@ import type {
   RoomKind,
   RoomNotificationsBody,
 } from '@qc/shared';
+import { defaultNotifyLevel } from '@qc/shared';
 import { AppError } from '../errors';
 import type { UploadRecord } from '../ports/upload-store.port';
 import type { Broadcaster } from '../ports/broadcaster.port';
@@ -355,7 +356,7 @@ const isActive = (u: UserRecord | null): u is UserRecord => u !== null && u.dele
  */
 export function notificationsOf(m: MembershipRecord, kind: RoomKind): RoomNotifications {
   const muted = m.mutedUntil && m.mutedUntil > new Date() ? m.mutedUntil.toISOString() : null;
-  return { level: m.notifyLevel ?? (kind === 'channel' ? 'mentions' : 'all'), mutedUntil: muted };
+  return { level: m.notifyLevel ?? defaultNotifyLevel(kind), mutedUntil: muted };
 }
 
 /** The store refused a channel name another channel has: the person picks another. */

@@ -8,3 +8,4 @@ export { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '..
 // The in-process log runs consumers inline, so a spec can drive a consumer set record by record.
 export { InProcessMessageLog } from '../../src/adapters/memory/in-process-message-log.adapter';
 export { freezePostgres, type FrozenPostgres } from './postgres-freeze';
+export { startTestPushService, decryptAes128gcm, type TestPushService, type TestDevice, type ReceivedPush } from './test-push-service';

@@ -14,6 +14,7 @@ import { ChannelNamesUnique1796240000000 } from './migrations/1796240000000-chan
 import { UserTimeZone1796270000000 } from './migrations/1796270000000-user-time-zone';
 import { AccountErasure1796400000000 } from './migrations/1796400000000-account-erasure';
 import { Uploads1796500000000 } from './migrations/1796500000000-uploads';
+import { Push1796600000000 } from './migrations/1796600000000-push';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   UserTimeZone1796270000000,
   AccountErasure1796400000000,
   Uploads1796500000000,
+  Push1796600000000,
 ];
 
 export interface DataSourceOptions {

@@ -182,6 +182,8 @@ export class PostgresMetadataStore implements MetadataStore {
       );
       if (rows.length === 0) return false;
       await tx.query(`DELETE FROM refresh_tokens WHERE user_id = $1`, [id]);
+      // Their devices hear nothing more (push_deliveries rows name no one but by id, and age out in a week).
+      await tx.query(`DELETE FROM push_subscriptions WHERE user_id = $1`, [id]);
       return true;
     });
   }

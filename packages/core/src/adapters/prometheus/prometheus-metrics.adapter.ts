@@ -37,6 +37,7 @@ export class PrometheusMetrics implements RuntimeMetrics {
   private readonly refusals: Counter<'code' | 'transport'>;
   private readonly sendToCommit: Histogram;
   private readonly commitToEmit: Histogram;
+  private readonly pushes: Histogram<'status'>;
   /** `roomId:seq` → when it was committed (performance.now()), until fan-out emits it. */
   private readonly awaitingEmit = new Map<string, number>();
   private server: ChatServer | null = null;
@@ -63,6 +64,13 @@ export class PrometheusMetrics implements RuntimeMetrics {
     this.commitToEmit = new Histogram({
       name: 'qc_commit_emit_seconds',
       help: 'From a sent message’s commit to fan-out emitting it (fan-out in this process only)',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.pushes = new Histogram({
+      name: 'qc_push_seconds',
+      help: 'Web Push sends by outcome (sent, failed, expired): from the request to the push service’s answer',
+      labelNames: ['status'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
@@ -144,6 +152,11 @@ export class PrometheusMetrics implements RuntimeMetrics {
     const a = answer as { ok?: unknown; error?: { code?: unknown } } | null;
     if (a?.ok === true && event === 'message:send') this.acked.inc();
     if (a?.ok === false && typeof a.error?.code === 'string') this.refused(a.error.code, 'socket');
+  }
+
+  /** A Web Push's outcome and how long its push service took to answer. */
+  pushed(status: 'sent' | 'failed' | 'expired', seconds: number): void {
+    this.pushes.observe({ status }, seconds);
   }
 
   refused(code: string, transport: 'rest' | 'socket'): void {
