@@ -36,7 +36,10 @@ describe('push over REST', () => {
     assert.equal(sub.status, 201, JSON.stringify(sub.body));
     assert.equal(sub.body.private, false);
     const list = await h.http<PushDevice[]>('GET', '/push/subscriptions', { token: bob.accessToken });
-    assert.deepEqual(list.body.map((d) => d.id), [sub.body.id]);
+    assert.deepEqual(
+      list.body.map((d) => d.id),
+      [sub.body.id],
+    );
 
     const dm = await h.http<MyRoom>('POST', '/rooms', { token: alice.accessToken, body: { kind: 'direct', userId: bob.user.id } });
     const socket = await h.connect(alice.accessToken);
@@ -63,7 +66,10 @@ describe('push over REST', () => {
     bobSocket.disconnect();
     const [device] = (await h.http<PushDevice[]>('GET', '/push/subscriptions', { token: bob.accessToken })).body;
     const endpoint = svc.received[0]!.deviceId;
-    const del = await h.http('DELETE', '/push/subscriptions', { token: bob.accessToken, body: { endpoint: `${svc.origin}/push/${endpoint}` } });
+    const del = await h.http('DELETE', '/push/subscriptions', {
+      token: bob.accessToken,
+      body: { endpoint: `${svc.origin}/push/${endpoint}` },
+    });
     assert.equal(del.status, 204);
     assert.ok(device);
     assert.deepEqual((await h.http<PushDevice[]>('GET', '/push/subscriptions', { token: bob.accessToken })).body, []);

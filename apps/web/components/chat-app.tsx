@@ -9,6 +9,8 @@ import { ChatClientContext, useChatClient, useStore } from '@/lib/use-chat';
 import { useTimeZoneSync } from '@/lib/navigation/use-time-zone-sync';
 import { useUnreadBadge } from '@/lib/notify/use-unread-badge';
 import { openSearch } from '@/lib/search-ui';
+import { resyncPush } from '@/lib/push/web-push';
+import { openMessageFromUrl } from '@/lib/push/open-message';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
 import { RoomNavigation } from './room-navigation';
@@ -37,7 +39,10 @@ function ChatWithStore({ me }: { me: User }) {
 function ChatLayout() {
   const client = useChatClient();
   const router = useRouter();
-  const roomId = useSearchParams().get('room');
+  const params = useSearchParams();
+  const roomId = params.get('room');
+  const messageId = params.get('message');
+  const seqParam = params.get('seq');
   const removedRoomId = useStore(client.rooms, (s) => s.removedRoomId);
   const clicked = useStore(client.notifier, (s) => s.clicked);
   useUnreadBadge(client.rooms);
@@ -48,6 +53,35 @@ function ChatLayout() {
     client.notifier.clearClicked();
     router.push(`/chat?room=${encodeURIComponent(clicked.roomId)}`);
   }, [clicked, client, router]);
+
+  // A push notification opened the app at a message (`?room=&message=&seq=`): the room opens
+  // scrolled to it, and the address goes back to the room's own.
+  useEffect(() => {
+    const target = openMessageFromUrl(roomId, messageId, seqParam);
+    if (!target) return;
+    void client.jumpToMessage(target.roomId, { messageId: target.messageId, ...(target.seq ? { seq: target.seq } : {}) });
+    router.replace(`/chat?room=${encodeURIComponent(target.roomId)}`);
+  }, [client, roomId, messageId, seqParam, router]);
+
+  // The service worker: a push notification clicked while the app was open, and a push
+  // subscription the browser replaced (registered again). Each start re-registers this
+  // device's subscription, so the server knows it even if it had forgotten it.
+  useEffect(() => {
+    void resyncPush();
+    const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+    if (!sw) return;
+    const onMessage = (event: MessageEvent) => {
+      const data = event.data as { type?: string; roomId?: unknown; messageId?: unknown; seq?: unknown } | null;
+      if (data?.type === 'push-subscription-changed') void resyncPush();
+      if (data?.type !== 'open-message') return;
+      const target = openMessageFromUrl(data.roomId, data.messageId, data.seq);
+      if (!target) return;
+      void client.jumpToMessage(target.roomId, { messageId: target.messageId, ...(target.seq ? { seq: target.seq } : {}) });
+      router.push(`/chat?room=${encodeURIComponent(target.roomId)}`);
+    };
+    sw.addEventListener('message', onMessage);
+    return () => sw.removeEventListener('message', onMessage);
+  }, [client, router]);
 
   useEffect(() => {
     client.setOpenRoom(roomId);

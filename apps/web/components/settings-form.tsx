@@ -10,6 +10,8 @@ import { ArrowLeftIcon } from './icons';
 import { Avatar } from './avatar';
 import { YourData } from './your-data';
 import { ThemePicker } from './theme-picker';
+import { PushSettings } from './push-settings';
+import { disablePush } from '@/lib/push/web-push';
 
 /** Display name, avatar, theme and signing out. */
 export function SettingsForm() {
@@ -51,6 +53,8 @@ function SettingsFormFor({ user }: { user: User }) {
   }
 
   async function signOut() {
+    // This device stops getting the account's pushes (a shared computer must not show them to the next person).
+    await disablePush().catch(() => undefined);
     await session.signOut();
     router.replace('/login');
   }
@@ -122,6 +126,9 @@ function SettingsFormFor({ user }: { user: User }) {
 
         <hr className="settings__rule" />
         <ThemePicker />
+
+        <hr className="settings__rule" />
+        <PushSettings />
 
         <hr className="settings__rule" />
         <div className="settings__signout">

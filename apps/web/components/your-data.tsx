@@ -1,5 +1,6 @@
 'use client';
 
+import { disablePush } from '@/lib/push/web-push';
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import { DELETED_USER_NAME, deleteAccountBody, type DeletedMessagesChoice, type User } from '@qc/shared';
@@ -135,6 +136,7 @@ function DeleteAccountDialog({
     }
     const messages =
       parsed.data.messages === 'remove' ? 'Your messages were removed.' : `Your messages stay, shown as from “${DELETED_USER_NAME}”.`;
+    await disablePush().catch(() => undefined);
     await session.signOut(`Your account was deleted and you were signed out everywhere. ${messages}`);
     router.replace('/login');
   }

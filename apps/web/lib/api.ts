@@ -1,4 +1,7 @@
 import type {
+  PushDevice,
+  PushSubscriptionBody,
+  VapidPublicKey,
   AuthResponse,
   CreateRoomBody,
   HistoryPage,
@@ -94,6 +97,12 @@ export const api = {
 
   /** Short-lived links to these uploads (those I may read; others are left out). */
   uploadLinks: (ids: string[]) => authed<UploadLinks>('POST', '/api/v1/uploads/links', { ids }),
+
+  // Web Push: the key to subscribe with (public), and this person's devices.
+  vapidPublicKey: () => requestJson<VapidPublicKey>('GET', '/api/v1/push/vapid-public-key'),
+  pushDevices: () => authed<PushDevice[]>('GET', '/api/v1/push/subscriptions'),
+  pushSubscribe: (body: PushSubscriptionBody) => authed<PushDevice>('POST', '/api/v1/push/subscriptions', body),
+  pushUnsubscribe: (endpoint: string) => authed<void>('DELETE', '/api/v1/push/subscriptions', { endpoint }),
 
   /** Messages of my rooms, newest first; pass `nextCursor` back as `cursor` for the next page. */
   searchMessages: (params: SearchMessagesParams) => {

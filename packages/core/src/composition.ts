@@ -818,9 +818,11 @@ export async function openApiRuntime(
         (n) => n > 0 && logger.info({ count: n }, 'removed uploads never sent with a message'),
         (err: unknown) => logger.warn({ err: String(err) }, 'could not sweep unsent uploads yet; the next sweep retries'),
       );
-      core.pushStore.pruneDeliveries(new Date(Date.now() - PUSH_DELIVERIES_KEPT_MS)).catch((err: unknown) =>
-        logger.warn({ err: String(err) }, 'could not forget week-old push deliveries yet; the next sweep retries'),
-      );
+      core.pushStore
+        .pruneDeliveries(new Date(Date.now() - PUSH_DELIVERIES_KEPT_MS))
+        .catch((err: unknown) =>
+          logger.warn({ err: String(err) }, 'could not forget week-old push deliveries yet; the next sweep retries'),
+        );
     }, UPLOAD_SWEEP_EVERY_MS);
     sweep.unref();
     undo.push(async () => clearInterval(sweep));

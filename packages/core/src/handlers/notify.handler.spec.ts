@@ -48,7 +48,18 @@ async function setup(kind: RoomKind, members: (string | MemberSetup)[], online: 
   const meta = {
     findRoomById: async (id: string): Promise<RoomRecord | null> => {
       asked.room++;
-      return { id, kind, name: kind === 'direct' ? null : 'general', topic: null, createdBy: ann, createdAt: new Date(0), directKey: null, lastSeq: 0, lastMessageAt: null, memberCount: list.length };
+      return {
+        id,
+        kind,
+        name: kind === 'direct' ? null : 'general',
+        topic: null,
+        createdBy: ann,
+        createdAt: new Date(0),
+        directKey: null,
+        lastSeq: 0,
+        lastMessageAt: null,
+        memberCount: list.length,
+      };
     },
     listMembers: async (id: string): Promise<MembershipRecord[]> => {
       asked.listMembers++;
@@ -65,7 +76,17 @@ async function setup(kind: RoomKind, members: (string | MemberSetup)[], online: 
     },
     findUsersByIds: async (ids: string[]): Promise<UserRecord[]> => {
       asked.users++;
-      return ids.map((id) => ({ id, username: NAMES[id]!.toLowerCase(), displayName: NAMES[id]!, avatarUrl: null, passwordHash: '', createdAt: new Date(0), lastSeenAt: null, deletedAt: null, timeZone: null }));
+      return ids.map((id) => ({
+        id,
+        username: NAMES[id]!.toLowerCase(),
+        displayName: NAMES[id]!,
+        avatarUrl: null,
+        passwordHash: '',
+        createdAt: new Date(0),
+        lastSeenAt: null,
+        deletedAt: null,
+        timeZone: null,
+      }));
     },
   };
   const store = new MemoryPresenceStore();
@@ -117,11 +138,7 @@ test('in a DM every message is pushed to the other person when they have no devi
 
 test("in a group a member who chose no level hears only what mentions them; 'all' hears everything, 'none' and a mute nothing", async () => {
   const later = new Date(Date.now() + 3600_000);
-  const { handler, asked, published } = await setup(
-    'group',
-    [ann, { id: bob, level: 'all' }, cat, { id: dan, level: 'none' }],
-    [],
-  );
+  const { handler, asked, published } = await setup('group', [ann, { id: bob, level: 'all' }, cat, { id: dan, level: 'none' }], []);
   await handler.run([
     sent(message(1, ann, 'plain')),
     sent(message(2, ann, `hi <@${cat}> and <@${dan}>`, mentioning(cat, dan))),
@@ -131,8 +148,14 @@ test("in a group a member who chose no level hears only what mentions them; 'all
   assert.deepEqual(asked, { room: 1, listMembers: 1, presence: 1, users: 1 }, 'one read of each per run, whatever its length');
   assert.deepEqual(
     told(published),
-    [[[1, 'Bob'], [2, 'Bob'], [2, 'Cat']]],
-    "bob chose all; cat is mentioned; dan chose none; a change pushes nothing; nobody hears their own",
+    [
+      [
+        [1, 'Bob'],
+        [2, 'Bob'],
+        [2, 'Cat'],
+      ],
+    ],
+    'bob chose all; cat is mentioned; dan chose none; a change pushes nothing; nobody hears their own',
   );
   assert.equal(published[0]![2]!.preview, 'hi @Cat and @Dan', 'mentions read as names');
   assert.equal(published[0]![2]!.roomTitle, 'general');
@@ -149,7 +172,13 @@ test('thread replies and @channel tell whom the message names; nothing is read w
     sent(message(1, ann, 'in the thread', { threadRootId: 'root', ...mentioning(bob) })),
     sent(message(2, ann, '@channel hello', { mentions: { userIds: [], everyone: true } })),
   ]);
-  assert.deepEqual(told(published), [[[1, 'Bob'], [2, 'Bob'], [2, 'Cat']]]);
+  assert.deepEqual(told(published), [
+    [
+      [1, 'Bob'],
+      [2, 'Bob'],
+      [2, 'Cat'],
+    ],
+  ]);
   assert.equal(published[0]![0]!.inThread, true);
 
   const nobody = await setup('direct', [ann, bob], [], { recipients: false });
@@ -167,7 +196,17 @@ test('a preview is one line of at most 140 characters, and names the files of a 
   const names = new Map(Object.entries(NAMES));
   assert.equal(previewOf(message(1, ann, `a\n\n  b ${'x'.repeat(300)}`), names).length, 140);
   assert.match(previewOf(message(1, ann, `a\n\n  b ${'x'.repeat(300)}`), names), /^a b x+…$/);
-  const file = { id: 'f', name: 'plan.pdf', size: 1, mimeType: 'application/pdf', kind: 'file' as const, width: null, height: null, blurhash: null, thumbnails: [] };
+  const file = {
+    id: 'f',
+    name: 'plan.pdf',
+    size: 1,
+    mimeType: 'application/pdf',
+    kind: 'file' as const,
+    width: null,
+    height: null,
+    blurhash: null,
+    thumbnails: [],
+  };
   assert.equal(previewOf(message(1, ann, '', { attachments: [file] }), names), 'File: plan.pdf');
   assert.equal(previewOf(message(1, ann, '', { attachments: [{ ...file, kind: 'image', name: 'cat.jpg' }] }), names), 'Photo: cat.jpg');
   assert.equal(previewOf(message(1, ann, '', { attachments: [file, file] }), names), '2 files');

@@ -52,7 +52,10 @@ export function createNotifyHandler(
       const status = await presence.get([...new Set(wanted.map((w) => w.member.userId))]);
       const offline = wanted.filter((w) => (status.get(w.member.userId)?.status ?? 'offline') === 'offline');
       if (offline.length === 0) return;
-      const names = await namesOf(meta, offline.map((w) => w.message));
+      const names = await namesOf(
+        meta,
+        offline.map((w) => w.message),
+      );
       const notifications = offline.map(({ message, member, mention }) => notification(room, message, member, mention, names));
       await sink.publish(notifications);
     },

@@ -45,7 +45,9 @@ export function pushServiceLookup(allowPrivate: boolean) {
       if (err) return callback(err, []);
       const usable = allowPrivate ? addresses : addresses.filter((a) => isPublicAddress(a.address));
       if (usable.length === 0) {
-        const refused: NodeJS.ErrnoException = new Error(`${hostname} resolves only to private addresses: not a push service this server will call`);
+        const refused: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves only to private addresses: not a push service this server will call`,
+        );
         refused.code = 'EPRIVATEADDRESS';
         return callback(refused, []);
       }

@@ -93,7 +93,16 @@ export class WebPushSink implements NotificationSink {
     const row = (status: PushDeliveryRecord['status'], httpStatus: number | null, error: string | null): PushDeliveryRecord => {
       const tookMs = performance.now() - started;
       this.metrics?.pushed(status, tookMs / 1000);
-      return { notificationId: n.id, subscriptionId: device.id, userId: n.userId, status, httpStatus, error, tookMs, createdAt: new Date() };
+      return {
+        notificationId: n.id,
+        subscriptionId: device.id,
+        userId: n.userId,
+        status,
+        httpStatus,
+        error,
+        tookMs,
+        createdAt: new Date(),
+      };
     };
     if (device.expiresAt && device.expiresAt.getTime() <= Date.now()) return row('expired', null, 'the subscription had expired');
     const problem = endpointProblem(device.endpoint, this.settings.allowPrivateEndpoints);
@@ -103,7 +112,11 @@ export class WebPushSink implements NotificationSink {
         { endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
         JSON.stringify(pushPayload(n, device.private)),
         {
-          vapidDetails: { subject: this.settings.subject, publicKey: this.settings.vapid.publicKey, privateKey: this.settings.vapid.privateKey },
+          vapidDetails: {
+            subject: this.settings.subject,
+            publicKey: this.settings.vapid.publicKey,
+            privateKey: this.settings.vapid.privateKey,
+          },
           TTL: this.settings.ttlSec ?? 24 * 3600,
           urgency: n.mention ? 'high' : 'normal',
           // At most 32 base64url characters: the room id without its dashes is exactly that.

@@ -86,13 +86,10 @@ describe('pushes', () => {
     assert.equal(phoneRequest.jwt.aud, svc.origin);
     assert.deepEqual(svc.rejected, []);
     const rows = await t.core.pushStore.listDeliveries(bob, 10);
-    assert.deepEqual(
-      rows.map((r) => [r.status, r.httpStatus, r.notificationId]).sort(),
-      [
-        ['sent', 201, `${message.id}:${bob}`],
-        ['sent', 201, `${message.id}:${bob}`],
-      ],
-    );
+    assert.deepEqual(rows.map((r) => [r.status, r.httpStatus, r.notificationId]).sort(), [
+      ['sent', 201, `${message.id}:${bob}`],
+      ['sent', 201, `${message.id}:${bob}`],
+    ]);
     assert.ok((await t.core.push.devices(bob)).every((d) => d.lastPushedAt !== null));
   });
 
@@ -136,7 +133,11 @@ describe('pushes', () => {
     const next = svc.received.length;
     await say(alice, room, `<@${gina}> and everyone else`);
     await svc.waitFor(next + 1);
-    assert.deepEqual(svc.received.slice(next).map((r) => r.deviceId), [carols.id], 'hank hears all; gina is muted');
+    assert.deepEqual(
+      svc.received.slice(next).map((r) => r.deviceId),
+      [carols.id],
+      'hank hears all; gina is muted',
+    );
   });
 
   test('a device the push service no longer knows (410 or 404) is forgotten; a failing one (500) is kept and recorded', async () => {
@@ -159,7 +160,10 @@ describe('pushes', () => {
     assert.ok(rows.every((r) => r.notificationId === `${message.id}:${dave}` && r.tookMs >= 0));
     assert.match(rows.find((r) => r.status === 'failed')!.error!, /^500 from the push service/);
     const left = await t.core.pushStore.listSubscriptions([dave]);
-    assert.deepEqual(left.map((s) => s.endpoint), [flaky.subscription.endpoint]);
+    assert.deepEqual(
+      left.map((s) => s.endpoint),
+      [flaky.subscription.endpoint],
+    );
     const requests = svc.requests;
     await say(alice, room.id, 'still there?');
     assert.equal(svc.requests, requests + 1, 'only the kept device is tried again');
@@ -193,7 +197,10 @@ describe('subscribing', () => {
     await t.core.push.subscribe(bob, { ...dev.subscription, private: true });
     const rows = await t.core.pushStore.listSubscriptions([alice, bob]);
     const mine = rows.filter((r) => r.endpoint === dev.subscription.endpoint);
-    assert.deepEqual(mine.map((r) => [r.userId, r.private]), [[bob, true]]);
+    assert.deepEqual(
+      mine.map((r) => [r.userId, r.private]),
+      [[bob, true]],
+    );
     await t.core.push.unsubscribe(alice, dev.subscription.endpoint);
     assert.equal((await t.core.pushStore.listSubscriptions([bob])).filter((r) => r.endpoint === dev.subscription.endpoint).length, 1);
     await t.core.push.unsubscribe(bob, dev.subscription.endpoint);
@@ -205,7 +212,14 @@ describe('subscribing', () => {
     const badKey = { ...dev.subscription, keys: { ...dev.subscription.keys, p256dh: 'B'.repeat(87) }, private: false };
     await assert.rejects(t.core.push.subscribe(alice, badKey), code('VALIDATION'));
     const strict = new PushService(t.core.pushStore, { publicKey: vapidKey, allowPrivateEndpoints: false });
-    for (const endpoint of ['https://127.0.0.1/push/x', 'https://10.1.2.3/x', 'https://[::1]/x', 'https://169.254.169.254/x', 'https://localhost/x', 'https://u:p@push.example.com/x']) {
+    for (const endpoint of [
+      'https://127.0.0.1/push/x',
+      'https://10.1.2.3/x',
+      'https://[::1]/x',
+      'https://169.254.169.254/x',
+      'https://localhost/x',
+      'https://u:p@push.example.com/x',
+    ]) {
       await assert.rejects(strict.subscribe(alice, { ...dev.subscription, endpoint, private: false }), code('VALIDATION'), endpoint);
     }
     assert.equal((await t.core.pushStore.listSubscriptions([alice])).filter((r) => r.endpoint.includes('169.254')).length, 0);

@@ -109,13 +109,20 @@ function checkVapid(authorization: string | undefined, origin: string, expectedK
   const [h, p, s] = jwt.split('.') as [string, string, string];
   const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: string; typ?: string };
   if (header.alg !== 'ES256') throw Object.assign(new Error(`JWT alg is ${header.alg}, not ES256`), { status: 401 });
-  const signed = verify('sha256', Buffer.from(`${h}.${p}`), { key: rawP256PublicKey(Buffer.from(k, 'base64url')), dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
+  const signed = verify(
+    'sha256',
+    Buffer.from(`${h}.${p}`),
+    { key: rawP256PublicKey(Buffer.from(k, 'base64url')), dsaEncoding: 'ieee-p1363' },
+    Buffer.from(s, 'base64url'),
+  );
   if (!signed) throw Object.assign(new Error('JWT signature does not verify with k'), { status: 401 });
   const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as ReceivedPush['jwt'];
   const now = Date.now() / 1000;
   if (claims.aud !== origin) throw Object.assign(new Error(`JWT aud is ${claims.aud}, not ${origin}`), { status: 401 });
-  if (!(claims.exp > now && claims.exp <= now + 24 * 3600 + 60)) throw Object.assign(new Error(`JWT exp ${claims.exp} is not within 24 h`), { status: 401 });
-  if (!/^(mailto:|https:)/.test(claims.sub ?? '')) throw Object.assign(new Error(`JWT sub ${claims.sub} is not mailto: or https:`), { status: 401 });
+  if (!(claims.exp > now && claims.exp <= now + 24 * 3600 + 60))
+    throw Object.assign(new Error(`JWT exp ${claims.exp} is not within 24 h`), { status: 401 });
+  if (!/^(mailto:|https:)/.test(claims.sub ?? ''))
+    throw Object.assign(new Error(`JWT sub ${claims.sub} is not mailto: or https:`), { status: 401 });
   return claims;
 }
 
@@ -123,10 +130,29 @@ export async function startTestPushService(): Promise<TestPushService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'qc-push-'));
   const keyFile = path.join(dir, 'key.pem');
   const caFile = path.join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', caFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      caFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const caPem = readFileSync(caFile, 'utf8');
   const devices = new Map<string, DeviceState>();
   const received: ReceivedPush[] = [];
@@ -152,7 +178,8 @@ export async function startTestPushService(): Promise<TestPushService> {
       }
       try {
         const jwt = checkVapid(req.headers.authorization, origin, device.applicationServerKey);
-        if (req.headers['content-encoding'] !== 'aes128gcm') throw Object.assign(new Error(`Content-Encoding is ${req.headers['content-encoding']}`), { status: 400 });
+        if (req.headers['content-encoding'] !== 'aes128gcm')
+          throw Object.assign(new Error(`Content-Encoding is ${req.headers['content-encoding']}`), { status: 400 });
         const ttl = Number(req.headers.ttl);
         if (!Number.isInteger(ttl) || ttl < 0) throw Object.assign(new Error(`TTL header is "${req.headers.ttl}"`), { status: 400 });
         const payload = JSON.parse(decryptAes128gcm(Buffer.concat(chunks), device).toString('utf8')) as Record<string, unknown>;
@@ -193,7 +220,11 @@ export async function startTestPushService(): Promise<TestPushService> {
       devices.set(id, { ecdh, auth, applicationServerKey, answer: null });
       return {
         id,
-        subscription: { endpoint: `${origin}/push/${id}`, expirationTime: null, keys: { p256dh: b64u(ecdh.getPublicKey()), auth: b64u(auth) } },
+        subscription: {
+          endpoint: `${origin}/push/${id}`,
+          expirationTime: null,
+          keys: { p256dh: b64u(ecdh.getPublicKey()), auth: b64u(auth) },
+        },
       };
     },
     answer(deviceId, status) {
@@ -203,7 +234,8 @@ export async function startTestPushService(): Promise<TestPushService> {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`waited ${timeoutMs} ms for ${count} push(es), got ${received.length}; rejected: ${JSON.stringify(rejected)}`);
+        if (left <= 0)
+          throw new Error(`waited ${timeoutMs} ms for ${count} push(es), got ${received.length}; rejected: ${JSON.stringify(rejected)}`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 200));
           waiters.push(() => {

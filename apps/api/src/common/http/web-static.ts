@@ -88,7 +88,8 @@ export async function precompressWebDir(webDir: string): Promise<{ written: numb
 function cacheControlFor(res: ServerResponse, file: string) {
   const served = file.replace(/\.(?:br|gz)$/, '');
   if (served.includes(`${path.sep}_next${path.sep}static${path.sep}`)) res.setHeader('Cache-Control', IMMUTABLE);
-  else if (/\.(?:html|txt)$/.test(served)) res.setHeader('Cache-Control', REVALIDATE);
+  // The service worker too: a browser should pick up a new one on its next visit, not an hour later.
+  else if (/\.(?:html|txt)$/.test(served) || path.basename(served) === 'sw.js') res.setHeader('Cache-Control', REVALIDATE);
 }
 
 /**

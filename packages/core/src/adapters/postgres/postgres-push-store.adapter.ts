@@ -1,11 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type {
-  NewPushSubscription,
-  PushDeliveryRecord,
-  PushStore,
-  PushSubscriptionRecord,
-  VapidKeyPair,
-} from '../../ports/push-store.port';
+import type { NewPushSubscription, PushDeliveryRecord, PushStore, PushSubscriptionRecord, VapidKeyPair } from '../../ports/push-store.port';
 import { queryRows } from './pg-rows';
 
 interface SubscriptionRow {
@@ -51,7 +45,12 @@ export class PostgresPushStore implements PushStore {
 
   async vapidKeys(generated: () => VapidKeyPair): Promise<VapidKeyPair> {
     const read = async () =>
-      (await queryRows<{ public_key: string; private_key: string }>(this.ds, `SELECT public_key, private_key FROM push_vapid_keys WHERE id = 1`))[0];
+      (
+        await queryRows<{ public_key: string; private_key: string }>(
+          this.ds,
+          `SELECT public_key, private_key FROM push_vapid_keys WHERE id = 1`,
+        )
+      )[0];
     let row = await read();
     if (!row) {
       const keys = generated();
