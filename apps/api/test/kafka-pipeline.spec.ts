@@ -240,7 +240,9 @@ describe('Kafka pipeline with apps/workers', () => {
       const r = await call(ss, 'message:send', { roomId: room.id, clientMsgId: `nt${i}`, content: `note ${i}` });
       ids.push((r.message as Message).id);
     }
-    await push.waitFor(before + 3, 30_000);
+    await push.waitFor(before + 3, 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}\nthe notifying workers said:\n${workers[1]!.log.slice(-3000)}`);
+    });
     await sleep(500);
     const mine = push.received.slice(before).filter((r) => (r.payload as unknown as PushPayload).roomId === room.id);
     assert.deepEqual(new Set(mine.map((r) => r.deviceId)), new Set([asleepDevice.id]), 'only the member with no device connected');

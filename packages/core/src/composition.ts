@@ -146,6 +146,8 @@ export interface EngineCheckResult {
 
 /** Messages waiting for the in-process notifier at most (past it, they are not pushed; see inBackground). */
 const NOTIFY_QUEUE_MAX = 50_000;
+/** Rooms the in-process notifier works on at once (each a few queries and its pushes). */
+const NOTIFY_ROOMS_AT_ONCE = 8;
 /** How long what became of each push is kept. */
 const PUSH_DELIVERIES_KEPT_MS = 7 * 24 * 3600 * 1000;
 
@@ -630,7 +632,7 @@ export function createCoreServices(
 
 /** The Web Push sender for this process's notify consumer, signing with the resolved keys. */
 export function createWebPushSink(
-  config: Pick<AppConfig, 'push'>,
+  config: Pick<AppConfig, 'push' | 'kafka' | 'redisUrl'>,
   adapters: Pick<Adapters, 'pushStore' | 'vapidKeys'>,
   metrics?: PushMetrics,
 ): WebPushSink {
@@ -640,6 +642,8 @@ export function createWebPushSink(
       vapid: adapters.vapidKeys,
       subject: config.push.subject,
       allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+      // One api node with its notifier in it: every subscription is made here.
+      seesEverySubscription: !config.kafka && !config.redisUrl,
       ...(config.push.caFile ? { ca: readFileSync(config.push.caFile, 'utf8') } : {}),
     },
     metrics,
@@ -692,6 +696,7 @@ export function registerLogConsumers(log: MessageLog, broadcaster: Broadcaster, 
       background
         ? inBackground(handler, {
             maxQueued: NOTIFY_QUEUE_MAX,
+            concurrency: NOTIFY_ROOMS_AT_ONCE,
             onError: (err) => background.onError(err),
             onDropped: (n) => background.onError(new Error(`push queue full: ${n} message(s) notify nobody by push`)),
           })

@@ -19,6 +19,13 @@ export interface WebPushSettings {
   timeoutMs?: number;
   /** Pushes in flight at once. */
   concurrency?: number;
+  /**
+   * Every device subscribes through this process (one api node, its notifier in it), so
+   * `subscribed()` keeps "nobody has subscribed" exact and it may be believed a while.
+   * Elsewhere (workers, several nodes) only "somebody has" is: believing "nobody" there
+   * would skip the pushes of whoever just subscribed on another node.
+   */
+  seesEverySubscription?: boolean;
 }
 
 /** Told of each push's outcome and time (for /metrics). */
@@ -29,8 +36,8 @@ export interface PushMetrics {
 /** A push service that answers this (or the other) knows the device no more: its subscription is removed. */
 const GONE = new Set([404, 410]);
 
-/** How long "nobody has subscribed" is believed before the store is asked again. */
-const NOBODY_TTL_MS = 5_000;
+/** How long an answer to "has anyone subscribed?" is believed before the store is asked again. */
+const BELIEF_TTL_MS = 5_000;
 
 /**
  * The notify consumer's sink: Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm
@@ -45,7 +52,7 @@ const NOBODY_TTL_MS = 5_000;
  */
 export class WebPushSink implements NotificationSink {
   private readonly agent: Agent;
-  private nobodyUntil = 0;
+  private belief: { any: boolean; until: number } = { any: false, until: 0 };
 
   constructor(
     private readonly store: PushStore,
@@ -63,13 +70,14 @@ export class WebPushSink implements NotificationSink {
 
   /** A device that just subscribed is reachable at once, not after the "nobody" belief lapses. */
   subscribed(): void {
-    this.nobodyUntil = 0;
+    this.belief = { any: true, until: Date.now() + BELIEF_TTL_MS };
   }
 
   async hasRecipients(): Promise<boolean> {
-    if (Date.now() < this.nobodyUntil) return false;
+    if (Date.now() < this.belief.until) return this.belief.any;
     const any = await this.store.anySubscription();
-    this.nobodyUntil = any ? 0 : Date.now() + NOBODY_TTL_MS;
+    // Somebody: believed anywhere (at worst a run is looked at for nothing). Nobody: only here.
+    if (any || this.settings.seesEverySubscription) this.belief = { any, until: Date.now() + BELIEF_TTL_MS };
     return any;
   }
 

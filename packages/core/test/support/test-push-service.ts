@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /*
  * A push service on loopback, as a browser's (FCM, Mozilla's autopush) would be, for specs:
@@ -37,6 +38,8 @@ export interface ReceivedPush {
   payload: Record<string, unknown>;
   ttl: number;
   urgency: string | null;
+  /** When it was taken (performance.now() of this process). */
+  receivedAt: number;
   topic: string | null;
   jwt: { aud: string; exp: number; sub: string };
 }
@@ -186,6 +189,7 @@ export async function startTestPushService(): Promise<TestPushService> {
         received.push({
           deviceId,
           payload,
+          receivedAt: performance.now(),
           ttl,
           urgency: (req.headers.urgency as string | undefined) ?? null,
           topic: (req.headers.topic as string | undefined) ?? null,
