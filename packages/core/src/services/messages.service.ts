@@ -202,6 +202,13 @@ export class MessagesService {
         throw AppError.validation(`attachmentIds: ${id} is not a file you uploaded to this room (upload it again)`);
       }
     }
+    // A file already sent goes out once: a second message with it is refused, not stored
+    // empty. Unless this is that send again (a retry this node did not remember): it is
+    // answered with the stored message. Only this rare case costs the lookup.
+    const sent = ids.filter((id) => found.get(id)!.messageId !== null);
+    if (sent.length > 0 && !(await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId))) {
+      throw AppError.conflict(`attachmentIds: ${sent[0]} was already sent with another message (attach it again to send it once more)`);
+    }
     const allImages = ids.every((id) => found.get(id)!.kind === 'image');
     if (p.contentType === 'image' && !allImages) throw AppError.validation('contentType: image, but not every attachment is an image');
     return p.contentType ?? (allImages ? 'image' : 'file');

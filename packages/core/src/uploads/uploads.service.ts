@@ -59,6 +59,9 @@ export const thumbnailKey = (id: string, width: number) => `uploads/${id}/thumb-
  * by their bytes, images re-encoded without metadata; read back only by the uploader, or
  * once sent with a message by the room's members. See DESIGN.md (media, REST: uploads).
  */
+/** PostgreSQL's code for a row naming one that is not there. */
+const FOREIGN_KEY_VIOLATION = '23503';
+
 export class UploadsService {
   private readonly linkKey: Buffer;
   private readonly window: number;
@@ -126,6 +129,10 @@ export class UploadsService {
         return toAttachment(created);
       } catch (e) {
         await this.removeBytes(id, record.thumbnails);
+        // The room was deleted while the file came in: its row, which the upload names, is gone.
+        if ((e as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+          throw AppError.forbidden('this room was deleted while the file was uploading; nothing was kept');
+        }
         throw e;
       }
     } catch (e) {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
 import { AppError } from '../../src/errors';
@@ -199,9 +199,17 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
       again.message.attachments?.map((x) => x.id),
       [photo.id],
     );
-    // A new message with a file already sent: not a second copy.
-    const twice = await send({ attachmentIds: [photo.id] });
-    assert.deepEqual(twice.message.attachments ?? [], []);
+    // The same retry at a node that no longer remembers the room's recent sends: the stored message again.
+    t.core.roomEvents.announceChanged(room);
+    const remembered = await t.core.messages.send(alice, { roomId: room, clientMsgId, content: '', attachmentIds: [photo.id] });
+    assert.deepEqual(
+      [remembered.created, remembered.message.id, remembered.message.attachments?.map((x) => x.id)],
+      [false, first.message.id, [photo.id]],
+    );
+    // A new message with a file already sent: refused, nothing stored (not an empty message).
+    const lastSeq = (await t.core.meta.findRoomById(room))!.lastSeq;
+    await assert.rejects(send({ attachmentIds: [photo.id] }), code('CONFLICT'));
+    assert.equal((await t.core.meta.findRoomById(room))!.lastSeq, lastSeq);
 
     const mixed = await send({ attachmentIds: [doc.id], content: 'see this' });
     assert.equal(mixed.message.contentType, 'file');
@@ -288,6 +296,46 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
     assert.ok((await mediaFiles()).some((f) => f.includes(sent.id)));
   });
 
+  test('files are shown in the order they were sent, not the order they finished uploading', async () => {
+    const first = await t.core.uploads.receive(alice, room, fileOf(Buffer.from('one'), 'one.txt'));
+    const second = await t.core.uploads.receive(alice, room, fileOf(Buffer.from('two'), 'two.txt'));
+    const third = await t.core.uploads.receive(alice, room, fileOf(Buffer.from('three'), 'three.txt'));
+    const order = [third.id, first.id, second.id];
+    const sent = await t.core.messages.send(alice, { roomId: room, clientMsgId: uuidv7(), content: 'in my order', attachmentIds: order });
+    assert.deepEqual(
+      sent.message.attachments?.map((x) => x.id),
+      order,
+      'live',
+    );
+    const page = await t.core.messages.history(bob, room, { limit: 50 });
+    assert.deepEqual(
+      page.messages.find((m) => m.id === sent.message.id)!.attachments?.map((x) => x.id),
+      order,
+      'history',
+    );
+    const sync = await t.core.messages.sync(bob, { roomId: room, afterSeq: sent.message.seq - 1 });
+    assert.deepEqual(
+      sync.messages[0]!.attachments?.map((x) => x.id),
+      order,
+      'catch-up',
+    );
+  });
+
+  test('a room deleted while a file uploads: refused FORBIDDEN, nothing kept', async () => {
+    const doomed = await createGroupRoom(t.core.meta, alice, [bob], 'going');
+    const filesBefore = (await mediaFiles()).sort();
+    const stream = new PassThrough();
+    const pending = t.core.uploads.receive(bob, doomed, { stream, name: 'late.txt' });
+    stream.write(Buffer.from('the first part of a file'));
+    // Membership was checked as the upload began; the room goes before it ends.
+    await new Promise((r) => setTimeout(r, 50));
+    await t.core.rooms.remove(doomed, alice);
+    stream.end(Buffer.from(' and the rest'));
+    await assert.rejects(pending, code('FORBIDDEN'));
+    assert.deepEqual((await mediaFiles()).sort(), filesBefore, 'its bytes were removed');
+    assert.deepEqual(await t.core.uploadStore.listByRoom(doomed), []);
+  });
+
   test("a deleted room's files go with it: rows and bytes, sent or not", async () => {
     const doomed = await createGroupRoom(t.core.meta, alice, [bob], 'doomed');
     const sent = await t.core.uploads.receive(alice, doomed, fileOf(await phonePhoto(), 'sent.jpg'));
@@ -297,7 +345,10 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
     await t.core.rooms.remove(doomed, alice);
     assert.equal(await t.core.uploadStore.get(sent.id), null);
     assert.equal(await t.core.uploadStore.get(unsent.id), null);
-    assert.equal((await mediaFiles()).some((f) => f.includes(sent.id) || f.includes(unsent.id)), false);
+    assert.equal(
+      (await mediaFiles()).some((f) => f.includes(sent.id) || f.includes(unsent.id)),
+      false,
+    );
   });
 
   test('uploads are counted per person: past the limit, RATE_LIMITED with the wait, and nothing kept', async () => {
@@ -309,7 +360,8 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
       for (const n of [1, 2]) await limited.core.uploads.receive(dave, theirs, fileOf(Buffer.from(`file ${n}`), `${n}.txt`));
       await assert.rejects(
         limited.core.uploads.receive(dave, theirs, fileOf(Buffer.from('third'), '3.txt')),
-        (e: unknown) => e instanceof AppError && e.code === 'RATE_LIMITED' && (e.retryAfterMs ?? 0) > 0 && /uploaded many files/.test(e.message),
+        (e: unknown) =>
+          e instanceof AppError && e.code === 'RATE_LIMITED' && (e.retryAfterMs ?? 0) > 0 && /uploaded many files/.test(e.message),
       );
       assert.equal((await limited.db.ds.query('SELECT count(*)::int AS n FROM uploads WHERE uploader_id = $1', [dave]))[0].n, 2);
       // Someone else's count is their own.
@@ -342,10 +394,20 @@ describe('UploadsService on PostgreSQL and the disk store', () => {
       );
       await t.core.myData.deleteAccount(frank, { password: 'correct horse battery', messages: choice });
       assert.equal(await t.core.uploadStore.get(unsent.id), null, `${choice}: the unsent file is gone`);
-      assert.equal((await mediaFiles()).some((f) => f.includes(unsent.id)), false);
+      assert.equal(
+        (await mediaFiles()).some((f) => f.includes(unsent.id)),
+        false,
+      );
       const keptSent = choice === 'keep-as-deleted-user';
-      assert.equal(!!(await t.core.uploadStore.get(sent.id)), keptSent, `${choice}: the sent file ${keptSent ? 'stays with its message' : 'is gone'}`);
-      assert.equal((await mediaFiles()).some((f) => f.includes(sent.id)), keptSent);
+      assert.equal(
+        !!(await t.core.uploadStore.get(sent.id)),
+        keptSent,
+        `${choice}: the sent file ${keptSent ? 'stays with its message' : 'is gone'}`,
+      );
+      assert.equal(
+        (await mediaFiles()).some((f) => f.includes(sent.id)),
+        keptSent,
+      );
     }
   });
 });

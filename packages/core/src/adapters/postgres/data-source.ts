@@ -15,6 +15,7 @@ import { UserTimeZone1796270000000 } from './migrations/1796270000000-user-time-
 import { AccountErasure1796400000000 } from './migrations/1796400000000-account-erasure';
 import { Uploads1796500000000 } from './migrations/1796500000000-uploads';
 import { Push1796600000000 } from './migrations/1796600000000-push';
+import { UploadOrder1796610000000 } from './migrations/1796610000000-upload-order';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   AccountErasure1796400000000,
   Uploads1796500000000,
   Push1796600000000,
+  UploadOrder1796610000000,
 ];
 
 export interface DataSourceOptions {

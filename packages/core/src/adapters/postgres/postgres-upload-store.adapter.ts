@@ -69,7 +69,7 @@ export class PostgresUploadStore implements UploadStore {
     if (messageIds.length === 0) return [];
     const rows = await queryRows<UploadRow>(
       db,
-      `SELECT ${COLUMNS} FROM uploads WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, created_at, id`,
+      `SELECT ${COLUMNS} FROM uploads WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, position NULLS LAST, created_at, id`,
       [messageIds],
     );
     return rows.map(toRecord);
@@ -89,7 +89,7 @@ export class PostgresUploadStore implements UploadStore {
             AND (message_id IS NULL OR message_id = $4)
           FOR UPDATE
        ), updated AS (
-         UPDATE uploads u SET message_id = $4
+         UPDATE uploads u SET message_id = $4, position = array_position($1::uuid[], u.id)
            FROM wanted w
           WHERE u.id = w.id AND (SELECT count(*) FROM wanted) = $5
          RETURNING u.${COLUMNS.split(', ').join(', u.')}
@@ -103,7 +103,7 @@ export class PostgresUploadStore implements UploadStore {
   }
 
   async listByMessage(messageId: string): Promise<UploadRecord[]> {
-    const rows = await queryRows<UploadRow>(this.ds, `SELECT ${COLUMNS} FROM uploads WHERE message_id = $1 ORDER BY created_at, id`, [
+    const rows = await queryRows<UploadRow>(this.ds, `SELECT ${COLUMNS} FROM uploads WHERE message_id = $1 ORDER BY position NULLS LAST, created_at, id`, [
       messageId,
     ]);
     return rows.map(toRecord);
