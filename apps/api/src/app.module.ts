@@ -14,6 +14,7 @@ import { RoomsModule } from './modules/rooms/rooms.module';
 import { SearchModule } from './modules/search/search.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
 import { PushModule } from './modules/push/push.module';
+import { ModerationModule } from './modules/moderation/moderation.module';
 import { UsersModule } from './modules/users/users.module';
 import { RuntimeModule } from './runtime.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
         NotificationsModule,
         UploadsModule,
         PushModule,
+        ModerationModule,
         HealthModule,
         MetricsModule,
       ],

@@ -15,6 +15,7 @@ import {
   TypingService,
   UploadsService,
   PushService,
+  ModerationService,
   UsersService,
   type ApiRuntime,
 } from '@qc/core';
@@ -46,6 +47,7 @@ export class RuntimeModule {
       { provide: ReceiptsService, useValue: core.receipts },
       { provide: UploadsService, useValue: core.uploads },
       { provide: PushService, useValue: core.push },
+      { provide: ModerationService, useValue: core.moderation },
       { provide: METADATA_STORE, useValue: core.meta },
       { provide: MESSAGE_LOG, useValue: core.messageLog },
       { provide: HEALTH_CHECKS, useValue: core.healthChecks },

@@ -396,8 +396,8 @@ describe('history and health', () => {
     assert.deepEqual(Object.keys(r.body.checks).sort(), ['database', 'messageLog'], 'embedded: no other engine to check');
     assert.equal(r.body.checks.database?.status, 'up');
     assert.equal(r.body.checks.messageLog?.status, 'up');
-    // Embedded: fan-out runs inline in this process (PostgreSQL search needs no indexer).
-    assert.deepEqual(r.body.consumers, { fanout: { members: 1, lag: 0 } });
+    // Embedded: fan-out and the notifier (Web Push) run inline in this process (PostgreSQL search needs no indexer).
+    assert.deepEqual(r.body.consumers, { fanout: { members: 1, lag: 0 }, notify: { members: 1, lag: 0 } });
     assert.ok(r.headers.get('x-request-id'));
   });
 

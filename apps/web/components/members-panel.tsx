@@ -15,7 +15,7 @@ import { MEMBERS_PANEL_ID } from './room-header';
 import { CloseIcon } from './icons';
 import { SidePanel } from './side-panel';
 
-const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
+const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, moderator: 2, member: 3 };
 
 /** Who is in the room, who is online; owners and admins add and remove people here. */
 export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () => void }) {

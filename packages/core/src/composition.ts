@@ -84,6 +84,9 @@ import { PushService } from './push/push.service';
 import { resolveVapidKeys } from './push/vapid-keys';
 import { WebPushSink, type PushMetrics } from './push/web-push.sink';
 import { inBackground } from './lib/background-runs';
+import { PostgresModerationStore } from './adapters/postgres/postgres-moderation-store.adapter';
+import type { ModerationStore } from './ports/moderation-store.port';
+import { ModerationService } from './moderation/moderation.service';
 
 export interface Adapters {
   meta: MetadataStore;
@@ -106,6 +109,8 @@ export interface Adapters {
   pushStore: PushStore;
   /** The key pair pushes are signed with (settings, or generated once into the database). */
   vapidKeys: VapidKeyPair;
+  /** Mutes, kicks, bans, instance roles and the append-only audit log: PostgreSQL in both profiles. */
+  moderationStore: ModerationStore;
   /**
    * Whether the `indexer` log consumer must feed searchIndex. False for PostgreSQL
    * full-text search, whose index is the history table itself.
@@ -219,6 +224,8 @@ export interface CoreServices extends Adapters {
   push: PushService;
   /** Web Push out to devices: the notify consumer's sink in this process (embedded profile). */
   pushSink: WebPushSink;
+  /** Mutes, kicks, bans, instance roles and the audit log, each checked by the moderation policy. */
+  moderation: ModerationService;
   throttle: ThrottleService;
   /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
   roomSizes: RoomSizes;
@@ -291,6 +298,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     uploadStore: new PostgresUploadStore(ds),
     pushStore,
     vapidKeys,
+    moderationStore: new PostgresModerationStore(ds),
     outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
@@ -552,7 +560,9 @@ export function createCoreServices(
       list: (roomId: string): Promise<UploadRecord[]> => uploads.filesOfRoom(roomId),
       remove: (files: readonly UploadRecord[]): Promise<void> => uploads.removeBytesOf(files),
     },
+    adapters.moderationStore,
   );
+  const moderation = new ModerationService(meta, adapters.moderationStore, rooms, { roomChanged: (roomId) => membership.forget(roomId) });
   const messages = new MessagesService(
     rooms,
     messageStore,
@@ -582,7 +592,11 @@ export function createCoreServices(
     { publicKey: adapters.vapidKeys.publicKey, allowPrivateEndpoints: config.push.allowPrivateEndpoints },
     () => pushSink.subscribed(),
   );
-  const auth = new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle);
+  const adminNames = new Set(config.adminUsernames);
+  const auth = new AuthService(meta, { jwtSecret: config.jwtSecret, argon2: config.argon2 }, undefined, throttle, async (user) => {
+    // A username QC_ADMIN_USERNAMES names becomes an admin as it signs up.
+    if (adminNames.has(user.username)) await moderation.setInstanceRole(null, user.id, 'admin', 'named by QC_ADMIN_USERNAMES');
+  });
   // Changes take their seq in the same room queue as sends, in arrival order.
   const messageActions = new MessageActionsService(
     rooms,
@@ -597,6 +611,10 @@ export function createCoreServices(
     (deleted) => {
       if (deleted.contentType === 'text') return;
       uploads.removeForMessage(deleted.id).catch((err: unknown) => warnFiles(err, deleted.id));
+    },
+    {
+      mayDelete: (actorId, roomId, authorId) => moderation.mayDeleteMessage(actorId, roomId, authorId),
+      deleted: (actorId, original) => moderation.messageDeleted(actorId, original),
     },
   );
   const warnFiles = throttledWarn(
@@ -625,6 +643,7 @@ export function createCoreServices(
     uploads,
     push,
     pushSink,
+    moderation,
     throttle,
     roomSizes,
   };
@@ -817,6 +836,13 @@ export async function openApiRuntime(
     const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
     commitQueue.of = core.messages.commitQueue;
     undo.push(() => core.pushSink.close());
+    for (const username of config.adminUsernames) {
+      const user = await core.meta.findUserByUsername(username);
+      if (user && !user.deletedAt && user.instanceRole !== 'admin') {
+        await core.moderation.setInstanceRole(null, user.id, 'admin', 'named by QC_ADMIN_USERNAMES');
+        progress(`${username} is an admin (QC_ADMIN_USERNAMES)`);
+      }
+    }
     // Uploads never sent with a message are removed after a day; every node sweeps (removing twice is harmless).
     const sweep = setInterval(() => {
       core.uploads.sweep().then(

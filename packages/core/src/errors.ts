@@ -12,6 +12,8 @@ export class AppError extends Error {
     readonly details?: ErrorBody['details'],
     /** When the caller may try again (RATE_LIMITED): REST sends it as Retry-After. */
     readonly retryAfterMs?: number,
+    /** MUTED: when the mute lifts (ISO time). */
+    readonly until?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -23,6 +25,7 @@ export class AppError extends Error {
       message: this.message,
       ...(this.details ? { details: this.details } : {}),
       ...(this.retryAfterMs !== undefined ? { retryAfterMs: Math.ceil(this.retryAfterMs) } : {}),
+      ...(this.until !== undefined ? { until: this.until } : {}),
     };
   }
 
@@ -49,6 +52,17 @@ export class AppError extends Error {
     message = `the server is busier than it can answer in time; nothing was stored: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`,
   ) {
     return new AppError('OVERLOADED', message, undefined, retryAfterMs);
+  }
+  /** A moderator muted the sender in this room: refused until `until`, and the person is told why. */
+  static muted(until: Date, reason: string | null) {
+    const when = until.toISOString();
+    return new AppError(
+      'MUTED',
+      `a moderator muted you in this room until ${when}${reason ? `: ${reason}` : ''}`,
+      undefined,
+      undefined,
+      when,
+    );
   }
   static rateLimited(retryAfterMs: number, message = `slow down: try again in ${Math.ceil(retryAfterMs / 100) / 10} s`) {
     return new AppError('RATE_LIMITED', message, undefined, retryAfterMs);

@@ -30,3 +30,5 @@ export * from './lib/message-state';
 export * from './uploads/uploads.service';
 export * from './uploads/upload-content';
 export * from './push/push.service';
+export * from './moderation/moderation.service';
+export * from './moderation/moderation-policy';

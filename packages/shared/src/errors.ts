@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   /** The server has more work queued than it can finish in time: nothing was stored; retry the same request after `retryAfterMs`. */
   'OVERLOADED',
+  /** The sender is muted in this room (a moderator's timed mute): `until` says when it lifts. */
+  'MUTED',
+  /** A word rule refused the message: its message names the rule. */
+  'BLOCKED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -30,6 +34,8 @@ export interface ErrorBody {
   details?: { path: string; message: string }[];
   /** RATE_LIMITED and OVERLOADED: how long to wait before trying again (REST also sends Retry-After). */
   retryAfterMs?: number;
+  /** MUTED: when the mute lifts (ISO time). */
+  until?: string;
 }
 
 /** The REST error envelope: `{ "error": { "code", "message" } }`. */
@@ -50,4 +56,6 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   INTERNAL: 500,
   UNAVAILABLE: 503,
   OVERLOADED: 503,
+  MUTED: 403,
+  BLOCKED: 422,
 };

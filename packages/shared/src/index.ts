@@ -10,3 +10,4 @@ export * from './my-data';
 export * from './uploads';
 export * from './notifications';
 export * from './push';
+export * from './moderation';

@@ -1,3 +1,4 @@
+import type { InstanceRole } from './moderation';
 import { z } from 'zod';
 import { LIMITS } from './limits';
 import { seqParam, userText, uuid } from './text';
@@ -98,6 +99,8 @@ export interface User {
    * someone not loaded) need not invent one.
    */
   timeZone?: string | null;
+  /** The instance's staff: `admin` or `moderator`; absent for everyone else. */
+  instanceRole?: InstanceRole;
 }
 
 export interface AuthResponse {
@@ -111,7 +114,8 @@ export interface AuthResponse {
 
 export const ROOM_KINDS = ['direct', 'group', 'channel'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
-export const ROLES = ['owner', 'admin', 'member'] as const;
+/** A room's roles, most trusted first: a moderator deletes, mutes and kicks members; an admin also manages the room; the owner everything. */
+export const ROLES = ['owner', 'admin', 'moderator', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
 const roomName = userText({ min: 1, max: 80, name: true });
@@ -141,7 +145,7 @@ export const listRoomsQuery = z
   })
   .strict();
 
-export const addMemberBody = z.object({ userId: uuid, role: z.enum(['admin', 'member']).optional() }).strict();
+export const addMemberBody = z.object({ userId: uuid, role: z.enum(['admin', 'moderator', 'member']).optional() }).strict();
 export type AddMemberBody = z.infer<typeof addMemberBody>;
 
 export const roomIdParam = z.object({ roomId: uuid }).strict();

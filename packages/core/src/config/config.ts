@@ -159,6 +159,13 @@ const envSchema = z.object({
     .string()
     .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'VAPID_SUBJECT must be a mailto: address or an https:// URL where push services can reach the operator')
     .default('mailto:push@quantum-chat.localhost'),
+  QC_ADMIN_USERNAMES: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || v.split(',').every((u) => /^[a-zA-Z0-9_.-]{3,32}$/.test(u.trim())),
+      'QC_ADMIN_USERNAMES must be usernames separated by commas (letters, digits, "_", "." and "-", 3 to 32 each)',
+    ),
   PUSH_ALLOW_PRIVATE_ENDPOINTS: z.enum(['true', 'false', '1', '0', '']).optional(),
   PUSH_CA_FILE: z.string().optional(),
   METRICS_TOKEN: z
@@ -203,6 +210,11 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** Web Push: see PushSettings. */
   push: PushSettings;
+  /**
+   * Accounts made instance admins by the setting QC_ADMIN_USERNAMES (lower-case): at every
+   * start if they exist, or as they sign up. Later admins and moderators are granted by an admin.
+   */
+  adminUsernames: string[];
   jwtSecret: string;
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -386,6 +398,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       caFile: pushCaFile,
     },
     jwtSecret,
+    adminUsernames: (e.QC_ADMIN_USERNAMES ?? '')
+      .split(',')
+      .map((u) => u.trim().toLowerCase())
+      .filter(Boolean),
     allowedOrigins,
     logLevel: e.LOG_LEVEL,
     rateLimit: { messagesPerSec: e.RATE_LIMIT_MESSAGES_PER_SEC, messagesBurst: e.RATE_LIMIT_MESSAGES_BURST },

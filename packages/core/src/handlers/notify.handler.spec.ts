@@ -72,6 +72,8 @@ async function setup(kind: RoomKind, members: (string | MemberSetup)[], online: 
         deliveredSeq: 0,
         notifyLevel: m.level ?? null,
         mutedUntil: m.mutedUntil ?? null,
+        silencedUntil: null,
+        silenceReason: null,
       }));
     },
     findUsersByIds: async (ids: string[]): Promise<UserRecord[]> => {
@@ -86,6 +88,7 @@ async function setup(kind: RoomKind, members: (string | MemberSetup)[], online: 
         lastSeenAt: null,
         deletedAt: null,
         timeZone: null,
+        instanceRole: null,
       }));
     },
   };

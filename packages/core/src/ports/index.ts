@@ -14,3 +14,4 @@ export * from './metrics.port';
 export * from './media-store.port';
 export * from './upload-store.port';
 export * from './push-store.port';
+export * from './moderation-store.port';

@@ -1,4 +1,4 @@
-import type { NotifyLevel, Role, RoomKind } from '@qc/shared';
+import type { InstanceRole, NotifyLevel, Role, RoomKind } from '@qc/shared';
 
 /** Users, rooms, members and refresh tokens: the relational metadata of the product. */
 
@@ -14,6 +14,8 @@ export interface UserRecord {
   deletedAt: Date | null;
   /** IANA name; null until the person's app tells it. */
   timeZone: string | null;
+  /** The instance's staff (admin, moderator); null for everyone else. */
+  instanceRole: InstanceRole | null;
 }
 
 export interface RoomRecord {
@@ -41,6 +43,9 @@ export interface MembershipRecord {
   /** How the room may tell them of new messages (all / mentions / none; null: the room kind's default), and a mute until a time. */
   notifyLevel: NotifyLevel | null;
   mutedUntil: Date | null;
+  /** A moderator's timed mute: their sends are refused MUTED until then (and why); null when not muted. */
+  silencedUntil: Date | null;
+  silenceReason: string | null;
 }
 
 /** A member's receipt pointers in a room; delivered already counts what they read (reading implies delivery). */
@@ -161,6 +166,7 @@ export interface MetadataStore {
   countMentions(roomId: string, userId: string): Promise<number>;
   /** Sets the member's notification level and mute; null if not a member. */
   setNotifications(roomId: string, userId: string, level: NotifyLevel, mutedUntil: Date | null): Promise<MembershipRecord | null>;
+
   /** Every member's pointers, one per member: O(members), whatever the history length. */
   listReceipts(roomId: string): Promise<ReceiptRecord[]>;
   /**

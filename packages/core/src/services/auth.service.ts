@@ -57,6 +57,8 @@ export class AuthService {
     private readonly now: () => Date = () => new Date(),
     /** Limits guessing and sign-up floods; without one (some tests) nothing is limited. */
     private readonly throttle: ThrottleService | null = null,
+    /** Told of each new account before its session is issued (the first admins named by a setting). */
+    private readonly onSignedUp: (user: UserRecord) => Promise<void> = async () => undefined,
   ) {
     this.accessTtl = settings.accessTtlSeconds ?? LIMITS.accessTokenTtlSeconds;
     this.refreshTtlMs = (settings.refreshTtlDays ?? LIMITS.refreshTokenTtlDays) * 86_400_000;
@@ -85,6 +87,7 @@ export class AuthService {
         displayName: body.displayName ?? body.username,
         passwordHash,
       });
+      await this.onSignedUp(user);
       return this.issue(user.id, uuidv7());
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw AppError.conflict(`the username "${body.username}" is taken`);

@@ -17,6 +17,13 @@ import type { RoomsService } from './rooms.service';
  * a change before the one before it), and a retry lands once (a change that alters nothing
  * takes no seq).
  */
+/** What deleting others' messages needs of moderation. */
+export interface MessageModeration {
+  mayDelete(actorId: string, roomId: string, authorId: string): Promise<boolean>;
+  /** Recorded once the tombstone is committed. */
+  deleted(actorId: string, original: Message): Promise<void>;
+}
+
 export class MessageActionsService {
   constructor(
     private readonly rooms: RoomsService,
@@ -30,6 +37,11 @@ export class MessageActionsService {
     private readonly now: () => Date = () => new Date(),
     /** Told of each message deleted, once its tombstone is committed (its files are removed). */
     private readonly onDeleted: (message: Message) => void = () => undefined,
+    /**
+     * Someone else's message deleted by the room's staff: who may (the moderation policy), and
+     * the audit log entry after. Without it (some tests), owners and admins may, unrecorded.
+     */
+    private readonly moderation: MessageModeration | null = null,
   ) {}
 
   /** Only its author edits a message; the text follows the rules of a send. */
@@ -39,12 +51,19 @@ export class MessageActionsService {
     });
   }
 
-  /** Its author deletes a message, or a room owner or admin deletes anyone's. */
-  delete(userId: string, p: MessageRef): Promise<Message> {
-    return this.change(userId, p, { kind: 'delete' }, (membership, original) => {
-      if (original.senderId !== userId && membership.role === 'member')
-        throw AppError.forbidden("only its author or a room owner or admin can delete someone's message");
+  /** Its author deletes a message, or the room's staff (moderators and up, by the moderation policy) anyone's. */
+  async delete(userId: string, p: MessageRef): Promise<Message> {
+    let byStaff: Message | null = null;
+    const deleted = await this.change(userId, p, { kind: 'delete' }, async (membership, original) => {
+      if (original.senderId === userId) return;
+      const may = this.moderation
+        ? await this.moderation.mayDelete(userId, p.roomId, original.senderId)
+        : membership.role === 'owner' || membership.role === 'admin';
+      if (!may) throw AppError.forbidden("only its author or the room's moderators can delete someone's message");
+      byStaff = original;
     });
+    if (byStaff) await this.moderation?.deleted(userId, byStaff);
+    return deleted;
   }
 
   /** Any member reacts; one reaction per emoji per person. */
@@ -66,12 +85,12 @@ export class MessageActionsService {
     userId: string,
     ref: MessageRef,
     change: MessageChange,
-    authorise: (membership: MembershipRecord, original: Message) => void,
+    authorise: (membership: MembershipRecord, original: Message) => void | Promise<void>,
   ): Promise<Message> {
     const membership = await this.rooms.requireMember(ref.roomId, userId);
     const [original] = await this.history.findByIds(ref.roomId, [ref.messageId]);
     if (!original) throw AppError.notFound('message');
-    authorise(membership, original);
+    await authorise(membership, original);
     return withBudget(this.limiter, `change:${userId}`, this.settings, () => this.applyChange(userId, ref, original, change));
   }
 

@@ -135,6 +135,9 @@ export class MessagesService {
     const known = this.roomStates ? await this.roomStates.check(p.roomId, senderId, p.clientMsgId) : null;
     if (known && !known.member) throw AppError.forbidden();
     if (known?.member && known.repeat) return this.answerRepeat(senderId, p, known.repeat);
+    // Muted by a moderator: refused at once, from memory (a repeat of a send made before the mute is still answered above).
+    if (known?.member && known.mutedUntil !== null)
+      throw AppError.muted(new Date(known.mutedUntil), await this.muteReason(p.roomId, senderId));
     let root: Message | null = null;
     if (p.replyTo || p.threadRootId) {
       // What a reply points at is looked up as a member: otherwise its answer would tell a
@@ -185,6 +188,11 @@ export class MessagesService {
     const stored = await this.store.findByClientMsgId(p.roomId, senderId, p.clientMsgId);
     if (!stored) throw e;
     return { message: stored, created: false };
+  }
+
+  /** Why the sender is muted (read only when refusing: the reason is not held in memory). */
+  private async muteReason(roomId: string, senderId: string): Promise<string | null> {
+    return (await this.rooms.membership(roomId, senderId))?.silenceReason ?? null;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message, Role } from '@qc/shared';
-import { RoomStates, type RoomStatesOptions } from './room-states';
+import { DEFAULT_ROOM_STATES_OPTIONS, RoomStates, type RoomStatesOptions } from './room-states';
 
 /** A metadata stand-in that counts its reads and can hold one until the test lets it go. */
 function members(initial: Record<string, Record<string, Role>>) {
@@ -51,14 +51,14 @@ test("a room's members are read once, by one read shared by concurrent sends; af
   assert.deepEqual(
     [a, b],
     [
-      { member: true, repeat: null },
-      { member: true, repeat: null },
+      { member: true, repeat: null, mutedUntil: null },
+      { member: true, repeat: null, mutedUntil: null },
     ],
   );
   assert.deepEqual(m.reads, ['r']);
   const held = s.check('r', 'bob', 'c3');
   assert.ok(!(held instanceof Promise), 'answered synchronously: no read, no wait');
-  assert.deepEqual(held, { member: true, repeat: null });
+  assert.deepEqual(held, { member: true, repeat: null, mutedUntil: null });
   assert.equal(s.role('r', 'ann'), 'owner');
   assert.deepEqual(m.reads, ['r']);
 });
@@ -70,8 +70,12 @@ test('a repeat of a committed send is answered from memory; the room keeps its l
   s.committed(message('r', 'ann', 'c1', 1));
   s.committed(message('r', 'ann', 'c2', 2));
   s.committed(message('r', 'ann', 'c3', 3));
-  assert.deepEqual(s.check('r', 'ann', 'c3'), { member: true, repeat: message('r', 'ann', 'c3', 3) });
-  assert.deepEqual(s.check('r', 'ann', 'c1'), { member: true, repeat: null }, 'the oldest id left memory (the store still answers it)');
+  assert.deepEqual(s.check('r', 'ann', 'c3'), { member: true, repeat: message('r', 'ann', 'c3', 3), mutedUntil: null });
+  assert.deepEqual(
+    s.check('r', 'ann', 'c1'),
+    { member: true, repeat: null, mutedUntil: null },
+    'the oldest id left memory (the store still answers it)',
+  );
   assert.deepEqual(s.check('r', 'bob', 'c3') instanceof Promise, true, 'another sender is not answered with ann’s message');
   assert.equal(s.lastSeq('r'), 3);
 });
@@ -88,7 +92,11 @@ test('a non-member is read again before being refused, then refused from memory 
   assert.deepEqual(m.reads, ['r', 'r']);
   clock.now = 1001;
   m.rooms.get('r')!.set('eve', 'member'); // added on another node, no event heard
-  assert.deepEqual(await s.check('r', 'eve', 'e3'), { member: true, repeat: null }, 'past the hold: read again, and let in');
+  assert.deepEqual(
+    await s.check('r', 'eve', 'e3'),
+    { member: true, repeat: null, mutedUntil: null },
+    'past the hold: read again, and let in',
+  );
   assert.deepEqual(m.reads, ['r', 'r', 'r']);
 });
 
@@ -98,7 +106,7 @@ test('a membership change drops the members held; a read that was under way when
   await s.check('r', 'ann', 'a');
   m.rooms.get('r')!.set('joe', 'member');
   s.changed('r');
-  assert.deepEqual(await s.check('r', 'joe', 'j1'), { member: true, repeat: null });
+  assert.deepEqual(await s.check('r', 'joe', 'j1'), { member: true, repeat: null, mutedUntil: null });
 
   // A read lists the members, then someone is added and the change is heard before the read returns.
   s.changed('r');
@@ -107,7 +115,7 @@ test('a membership change drops the members held; a read that was under way when
   m.rooms.get('r')!.set('kim', 'member');
   s.changed('r');
   release();
-  assert.deepEqual(await pending, { member: true, repeat: null }, 'the list from before the change did not refuse kim');
+  assert.deepEqual(await pending, { member: true, repeat: null, mutedUntil: null }, 'the list from before the change did not refuse kim');
 });
 
 test('refused at commit: memory stops counting the sender as a member', async () => {
@@ -129,4 +137,19 @@ test('at most maxRooms rooms are held; the one used longest ago goes first', asy
   assert.equal(s.size, 2);
   assert.ok(!(s.check('a', 'u', '3') instanceof Promise), 'a still held');
   assert.ok(s.check('b', 'u', '2') instanceof Promise, 'b was dropped: read again');
+});
+
+test("a member muted by a moderator is answered with the mute's end while it runs, and as free once it passed", async () => {
+  let now = 1_000_000;
+  const s = new RoomStates(
+    async () => [
+      { userId: 'ann', role: 'member', silencedUntil: new Date(now + 60_000) },
+      { userId: 'bob', role: 'member', silencedUntil: null },
+    ],
+    { ...DEFAULT_ROOM_STATES_OPTIONS, now: () => now },
+  );
+  assert.deepEqual(await s.check('r', 'ann', 'a1'), { member: true, repeat: null, mutedUntil: now + 60_000 });
+  assert.deepEqual(await s.check('r', 'bob', 'b1'), { member: true, repeat: null, mutedUntil: null });
+  now += 60_001;
+  assert.deepEqual(await s.check('r', 'ann', 'a2'), { member: true, repeat: null, mutedUntil: null }, 'it lifted by itself');
 });

@@ -12,12 +12,14 @@ export interface RoomStatesOptions {
 
 export const DEFAULT_ROOM_STATES_OPTIONS: RoomStatesOptions = { maxRooms: 50_000, recentPerRoom: 256, refusalHoldMs: 1_000 };
 
-/** What memory says of a send before it is queued. */
-export type SendCheck = { member: true; repeat: Message | null } | { member: false };
+/** What memory says of a send before it is queued; `mutedUntil`: a moderator's mute still running (ms since 1970). */
+export type SendCheck = { member: true; repeat: Message | null; mutedUntil: number | null } | { member: false };
 
 interface RoomState {
   /** Members and their roles, as read from metadata; null when not read or dropped by a change. */
   members: Map<string, Role> | null;
+  /** Members muted by a moderator, and until when (ms); read with the members, dropped with them. */
+  silenced: Map<string, number>;
   /** Who was refused, and when the refusal was read from the database. */
   refusedAt: Map<string, number>;
   lastSeq: number;
@@ -50,7 +52,7 @@ export class RoomStates {
 
   constructor(
     /** The room's members and roles from metadata (an empty list for a room that is gone). */
-    private readonly readMembers: (roomId: string) => Promise<{ userId: string; role: Role }[]>,
+    private readonly readMembers: (roomId: string) => Promise<{ userId: string; role: Role; silencedUntil?: Date | null }[]>,
     private readonly opts: RoomStatesOptions = DEFAULT_ROOM_STATES_OPTIONS,
   ) {
     this.now = opts.now ?? Date.now;
@@ -59,15 +61,25 @@ export class RoomStates {
   /** Is the sender a member, and did this sender already send this clientMsgId here? At once when the room is held. */
   check(roomId: string, senderId: string, clientMsgId: string): SendCheck | Promise<SendCheck> {
     const state = this.use(roomId);
-    if (state.members?.has(senderId)) return { member: true, repeat: state.recent.get(`${senderId} ${clientMsgId}`) ?? null };
+    if (state.members?.has(senderId)) return this.memberCheck(state, senderId, clientMsgId);
     const refused = state.refusedAt.get(senderId);
     if (state.members && refused !== undefined && this.now() - refused < this.opts.refusalHoldMs) return { member: false };
     return this.read(roomId).then((members) => {
       const now = this.use(roomId);
-      if (members?.has(senderId)) return { member: true, repeat: now.recent.get(`${senderId} ${clientMsgId}`) ?? null };
+      if (members?.has(senderId)) return this.memberCheck(now, senderId, clientMsgId);
       now.refusedAt.set(senderId, this.now());
       return { member: false };
     });
+  }
+
+  private memberCheck(state: RoomState, senderId: string, clientMsgId: string): SendCheck {
+    const until = state.silenced.get(senderId);
+    return {
+      member: true,
+      repeat: state.recent.get(`${senderId} ${clientMsgId}`) ?? null,
+      // A mute ends by itself: past its time it is simply no longer there.
+      mutedUntil: until !== undefined && until > this.now() ? until : null,
+    };
   }
 
   /** The role memory holds for a member (undefined: not held, or not a member). */
@@ -119,7 +131,7 @@ export class RoomStates {
       // Most recently used last, so the one used longest ago is the first to go past maxRooms.
       this.rooms.delete(roomId);
     } else {
-      state = { members: null, refusedAt: new Map(), lastSeq: 0, recent: new Map() };
+      state = { members: null, silenced: new Map(), refusedAt: new Map(), lastSeq: 0, recent: new Map() };
       if (this.rooms.size >= this.opts.maxRooms) this.rooms.delete(this.rooms.keys().next().value!);
     }
     this.rooms.set(roomId, state);
@@ -139,7 +151,9 @@ export class RoomStates {
         const members = new Map(list.map((m) => [m.userId, m.role]));
         if (this.reading.get(roomId) !== reading) return again > 0 ? this.read(roomId, again - 1) : members;
         this.reading.delete(roomId);
-        this.use(roomId).members = members;
+        const state = this.use(roomId);
+        state.members = members;
+        state.silenced = new Map(list.flatMap((m) => (m.silencedUntil ? [[m.userId, m.silencedUntil.getTime()] as const] : [])));
         return members;
       },
       (err: unknown) => {

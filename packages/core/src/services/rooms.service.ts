@@ -34,6 +34,11 @@ import { toPublicUser } from './users.service';
 import type { ThrottleService } from './throttle.service';
 import type { RoomSizes } from '../lib/room-sizes';
 
+/** Who is kept out of which room (moderation's bans): joins and invites are refused while one runs. */
+export interface RoomBans {
+  activeBan(roomId: string, userId: string, now: Date): Promise<{ until: Date | null } | null>;
+}
+
 /** What RoomsService needs of the uploads, to remove a deleted room's files. */
 export interface RoomFiles {
   list(roomId: string): Promise<UploadRecord[]>;
@@ -59,6 +64,8 @@ export class RoomsService {
     private readonly roomSizes: Pick<RoomSizes, 'isLarge' | 'forget'> | null = null,
     /** The room's files: listed before it is deleted, their bytes removed after (the rows go with the room). */
     private readonly files: RoomFiles | null = null,
+    /** Bans (moderation); without them (some tests) nobody is kept out. */
+    private readonly bans: RoomBans | null = null,
   ) {}
 
   /**
@@ -70,6 +77,11 @@ export class RoomsService {
     if (roomId === null) return { roomId: null, pull: false };
     await this.requireMember(roomId, userId);
     return { roomId, pull: (await this.roomSizes?.isLarge(roomId)) ?? false };
+  }
+
+  /** Someone's membership of a room, or null (no check: for callers that decide themselves). */
+  membership(roomId: string, userId: string): Promise<MembershipRecord | null> {
+    return this.meta.getMembership(roomId, userId);
   }
 
   /** The membership check every read and write of a room goes through. */
@@ -214,6 +226,7 @@ export class RoomsService {
       // A room that does not exist answers as one you may not join: a 404 here would tell a stranger which ids are rooms.
       if (!room || !canSelfJoin(room.kind)) throw AppError.forbidden('this room is by invitation only');
       if (await this.meta.getMembership(roomId, actorId)) throw AppError.conflict('you are already a member');
+      await this.refuseBanned(roomId, actorId, 'you are banned from this room');
       await this.meta.addMember(roomId, actorId, 'member');
     } else {
       const actor = await this.requireMember(roomId, actorId);
@@ -221,6 +234,7 @@ export class RoomsService {
       if (!canManageMembers(room.kind, actor.role)) throw AppError.forbidden('only owners and admins can add people');
       if (body.role === 'admin' && actor.role !== 'owner') throw AppError.forbidden('only the owner can make admins');
       if (!isActive(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
+      await this.refuseBanned(roomId, body.userId, 'this person is banned from this room');
       const added = await this.meta.addMember(roomId, body.userId, body.role ?? 'member');
       if (!added) throw AppError.conflict('already a member');
     }
@@ -251,10 +265,24 @@ export class RoomsService {
     } else {
       await this.meta.removeMember(roomId, targetId);
     }
+    this.membershipEnded(roomId, targetId);
+  }
+
+  /**
+   * Someone's membership ended (they left, were removed, kicked or banned): every node drops
+   * what it holds of the room's members, their sockets leave the room, and everyone is told.
+   */
+  membershipEnded(roomId: string, userId: string): void {
     this.roomSizes?.forget(roomId);
-    this.broadcaster.removeUserFromRoom(targetId, roomId);
-    this.broadcaster.toUser(targetId, 'room:removed', { roomId });
-    this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId: targetId, change: 'left' });
+    this.broadcaster.removeUserFromRoom(userId, roomId);
+    this.broadcaster.toUser(userId, 'room:removed', { roomId });
+    this.broadcaster.toRoom(roomId, 'member:changed', { roomId, userId, change: 'left' });
+  }
+
+  /** Refused while a ban keeps them out, saying until when. */
+  private async refuseBanned(roomId: string, userId: string, message: string): Promise<void> {
+    const ban = await this.bans?.activeBan(roomId, userId, new Date());
+    if (ban) throw AppError.forbidden(`${message}${ban.until ? ` until ${ban.until.toISOString()}` : ''}`);
   }
 
   /**

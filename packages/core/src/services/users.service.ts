@@ -10,6 +10,7 @@ export const toPublicUser = (u: UserRecord): User => ({
   avatarUrl: u.avatarUrl,
   createdAt: u.createdAt.toISOString(),
   timeZone: u.timeZone,
+  ...(u.instanceRole ? { instanceRole: u.instanceRole } : {}),
 });
 
 export class UsersService {

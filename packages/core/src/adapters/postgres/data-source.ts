@@ -16,6 +16,7 @@ import { AccountErasure1796400000000 } from './migrations/1796400000000-account-
 import { Uploads1796500000000 } from './migrations/1796500000000-uploads';
 import { Push1796600000000 } from './migrations/1796600000000-push';
 import { UploadOrder1796610000000 } from './migrations/1796610000000-upload-order';
+import { Moderation1796700000000 } from './migrations/1796700000000-moderation';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   Uploads1796500000000,
   Push1796600000000,
   UploadOrder1796610000000,
+  Moderation1796700000000,
 ];
 
 export interface DataSourceOptions {

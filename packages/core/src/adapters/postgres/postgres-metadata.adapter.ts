@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { DELETED_USER_NAME, type NotifyLevel, type Role, type RoomKind } from '@qc/shared';
+import { DELETED_USER_NAME, type InstanceRole, type NotifyLevel, type Role, type RoomKind } from '@qc/shared';
 import {
   ChannelNameTaken,
   type MembershipRecord,
@@ -26,6 +26,7 @@ interface UserRow {
   last_seen_at: Date | null;
   deleted_at: Date | null;
   time_zone: string | null;
+  instance_role: InstanceRole | null;
 }
 interface RoomRow {
   id: string;
@@ -48,6 +49,8 @@ interface MemberRow {
   delivered_seq: string;
   notify_level: NotifyLevel | null;
   muted_until: Date | null;
+  silenced_until: Date | null;
+  silence_reason: string | null;
 }
 
 const toUser = (r: UserRow): UserRecord => ({
@@ -60,6 +63,7 @@ const toUser = (r: UserRow): UserRecord => ({
   lastSeenAt: r.last_seen_at,
   deletedAt: r.deleted_at,
   timeZone: r.time_zone,
+  instanceRole: r.instance_role,
 });
 const toRoom = (r: RoomRow): RoomRecord => ({
   id: r.id,
@@ -82,6 +86,8 @@ const toMember = (r: MemberRow): MembershipRecord => ({
   deliveredSeq: Math.max(Number(r.delivered_seq), Number(r.read_seq)),
   notifyLevel: r.notify_level,
   mutedUntil: r.muted_until,
+  silencedUntil: r.silenced_until,
+  silenceReason: r.silence_reason,
 });
 
 /** Unread mentions of $user in the room of `m` (a room_members row): rows above their read marker, theirs or everyone's. */
@@ -314,6 +320,7 @@ export class PostgresMetadataStore implements MetadataStore {
       this.ds,
       `SELECT ${ROOM_COLS}, m.room_id AS m_room_id, m.user_id AS m_user_id, m.role AS m_role, m.joined_at AS m_joined_at,
          m.read_seq AS m_read_seq, m.delivered_seq AS m_delivered_seq, m.notify_level AS m_notify_level, m.muted_until AS m_muted_until,
+         m.silenced_until AS m_silenced_until, m.silence_reason AS m_silence_reason,
          ${MENTION_COUNT('m', '$1')} AS m_mentions
        FROM room_members m JOIN rooms r ON r.id = m.room_id
        WHERE m.user_id = $1
@@ -331,6 +338,8 @@ export class PostgresMetadataStore implements MetadataStore {
         delivered_seq: row.m_delivered_seq,
         notify_level: row.m_notify_level,
         muted_until: row.m_muted_until,
+        silenced_until: row.m_silenced_until,
+        silence_reason: row.m_silence_reason,
       }),
       mentionCount: Number(row.m_mentions),
     }));
@@ -353,7 +362,6 @@ export class PostgresMetadataStore implements MetadataStore {
     );
     return rows[0] ? toMember(rows[0]) : null;
   }
-
   async listRoomIdsOfUser(userId: string) {
     const rows = await queryRows<{ room_id: string }>(this.ds, `SELECT room_id FROM room_members WHERE user_id = $1`, [userId]);
     return rows.map((r) => r.room_id);

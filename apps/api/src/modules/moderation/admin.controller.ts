@@ -1,0 +1,80 @@
+import { Body, Controller, Get, HttpCode, Param, Put, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { auditQuery, INSTANCE_ROLES, moderationReason, uuid, type AuditEntry, type AuditPage, type AuditQuery } from '@qc/shared';
+import { ModerationService } from '@qc/core';
+import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
+import { ZodPipe } from '../../common/http/zod.pipe';
+
+/** `PUT /admin/users/:userId/role`: make someone an admin or moderator, or neither (null). */
+const roleBody = z.object({ role: z.enum(INSTANCE_ROLES).nullable(), reason: moderationReason }).strict();
+const userIdParam = z.object({ userId: uuid }).strict();
+
+/** Most entries one export holds; narrow the filters for more. */
+const EXPORT_MAX = 100_000;
+const EXPORT_PAGE = 500;
+
+const CSV_COLUMNS: (keyof AuditEntry)[] = ['id', 'at', 'action', 'actorId', 'targetUserId', 'roomId', 'messageId', 'reason', 'before', 'after'];
+
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) is
+ * written as text: a reason typed by one moderator must not execute in another's Excel.
+ */
+function spreadsheetSafe(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/**
+ * `/api/v1/admin/…`: the dashboard's endpoints, for the instance's admins and moderators
+ * only (checked here, on the server, for every request: the page hiding its links is no
+ * protection). Everyone else gets FORBIDDEN.
+ */
+@Controller('admin')
+@UseGuards(AccessTokenGuard)
+export class AdminController {
+  constructor(private readonly moderation: ModerationService) {}
+
+  /**
+   * The audit log, newest first, filtered; a page at a time, or with `format=csv|json`
+   * the whole filtered log (at most EXPORT_MAX entries) as a download.
+   */
+  @Get('audit')
+  async audit(@CurrentUserId() actorId: string, @Query(new ZodPipe(auditQuery)) q: AuditQuery, @Res({ passthrough: true }) res: Response) {
+    if (!q.format) return this.moderation.audit(actorId, q);
+    const entries: AuditEntry[] = [];
+    let page: AuditPage = await this.moderation.audit(actorId, { ...q, limit: EXPORT_PAGE });
+    for (;;) {
+      entries.push(...page.entries);
+      if (!page.nextCursor || entries.length >= EXPORT_MAX) break;
+      page = await this.moderation.audit(actorId, { ...q, limit: EXPORT_PAGE, cursor: page.nextCursor });
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    res.setHeader('Content-Disposition', `attachment; filename="quantum-chat-audit-${stamp}.${q.format}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    if (q.format === 'json') {
+      res.type('application/json');
+      return JSON.stringify(entries.slice(0, EXPORT_MAX), null, 1);
+    }
+    res.type('text/csv; charset=utf-8');
+    return stringify(
+      entries.slice(0, EXPORT_MAX).map((e) =>
+        CSV_COLUMNS.map((c) => {
+          const v = e[c];
+          return v === null ? '' : spreadsheetSafe(typeof v === 'object' ? JSON.stringify(v) : String(v));
+        }),
+      ),
+      { header: true, columns: CSV_COLUMNS.map(String) },
+    );
+  }
+
+  @Put('users/:userId/role')
+  @HttpCode(204)
+  async setRole(
+    @CurrentUserId() actorId: string,
+    @Param(new ZodPipe(userIdParam)) p: { userId: string },
+    @Body(new ZodPipe(roleBody)) body: z.infer<typeof roleBody>,
+  ) {
+    await this.moderation.setInstanceRole(actorId, p.userId, body.role, body.reason);
+  }
+}

@@ -1,0 +1,193 @@
+import type { AuditAction, InstanceRole } from '@qc/shared';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditFilter, AuditRecord, BanRecord, ModerationStore, NewAuditEntry, SilenceChange } from '../../ports/moderation-store.port';
+import { queryRows, type Queryable } from './pg-rows';
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  actor_id: string | null;
+  action: AuditAction;
+  target_user_id: string | null;
+  room_id: string | null;
+  message_id: string | null;
+  reason: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+const toAudit = (r: AuditRow): AuditRecord => ({
+  id: String(r.id),
+  at: r.at,
+  actorId: r.actor_id,
+  action: r.action,
+  targetUserId: r.target_user_id,
+  roomId: r.room_id,
+  messageId: r.message_id,
+  reason: r.reason,
+  before: r.before,
+  after: r.after,
+});
+
+interface BanRow {
+  room_id: string;
+  user_id: string;
+  until: Date | null;
+  reason: string;
+  banned_by: string;
+  created_at: Date;
+}
+
+async function insertAudit(db: Queryable, e: NewAuditEntry): Promise<AuditRecord> {
+  const [row] = await queryRows<AuditRow>(
+    db,
+    `INSERT INTO audit_log (actor_id, action, target_user_id, room_id, message_id, reason, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    [
+      e.actorId,
+      e.action,
+      e.targetUserId ?? null,
+      e.roomId ?? null,
+      e.messageId ?? null,
+      e.reason ?? null,
+      e.before ? JSON.stringify(e.before) : null,
+      e.after ? JSON.stringify(e.after) : null,
+    ],
+  );
+  return toAudit(row!);
+}
+
+/** Sanctions and the append-only audit log in PostgreSQL: each change and its entry in one transaction. */
+export class PostgresModerationStore implements ModerationStore {
+  constructor(private readonly ds: DataSource) {}
+
+  silence(roomId: string, userId: string, until: Date | null, reason: string | null, audit: NewAuditEntry): Promise<SilenceChange | null> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const [was] = await queryRows<{ silenced_until: Date | null; silence_reason: string | null }>(
+        tx,
+        `SELECT silenced_until, silence_reason FROM room_members WHERE room_id = $1 AND user_id = $2 FOR UPDATE`,
+        [roomId, userId],
+      );
+      if (!was) return null;
+      await tx.query(`UPDATE room_members SET silenced_until = $3, silence_reason = $4 WHERE room_id = $1 AND user_id = $2`, [
+        roomId,
+        userId,
+        until,
+        reason,
+      ]);
+      const change: SilenceChange = {
+        before: { until: was.silenced_until, reason: was.silence_reason },
+        after: { until, reason },
+      };
+      await insertAudit(tx, { ...audit, before: { mutedUntil: was.silenced_until }, after: { mutedUntil: until } });
+      return change;
+    });
+  }
+
+  kick(roomId: string, userId: string, audit: NewAuditEntry): Promise<boolean> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const gone = await queryRows<{ role: string }>(tx, `DELETE FROM room_members WHERE room_id = $1 AND user_id = $2 RETURNING role`, [
+        roomId,
+        userId,
+      ]);
+      if (gone.length === 0) return false;
+      await insertAudit(tx, { ...audit, before: { role: gone[0]!.role }, after: null });
+      return true;
+    });
+  }
+
+  ban(ban: Omit<BanRecord, 'createdAt'>, audit: NewAuditEntry): Promise<{ wasMember: boolean }> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const gone = await queryRows<{ role: string }>(tx, `DELETE FROM room_members WHERE room_id = $1 AND user_id = $2 RETURNING role`, [
+        ban.roomId,
+        ban.userId,
+      ]);
+      const [was] = await queryRows<BanRow>(tx, `SELECT * FROM room_bans WHERE room_id = $1 AND user_id = $2`, [ban.roomId, ban.userId]);
+      await tx.query(
+        `INSERT INTO room_bans (room_id, user_id, until, reason, banned_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (room_id, user_id) DO UPDATE SET until = EXCLUDED.until, reason = EXCLUDED.reason,
+           banned_by = EXCLUDED.banned_by, created_at = now()`,
+        [ban.roomId, ban.userId, ban.until, ban.reason, ban.bannedBy],
+      );
+      await insertAudit(tx, {
+        ...audit,
+        before: {
+          member: gone.length > 0,
+          ...(gone[0] ? { role: gone[0].role } : {}),
+          bannedUntil: was ? (was.until ?? 'until lifted') : null,
+        },
+        after: { member: false, bannedUntil: ban.until ?? 'until lifted' },
+      });
+      return { wasMember: gone.length > 0 };
+    });
+  }
+
+  unban(roomId: string, userId: string, audit: NewAuditEntry): Promise<boolean> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const gone = await queryRows<BanRow>(tx, `DELETE FROM room_bans WHERE room_id = $1 AND user_id = $2 RETURNING *`, [roomId, userId]);
+      if (gone.length === 0) return false;
+      await insertAudit(tx, { ...audit, before: { bannedUntil: gone[0]!.until ?? 'until lifted' }, after: { bannedUntil: null } });
+      return true;
+    });
+  }
+
+  async activeBan(roomId: string, userId: string, now: Date): Promise<BanRecord | null> {
+    const [row] = await queryRows<BanRow>(
+      this.ds,
+      `SELECT * FROM room_bans WHERE room_id = $1 AND user_id = $2 AND (until IS NULL OR until > $3)`,
+      [roomId, userId, now],
+    );
+    return row
+      ? {
+          roomId: row.room_id,
+          userId: row.user_id,
+          until: row.until,
+          reason: row.reason,
+          bannedBy: row.banned_by,
+          createdAt: row.created_at,
+        }
+      : null;
+  }
+
+  setInstanceRole(userId: string, role: InstanceRole | null, audit: NewAuditEntry): Promise<boolean> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const [was] = await queryRows<{ instance_role: InstanceRole | null }>(
+        tx,
+        `SELECT instance_role FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [userId],
+      );
+      if (!was) return false;
+      if (was.instance_role === role) return true;
+      await tx.query(`UPDATE users SET instance_role = $2 WHERE id = $1`, [userId, role]);
+      await insertAudit(tx, { ...audit, before: { instanceRole: was.instance_role }, after: { instanceRole: role } });
+      return true;
+    });
+  }
+
+  appendAudit(entry: NewAuditEntry): Promise<AuditRecord> {
+    return insertAudit(this.ds, entry);
+  }
+
+  async listAudit(f: AuditFilter): Promise<AuditRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (f.actorId) add('actor_id = ?', f.actorId);
+    if (f.targetUserId) add('target_user_id = ?', f.targetUserId);
+    if (f.action) add('action = ?', f.action);
+    if (f.roomId) add('room_id = ?', f.roomId);
+    if (f.after) add('at >= ?', f.after);
+    if (f.before) add('at < ?', f.before);
+    if (f.beforeId) add('id < ?', f.beforeId);
+    params.push(f.limit);
+    const rows = await queryRows<AuditRow>(
+      this.ds,
+      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toAudit);
+  }
+}

@@ -1,0 +1,82 @@
+import type { InstanceRole, Role } from '@qc/shared';
+
+/*
+ * Who may take which moderation action on whom: one pure decision from (the actor's instance
+ * role, the actor's role in the room, the target's roles), unit-tested as a table of every
+ * action × role pair. Services ask it; nothing else decides.
+ */
+
+/** Actions inside a room (the room's staff, or the instance's). */
+export const ROOM_MODERATION_ACTIONS = [
+  'message.delete',
+  'member.mute',
+  'member.unmute',
+  'member.kick',
+  'member.ban',
+  'member.unban',
+  'room.slow-mode',
+  'room.lock',
+] as const;
+/** Actions on the instance (its staff only). */
+export const INSTANCE_MODERATION_ACTIONS = ['user.disable', 'user.enable', 'user.end-sessions', 'user.grant-role', 'admin.read'] as const;
+export type RoomModerationAction = (typeof ROOM_MODERATION_ACTIONS)[number];
+export type InstanceModerationAction = (typeof INSTANCE_MODERATION_ACTIONS)[number];
+export type ModerationAction = RoomModerationAction | InstanceModerationAction;
+
+/** Someone's standing: their instance role (null: none) and their role in the room (null: not a member, or no room). */
+export interface Standing {
+  instanceRole: InstanceRole | null;
+  roomRole: Role | null;
+}
+
+const ROOM_RANK: Record<Role, number> = { member: 0, moderator: 1, admin: 2, owner: 3 };
+const STAFF_RANK: Record<InstanceRole, number> = { moderator: 1, admin: 2 };
+
+/**
+ * The least room role that takes each room action: moderators keep the conversation (delete,
+ * mute, kick); admins also keep people out and set the room's pace (ban, slow mode, lock).
+ */
+const LEAST_ROOM_ROLE: Record<RoomModerationAction, Role> = {
+  'message.delete': 'moderator',
+  'member.mute': 'moderator',
+  'member.unmute': 'moderator',
+  'member.kick': 'moderator',
+  'member.ban': 'admin',
+  'member.unban': 'admin',
+  'room.slow-mode': 'admin',
+  'room.lock': 'admin',
+};
+
+/** The least instance role for each instance action: roles are granted by admins only. */
+const LEAST_STAFF_ROLE: Record<InstanceModerationAction, InstanceRole> = {
+  'user.disable': 'moderator',
+  'user.enable': 'moderator',
+  'user.end-sessions': 'moderator',
+  'user.grant-role': 'admin',
+  'admin.read': 'moderator',
+};
+
+const staffRank = (r: InstanceRole | null) => (r ? STAFF_RANK[r] : 0);
+const isInstanceAction = (a: ModerationAction): a is InstanceModerationAction => a in LEAST_STAFF_ROLE;
+
+/**
+ * May `actor` take `action` on `target` (null: an action on the room itself, or `admin.read`)?
+ *  - The instance's staff are never acted on by anyone below or beside them: a moderator does
+ *    not mute another moderator, an admin does not disable another admin, and no room owner
+ *    touches either (a room's roles do not reach the people who keep the instance).
+ *  - Instance actions need the instance role they name.
+ *  - Room actions: instance staff take them in every room; otherwise the actor's room role
+ *    must be at least the action's and above the target's (a moderator mutes members, an admin
+ *    also moderators, the owner everyone). A target outside the room (a ban before they
+ *    join, an unban) stands as a member.
+ * Acting on oneself is the service's to refuse: this compares roles, not people.
+ */
+export function mayModerate(action: ModerationAction, actor: Standing, target: Standing | null): boolean {
+  const actorStaff = staffRank(actor.instanceRole);
+  const targetStaff = staffRank(target?.instanceRole ?? null);
+  if (targetStaff > 0 && targetStaff >= actorStaff) return false;
+  if (isInstanceAction(action)) return actorStaff >= STAFF_RANK[LEAST_STAFF_ROLE[action]];
+  if (actorStaff > 0) return true;
+  if (!actor.roomRole || ROOM_RANK[actor.roomRole] < ROOM_RANK[LEAST_ROOM_ROLE[action]]) return false;
+  return !target || ROOM_RANK[actor.roomRole] > ROOM_RANK[target.roomRole ?? 'member'];
+}

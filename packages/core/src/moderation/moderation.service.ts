@@ -1,0 +1,172 @@
+import type { AuditEntry, AuditPage, AuditQuery, BanBody, InstanceRole, LiftBody, MemberSanction, Message, MuteBody } from '@qc/shared';
+import { AppError } from '../errors';
+import type { MetadataStore } from '../ports/metadata.port';
+import type { AuditRecord, ModerationStore } from '../ports/moderation-store.port';
+import type { RoomsService } from '../services/rooms.service';
+import { mayModerate, type ModerationAction, type Standing } from './moderation-policy';
+
+/** What moderation tells the rest of the product. */
+export interface ModerationEffects {
+  /** A room's members changed (a mute too): every node drops what it holds of them (RoomStates). */
+  roomChanged(roomId: string): void;
+}
+
+export const toAuditEntry = (r: AuditRecord): AuditEntry => ({
+  id: r.id,
+  at: r.at.toISOString(),
+  actorId: r.actorId,
+  action: r.action,
+  targetUserId: r.targetUserId,
+  roomId: r.roomId,
+  messageId: r.messageId,
+  reason: r.reason,
+  before: r.before,
+  after: r.after,
+});
+
+/**
+ * The moderation actions on people in rooms (mute, kick, ban) and on the instance (roles),
+ * each decided by mayModerate from the actor's and the target's standing, and each written
+ * with its audit log entry in one transaction (ModerationStore).
+ */
+export class ModerationService {
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly store: ModerationStore,
+    private readonly rooms: Pick<RoomsService, 'membershipEnded'>,
+    private readonly effects: ModerationEffects,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A member's sends are refused MUTED until `minutes` from now; it lifts by itself. */
+  async mute(actorId: string, roomId: string, targetId: string, body: MuteBody): Promise<MemberSanction> {
+    await this.authorise('member.mute', actorId, roomId, targetId);
+    const until = new Date(this.now().getTime() + body.minutes * 60_000);
+    const change = await this.store.silence(roomId, targetId, until, body.reason, {
+      actorId,
+      action: 'member.mute',
+      targetUserId: targetId,
+      roomId,
+      reason: body.reason,
+    });
+    if (!change) throw AppError.notFound('member');
+    this.effects.roomChanged(roomId);
+    return { roomId, userId: targetId, until: until.toISOString(), reason: body.reason };
+  }
+
+  async unmute(actorId: string, roomId: string, targetId: string, body: LiftBody): Promise<void> {
+    await this.authorise('member.unmute', actorId, roomId, targetId);
+    const change = await this.store.silence(roomId, targetId, null, null, {
+      actorId,
+      action: 'member.unmute',
+      targetUserId: targetId,
+      roomId,
+      reason: body.reason,
+    });
+    if (!change) throw AppError.notFound('member');
+    this.effects.roomChanged(roomId);
+  }
+
+  /** Removed from the room; they may come back (a channel) or be invited again. */
+  async kick(actorId: string, roomId: string, targetId: string, body: LiftBody): Promise<void> {
+    const target = await this.authorise('member.kick', actorId, roomId, targetId);
+    if (!target.roomRole) throw AppError.notFound('member');
+    if (target.roomRole === 'owner') throw AppError.conflict("the room's owner cannot be removed: they hand it on by leaving");
+    if (!(await this.store.kick(roomId, targetId, { actorId, action: 'member.kick', targetUserId: targetId, roomId, reason: body.reason }))) {
+      throw AppError.notFound('member');
+    }
+    this.rooms.membershipEnded(roomId, targetId);
+  }
+
+  /** Removed if a member, and kept out (no rejoin, no invite) for `minutes`, or until lifted. */
+  async ban(actorId: string, roomId: string, targetId: string, body: BanBody): Promise<MemberSanction> {
+    const target = await this.authorise('member.ban', actorId, roomId, targetId);
+    if (target.roomRole === 'owner') throw AppError.conflict("the room's owner cannot be banned: they hand it on by leaving");
+    if (!(await this.meta.findUserById(targetId))) throw AppError.notFound('user');
+    const until = body.minutes ? new Date(this.now().getTime() + body.minutes * 60_000) : null;
+    const { wasMember } = await this.store.ban(
+      { roomId, userId: targetId, until, reason: body.reason, bannedBy: actorId },
+      { actorId, action: 'member.ban', targetUserId: targetId, roomId, reason: body.reason },
+    );
+    if (wasMember) this.rooms.membershipEnded(roomId, targetId);
+    return { roomId, userId: targetId, until: until?.toISOString() ?? null, reason: body.reason };
+  }
+
+  async unban(actorId: string, roomId: string, targetId: string, body: LiftBody): Promise<void> {
+    await this.authorise('member.unban', actorId, roomId, targetId);
+    if (!(await this.store.unban(roomId, targetId, { actorId, action: 'member.unban', targetUserId: targetId, roomId, reason: body.reason }))) {
+      throw AppError.notFound('ban');
+    }
+  }
+
+  /**
+   * Makes someone instance staff (or not). `actorId` null is the server itself: the first
+   * admins come from QC_ADMIN_USERNAMES.
+   */
+  async setInstanceRole(actorId: string | null, targetId: string, role: InstanceRole | null, reason: string): Promise<void> {
+    if (actorId !== null) await this.authorise('user.grant-role', actorId, null, targetId);
+    const done = await this.store.setInstanceRole(targetId, role, { actorId, action: 'user.grant-role', targetUserId: targetId, reason });
+    if (!done) throw AppError.notFound('user');
+  }
+
+  /** The audit log, newest first, for the instance's staff. */
+  async audit(actorId: string, q: AuditQuery): Promise<AuditPage> {
+    await this.authorise('admin.read', actorId, null, null);
+    const rows = await this.store.listAudit({
+      actorId: q.actor,
+      targetUserId: q.target,
+      action: q.action,
+      roomId: q.roomId,
+      after: q.after ? new Date(q.after) : undefined,
+      before: q.before ? new Date(q.before) : undefined,
+      beforeId: q.cursor,
+      limit: q.limit + 1,
+    });
+    const entries = rows.slice(0, q.limit).map(toAuditEntry);
+    return { entries, nextCursor: rows.length > q.limit ? entries.at(-1)!.id : null };
+  }
+
+  /** Whether the moderation policy lets `actorId` delete a message `authorId` wrote in this room. */
+  async mayDeleteMessage(actorId: string, roomId: string, authorId: string): Promise<boolean> {
+    const [actor, author] = await Promise.all([this.standing(actorId, roomId), this.standing(authorId, roomId)]);
+    return mayModerate('message.delete', actor, author);
+  }
+
+  /** Someone else's message deleted by staff: the audit log keeps what it said. */
+  async messageDeleted(actorId: string, original: Message): Promise<void> {
+    await this.store.appendAudit({
+      actorId,
+      action: 'message.delete',
+      targetUserId: original.senderId,
+      roomId: original.roomId,
+      messageId: original.id,
+      before: { content: original.content, seq: original.seq, createdAt: original.createdAt },
+      after: { deleted: true },
+    });
+  }
+
+  /** Whether someone is instance staff (the dashboard's gate). */
+  async requireStaff(actorId: string): Promise<void> {
+    await this.authorise('admin.read', actorId, null, null);
+  }
+
+  /**
+   * Refused FORBIDDEN unless the policy allows it; answers the target's standing. A room's
+   * member who may not act learns only that; a stranger to the room, that they are not a member.
+   */
+  private async authorise(action: ModerationAction, actorId: string, roomId: string | null, targetId: string | null): Promise<Standing> {
+    if (targetId !== null && targetId === actorId) throw AppError.forbidden('you cannot take this action on yourself');
+    const [actor, target] = await Promise.all([this.standing(actorId, roomId), targetId ? this.standing(targetId, roomId) : null]);
+    if (roomId !== null && !actor.roomRole && !actor.instanceRole) throw AppError.forbidden();
+    if (!mayModerate(action, actor, target)) throw AppError.forbidden(`you may not ${action.replace(/^[a-z]+\./, '').replace('-', ' ')} here`);
+    return target ?? { instanceRole: null, roomRole: null };
+  }
+
+  private async standing(userId: string, roomId: string | null): Promise<Standing> {
+    const [user, membership] = await Promise.all([
+      this.meta.findUserById(userId),
+      roomId ? this.meta.getMembership(roomId, userId) : Promise.resolve(null),
+    ]);
+    return { instanceRole: user && !user.deletedAt ? user.instanceRole : null, roomRole: membership?.role ?? null };
+  }
+}

@@ -1,0 +1,70 @@
+import type { AuditAction, InstanceRole } from '@qc/shared';
+
+/** Someone kept out of a room until a time (null: until lifted). */
+export interface BanRecord {
+  roomId: string;
+  userId: string;
+  until: Date | null;
+  reason: string;
+  bannedBy: string;
+  createdAt: Date;
+}
+
+/** One audit log line to write: what a moderator or admin did. */
+export interface NewAuditEntry {
+  /** Null for the server itself (a setting, the CLI). */
+  actorId: string | null;
+  action: AuditAction;
+  targetUserId?: string | null;
+  roomId?: string | null;
+  messageId?: string | null;
+  reason?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+export interface AuditRecord extends Required<NewAuditEntry> {
+  id: string;
+  at: Date;
+}
+
+export interface AuditFilter {
+  actorId?: string;
+  targetUserId?: string;
+  action?: AuditAction;
+  roomId?: string;
+  after?: Date;
+  before?: Date;
+  /** Entries older than this id (the previous page's last). */
+  beforeId?: string;
+  limit: number;
+}
+
+/** A member's timed mute as it was and as it is. */
+export interface SilenceChange {
+  before: { until: Date | null; reason: string | null };
+  after: { until: Date | null; reason: string | null };
+}
+
+/**
+ * Sanctions (mutes, kicks, bans, instance roles) and the audit log, in PostgreSQL in both
+ * profiles. Each change is written with its audit entry in one transaction: no sanction
+ * without its line in the log, and no line for a change that did not happen.
+ */
+export interface ModerationStore {
+  /** Sets (or, with until null, lifts) a member's mute; null when they are not a member. */
+  silence(roomId: string, userId: string, until: Date | null, reason: string | null, audit: NewAuditEntry): Promise<SilenceChange | null>;
+  /** Removes a member; false when they were not one (nothing written). */
+  kick(roomId: string, userId: string, audit: NewAuditEntry): Promise<boolean>;
+  /** Keeps someone out (removing their membership, if any); answers whether they were a member. */
+  ban(ban: Omit<BanRecord, 'createdAt'>, audit: NewAuditEntry): Promise<{ wasMember: boolean }>;
+  /** Lifts a ban; false when there was none (nothing written). */
+  unban(roomId: string, userId: string, audit: NewAuditEntry): Promise<boolean>;
+  /** The ban keeping someone out of a room now, if any (one that ended is none). */
+  activeBan(roomId: string, userId: string, now: Date): Promise<BanRecord | null>;
+  /** Makes someone instance staff, or not (null); false when there is no such living account. */
+  setInstanceRole(userId: string, role: InstanceRole | null, audit: NewAuditEntry): Promise<boolean>;
+  appendAudit(entry: NewAuditEntry): Promise<AuditRecord>;
+  /** Newest first. */
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { userText, uuid } from './text';
+
+/*
+ * Moderation: instance roles (admin, moderator) beside the room roles, timed mutes and bans
+ * over REST, and the append-only audit log every moderation and admin action is written to.
+ */
+
+/** The instance's staff: an admin runs the place (grants roles, every action); a moderator keeps rooms healthy. */
+export const INSTANCE_ROLES = ['admin', 'moderator'] as const;
+export type InstanceRole = (typeof INSTANCE_ROLES)[number];
+
+/** Why a moderator acted: shown to the person acted on and kept in the audit log. */
+export const moderationReason = userText({ min: 1, max: 500, multiline: true });
+
+/** A year at most: longer is a ban. */
+export const MUTE_MINUTES_MAX = 366 * 24 * 60;
+
+/** `POST /rooms/:roomId/members/:userId/mute`: their sends are refused MUTED until it lifts. */
+export const muteBody = z.object({ minutes: z.number().int().min(1).max(MUTE_MINUTES_MAX), reason: moderationReason }).strict();
+export type MuteBody = z.infer<typeof muteBody>;
+
+/** `POST /rooms/:roomId/members/:userId/ban`: removed, and kept out (no rejoin, no invite) until lifted, or for `minutes`. */
+export const banBody = z.object({ reason: moderationReason, minutes: z.number().int().min(1).max(MUTE_MINUTES_MAX).optional() }).strict();
+export type BanBody = z.infer<typeof banBody>;
+
+/** `DELETE …/mute`, `DELETE …/ban`, and a kick (`POST …/kick`): why. */
+export const liftBody = z.object({ reason: moderationReason }).strict();
+export type LiftBody = z.infer<typeof liftBody>;
+
+/** What happened to a person in a room, as the moderation answers and the room shows it. */
+export interface MemberSanction {
+  roomId: string;
+  userId: string;
+  /** ISO time the mute or ban ends; null: until lifted (bans only). */
+  until: string | null;
+  reason: string;
+}
+
+export const AUDIT_ACTIONS = [
+  'member.mute',
+  'member.unmute',
+  'member.kick',
+  'member.ban',
+  'member.unban',
+  'message.delete',
+  'user.grant-role',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One line of the audit log: who did what to whom, where, why, and what it changed. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** Null for the server itself (a setting, the CLI). */
+  actorId: string | null;
+  action: AuditAction;
+  targetUserId: string | null;
+  roomId: string | null;
+  messageId: string | null;
+  reason: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/** `GET /admin/audit`: filters (all optional), newest first, a page at a time; `format=csv|json` downloads it whole. */
+export const auditQuery = z
+  .object({
+    actor: uuid.optional(),
+    target: uuid.optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    roomId: uuid.optional(),
+    after: z.string().datetime({ offset: true }).optional(),
+    before: z.string().datetime({ offset: true }).optional(),
+    /** The id of the last entry of the previous page. */
+    cursor: z
+      .string()
+      .regex(/^[1-9][0-9]{0,17}$/, 'cursor is an entry id')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    format: z.enum(['csv', 'json']).optional(),
+  })
+  .strict();
+export type AuditQuery = z.infer<typeof auditQuery>;
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Pass as `cursor` for the next (older) page; null at the end. */
+  nextCursor: string | null;
+}
