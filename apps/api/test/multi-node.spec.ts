@@ -170,6 +170,27 @@ describe('two api nodes, one PostgreSQL, one Redis', () => {
 });
 
 describe('failures', () => {
+  test('a mute set on node A refuses a send on node B within a second (the room state on B is dropped through Redis)', async () => {
+    const [owner, talker] = await Promise.all([nodeA.user('muter'), nodeB.user('talker')]);
+    const room = await nodeA.group(owner, [talker]);
+    const sb = await nodeB.connect(talker.accessToken);
+    // Node B holds the room's members in memory from this send on.
+    assert.equal((await call(sb, 'message:send', { roomId: room.id, clientMsgId: 'before-mute', content: 'hi' })).ok, true);
+    const muted = await nodeA.http('POST', `/rooms/${room.id}/members/${talker.user.id}/mute`, {
+      token: owner.accessToken,
+      body: { minutes: 10, reason: 'cross-node' },
+    });
+    assert.equal(muted.status, 200, JSON.stringify(muted.body));
+    const t0 = Date.now();
+    let refused: { code: string } | undefined;
+    for (let i = 0; !refused && Date.now() - t0 < 1000; i++) {
+      const ack = await call(sb, 'message:send', { roomId: room.id, clientMsgId: `after-mute-${i}`, content: 'still here?' });
+      if (!ack.ok) refused = ack.error;
+      else await sleep(100);
+    }
+    assert.equal(refused?.code, 'MUTED', `node B still let the muted member send ${Date.now() - t0} ms after the mute on node A`);
+  });
+
   test('Redis goes away and comes back: nodes stay up, sends still commit, live delivery resumes, sync fills the gap', async () => {
     const [a, b] = await Promise.all([nodeA.user('steady'), nodeB.user('remote')]);
     const room = await nodeA.group(a, [b]);

@@ -1,9 +1,21 @@
 'use client';
 
-import { useEffect, useId, useMemo, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { snippetOf, usePlainTextReady } from '@/lib/quote';
+import { useActiveModeratorMute } from '@/lib/moderation/moderator-mute';
+import { ModeratorMuteNotice } from './moderator-mute-notice';
 import { draftKey } from '@/lib/stores/draft-store';
 import { inMainTimeline } from '@/lib/stores/thread-store';
 import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
@@ -52,7 +64,16 @@ export function Composer({
   // People just mentioned who are not in the room: offered an invitation after the send.
   const [outsiders, setOutsiders] = useState<{ userId: string; label: string }[]>([]);
   const role = useStore(client.rooms, (s) => s.rooms.find((r) => r.id === roomId)?.role);
-  const mentions = useMentionAutocomplete({ roomId, draftKey: draft, textareaRef, text, setText: (v) => update(v), listboxId: `${id}-mentions` });
+  // Muted by a moderator: the draft is kept as it is, and nothing is sent until the mute ends.
+  const muted = useActiveModeratorMute(roomId);
+  const mentions = useMentionAutocomplete({
+    roomId,
+    draftKey: draft,
+    textareaRef,
+    text,
+    setText: (v) => update(v),
+    listboxId: `${id}-mentions`,
+  });
 
   // Files upload as soon as they are picked, pasted or dropped, and go with the next send.
   const tray = useMemo(() => new UploadTray((file, opts) => uploadFile(roomId, file, file.name || 'pasted-image.png', opts)), [roomId]);
@@ -65,7 +86,7 @@ export function Composer({
   const tooLong = text.length > LIMITS.messageContentMax;
   const filesReady = trayItems.some((i) => i.status === 'done');
   const uploading = trayItems.some((i) => i.status === 'uploading');
-  const canSend = (trimmed.length > 0 || filesReady) && !tooLong && !uploading;
+  const canSend = (trimmed.length > 0 || filesReady) && !tooLong && !uploading && !muted;
 
   function addFiles(files: readonly File[]) {
     if (files.length === 0) return;
@@ -202,6 +223,7 @@ export function Composer({
         </div>
       )}
       <AttachmentTray tray={tray} />
+      {muted && <ModeratorMuteNotice mute={muted} />}
       <form
         className={`composer${dragging ? ' composer--dragging' : ''}`}
         onSubmit={onSubmit}
@@ -224,6 +246,7 @@ export function Composer({
         <button
           type="button"
           className="composer__attach"
+          disabled={!!muted}
           aria-label="Attach files"
           title="Attach files (or paste, or drop them here)"
           onClick={() => fileInputRef.current?.click()}
@@ -242,6 +265,7 @@ export function Composer({
           placeholder={placeholder}
           value={text}
           onChange={(e) => update(e.target.value)}
+          readOnly={!!muted}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           onSelect={() => mentions.refresh(text)}

@@ -12,7 +12,8 @@ import { PeopleSearch } from './people-search';
 import { PresenceDot } from './presence-dot';
 import { ProfileButton } from './profile-card';
 import { MEMBERS_PANEL_ID } from './room-header';
-import { CloseIcon } from './icons';
+import { CloseIcon, ShieldIcon } from './icons';
+import { ModerateMemberDialog, moderationActions } from './moderate-member-dialog';
 import { SidePanel } from './side-panel';
 
 const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, moderator: 2, member: 3 };
@@ -25,6 +26,8 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
   const members = useStore(client.people, (s) => s.members[roomId]);
   const presence = useStore(client.presence, (s) => s.presence);
   const meId = useStore(client.people, (s) => s.me.id);
+  const myInstanceRole = useStore(client.people, (s) => s.me.instanceRole ?? null);
+  const [moderating, setModerating] = useState<Member | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<'leave' | 'delete' | null>(null);
@@ -116,6 +119,17 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
               </span>
             </ProfileButton>
             {m.role !== 'member' && <span className={`role-tag role-tag--${m.role}`}>{m.role}</span>}
+            {m.userId !== meId && moderationActions({ instanceRole: myInstanceRole, roomRole: room.role }, m).length > 0 && (
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Moderate ${m.user.displayName}`}
+                title={`Mute, remove or ban ${isolate(m.user.displayName)}`}
+                onClick={() => setModerating(m)}
+              >
+                <ShieldIcon size={14} />
+              </button>
+            )}
             {canRemove(m) && (
               <button
                 type="button"
@@ -145,6 +159,14 @@ export function MembersPanel({ roomId, onClose }: { roomId: string; onClose: () 
         </div>
       )}
 
+      {moderating && (
+        <ModerateMemberDialog
+          room={room}
+          member={moderating}
+          actions={moderationActions({ instanceRole: myInstanceRole, roomRole: room.role }, moderating)}
+          onClose={() => setModerating(null)}
+        />
+      )}
       {confirming === 'leave' && (
         <ConfirmDialog
           title={`Leave ${title}?`}

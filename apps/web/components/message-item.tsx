@@ -185,7 +185,9 @@ function MessageBody({ message, deleted, tick }: { message: Message; deleted: bo
   if (!deleted) return <MessageText content={message.content} trailer={trailer} />;
   return (
     <p className="message__text message__text--deleted">
-      <span data-testid="message-text">This message was deleted</span>
+      <span data-testid="message-text">
+        {message.deletedBy && message.deletedBy !== message.senderId ? 'Removed by a moderator' : 'This message was deleted'}
+      </span>
       {trailer}
     </p>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { useMayDelete } from '@/lib/moderation/may-delete';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message, User } from '@qc/shared';
 import { seenBy, tickFor } from '@/lib/stores/receipts-store';
@@ -238,7 +239,7 @@ export function MessageList({
 
   const isDirect = room?.kind === 'direct';
   const isGroup = room?.kind === 'group';
-  const canModerate = room?.role === 'owner' || room?.role === 'admin';
+  const mayDelete = useMayDelete(roomId);
   const peerPointers = isDirect && room?.peer ? receipts?.[room.peer.id] : undefined;
   /** "Seen by" goes under my latest message only, the way group chats show it. */
   const myLatestSeq = useMemo(() => {
@@ -310,7 +311,7 @@ export function MessageList({
                     sender={sender(row.message.senderId)}
                     grouped={row.grouped}
                     mine={mine}
-                    canDelete={mine || canModerate}
+                    canDelete={mine || mayDelete(row.message)}
                     editing={row.message.id === editingId}
                     tick={isDirect && mine ? tickFor(row.message.seq, peerPointers) : undefined}
                     seenBy={row.message.seq === myLatestSeq ? seenByNames : undefined}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useMayDelete } from '@/lib/moderation/may-delete';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message, User } from '@qc/shared';
 import { useChatClient, usePending, useRoom, useStore } from '@/lib/use-chat';
@@ -65,7 +66,7 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
   const retry = useCallback((clientMsgId: string) => client.retry(roomId, clientMsgId), [client, roomId]);
   const discard = useCallback((clientMsgId: string) => client.discard(roomId, clientMsgId), [client, roomId]);
 
-  const canModerate = room?.role === 'owner' || room?.role === 'admin';
+  const mayDelete = useMayDelete(roomId);
   const sender = (userId: string): Sender => users[userId] ?? { id: userId, displayName: 'Someone', avatarUrl: null };
   const item = (message: Message) => {
     const mine = message.senderId === me.id;
@@ -76,7 +77,7 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
         sender={sender(message.senderId)}
         grouped={false}
         mine={mine}
-        canDelete={mine || canModerate}
+        canDelete={mine || mayDelete(message)}
         editing={message.id === editingId}
         users={users}
         meId={me.id}

@@ -1,4 +1,8 @@
 import type {
+  BanBody,
+  LiftBody,
+  MemberSanction,
+  MuteBody,
   PushDevice,
   PushSubscriptionBody,
   VapidPublicKey,
@@ -97,6 +101,16 @@ export const api = {
 
   /** Short-lived links to these uploads (those I may read; others are left out). */
   uploadLinks: (ids: string[]) => authed<UploadLinks>('POST', '/api/v1/uploads/links', { ids }),
+
+  // Moderation of a room's members (the room's staff and the instance's).
+  muteMember: (roomId: string, userId: string, body: MuteBody) =>
+    authed<MemberSanction>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/mute`, body),
+  unmuteMember: (roomId: string, userId: string, body: LiftBody) =>
+    authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/mute`, body),
+  kickMember: (roomId: string, userId: string, body: LiftBody) =>
+    authed<void>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/kick`, body),
+  banMember: (roomId: string, userId: string, body: BanBody) =>
+    authed<MemberSanction>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/ban`, body),
 
   // Web Push: the key to subscribe with (public), and this person's devices.
   vapidPublicKey: () => requestJson<VapidPublicKey>('GET', '/api/v1/push/vapid-public-key'),

@@ -178,6 +178,7 @@ export class ChatClient {
       if (known) this.tell(m);
     });
     socket.on('room:notifications', ({ roomId, ...settings }) => this.rooms.setNotifications(roomId, settings));
+    socket.on('room:moderator-mute', ({ roomId, mute }) => this.rooms.setModeratorMute(roomId, mute));
     socket.on('message:updated', (u) => this.receiveUpdate(u));
     socket.on('room:activity', (a) => this.roomActivity(a));
     socket.on('receipt', (r) => this.receipts.apply([r]));

@@ -562,7 +562,10 @@ export function createCoreServices(
     },
     adapters.moderationStore,
   );
-  const moderation = new ModerationService(meta, adapters.moderationStore, rooms, { roomChanged: (roomId) => membership.forget(roomId) });
+  const moderation = new ModerationService(meta, adapters.moderationStore, rooms, {
+    roomChanged: (roomId) => membership.forget(roomId),
+    tellMuted: (userId, roomId, mute) => broadcaster.toUser(userId, 'room:moderator-mute', { roomId, mute }),
+  });
   const messages = new MessagesService(
     rooms,
     messageStore,

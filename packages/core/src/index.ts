@@ -31,4 +31,3 @@ export * from './uploads/uploads.service';
 export * from './uploads/upload-content';
 export * from './push/push.service';
 export * from './moderation/moderation.service';
-export * from './moderation/moderation-policy';

@@ -1,6 +1,7 @@
 import type { ErrorBody } from './errors';
 import type {
   Message,
+  ModeratorMute,
   RoomNotifications,
   MessageSendPayload,
   MyRoom,
@@ -61,6 +62,8 @@ export interface ServerToClientEvents {
   'room:read': (event: { roomId: string; readSeq: number }) => void;
   /** My notification settings of a room changed (from another of my devices). */
   'room:notifications': (event: { roomId: string } & RoomNotifications) => void;
+  /** A moderator muted me in a room (`mute`), or the mute was lifted (null). */
+  'room:moderator-mute': (event: { roomId: string; mute: ModeratorMute | null }) => void;
   /** I was added to a room (created, invited, joined from another device). */
   'room:added': (room: MyRoom) => void;
   /** I left or was removed from a room, or it was deleted. */

@@ -11,3 +11,4 @@ export * from './uploads';
 export * from './notifications';
 export * from './push';
 export * from './moderation';
+export * from './moderation-policy';

@@ -165,6 +165,12 @@ export interface Room {
   memberCount: number;
 }
 
+/** A moderator's mute of me in a room, as my room list shows it. */
+export interface ModeratorMute {
+  until: string;
+  reason: string | null;
+}
+
 /** A room as one member sees it in their list. */
 export interface MyRoom extends Room {
   role: Role;
@@ -174,6 +180,8 @@ export interface MyRoom extends Room {
   mentionCount: number;
   /** How this room may tell them of new messages, the same on every device. */
   notifications: RoomNotifications;
+  /** A moderator muted them here: their sends are refused MUTED until then (why, if said); absent when not. */
+  mutedByModerator?: ModeratorMute;
   lastMessage: Message | null;
   /** For direct rooms: the other person. */
   peer: User | null;

@@ -1,4 +1,4 @@
-import type { Message, MyRoom, RoomNotifications } from '@qc/shared';
+import type { Message, ModeratorMute, MyRoom, RoomNotifications } from '@qc/shared';
 import { mentionsMe } from '../notify/notification-decision';
 import { Observable } from './observable';
 
@@ -70,7 +70,13 @@ export class RoomListStore extends Observable<RoomListState> {
     const rooms = sortRooms(merged);
     const state = this.getState();
     // A refetch that changed nothing (the catch-up after connecting, usually) tells no one.
-    if (state.status === 'ready' && state.error === null && rooms.length === state.rooms.length && rooms.every((r, i) => r === state.rooms[i])) return;
+    if (
+      state.status === 'ready' &&
+      state.error === null &&
+      rooms.length === state.rooms.length &&
+      rooms.every((r, i) => r === state.rooms[i])
+    )
+      return;
     this.setState({ ...state, rooms, status: 'ready', error: null });
   }
 
@@ -175,6 +181,11 @@ export class RoomListStore extends Observable<RoomListState> {
   /** My notification settings of the room (changed here or on another device). */
   setNotifications(roomId: string, notifications: RoomNotifications): void {
     this.updateRoom(roomId, (r) => ({ ...r, notifications }));
+  }
+
+  /** A moderator muted me in this room (or lifted it: null). */
+  setModeratorMute(roomId: string, mute: ModeratorMute | null): void {
+    this.updateRoom(roomId, ({ mutedByModerator: _was, ...r }) => (mute ? { ...r, mutedByModerator: mute } : r));
   }
 
   setMemberCount(roomId: string, count: number): void {

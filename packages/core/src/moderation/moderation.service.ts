@@ -1,14 +1,27 @@
-import type { AuditEntry, AuditPage, AuditQuery, BanBody, InstanceRole, LiftBody, MemberSanction, Message, MuteBody } from '@qc/shared';
+import type {
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
+  BanBody,
+  InstanceRole,
+  LiftBody,
+  MemberSanction,
+  Message,
+  ModeratorMute,
+  MuteBody,
+} from '@qc/shared';
 import { AppError } from '../errors';
 import type { MetadataStore } from '../ports/metadata.port';
 import type { AuditRecord, ModerationStore } from '../ports/moderation-store.port';
 import type { RoomsService } from '../services/rooms.service';
-import { mayModerate, type ModerationAction, type Standing } from './moderation-policy';
+import { mayModerate, type ModerationAction, type Standing } from '@qc/shared';
 
 /** What moderation tells the rest of the product. */
 export interface ModerationEffects {
   /** A room's members changed (a mute too): every node drops what it holds of them (RoomStates). */
   roomChanged(roomId: string): void;
+  /** Tells a person's devices they were muted in a room, or that it was lifted (null). */
+  tellMuted(userId: string, roomId: string, mute: ModeratorMute | null): void;
 }
 
 export const toAuditEntry = (r: AuditRecord): AuditEntry => ({
@@ -51,6 +64,7 @@ export class ModerationService {
     });
     if (!change) throw AppError.notFound('member');
     this.effects.roomChanged(roomId);
+    this.effects.tellMuted(targetId, roomId, { until: until.toISOString(), reason: body.reason });
     return { roomId, userId: targetId, until: until.toISOString(), reason: body.reason };
   }
 
@@ -65,6 +79,7 @@ export class ModerationService {
     });
     if (!change) throw AppError.notFound('member');
     this.effects.roomChanged(roomId);
+    this.effects.tellMuted(targetId, roomId, null);
   }
 
   /** Removed from the room; they may come back (a channel) or be invited again. */
@@ -72,7 +87,9 @@ export class ModerationService {
     const target = await this.authorise('member.kick', actorId, roomId, targetId);
     if (!target.roomRole) throw AppError.notFound('member');
     if (target.roomRole === 'owner') throw AppError.conflict("the room's owner cannot be removed: they hand it on by leaving");
-    if (!(await this.store.kick(roomId, targetId, { actorId, action: 'member.kick', targetUserId: targetId, roomId, reason: body.reason }))) {
+    if (
+      !(await this.store.kick(roomId, targetId, { actorId, action: 'member.kick', targetUserId: targetId, roomId, reason: body.reason }))
+    ) {
       throw AppError.notFound('member');
     }
     this.rooms.membershipEnded(roomId, targetId);
@@ -94,7 +111,9 @@ export class ModerationService {
 
   async unban(actorId: string, roomId: string, targetId: string, body: LiftBody): Promise<void> {
     await this.authorise('member.unban', actorId, roomId, targetId);
-    if (!(await this.store.unban(roomId, targetId, { actorId, action: 'member.unban', targetUserId: targetId, roomId, reason: body.reason }))) {
+    if (
+      !(await this.store.unban(roomId, targetId, { actorId, action: 'member.unban', targetUserId: targetId, roomId, reason: body.reason }))
+    ) {
       throw AppError.notFound('ban');
     }
   }
@@ -158,7 +177,8 @@ export class ModerationService {
     if (targetId !== null && targetId === actorId) throw AppError.forbidden('you cannot take this action on yourself');
     const [actor, target] = await Promise.all([this.standing(actorId, roomId), targetId ? this.standing(targetId, roomId) : null]);
     if (roomId !== null && !actor.roomRole && !actor.instanceRole) throw AppError.forbidden();
-    if (!mayModerate(action, actor, target)) throw AppError.forbidden(`you may not ${action.replace(/^[a-z]+\./, '').replace('-', ' ')} here`);
+    if (!mayModerate(action, actor, target))
+      throw AppError.forbidden(`you may not ${action.replace(/^[a-z]+\./, '').replace('-', ' ')} here`);
     return target ?? { instanceRole: null, roomRole: null };
   }
 

@@ -369,6 +369,9 @@ export class RoomsService {
       unreadCount: Math.max(0, room.lastSeq - m.readSeq),
       mentionCount: mentionCount ?? (await this.meta.countMentions(room.id, m.userId)),
       notifications: notificationsOf(m, room.kind),
+      ...(m.silencedUntil && m.silencedUntil > new Date()
+        ? { mutedByModerator: { until: m.silencedUntil.toISOString(), reason: m.silenceReason } }
+        : {}),
       lastMessage: last ?? null,
       peer,
       peerPresence,

@@ -1,9 +1,11 @@
-import type { InstanceRole, Role } from '@qc/shared';
+import type { InstanceRole } from './moderation';
+import type { Role } from './schemas';
 
 /*
  * Who may take which moderation action on whom: one pure decision from (the actor's instance
  * role, the actor's role in the room, the target's roles), unit-tested as a table of every
- * action × role pair. Services ask it; nothing else decides.
+ * action × role pair. The server's services ask it before acting; the web app asks it only
+ * to offer the actions that would be allowed (here, in shared, so the two never disagree).
  */
 
 /** Actions inside a room (the room's staff, or the instance's). */
