@@ -16,6 +16,7 @@ import {
   UploadsService,
   PushService,
   ModerationService,
+  WordRulesService,
   UsersService,
   type ApiRuntime,
 } from '@qc/core';
@@ -48,6 +49,7 @@ export class RuntimeModule {
       { provide: UploadsService, useValue: core.uploads },
       { provide: PushService, useValue: core.push },
       { provide: ModerationService, useValue: core.moderation },
+      { provide: WordRulesService, useValue: core.wordRules },
       { provide: METADATA_STORE, useValue: core.meta },
       { provide: MESSAGE_LOG, useValue: core.messageLog },
       { provide: HEALTH_CHECKS, useValue: core.healthChecks },

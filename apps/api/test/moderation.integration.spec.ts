@@ -67,10 +67,17 @@ describe('who may', () => {
       ['GET', '/admin/audit?format=csv'],
       ['GET', '/admin/audit?format=json'],
       ['PUT', `/admin/users/${target.user.id}/role`, { role: 'moderator', reason: 'x' }],
+      ['GET', '/admin/rules'],
+      ['POST', '/admin/rules', { name: 'x', kind: 'words', pattern: 'x', action: 'block' }],
+      ['DELETE', '/admin/rules/01a20792-8333-7000-85fe-754887c65700'],
+      ['POST', '/admin/rules/test', { text: 'x' }],
+      ['GET', `/rooms/${room.id}/rules`],
+      ['POST', `/rooms/${room.id}/rules`, { name: 'x', kind: 'words', pattern: 'x', action: 'block' }],
     ];
     for (const [method, url, body] of calls) {
       for (const who of [member, stranger, mod]) {
-        if (who === mod && !url.startsWith('/admin') && !url.endsWith('/ban')) continue; // a room moderator may mute and kick
+        // A room moderator may mute and kick (not ban, nor keep the room's rules).
+        if (who === mod && !url.startsWith('/admin') && !url.endsWith('/ban') && !url.endsWith('/rules')) continue;
         const r = await h.http<{ error: { code: string } }>(method, url, { token: who.accessToken, body });
         assert.equal(r.status, 403, `${method} ${url} as ${who.user.displayName}: ${JSON.stringify(r.body)}`);
         assert.equal(r.body.error.code, 'FORBIDDEN');
@@ -181,5 +188,25 @@ describe('what it does', () => {
       entries.map((e) => [e.action, e.actorId, e.reason, e.after]),
       [['user.grant-role', chief.user.id, 'helps out', { instanceRole: 'moderator' }]],
     );
+  });
+
+  test("a word rule refuses a send over the socket BLOCKED naming it; the room's owner keeps the room's rules", async () => {
+    const made = await h.http<{ id: string }>('POST', `/rooms/${room.id}/rules`, {
+      token: owner.accessToken,
+      body: { name: 'no shouting words', kind: 'words', pattern: 'LOUD', action: 'block' },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const socket = await h.connect(member.accessToken);
+    const ack = await call(socket, 'message:send', { roomId: room.id, clientMsgId: 'rule-1', content: 'this is loud' });
+    assert.equal(ack.ok, false);
+    assert.equal(ack.error?.code, 'BLOCKED');
+    assert.match(ack.error!.message, /"no shouting words"/);
+    const bad = await h.http<{ error: { code: string } }>('POST', `/rooms/${room.id}/rules`, {
+      token: owner.accessToken,
+      body: { name: 'broken', kind: 'pattern', pattern: '(x', action: 'block' },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal((await h.http('DELETE', `/rooms/${room.id}/rules/${made.body.id}`, { token: owner.accessToken })).status, 204);
+    assert.equal((await call(socket, 'message:send', { roomId: room.id, clientMsgId: 'rule-2', content: 'this is loud' })).ok, true);
   });
 });

@@ -87,6 +87,7 @@ import { inBackground } from './lib/background-runs';
 import { PostgresModerationStore } from './adapters/postgres/postgres-moderation-store.adapter';
 import type { ModerationStore } from './ports/moderation-store.port';
 import { ModerationService } from './moderation/moderation.service';
+import { WordRulesService } from './moderation/word-rules.service';
 
 export interface Adapters {
   meta: MetadataStore;
@@ -226,6 +227,8 @@ export interface CoreServices extends Adapters {
   pushSink: WebPushSink;
   /** Mutes, kicks, bans, instance roles and the audit log, each checked by the moderation policy. */
   moderation: ModerationService;
+  /** Word rules, held in memory and checked on every send and edit. */
+  wordRules: WordRulesService;
   throttle: ThrottleService;
   /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
   roomSizes: RoomSizes;
@@ -566,6 +569,8 @@ export function createCoreServices(
     roomChanged: (roomId) => membership.forget(roomId),
     tellMuted: (userId, roomId, mute) => broadcaster.toUser(userId, 'room:moderator-mute', { roomId, mute }),
   });
+  const rulesWarn = throttledWarn(logger, 'word rules: a flag was not written down, or a reload failed (the next change reloads)');
+  const wordRules = new WordRulesService(adapters.moderationStore, moderation, adapters.roomEvents, (err) => rulesWarn(err, 'word rules'));
   const messages = new MessagesService(
     rooms,
     messageStore,
@@ -580,6 +585,7 @@ export function createCoreServices(
     { ...config.commitQueue, retryAfterMs: config.commitQueue.maxWaitMs },
     roomStates,
     adapters.uploadStore,
+    wordRules,
   );
   const uploads: UploadsService = new UploadsService(
     rooms,
@@ -619,6 +625,7 @@ export function createCoreServices(
       mayDelete: (actorId, roomId, authorId) => moderation.mayDeleteMessage(actorId, roomId, authorId),
       deleted: (actorId, original) => moderation.messageDeleted(actorId, original),
     },
+    wordRules,
   );
   const warnFiles = throttledWarn(
     logger,
@@ -647,6 +654,7 @@ export function createCoreServices(
     push,
     pushSink,
     moderation,
+    wordRules,
     throttle,
     roomSizes,
   };
@@ -839,6 +847,7 @@ export async function openApiRuntime(
     const core = createCoreServices(config, adapters, broadcaster, logger, metrics);
     commitQueue.of = core.messages.commitQueue;
     undo.push(() => core.pushSink.close());
+    await core.wordRules.load();
     for (const username of config.adminUsernames) {
       const user = await core.meta.findUserByUsername(username);
       if (user && !user.deletedAt && user.instanceRole !== 'admin') {

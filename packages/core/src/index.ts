@@ -31,3 +31,4 @@ export * from './uploads/uploads.service';
 export * from './uploads/upload-content';
 export * from './push/push.service';
 export * from './moderation/moderation.service';
+export * from './moderation/word-rules.service';

@@ -70,11 +70,13 @@ const TABLE: Record<ModerationAction, Record<string, string>> = {
   'member.unban': BAN_PACE,
   'room.slow-mode': BAN_PACE,
   'room.lock': BAN_PACE,
+  'room.rules': BAN_PACE,
   'user.disable': STAFF_ONLY,
   'user.enable': STAFF_ONLY,
   'user.end-sessions': STAFF_ONLY,
   'user.grant-role': ADMIN_ONLY,
   'admin.read': STAFF_ONLY,
+  'rules.edit': STAFF_ONLY,
 };
 
 test('the table names every action there is', () => {

@@ -18,9 +18,17 @@ export const ROOM_MODERATION_ACTIONS = [
   'member.unban',
   'room.slow-mode',
   'room.lock',
+  'room.rules',
 ] as const;
 /** Actions on the instance (its staff only). */
-export const INSTANCE_MODERATION_ACTIONS = ['user.disable', 'user.enable', 'user.end-sessions', 'user.grant-role', 'admin.read'] as const;
+export const INSTANCE_MODERATION_ACTIONS = [
+  'user.disable',
+  'user.enable',
+  'user.end-sessions',
+  'user.grant-role',
+  'admin.read',
+  'rules.edit',
+] as const;
 export type RoomModerationAction = (typeof ROOM_MODERATION_ACTIONS)[number];
 export type InstanceModerationAction = (typeof INSTANCE_MODERATION_ACTIONS)[number];
 export type ModerationAction = RoomModerationAction | InstanceModerationAction;
@@ -47,6 +55,7 @@ const LEAST_ROOM_ROLE: Record<RoomModerationAction, Role> = {
   'member.unban': 'admin',
   'room.slow-mode': 'admin',
   'room.lock': 'admin',
+  'room.rules': 'admin',
 };
 
 /** The least instance role for each instance action: roles are granted by admins only. */
@@ -56,6 +65,7 @@ const LEAST_STAFF_ROLE: Record<InstanceModerationAction, InstanceRole> = {
   'user.end-sessions': 'moderator',
   'user.grant-role': 'admin',
   'admin.read': 'moderator',
+  'rules.edit': 'moderator',
 };
 
 const staffRank = (r: InstanceRole | null) => (r ? STAFF_RANK[r] : 0);

@@ -44,7 +44,10 @@ export const AUDIT_ACTIONS = [
   'member.ban',
   'member.unban',
   'message.delete',
+  'message.flag',
   'user.grant-role',
+  'rule.create',
+  'rule.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -87,4 +90,44 @@ export interface AuditPage {
   entries: AuditEntry[];
   /** Pass as `cursor` for the next (older) page; null at the end. */
   nextCursor: string | null;
+}
+
+/*
+ * Word rules: per instance or per room, a list of words or a pattern that blocks a message
+ * (refused BLOCKED, naming the rule) or flags it (delivered, and written down for the
+ * moderators). Checked on every send and edit from memory.
+ */
+export const WORD_RULE_KINDS = ['words', 'pattern'] as const;
+export type WordRuleKind = (typeof WORD_RULE_KINDS)[number];
+export const WORD_RULE_ACTIONS = ['block', 'flag'] as const;
+export type WordRuleAction = (typeof WORD_RULE_ACTIONS)[number];
+
+/** `POST /admin/rules` (the instance's) or `POST /rooms/:roomId/rules` (one room's). */
+export const wordRuleBody = z
+  .object({
+    /** Shown to whoever it blocks ("blocked by the rule …") and in the audit log. */
+    name: userText({ min: 1, max: 80, name: true }),
+    kind: z.enum(WORD_RULE_KINDS),
+    /** words: separated by commas or new lines, each matched as a whole word, any case; pattern: a regular expression. */
+    pattern: z.string().min(1).max(2000),
+    action: z.enum(WORD_RULE_ACTIONS),
+  })
+  .strict();
+export type WordRuleBody = z.infer<typeof wordRuleBody>;
+
+export interface WordRule extends WordRuleBody {
+  id: string;
+  /** Null for the instance's rules. */
+  roomId: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** `POST /admin/rules/test`: which rules a text would meet (in a room, with its rules too). */
+export const ruleTestBody = z.object({ text: z.string().max(10_000), roomId: uuid.optional() }).strict();
+export type RuleTestBody = z.infer<typeof ruleTestBody>;
+
+export interface RuleTestResult {
+  /** The rules it meets, blocking ones first; empty when it passes. */
+  matches: { ruleId: string; name: string; action: WordRuleAction; matched: string }[];
 }

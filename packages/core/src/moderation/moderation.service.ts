@@ -164,6 +164,11 @@ export class ModerationService {
     });
   }
 
+  /** Refused FORBIDDEN unless the policy lets the actor take this action (on no one in particular) here. */
+  async requireAllowed(action: ModerationAction, actorId: string, roomId: string | null): Promise<void> {
+    await this.authorise(action, actorId, roomId, null);
+  }
+
   /** Whether someone is instance staff (the dashboard's gate). */
   async requireStaff(actorId: string): Promise<void> {
     await this.authorise('admin.read', actorId, null, null);

@@ -1,4 +1,4 @@
-import type { AuditAction, InstanceRole } from '@qc/shared';
+import type { AuditAction, InstanceRole, WordRule } from '@qc/shared';
 
 /** Someone kept out of a room until a time (null: until lifted). */
 export interface BanRecord {
@@ -65,6 +65,11 @@ export interface ModerationStore {
   /** Makes someone instance staff, or not (null); false when there is no such living account. */
   setInstanceRole(userId: string, role: InstanceRole | null, audit: NewAuditEntry): Promise<boolean>;
   appendAudit(entry: NewAuditEntry): Promise<AuditRecord>;
+  /** Every word rule, the instance's and every room's (they are all held in memory). */
+  listRules(): Promise<WordRule[]>;
+  createRule(rule: Omit<WordRule, 'createdAt'>, audit: NewAuditEntry): Promise<WordRule>;
+  /** Removes a rule of this scope (roomId null: the instance's); null when there is none. */
+  deleteRule(id: string, roomId: string | null, audit: NewAuditEntry): Promise<WordRule | null>;
   /** Newest first. */
   listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
 }

@@ -1,4 +1,6 @@
 import { LIMITS, type Message, type MessageEditPayload, type MessageRef, type ReactionPayload } from '@qc/shared';
+import type { MessageRules } from '../moderation/word-rules.service';
+import type { RuleMatch } from '../moderation/word-rules';
 import { AppError } from '../errors';
 import type { MessageLog } from '../ports/message-log.port';
 import type { MessageChange, MessageStateStore } from '../ports/message-state.port';
@@ -42,13 +44,19 @@ export class MessageActionsService {
      * the audit log entry after. Without it (some tests), owners and admins may, unrecorded.
      */
     private readonly moderation: MessageModeration | null = null,
+    /** Word rules: an edit is held to them as a send is (null: no rules). */
+    private readonly rules: MessageRules | null = null,
   ) {}
 
-  /** Only its author edits a message; the text follows the rules of a send. */
-  edit(userId: string, p: MessageEditPayload): Promise<Message> {
-    return this.change(userId, p, { kind: 'edit', content: p.content }, (_, original) => {
+  /** Only its author edits a message; the text follows the rules of a send (word rules included). */
+  async edit(userId: string, p: MessageEditPayload): Promise<Message> {
+    let flags: RuleMatch[] = [];
+    const edited = await this.change(userId, p, { kind: 'edit', content: p.content }, (_, original) => {
       if (original.senderId !== userId) throw AppError.forbidden('only its author can edit a message');
+      flags = this.rules?.enforce(p.roomId, p.content) ?? [];
     });
+    if (flags.length) this.rules?.flagged(edited, flags);
+    return edited;
   }
 
   /** Its author deletes a message, or the room's staff (moderators and up, by the moderation policy) anyone's. */

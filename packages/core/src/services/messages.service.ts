@@ -26,6 +26,7 @@ import { DEFAULT_COMMIT_QUEUE_LIMITS, RoomCommitQueue, type RoomCommitQueueLimit
 import type { RoomStates } from './room-states';
 import type { RoomsService } from './rooms.service';
 import { toAttachment, type UploadStore } from '../ports/upload-store.port';
+import type { MessageRules } from '../moderation/word-rules.service';
 
 export interface MessagesSettings {
   messagesPerSec: number;
@@ -119,6 +120,8 @@ export class MessagesService {
     private readonly roomStates: Pick<RoomStates, 'check' | 'committed' | 'refusedAtCommit'> | null = null,
     /** Where a send's files are found and attached (null: sends carry no files). */
     private readonly uploads: Pick<UploadStore, 'findByIds' | 'attach'> | null = null,
+    /** Word rules, from memory: a blocked text is refused BLOCKED before it is queued (null: no rules). */
+    private readonly rules: MessageRules | null = null,
   ) {
     this.queue = queue ?? new RoomCommitQueue(sequencer, (roomId, sends, scope) => this.commit(roomId, sends, scope), queueLimits);
   }
@@ -149,6 +152,7 @@ export class MessagesService {
       }
       root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
     }
+    const flags = this.rules?.enforce(p.roomId, p.content) ?? [];
     const contentType = p.attachmentIds ? await this.checkAttachments(senderId, p) : 'text';
     const message: NewMessage = {
       id: uuidv7(),
@@ -173,7 +177,10 @@ export class MessagesService {
       // A retry of something already stored costs the sender nothing.
       (r) => !r.created,
     ).catch((e: unknown) => this.storedDespiteLimit(e, senderId, p));
-    if (result.created) return result;
+    if (result.created) {
+      if (flags.length) this.rules?.flagged(result.message, flags);
+      return result;
+    }
     return this.answerRepeat(senderId, p, result.message);
   }
 

@@ -175,3 +175,83 @@ describe('staff and the audit log', () => {
     );
   });
 });
+
+describe('word rules', () => {
+  test("an instance rule blocks a send and an edit naming the rule; a flagging one lets it through and writes it down; a room's rule stays in its room", async () => {
+    const admin = await t.user('rulemaker');
+    await t.core.moderation.setInstanceRole(null, admin, 'admin', 'test');
+    const blocker = await t.core.wordRules.create(admin, null, {
+      name: 'no spam words',
+      kind: 'words',
+      pattern: 'viagra, casino',
+      action: 'block',
+    });
+    await t.core.wordRules.create(admin, null, { name: 'invite links', kind: 'pattern', pattern: 'discord\\.gg/\\w+', action: 'flag' });
+    const other = await t.core.rooms.create(owner, { kind: 'group', name: 'elsewhere', memberIds: [ann] });
+    const roomRule = await t.core.wordRules.create(owner, other.room.id, {
+      name: 'no spoilers',
+      kind: 'words',
+      pattern: 'spoiler',
+      action: 'block',
+    });
+
+    const refused = await send(ann, 'cheap CASINO chips').catch((e: unknown) => e);
+    assert.ok(refused instanceof AppError && refused.code === 'BLOCKED', String(refused));
+    assert.match(refused.message, /"no spam words"/);
+    const lastSeq = (await t.core.meta.findRoomById(room))!.lastSeq;
+    assert.equal((await send(ann, 'casinos are big buildings')).created, true, 'a longer word is another word');
+    assert.equal((await t.core.meta.findRoomById(room))!.lastSeq, lastSeq + 1, 'the blocked one took no seq');
+
+    const { message } = await send(ann, 'fine text');
+    await assert.rejects(t.core.messageActions.edit(ann, { roomId: room, messageId: message.id, content: 'now viagra' }), code('BLOCKED'));
+
+    assert.equal((await send(ann, 'a spoiler here')).created, true, "the room rule is the other room's");
+    await assert.rejects(send(ann, 'a spoiler here', other.room.id), code('BLOCKED'));
+
+    const flagged = await send(ann, 'join discord.gg/abc now');
+    assert.equal(flagged.created, true);
+    let entry;
+    for (let i = 0; i < 50 && !entry; i++) {
+      [entry] = (await t.core.moderation.audit(admin, { action: 'message.flag', limit: 1 })).entries;
+      if (!entry) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.deepEqual([entry!.messageId, entry!.targetUserId, entry!.reason], [flagged.message.id, ann, 'met "invite links"']);
+
+    // The dashboard's test box, and taking rules away.
+    assert.deepEqual(
+      (await t.core.wordRules.test(admin, { text: 'casino at discord.gg/x' })).matches.map((m) => [m.name, m.action]),
+      [
+        ['no spam words', 'block'],
+        ['invite links', 'flag'],
+      ],
+    );
+    await t.core.wordRules.remove(admin, null, blocker.id);
+    assert.equal((await send(ann, 'casino night')).created, true, 'removed: it lets the word through at once');
+    await assert.rejects(t.core.wordRules.remove(ann, other.room.id, roomRule.id), code('FORBIDDEN'), 'only its admins and owner');
+    await assert.rejects(
+      t.core.wordRules.create(mod, null, { name: 'x', kind: 'words', pattern: 'x', action: 'block' }),
+      code('FORBIDDEN'),
+    );
+    await assert.rejects(
+      t.core.wordRules.create(admin, null, { name: 'slow', kind: 'pattern', pattern: '(a+)+$', action: 'block' }),
+      code('VALIDATION'),
+    );
+  });
+
+  test('another node hears of a changed rule through the bus and reloads it', async () => {
+    const admin = await t.user('rulemaker2');
+    await t.core.moderation.setInstanceRole(null, admin, 'admin', 'test');
+    // A rule written straight into the database (as another node would have), then announced.
+    await t.db.ds.query(
+      `INSERT INTO word_rules (id, room_id, name, kind, pattern, action, created_by) VALUES ($1, NULL, 'from elsewhere', 'words', 'zebra', 'block', $2)`,
+      [uuidv7(), admin],
+    );
+    assert.equal((await send(ann, 'a zebra')).created, true, 'not loaded yet');
+    t.core.roomEvents.announceChanged('word-rules');
+    for (let i = 0; i < 50; i++) {
+      if ((await t.core.wordRules.test(admin, { text: 'zebra' })).matches.length) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await assert.rejects(send(ann, 'another zebra'), code('BLOCKED'));
+  });
+});

@@ -1,21 +1,47 @@
-import { Body, Controller, Get, HttpCode, Param, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { auditQuery, INSTANCE_ROLES, moderationReason, uuid, type AuditEntry, type AuditPage, type AuditQuery } from '@qc/shared';
-import { ModerationService } from '@qc/core';
+import {
+  auditQuery,
+  INSTANCE_ROLES,
+  moderationReason,
+  ruleTestBody,
+  uuid,
+  wordRuleBody,
+  type AuditEntry,
+  type AuditPage,
+  type AuditQuery,
+  type RuleTestBody,
+  type RuleTestResult,
+  type WordRule,
+  type WordRuleBody,
+} from '@qc/shared';
+import { ModerationService, WordRulesService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
 import { ZodPipe } from '../../common/http/zod.pipe';
 
 /** `PUT /admin/users/:userId/role`: make someone an admin or moderator, or neither (null). */
 const roleBody = z.object({ role: z.enum(INSTANCE_ROLES).nullable(), reason: moderationReason }).strict();
 const userIdParam = z.object({ userId: uuid }).strict();
+const ruleIdParam = z.object({ ruleId: uuid }).strict();
 
 /** Most entries one export holds; narrow the filters for more. */
 const EXPORT_MAX = 100_000;
 const EXPORT_PAGE = 500;
 
-const CSV_COLUMNS: (keyof AuditEntry)[] = ['id', 'at', 'action', 'actorId', 'targetUserId', 'roomId', 'messageId', 'reason', 'before', 'after'];
+const CSV_COLUMNS: (keyof AuditEntry)[] = [
+  'id',
+  'at',
+  'action',
+  'actorId',
+  'targetUserId',
+  'roomId',
+  'messageId',
+  'reason',
+  'before',
+  'after',
+];
 
 /**
  * A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) is
@@ -33,7 +59,10 @@ function spreadsheetSafe(cell: string): string {
 @Controller('admin')
 @UseGuards(AccessTokenGuard)
 export class AdminController {
-  constructor(private readonly moderation: ModerationService) {}
+  constructor(
+    private readonly moderation: ModerationService,
+    private readonly rules: WordRulesService,
+  ) {}
 
   /**
    * The audit log, newest first, filtered; a page at a time, or with `format=csv|json`
@@ -76,5 +105,30 @@ export class AdminController {
     @Body(new ZodPipe(roleBody)) body: z.infer<typeof roleBody>,
   ) {
     await this.moderation.setInstanceRole(actorId, p.userId, body.role, body.reason);
+  }
+
+  /** The instance's word rules (each room's are at /rooms/:roomId/rules). */
+  @Get('rules')
+  listRules(@CurrentUserId() actorId: string): Promise<WordRule[]> {
+    return this.rules.list(actorId, null);
+  }
+
+  @Post('rules')
+  @HttpCode(201)
+  createRule(@CurrentUserId() actorId: string, @Body(new ZodPipe(wordRuleBody)) body: WordRuleBody): Promise<WordRule> {
+    return this.rules.create(actorId, null, body);
+  }
+
+  @Delete('rules/:ruleId')
+  @HttpCode(204)
+  async deleteRule(@CurrentUserId() actorId: string, @Param(new ZodPipe(ruleIdParam)) p: { ruleId: string }) {
+    await this.rules.remove(actorId, null, p.ruleId);
+  }
+
+  /** "Test this text": which rules it would meet, nothing sent. */
+  @Post('rules/test')
+  @HttpCode(200)
+  testRules(@CurrentUserId() actorId: string, @Body(new ZodPipe(ruleTestBody)) body: RuleTestBody): Promise<RuleTestResult> {
+    return this.rules.test(actorId, body);
   }
 }

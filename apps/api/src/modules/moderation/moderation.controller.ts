@@ -1,14 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import {
-  banBody,
-  liftBody,
-  memberParams,
-  muteBody,
-  type BanBody,
-  type LiftBody,
-  type MemberSanction,
-  type MuteBody,
-} from '@qc/shared';
+import { banBody, liftBody, memberParams, muteBody, type BanBody, type LiftBody, type MemberSanction, type MuteBody } from '@qc/shared';
 import { ModerationService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
 import { ZodPipe } from '../../common/http/zod.pipe';
@@ -37,13 +28,21 @@ export class ModerationController {
 
   @Delete('mute')
   @HttpCode(204)
-  async unmute(@CurrentUserId() actorId: string, @Param(new ZodPipe(memberParams)) p: MemberRef, @Body(new ZodPipe(liftBody)) body: LiftBody) {
+  async unmute(
+    @CurrentUserId() actorId: string,
+    @Param(new ZodPipe(memberParams)) p: MemberRef,
+    @Body(new ZodPipe(liftBody)) body: LiftBody,
+  ) {
     await this.moderation.unmute(actorId, p.roomId, p.userId, body);
   }
 
   @Post('kick')
   @HttpCode(204)
-  async kick(@CurrentUserId() actorId: string, @Param(new ZodPipe(memberParams)) p: MemberRef, @Body(new ZodPipe(liftBody)) body: LiftBody) {
+  async kick(
+    @CurrentUserId() actorId: string,
+    @Param(new ZodPipe(memberParams)) p: MemberRef,
+    @Body(new ZodPipe(liftBody)) body: LiftBody,
+  ) {
     await this.moderation.kick(actorId, p.roomId, p.userId, body);
   }
 
@@ -59,7 +58,11 @@ export class ModerationController {
 
   @Delete('ban')
   @HttpCode(204)
-  async unban(@CurrentUserId() actorId: string, @Param(new ZodPipe(memberParams)) p: MemberRef, @Body(new ZodPipe(liftBody)) body: LiftBody) {
+  async unban(
+    @CurrentUserId() actorId: string,
+    @Param(new ZodPipe(memberParams)) p: MemberRef,
+    @Body(new ZodPipe(liftBody)) body: LiftBody,
+  ) {
     await this.moderation.unban(actorId, p.roomId, p.userId, body);
   }
 }

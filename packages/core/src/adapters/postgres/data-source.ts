@@ -17,6 +17,7 @@ import { Uploads1796500000000 } from './migrations/1796500000000-uploads';
 import { Push1796600000000 } from './migrations/1796600000000-push';
 import { UploadOrder1796610000000 } from './migrations/1796610000000-upload-order';
 import { Moderation1796700000000 } from './migrations/1796700000000-moderation';
+import { WordRules1796710000000 } from './migrations/1796710000000-word-rules';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   Push1796600000000,
   UploadOrder1796610000000,
   Moderation1796700000000,
+  WordRules1796710000000,
 ];
 
 export interface DataSourceOptions {

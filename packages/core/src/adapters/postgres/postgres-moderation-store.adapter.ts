@@ -1,4 +1,4 @@
-import type { AuditAction, InstanceRole } from '@qc/shared';
+import type { AuditAction, InstanceRole, WordRule } from '@qc/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditFilter, AuditRecord, BanRecord, ModerationStore, NewAuditEntry, SilenceChange } from '../../ports/moderation-store.port';
 import { queryRows, type Queryable } from './pg-rows';
@@ -27,6 +27,35 @@ const toAudit = (r: AuditRow): AuditRecord => ({
   reason: r.reason,
   before: r.before,
   after: r.after,
+});
+
+interface RuleRow {
+  id: string;
+  room_id: string | null;
+  name: string;
+  kind: WordRule['kind'];
+  pattern: string;
+  action: WordRule['action'];
+  created_by: string;
+  created_at: Date;
+}
+
+const toRule = (r: RuleRow): WordRule => ({
+  id: r.id,
+  roomId: r.room_id,
+  name: r.name,
+  kind: r.kind,
+  pattern: r.pattern,
+  action: r.action,
+  createdBy: r.created_by,
+  createdAt: r.created_at.toISOString(),
+});
+
+const ruleAudit = (r: Pick<WordRule, 'name' | 'kind' | 'pattern' | 'action'>) => ({
+  name: r.name,
+  kind: r.kind,
+  pattern: r.pattern,
+  action: r.action,
 });
 
 interface BanRow {
@@ -161,6 +190,35 @@ export class PostgresModerationStore implements ModerationStore {
       await tx.query(`UPDATE users SET instance_role = $2 WHERE id = $1`, [userId, role]);
       await insertAudit(tx, { ...audit, before: { instanceRole: was.instance_role }, after: { instanceRole: role } });
       return true;
+    });
+  }
+
+  async listRules(): Promise<WordRule[]> {
+    return (await queryRows<RuleRow>(this.ds, `SELECT * FROM word_rules ORDER BY created_at, id`)).map(toRule);
+  }
+
+  createRule(rule: Omit<WordRule, 'createdAt'>, audit: NewAuditEntry): Promise<WordRule> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const [row] = await queryRows<RuleRow>(
+        tx,
+        `INSERT INTO word_rules (id, room_id, name, kind, pattern, action, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [rule.id, rule.roomId, rule.name, rule.kind, rule.pattern, rule.action, rule.createdBy],
+      );
+      await insertAudit(tx, { ...audit, before: null, after: { ruleId: rule.id, ...ruleAudit(rule) } });
+      return toRule(row!);
+    });
+  }
+
+  deleteRule(id: string, roomId: string | null, audit: NewAuditEntry): Promise<WordRule | null> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const [row] = await queryRows<RuleRow>(tx, `DELETE FROM word_rules WHERE id = $1 AND room_id IS NOT DISTINCT FROM $2 RETURNING *`, [
+        id,
+        roomId,
+      ]);
+      if (!row) return null;
+      const rule = toRule(row);
+      await insertAudit(tx, { ...audit, before: { ruleId: id, ...ruleAudit(rule) }, after: null });
+      return rule;
     });
   }
 
