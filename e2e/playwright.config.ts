@@ -12,6 +12,8 @@ const PORT = Number(process.env.QC_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
 // Read once by the runner (the only process that starts the web server).
 const dataDir = process.env.QC_E2E_DATA_DIR ?? path.join(os.tmpdir(), `qc-e2e-${Date.now()}`);
+// The test workers read the config again: they must name the same folder (npm run admin works on it).
+process.env.QC_E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: './tests',

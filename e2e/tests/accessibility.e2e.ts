@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { composer, expect, expectAllSent, messageLog, sendMessage, test } from './fixtures';
+import { COLOUR_SCHEMES, composer, expect, expectAllSent, expectNoAxeViolations, messageLog, sendMessage, test } from './fixtures';
 
 /*
  * Every page and dialog checked by axe-core (Deque's rules, not ours) against WCAG 2.1 A
@@ -8,25 +7,11 @@ import { composer, expect, expectAllSent, messageLog, sendMessage, test } from '
  * on screen, so the rules see what a person sees (contrast is computed on painted colours).
  */
 
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const SCHEMES = ['light', 'dark'] as const;
-
-async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
-  const found = violations.flatMap((v) =>
-    v.nodes.map(
-      (node) =>
-        `  ${v.id} (${v.impact ?? 'n/a'}) at ${node.target.join(' ')}: ${node.failureSummary?.split('\n').join(' ') ?? ''}\n    ${v.helpUrl}`,
-    ),
-  );
-  expect(found, `axe: ${violations.length} rule(s) broken on ${where}:\n${found.join('\n')}`).toEqual([]);
-}
-
 function messageWith(page: Page, text: string) {
   return messageLog(page).getByTestId('message').filter({ hasText: text });
 }
 
-for (const scheme of SCHEMES) {
+for (const scheme of COLOUR_SCHEMES) {
   test.describe(`${scheme} colour scheme`, () => {
     test.use({ colorScheme: scheme });
     // axe walks the whole DOM after each step; on a shared, busy machine that takes a while.

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /*
@@ -225,4 +226,19 @@ export async function interceptSocket(person: Person): Promise<SocketWire> {
     },
     dropped,
   };
+}
+
+/** The WCAG 2.1 A and AA rules axe checks the page against, as painted (contrast included). */
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+export const COLOUR_SCHEMES = ['light', 'dark'] as const;
+
+export async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
+  const found = violations.flatMap((v) =>
+    v.nodes.map(
+      (node) =>
+        `  ${v.id} (${v.impact ?? 'n/a'}) at ${node.target.join(' ')}: ${node.failureSummary?.split('\n').join(' ') ?? ''}\n    ${v.helpUrl}`,
+    ),
+  );
+  expect(found, `axe: ${violations.length} rule(s) broken on ${where}:\n${found.join('\n')}`).toEqual([]);
 }

@@ -12,6 +12,7 @@ import './styles/navigation.css';
 import './styles/search.css';
 import './styles/details.css';
 import './styles/attachments.css';
+import './styles/admin.css';
 
 export const metadata: Metadata = {
   title: 'Quantum Chat',

@@ -11,7 +11,7 @@ import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
 import { BrowseChannelsDialog } from './browse-channels-dialog';
 import { NotificationPrompt } from './notification-prompt';
-import { BellOffIcon, CompassIcon, GearIcon, HashIcon, PencilIcon, PlusIcon, UsersIcon } from './icons';
+import { BellOffIcon, CompassIcon, GearIcon, HashIcon, PencilIcon, PlusIcon, UsersIcon, ShieldIcon } from './icons';
 import { NewChannelDialog } from './new-channel-dialog';
 import { NewDirectMessageDialog } from './new-direct-message-dialog';
 import { NewGroupDialog } from './new-group-dialog';
@@ -56,6 +56,11 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
             @<bdi>{me.username}</bdi>
           </span>
         </span>
+        {me.instanceRole && (
+          <Link className="icon-button" href="/admin" aria-label="Admin" title="Admin: audit log and word rules" prefetch={false}>
+            <ShieldIcon size={18} />
+          </Link>
+        )}
         <Link className="icon-button" href="/settings" aria-label="Settings" title="Settings">
           <GearIcon size={18} />
         </Link>

@@ -1,4 +1,9 @@
 import type {
+  AuditPage,
+  RuleTestBody,
+  RuleTestResult,
+  WordRule,
+  WordRuleBody,
   BanBody,
   LiftBody,
   MemberSanction,
@@ -111,6 +116,16 @@ export const api = {
     authed<void>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/kick`, body),
   banMember: (roomId: string, userId: string, body: BanBody) =>
     authed<MemberSanction>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/ban`, body),
+
+  // The admin dashboard (instance staff only; the server checks every call).
+  audit: (q: Partial<Record<'actor' | 'target' | 'action' | 'roomId' | 'after' | 'before' | 'cursor', string>> & { limit?: number }) => {
+    const params = new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])));
+    return authed<AuditPage>('GET', `/api/v1/admin/audit${params.size ? `?${params}` : ''}`);
+  },
+  instanceRules: () => authed<WordRule[]>('GET', '/api/v1/admin/rules'),
+  createInstanceRule: (body: WordRuleBody) => authed<WordRule>('POST', '/api/v1/admin/rules', body),
+  deleteInstanceRule: (ruleId: string) => authed<void>('DELETE', `/api/v1/admin/rules/${enc(ruleId)}`),
+  testRules: (body: RuleTestBody) => authed<RuleTestResult>('POST', '/api/v1/admin/rules/test', body),
 
   // Web Push: the key to subscribe with (public), and this person's devices.
   vapidPublicKey: () => requestJson<VapidPublicKey>('GET', '/api/v1/push/vapid-public-key'),

@@ -9,10 +9,10 @@ import { session } from './session';
 
 const FALLBACK_FILE_NAME = 'quantum-chat-export.json';
 
-/** The file name the server gave the export (`attachment; filename="…"`), kept to a safe alphabet. */
-export function fileNameFrom(contentDisposition: string | null): string {
+/** The file name the server gave (`attachment; filename="…"`), kept to a safe alphabet. */
+export function fileNameFrom(contentDisposition: string | null, fallback = FALLBACK_FILE_NAME): string {
   const name = /filename="([^"]+)"/i.exec(contentDisposition ?? '')?.[1];
-  return name && /^[\w.-]+$/.test(name) ? name : FALLBACK_FILE_NAME;
+  return name && /^[\w.-]+$/.test(name) ? name : fallback;
 }
 
 /** The typed confirmation matches the username (spaces around it and letter case aside, as usernames are lower case). */
@@ -21,9 +21,14 @@ export function confirmationMatches(typed: string, username: string): boolean {
 }
 
 /** The export as a file to save: the server streams it; the browser keeps it as a Blob until it is saved. */
-export async function fetchMyData(): Promise<{ blob: Blob; fileName: string }> {
+export function fetchMyData(): Promise<{ blob: Blob; fileName: string }> {
+  return fetchAuthedFile('/api/v1/users/me/export', FALLBACK_FILE_NAME);
+}
+
+/** A file the api answers for the signed-in person (an export, a download), with its name; a session that lapsed is refreshed once. */
+export async function fetchAuthedFile(url: string, fallbackName: string): Promise<{ blob: Blob; fileName: string }> {
   const get = (token: string) =>
-    fetch('/api/v1/users/me/export', { headers: { Authorization: `Bearer ${token}` }, credentials: 'same-origin', cache: 'no-store' });
+    fetch(url, { headers: { Authorization: `Bearer ${token}` }, credentials: 'same-origin', cache: 'no-store' });
   let token = session.accessToken ?? (await session.refresh());
   if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'Please sign in again.');
   let res: Response;
@@ -34,7 +39,7 @@ export async function fetchMyData(): Promise<{ blob: Blob; fileName: string }> {
     throw new ApiError(0, 'INTERNAL', "Can't reach the server. Check your connection and try again.");
   }
   if (!res.ok) throw errorFromBody(res.status, await res.json().catch(() => undefined));
-  return { blob: await res.blob(), fileName: fileNameFrom(res.headers.get('content-disposition')) };
+  return { blob: await res.blob(), fileName: fileNameFrom(res.headers.get('content-disposition'), fallbackName) };
 }
 
 /** Hands a Blob to the browser's "save file": a link with `download`, clicked once, then let go. */

@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { COLOUR_SCHEMES, expect, expectNoAxeViolations, openDirectMessage, roomLink, sendMessage, test } from './fixtures';
+
+/*
+ * The admin dashboard in Chromium: the first admin made with `npm run admin` beside the running
+ * server; /admin shows them the audit log and the word rules; a rule they add (checked first
+ * in the test box) blocks a member's message, who is told which rule; a member who opens
+ * /admin is told it is not for them (and the server refuses every call anyway).
+ */
+
+test.describe.configure({ timeout: 180_000 });
+
+test("an admin made by npm run admin reads the audit log, adds a word rule that blocks a member's message; a member is kept out", async ({
+  alice,
+  bob,
+}, testInfo) => {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/admin.mjs'), 'grant', alice.username, 'admin'], {
+    env: { ...process.env, QC_DATA_DIR: process.env.QC_E2E_DATA_DIR! },
+    stdio: 'pipe',
+  });
+  await openDirectMessage(alice, bob);
+
+  // The role arrives with the next session: a reload, and the sidebar offers Admin.
+  await alice.page.reload();
+  await alice.page.getByRole('link', { name: 'Admin' }).click();
+  await alice.page.waitForURL('**/admin');
+  await expect(alice.page.getByRole('heading', { level: 1, name: 'Admin' })).toBeVisible();
+  const grant = alice.page.getByTestId('audit-entry').filter({ hasText: 'user.grant-role' });
+  await expect(grant).toContainText('the server');
+  await expect(grant).toContainText('npm run admin');
+  await testInfo.attach('admin-audit-log', { body: await alice.page.screenshot({ fullPage: true }), contentType: 'image/png' });
+
+  // Export: a CSV download of the same log.
+  const download = alice.page.waitForEvent('download');
+  await alice.page.getByRole('button', { name: 'Export CSV' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^quantum-chat-audit-.*\.csv$/);
+
+  // Word rules: test a text first, add the rule, test again.
+  await alice.page.getByRole('button', { name: 'Word rules' }).click();
+  const text = alice.page.getByRole('textbox', { name: 'Text' });
+  await text.fill('casino night on friday');
+  await alice.page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(alice.page.getByTestId('rule-test-result')).toHaveText('It passes every rule.');
+  await alice.page.getByRole('textbox', { name: 'Name' }).fill('no gambling');
+  await alice.page.getByRole('textbox', { name: /Words, separated by commas/ }).fill('casino, poker');
+  await alice.page.getByRole('button', { name: 'Add rule' }).click();
+  await expect(alice.page.getByTestId('word-rule')).toContainText('no gambling');
+  await alice.page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(alice.page.getByTestId('rule-test-result')).toHaveText('Blocked by "no gambling" (matched "casino")');
+  await testInfo.attach('admin-word-rules', { body: await alice.page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  // Both sections pass WCAG 2.1 AA in both colour schemes.
+  for (const scheme of COLOUR_SCHEMES) {
+    await alice.page.emulateMedia({ colorScheme: scheme });
+    await expectNoAxeViolations(alice.page, `/admin word rules (${scheme})`);
+    await alice.page.getByRole('button', { name: 'Audit log' }).click();
+    await expect(alice.page.getByTestId('audit-entry').first()).toBeVisible();
+    await expectNoAxeViolations(alice.page, `/admin audit log (${scheme})`);
+    await alice.page.getByRole('button', { name: 'Word rules' }).click();
+  }
+
+  // Bob's message meets it: refused, and he is told which rule.
+  await roomLink(bob.page, 'Alice').click();
+  await sendMessage(bob.page, 'anyone for CASINO night?');
+  await expect(bob.page.locator('.message--failed')).toContainText('blocked by the rule "no gambling"');
+
+  // Bob is no admin: the page says so.
+  await bob.page.goto('/admin');
+  await expect(bob.page.getByText("This page is for the instance's admins and moderators.")).toBeVisible();
+});
