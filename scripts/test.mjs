@@ -117,7 +117,7 @@ if (!args.has('--only-e2e')) {
     console.error('Compiling the web specs failed; fix the errors above and run "npm test" again.');
     process.exit(webSpecs);
   }
-  const dists = ['packages/shared', 'packages/core', 'apps/workers', 'apps/api', 'apps/web'].map((w) => path.join(root, w, 'dist'));
+  const dists = ['packages/shared', 'packages/core', 'apps/workers', 'apps/api', 'apps/web', 'apps/desktop'].map((w) => path.join(root, w, 'dist'));
   // …and the scripts' own (the engine runner) and the bench's accounting, plain ESM with no build step.
   const scriptSpecs = ['scripts', 'bench/test'].flatMap((dir) =>
     readdirSync(path.join(root, dir))

@@ -12,3 +12,4 @@ export * from './notifications';
 export * from './push';
 export * from './moderation';
 export * from './moderation-policy';
+export * from './desktop-bridge';
