@@ -11,6 +11,7 @@ import { useUnreadBadge } from '@/lib/notify/use-unread-badge';
 import { openSearch } from '@/lib/search-ui';
 import { resyncPush } from '@/lib/push/web-push';
 import { openMessageFromUrl } from '@/lib/push/open-message';
+import { desktopBridge } from '@/lib/desktop/desktop-bridge';
 import { ConnectionBanner } from './connection-banner';
 import { NoticeToast } from './notice-toast';
 import { RoomNavigation } from './room-navigation';
@@ -82,6 +83,18 @@ function ChatLayout() {
     sw.addEventListener('message', onMessage);
     return () => sw.removeEventListener('message', onMessage);
   }, [client, router]);
+
+  // The desktop shell: its native notification was clicked; the window is already in front.
+  useEffect(
+    () =>
+      desktopBridge()?.onOpenMessage((raw) => {
+        const target = openMessageFromUrl(raw?.roomId, raw?.messageId, raw?.seq);
+        if (!target) return;
+        void client.jumpToMessage(target.roomId, { messageId: target.messageId, ...(target.seq ? { seq: target.seq } : {}) });
+        router.push(`/chat?room=${encodeURIComponent(target.roomId)}`);
+      }),
+    [client, router],
+  );
 
   useEffect(() => {
     client.setOpenRoom(roomId);

@@ -52,9 +52,11 @@ export function PushSettings() {
       </p>
       {availability !== 'available' ? (
         <p className="muted" role="note">
-          {availability === 'insecure'
-            ? 'This browser only allows them on a secure (https) address.'
-            : 'This browser cannot receive push notifications.'}
+          {availability === 'desktop'
+            ? 'The desktop app notifies you while it runs. To be told when it is closed, turn this on in a browser.'
+            : availability === 'insecure'
+              ? 'This browser only allows them on a secure (https) address.'
+              : 'This browser cannot receive push notifications.'}
         </p>
       ) : (
         <>

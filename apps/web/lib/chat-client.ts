@@ -26,6 +26,7 @@ import { newClientMsgId } from './client-msg-id';
 import { ApiError } from './http';
 import { dialLiveSocket, type LiveSocket } from './live-socket';
 import { isPageVisible, watchPageActivity } from './page-activity';
+import { desktopBridge, personIsElsewhere } from './desktop/desktop-bridge';
 import { session } from './session';
 import { ConnectionStore } from './stores/connection-store';
 import { DraftStore } from './stores/draft-store';
@@ -446,7 +447,11 @@ export class ChatClient {
     this.notifier.consider(
       m,
       room,
-      { meId: this.meId, tabHidden: !isPageVisible(), lookingAtRoom: this.rooms.getState().openRoomId === m.roomId },
+      {
+        meId: this.meId,
+        tabHidden: personIsElsewhere({ visible: isPageVisible(), focused: document.hasFocus() }, desktopBridge() !== null),
+        lookingAtRoom: this.rooms.getState().openRoomId === m.roomId,
+      },
       () => this.notificationText(m, room),
     );
   }

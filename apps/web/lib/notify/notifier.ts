@@ -1,9 +1,11 @@
 import type { Message, MyRoom } from '@qc/shared';
 import { Observable } from '../stores/observable';
 import { decideNotification, type NotificationDecision } from './notification-decision';
+import { desktopBridge, desktopNotificationFor } from '../desktop/desktop-bridge';
 
 /*
- * Being told: the desktop notification (the browser's Notification API) and the optional
+ * Being told: the desktop notification (the browser's Notification API, or the desktop
+ * shell's native one through its bridge) and the optional
  * sound for a message that arrives while the person is elsewhere. What to tell is decided by
  * decideNotification; this holds the browser's side: the permission, the sound setting
  * (remembered on this device), and the click that takes the person to the message.
@@ -22,6 +24,8 @@ export interface NotifierState {
 const SOUND_KEY = 'qc:notify-sound';
 
 function browserPermission(): NotificationPermissionState {
+  // The desktop shell shows its own notifications: nothing to ask.
+  if (desktopBridge()) return 'granted';
   if (typeof window === 'undefined' || !('Notification' in window)) return 'unsupported';
   return Notification.permission;
 }
@@ -85,6 +89,12 @@ export class Notifier extends Observable<NotifierState> {
   }
 
   private show(message: Message, text: NotificationText): void {
+    const desktop = desktopBridge();
+    if (desktop) {
+      // Native, one per room; its click comes back through the bridge (see chat-app).
+      desktop.notify(desktopNotificationFor(message, text));
+      return;
+    }
     let n: Notification;
     try {
       // One per room (`tag`): a burst in a room replaces the last one instead of piling up.

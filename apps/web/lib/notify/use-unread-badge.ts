@@ -3,21 +3,26 @@
 import { useEffect } from 'react';
 import type { RoomListStore } from '../stores/room-list-store';
 import { countForBadge, titleWithUnread } from './notification-decision';
+import { DesktopBadge, desktopBridge } from '../desktop/desktop-bridge';
 
 const BASE_TITLE = 'Quantum Chat';
 
 /**
  * The tab tells what waits while the person is elsewhere: "(3) Quantum Chat" in the title
  * ("@" when some of it mentions them), and the favicon with a red badge. Counted as the
- * notification settings allow (a muted room adds nothing). Put back as it was on leaving.
+ * notification settings allow (a muted room adds nothing). In the desktop shell the same
+ * count goes onto the dock or taskbar. Put back as it was on leaving.
  */
 export function useUnreadBadge(rooms: RoomListStore): void {
   useEffect(() => {
     const link = document.querySelector<HTMLLinkElement>('link[rel~="icon"]');
     const originalIcon = link?.href ?? null;
     let shown = '';
+    const bridge = desktopBridge();
+    const desktop = bridge ? new DesktopBadge(bridge) : null;
     const render = () => {
       const { unread, mentions } = countForBadge(rooms.rooms, new Date());
+      desktop?.show({ unread, mentions });
       document.title = titleWithUnread(BASE_TITLE, unread, mentions);
       const key = `${unread}/${mentions}`;
       if (key === shown || !link || !originalIcon) return;
@@ -35,6 +40,7 @@ export function useUnreadBadge(rooms: RoomListStore): void {
     return () => {
       unsubscribe();
       clearInterval(timer);
+      desktop?.show({ unread: 0, mentions: 0 });
       document.title = BASE_TITLE;
       if (link && originalIcon) link.href = originalIcon;
     };

@@ -1,5 +1,6 @@
 import type { PushSubscriptionBody } from '@qc/shared';
 import { api } from '../api';
+import { desktopBridge } from '../desktop/desktop-bridge';
 
 /*
  * Web Push on this device: the service worker (public/sw.js) registered, the browser's push
@@ -10,10 +11,14 @@ import { api } from '../api';
 
 const PRIVATE_KEY = 'qc:push-private';
 
-export type PushAvailability = 'available' | 'unsupported' | 'insecure';
+export type PushAvailability = 'available' | 'unsupported' | 'insecure' | 'desktop';
 
-/** Whether this browser can take pushes here (a service worker needs https or localhost). */
+/**
+ * Whether this browser can take pushes here (a service worker needs https or localhost).
+ * Not in the desktop shell: Electron has no push service, and the shell tells while it runs.
+ */
 export function pushAvailability(): PushAvailability {
+  if (desktopBridge()) return 'desktop';
   if (typeof window === 'undefined' || !('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
     return 'unsupported';
   }
