@@ -17,6 +17,7 @@ import {
   PushService,
   ModerationService,
   WordRulesService,
+  CasesService,
   UsersService,
   type ApiRuntime,
 } from '@qc/core';
@@ -50,6 +51,7 @@ export class RuntimeModule {
       { provide: PushService, useValue: core.push },
       { provide: ModerationService, useValue: core.moderation },
       { provide: WordRulesService, useValue: core.wordRules },
+      { provide: CasesService, useValue: core.cases },
       { provide: METADATA_STORE, useValue: core.meta },
       { provide: MESSAGE_LOG, useValue: core.messageLog },
       { provide: HEALTH_CHECKS, useValue: core.healthChecks },

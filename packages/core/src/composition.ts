@@ -88,6 +88,9 @@ import { PostgresModerationStore } from './adapters/postgres/postgres-moderation
 import type { ModerationStore } from './ports/moderation-store.port';
 import { ModerationService } from './moderation/moderation.service';
 import { WordRulesService } from './moderation/word-rules.service';
+import { CasesService } from './moderation/cases.service';
+import { PostgresCaseStore } from './adapters/postgres/postgres-case-store.adapter';
+import type { CaseStore } from './ports/case-store.port';
 
 export interface Adapters {
   meta: MetadataStore;
@@ -112,6 +115,7 @@ export interface Adapters {
   vapidKeys: VapidKeyPair;
   /** Mutes, kicks, bans, instance roles and the append-only audit log: PostgreSQL in both profiles. */
   moderationStore: ModerationStore;
+  caseStore: CaseStore;
   /**
    * Whether the `indexer` log consumer must feed searchIndex. False for PostgreSQL
    * full-text search, whose index is the history table itself.
@@ -227,6 +231,8 @@ export interface CoreServices extends Adapters {
   pushSink: WebPushSink;
   /** Mutes, kicks, bans, instance roles and the audit log, each checked by the moderation policy. */
   moderation: ModerationService;
+  /** Reports as cases, worked by the instance's staff. */
+  cases: CasesService;
   /** Word rules, held in memory and checked on every send and edit. */
   wordRules: WordRulesService;
   throttle: ThrottleService;
@@ -302,6 +308,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     pushStore,
     vapidKeys,
     moderationStore: new PostgresModerationStore(ds),
+    caseStore: new PostgresCaseStore(ds),
     outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
@@ -570,7 +577,14 @@ export function createCoreServices(
     tellMuted: (userId, roomId, mute) => broadcaster.toUser(userId, 'room:moderator-mute', { roomId, mute }),
   });
   const rulesWarn = throttledWarn(logger, 'word rules: a flag was not written down, or a reload failed (the next change reloads)');
-  const wordRules = new WordRulesService(adapters.moderationStore, moderation, adapters.roomEvents, (err) => rulesWarn(err, 'word rules'));
+  const wordRules = new WordRulesService(
+    adapters.moderationStore,
+    moderation,
+    adapters.roomEvents,
+    (err) => rulesWarn(err, 'word rules'),
+    // Late-bound: cases are built on the message actions, which are built on the rules.
+    (message, matched) => cases.flagged(message, matched),
+  );
   const messages = new MessagesService(
     rooms,
     messageStore,
@@ -623,9 +637,19 @@ export function createCoreServices(
     },
     {
       mayDelete: (actorId, roomId, authorId) => moderation.mayDeleteMessage(actorId, roomId, authorId),
-      deleted: (actorId, original) => moderation.messageDeleted(actorId, original),
+      deleted: (actorId, original, caseId) => moderation.messageDeleted(actorId, original, caseId),
     },
     wordRules,
+  );
+  const cases: CasesService = new CasesService(
+    meta,
+    adapters.caseStore,
+    messageStore,
+    messageStates,
+    rooms,
+    moderation,
+    messageActions,
+    { tellOutcome: (userId, report) => broadcaster.toUser(userId, 'report:outcome', report) },
   );
   const warnFiles = throttledWarn(
     logger,
@@ -655,6 +679,7 @@ export function createCoreServices(
     pushSink,
     moderation,
     wordRules,
+    cases,
     throttle,
     roomSizes,
   };

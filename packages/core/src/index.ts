@@ -32,3 +32,4 @@ export * from './uploads/upload-content';
 export * from './push/push.service';
 export * from './moderation/moderation.service';
 export * from './moderation/word-rules.service';
+export * from './moderation/cases.service';

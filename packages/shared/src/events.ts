@@ -1,4 +1,5 @@
 import type { ErrorBody } from './errors';
+import type { MyReport } from './cases';
 import type {
   Message,
   ModeratorMute,
@@ -64,6 +65,8 @@ export interface ServerToClientEvents {
   'room:notifications': (event: { roomId: string } & RoomNotifications) => void;
   /** A moderator muted me in a room (`mute`), or the mute was lifted (null). */
   'room:moderator-mute': (event: { roomId: string; mute: ModeratorMute | null }) => void;
+  /** A report I made was decided (a moderator acted on it, or dismissed it). */
+  'report:outcome': (report: MyReport) => void;
   /** I was added to a room (created, invited, joined from another device). */
   'room:added': (room: MyRoom) => void;
   /** I left or was removed from a room, or it was deleted. */

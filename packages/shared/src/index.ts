@@ -13,3 +13,4 @@ export * from './push';
 export * from './moderation';
 export * from './moderation-policy';
 export * from './desktop-bridge';
+export * from './cases';

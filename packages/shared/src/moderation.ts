@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   'user.grant-role',
   'rule.create',
   'rule.delete',
+  'case.assign',
+  'case.note',
+  'case.dismiss',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -64,6 +67,8 @@ export interface AuditEntry {
   reason: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  /** The case this action was taken from, if any. */
+  caseId: string | null;
 }
 
 /** `GET /admin/audit`: filters (all optional), newest first, a page at a time; `format=csv|json` downloads it whole. */

@@ -35,6 +35,7 @@ export const toAuditEntry = (r: AuditRecord): AuditEntry => ({
   reason: r.reason,
   before: r.before,
   after: r.after,
+  caseId: r.caseId,
 });
 
 /**
@@ -52,7 +53,7 @@ export class ModerationService {
   ) {}
 
   /** A member's sends are refused MUTED until `minutes` from now; it lifts by itself. */
-  async mute(actorId: string, roomId: string, targetId: string, body: MuteBody): Promise<MemberSanction> {
+  async mute(actorId: string, roomId: string, targetId: string, body: MuteBody, caseId?: string): Promise<MemberSanction> {
     await this.authorise('member.mute', actorId, roomId, targetId);
     const until = new Date(this.now().getTime() + body.minutes * 60_000);
     const change = await this.store.silence(roomId, targetId, until, body.reason, {
@@ -61,6 +62,7 @@ export class ModerationService {
       targetUserId: targetId,
       roomId,
       reason: body.reason,
+      caseId,
     });
     if (!change) throw AppError.notFound('member');
     this.effects.roomChanged(roomId);
@@ -83,12 +85,19 @@ export class ModerationService {
   }
 
   /** Removed from the room; they may come back (a channel) or be invited again. */
-  async kick(actorId: string, roomId: string, targetId: string, body: LiftBody): Promise<void> {
+  async kick(actorId: string, roomId: string, targetId: string, body: LiftBody, caseId?: string): Promise<void> {
     const target = await this.authorise('member.kick', actorId, roomId, targetId);
     if (!target.roomRole) throw AppError.notFound('member');
     if (target.roomRole === 'owner') throw AppError.conflict("the room's owner cannot be removed: they hand it on by leaving");
     if (
-      !(await this.store.kick(roomId, targetId, { actorId, action: 'member.kick', targetUserId: targetId, roomId, reason: body.reason }))
+      !(await this.store.kick(roomId, targetId, {
+        actorId,
+        action: 'member.kick',
+        targetUserId: targetId,
+        roomId,
+        reason: body.reason,
+        caseId,
+      }))
     ) {
       throw AppError.notFound('member');
     }
@@ -96,14 +105,14 @@ export class ModerationService {
   }
 
   /** Removed if a member, and kept out (no rejoin, no invite) for `minutes`, or until lifted. */
-  async ban(actorId: string, roomId: string, targetId: string, body: BanBody): Promise<MemberSanction> {
+  async ban(actorId: string, roomId: string, targetId: string, body: BanBody, caseId?: string): Promise<MemberSanction> {
     const target = await this.authorise('member.ban', actorId, roomId, targetId);
     if (target.roomRole === 'owner') throw AppError.conflict("the room's owner cannot be banned: they hand it on by leaving");
     if (!(await this.meta.findUserById(targetId))) throw AppError.notFound('user');
     const until = body.minutes ? new Date(this.now().getTime() + body.minutes * 60_000) : null;
     const { wasMember } = await this.store.ban(
       { roomId, userId: targetId, until, reason: body.reason, bannedBy: actorId },
-      { actorId, action: 'member.ban', targetUserId: targetId, roomId, reason: body.reason },
+      { actorId, action: 'member.ban', targetUserId: targetId, roomId, reason: body.reason, caseId },
     );
     if (wasMember) this.rooms.membershipEnded(roomId, targetId);
     return { roomId, userId: targetId, until: until?.toISOString() ?? null, reason: body.reason };
@@ -152,8 +161,9 @@ export class ModerationService {
   }
 
   /** Someone else's message deleted by staff: the audit log keeps what it said. */
-  async messageDeleted(actorId: string, original: Message): Promise<void> {
+  async messageDeleted(actorId: string, original: Message, caseId?: string): Promise<void> {
     await this.store.appendAudit({
+      caseId,
       actorId,
       action: 'message.delete',
       targetUserId: original.senderId,

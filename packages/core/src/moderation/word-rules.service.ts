@@ -36,6 +36,8 @@ export class WordRulesService implements MessageRules {
     private readonly moderation: Pick<ModerationService, 'requireAllowed'>,
     private readonly events: Pick<RoomEventBus, 'announceChanged' | 'onChanged'>,
     private readonly onFlagError: (err: unknown) => void = () => undefined,
+    /** A flagged message opens a case for the moderators (CasesService.flagged). */
+    private readonly openCase: (message: Message, rules: { name: string; matched: string }[]) => Promise<void> = async () => undefined,
   ) {
     events.onChanged((id) => {
       if (id === WORD_RULES_CHANGED) void this.load().catch(onFlagError);
@@ -77,6 +79,10 @@ export class WordRulesService implements MessageRules {
         after: { rules: matches.map((m) => ({ ruleId: m.rule.id, name: m.rule.name, matched: m.matched })), content: message.content },
       })
       .catch(this.onFlagError);
+    this.openCase(
+      message,
+      matches.map((m) => ({ name: m.rule.name, matched: m.matched })),
+    ).catch(this.onFlagError);
   }
 
   async list(actorId: string, roomId: string | null): Promise<WordRule[]> {

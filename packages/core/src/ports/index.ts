@@ -15,3 +15,4 @@ export * from './media-store.port';
 export * from './upload-store.port';
 export * from './push-store.port';
 export * from './moderation-store.port';
+export * from './case-store.port';

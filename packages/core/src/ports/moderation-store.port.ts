@@ -21,6 +21,8 @@ export interface NewAuditEntry {
   reason?: string | null;
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
+  /** The case the action was taken from. */
+  caseId?: string | null;
 }
 
 export interface AuditRecord extends Required<NewAuditEntry> {

@@ -23,7 +23,7 @@ import type { RoomsService } from './rooms.service';
 export interface MessageModeration {
   mayDelete(actorId: string, roomId: string, authorId: string): Promise<boolean>;
   /** Recorded once the tombstone is committed. */
-  deleted(actorId: string, original: Message): Promise<void>;
+  deleted(actorId: string, original: Message, caseId?: string): Promise<void>;
 }
 
 export class MessageActionsService {
@@ -57,6 +57,23 @@ export class MessageActionsService {
     });
     if (flags.length) this.rules?.flagged(edited, flags);
     return edited;
+  }
+
+  /**
+   * Staff delete a reported message from its case: the instance's staff need not be members
+   * of the room; the moderation policy decides, and the audit entry names the case.
+   */
+  async deleteFromCase(actorId: string, ref: MessageRef, caseId: string): Promise<Message> {
+    const [original] = await this.history.findByIds(ref.roomId, [ref.messageId]);
+    if (!original) throw AppError.notFound('message');
+    if (!this.moderation || !(await this.moderation.mayDelete(actorId, ref.roomId, original.senderId))) {
+      throw AppError.forbidden('you may not delete this message');
+    }
+    const deleted = await withBudget(this.limiter, `change:${actorId}`, this.settings, () =>
+      this.applyChange(actorId, ref, original, { kind: 'delete' }),
+    );
+    await this.moderation.deleted(actorId, original, caseId);
+    return deleted;
   }
 
   /** Its author deletes a message, or the room's staff (moderators and up, by the moderation policy) anyone's. */

@@ -1,9 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AccessTokenGuard } from '../../common/http/auth.guard';
 import { AdminController } from './admin.controller';
+import { CasesController, ReportsController } from './cases.controller';
 import { ModerationController } from './moderation.controller';
 import { RoomRulesController } from './room-rules.controller';
 
-/** Moderation in rooms (mute, kick, ban, word rules) and the admin endpoints (audit log, roles, rules); the decisions are core's. */
-@Module({ controllers: [ModerationController, RoomRulesController, AdminController], providers: [AccessTokenGuard] })
+/**
+ * Moderation in rooms (mute, kick, ban, word rules), reports and the cases they open, and the
+ * admin endpoints (audit log, roles, rules, cases); the decisions are core's.
+ */
+@Module({
+  controllers: [ModerationController, RoomRulesController, AdminController, CasesController, ReportsController],
+  providers: [AccessTokenGuard],
+})
 export class ModerationModule {}

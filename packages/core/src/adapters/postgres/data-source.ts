@@ -18,6 +18,7 @@ import { Push1796600000000 } from './migrations/1796600000000-push';
 import { UploadOrder1796610000000 } from './migrations/1796610000000-upload-order';
 import { Moderation1796700000000 } from './migrations/1796700000000-moderation';
 import { WordRules1796710000000 } from './migrations/1796710000000-word-rules';
+import { Cases1796720000000 } from './migrations/1796720000000-cases';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   UploadOrder1796610000000,
   Moderation1796700000000,
   WordRules1796710000000,
+  Cases1796720000000,
 ];
 
 export interface DataSourceOptions {

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditFilter, AuditRecord, BanRecord, ModerationStore, NewAuditEntry, SilenceChange } from '../../ports/moderation-store.port';
 import { queryRows, type Queryable } from './pg-rows';
 
-interface AuditRow {
+export interface AuditRow {
   id: string;
   at: Date;
   actor_id: string | null;
@@ -14,9 +14,10 @@ interface AuditRow {
   reason: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  case_id: string | null;
 }
 
-const toAudit = (r: AuditRow): AuditRecord => ({
+export const toAudit = (r: AuditRow): AuditRecord => ({
   id: String(r.id),
   at: r.at,
   actorId: r.actor_id,
@@ -27,6 +28,7 @@ const toAudit = (r: AuditRow): AuditRecord => ({
   reason: r.reason,
   before: r.before,
   after: r.after,
+  caseId: r.case_id,
 });
 
 interface RuleRow {
@@ -67,11 +69,11 @@ interface BanRow {
   created_at: Date;
 }
 
-async function insertAudit(db: Queryable, e: NewAuditEntry): Promise<AuditRecord> {
+export async function insertAudit(db: Queryable, e: NewAuditEntry): Promise<AuditRecord> {
   const [row] = await queryRows<AuditRow>(
     db,
-    `INSERT INTO audit_log (actor_id, action, target_user_id, room_id, message_id, reason, before, after)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    `INSERT INTO audit_log (actor_id, action, target_user_id, room_id, message_id, reason, before, after, case_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
     [
       e.actorId,
       e.action,
@@ -81,6 +83,7 @@ async function insertAudit(db: Queryable, e: NewAuditEntry): Promise<AuditRecord
       e.reason ?? null,
       e.before ? JSON.stringify(e.before) : null,
       e.after ? JSON.stringify(e.after) : null,
+      e.caseId ?? null,
     ],
   );
   return toAudit(row!);
