@@ -26,6 +26,9 @@ test("an admin made by npm run admin reads the audit log, adds a word rule that 
   await alice.page.getByRole('link', { name: 'Admin' }).click();
   await alice.page.waitForURL('**/admin');
   await expect(alice.page.getByRole('heading', { level: 1, name: 'Admin' })).toBeVisible();
+  // Cases open first (the work waiting); the audit log is one tab along.
+  await expect(alice.page.getByRole('heading', { level: 2, name: 'Cases' })).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Audit log' }).click();
   const grant = alice.page.getByTestId('audit-entry').filter({ hasText: 'user.grant-role' });
   await expect(grant).toContainText('the server');
   await expect(grant).toContainText('npm run admin');

@@ -129,6 +129,13 @@ export const PaperclipIcon = (p: IconProps) => (
   </Svg>
 );
 
+/** Reporting a message (Lucide's flag). */
+export const FlagIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 22V4M4 15s1-1 4-1 5 2 8 2 4-1 4-1V3s-1 1-4 1-5-2-8-2-4 1-4 1" />
+  </Svg>
+);
+
 /** Moderation (Lucide's shield outline). */
 export const ShieldIcon = (p: IconProps) => (
   <Svg {...p}>

@@ -22,6 +22,8 @@ export interface MessageActions {
   jumpTo?(messageId: string): void;
   /** Pins the message to the room, or unpins it. */
   togglePin?(message: Message): void;
+  /** Opens "Report message" (someone else's message). */
+  askReport?(message: Message): void;
 }
 
 export const MessageActionsContext = createContext<MessageActions | null>(null);

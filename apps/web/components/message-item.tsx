@@ -19,7 +19,7 @@ import { MessageText } from './message-text';
 import { MessageAttachments } from './message-attachments';
 import { ProfileButton } from './profile-card';
 import { ReactionChips } from './reaction-chips';
-import { PencilIcon, PinIcon, ReplyIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
+import { FlagIcon, PencilIcon, PinIcon, ReplyIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
@@ -350,6 +350,11 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
             {canDelete && (
               <ToolbarButton label="Delete message" title="Delete" onClick={() => actions.askDelete(message)}>
                 <TrashIcon />
+              </ToolbarButton>
+            )}
+            {!mine && actions.askReport && (
+              <ToolbarButton label="Report message" title="Report" onClick={() => actions.askReport?.(message)}>
+                <FlagIcon />
               </ToolbarButton>
             )}
             {picking && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}

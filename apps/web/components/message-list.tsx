@@ -12,6 +12,7 @@ import { dayKey, formatDay } from '@/lib/format-time';
 import { highlightMessage, messageElement } from '@/lib/jump-to-message';
 import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline } from '@/lib/use-chat';
 import { DeleteMessageDialog } from './delete-message-dialog';
+import { ReportMessageDialog } from './report-message-dialog';
 import { MessageActionsContext, type MessageActions } from './message-actions';
 import { MessageItem, PendingMessageItem } from './message-item';
 import { RoomIntro } from './room-intro';
@@ -100,6 +101,7 @@ export function MessageList({
   const room = useRoom(roomId);
   const receipts = useReceipts(roomId);
   const [deleting, setDeleting] = useState<Message | null>(null);
+  const [reporting, setReporting] = useState<Message | null>(null);
 
   const scrollerRef = useRef<HTMLDivElement>(null);
   const pinnedRef = useRef(true);
@@ -233,6 +235,7 @@ export function MessageList({
       replyTo: onReply,
       jumpTo: (messageId) => void client.jumpToMessage(roomId, { messageId }),
       togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
+      askReport: (message) => setReporting(message),
     }),
     [client, roomId, onEditingChange, onOpenThread, onReply],
   );
@@ -344,6 +347,9 @@ export function MessageList({
       </div>
       {deleting && (
         <DeleteMessageDialog message={deleting} onDelete={(m) => client.deleteMessage(roomId, m.id)} onClose={() => setDeleting(null)} />
+      )}
+      {reporting && (
+        <ReportMessageDialog message={reporting} authorName={nameOf(users, reporting.senderId)} onClose={() => setReporting(null)} />
       )}
       {newBelow && !timeline?.hasNewer && (
         <button type="button" className="jump-to-latest" onClick={scrollToBottom}>

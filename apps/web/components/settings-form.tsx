@@ -11,6 +11,7 @@ import { Avatar } from './avatar';
 import { YourData } from './your-data';
 import { ThemePicker } from './theme-picker';
 import { PushSettings } from './push-settings';
+import { MyReports } from './my-reports';
 import { disablePush } from '@/lib/push/web-push';
 
 /** Display name, avatar, theme and signing out. */
@@ -140,6 +141,8 @@ function SettingsFormFor({ user }: { user: User }) {
             Sign out
           </button>
         </div>
+
+        <MyReports />
 
         <hr className="settings__rule" />
         <YourData user={user} />

@@ -1,4 +1,10 @@
 import type {
+  CaseActionBody,
+  CaseDetail,
+  CasePage,
+  CaseStatus,
+  MyReport,
+  ReportBody,
   AuditPage,
   RuleTestBody,
   RuleTestResult,
@@ -117,7 +123,19 @@ export const api = {
   banMember: (roomId: string, userId: string, body: BanBody) =>
     authed<MemberSanction>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/ban`, body),
 
+  // Reporting a message (any member), and what became of my reports.
+  reportMessage: (roomId: string, messageId: string, body: ReportBody) =>
+    authed<MyReport>('POST', `/api/v1/rooms/${enc(roomId)}/messages/${enc(messageId)}/report`, body),
+  myReports: () => authed<{ reports: MyReport[] }>('GET', '/api/v1/reports/mine'),
+
   // The admin dashboard (instance staff only; the server checks every call).
+  cases: (status: CaseStatus | 'queue' | 'all', cursor?: string) =>
+    authed<CasePage>('GET', `/api/v1/admin/cases?status=${enc(status)}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  getCase: (caseId: string) => authed<CaseDetail>('GET', `/api/v1/admin/cases/${enc(caseId)}`),
+  assignCase: (caseId: string, assigneeId: string | null) =>
+    authed<CaseDetail>('PUT', `/api/v1/admin/cases/${enc(caseId)}/assignee`, { assigneeId }),
+  noteCase: (caseId: string, text: string) => authed<CaseDetail>('POST', `/api/v1/admin/cases/${enc(caseId)}/notes`, { text }),
+  actOnCase: (caseId: string, body: CaseActionBody) => authed<CaseDetail>('POST', `/api/v1/admin/cases/${enc(caseId)}/actions`, body),
   audit: (q: Partial<Record<'actor' | 'target' | 'action' | 'roomId' | 'after' | 'before' | 'cursor', string>> & { limit?: number }) => {
     const params = new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])));
     return authed<AuditPage>('GET', `/api/v1/admin/audit${params.size ? `?${params}` : ''}`);

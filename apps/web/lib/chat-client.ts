@@ -27,6 +27,7 @@ import { ApiError } from './http';
 import { dialLiveSocket, type LiveSocket } from './live-socket';
 import { isPageVisible, watchPageActivity } from './page-activity';
 import { desktopBridge, personIsElsewhere } from './desktop/desktop-bridge';
+import { reportOutcomeNotice } from './moderation/report-outcome';
 import { session } from './session';
 import { ConnectionStore } from './stores/connection-store';
 import { DraftStore } from './stores/draft-store';
@@ -180,6 +181,7 @@ export class ChatClient {
     });
     socket.on('room:notifications', ({ roomId, ...settings }) => this.rooms.setNotifications(roomId, settings));
     socket.on('room:moderator-mute', ({ roomId, mute }) => this.rooms.setModeratorMute(roomId, mute));
+    socket.on('report:outcome', (report) => this.connection.showNotice(reportOutcomeNotice(report)));
     socket.on('message:updated', (u) => this.receiveUpdate(u));
     socket.on('room:activity', (a) => this.roomActivity(a));
     socket.on('receipt', (r) => this.receipts.apply([r]));

@@ -5,9 +5,11 @@ import { useState } from 'react';
 import { useSession } from '@/lib/session';
 import { ArrowLeftIcon } from '../icons';
 import { AuditLogPanel } from './audit-log-panel';
+import { CasesPanel } from './cases-panel';
 import { WordRulesPanel } from './word-rules-panel';
 
 const SECTIONS = [
+  ['cases', 'Cases'],
   ['audit', 'Audit log'],
   ['rules', 'Word rules'],
 ] as const;
@@ -20,7 +22,7 @@ type Section = (typeof SECTIONS)[number][0];
  */
 export function AdminDashboard() {
   const state = useSession();
-  const [section, setSection] = useState<Section>('audit');
+  const [section, setSection] = useState<Section>('cases');
   if (state.status !== 'authenticated') return null;
   const role = state.user.instanceRole;
   if (!role) {
@@ -54,7 +56,7 @@ export function AdminDashboard() {
           </button>
         ))}
       </nav>
-      {section === 'audit' ? <AuditLogPanel /> : <WordRulesPanel />}
+      {section === 'cases' ? <CasesPanel /> : section === 'audit' ? <AuditLogPanel /> : <WordRulesPanel />}
     </main>
   );
 }
