@@ -575,6 +575,7 @@ export function createCoreServices(
   const moderation = new ModerationService(meta, adapters.moderationStore, rooms, {
     roomChanged: (roomId) => membership.forget(roomId),
     tellMuted: (userId, roomId, mute) => broadcaster.toUser(userId, 'room:moderator-mute', { roomId, mute }),
+    disconnectUser: (userId) => broadcaster.disconnectUser(userId),
   });
   const rulesWarn = throttledWarn(logger, 'word rules: a flag was not written down, or a reload failed (the next change reloads)');
   const wordRules = new WordRulesService(

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'MUTED',
   /** A word rule refused the message: its message names the rule. */
   'BLOCKED',
+  /** Sign-in refused: the instance's staff disabled this account (its message says so and who to ask). */
+  'ACCOUNT_DISABLED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -58,4 +60,5 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   OVERLOADED: 503,
   MUTED: 403,
   BLOCKED: 422,
+  ACCOUNT_DISABLED: 403,
 };

@@ -28,6 +28,22 @@ export type BanBody = z.infer<typeof banBody>;
 export const liftBody = z.object({ reason: moderationReason }).strict();
 export type LiftBody = z.infer<typeof liftBody>;
 
+/** A person as the dashboard's People page lists them (`GET /admin/users?q=`). */
+export interface AdminUser {
+  id: string;
+  username: string;
+  displayName: string;
+  instanceRole: InstanceRole | null;
+  createdAt: string;
+  lastSeenAt: string | null;
+  /** When the staff disabled the account (null: it is active), and why. */
+  disabledAt: string | null;
+  disabledReason: string | null;
+}
+
+/** `GET /admin/users`: by username or display name (empty: the newest accounts). */
+export const adminUserQuery = z.object({ q: z.string().trim().max(64).default('') }).strict();
+
 /** What happened to a person in a room, as the moderation answers and the room shows it. */
 export interface MemberSanction {
   roomId: string;
@@ -48,6 +64,9 @@ export const AUDIT_ACTIONS = [
   'user.grant-role',
   'rule.create',
   'rule.delete',
+  'user.disable',
+  'user.enable',
+  'user.end-sessions',
   'case.assign',
   'case.note',
   'case.dismiss',

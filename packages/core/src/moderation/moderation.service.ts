@@ -1,4 +1,5 @@
 import type {
+  AdminUser,
   AuditEntry,
   AuditPage,
   AuditQuery,
@@ -11,7 +12,7 @@ import type {
   MuteBody,
 } from '@qc/shared';
 import { AppError } from '../errors';
-import type { MetadataStore } from '../ports/metadata.port';
+import type { MetadataStore, UserRecord } from '../ports/metadata.port';
 import type { AuditRecord, ModerationStore } from '../ports/moderation-store.port';
 import type { RoomsService } from '../services/rooms.service';
 import { mayModerate, type ModerationAction, type Standing } from '@qc/shared';
@@ -22,7 +23,20 @@ export interface ModerationEffects {
   roomChanged(roomId: string): void;
   /** Tells a person's devices they were muted in a room, or that it was lifted (null). */
   tellMuted(userId: string, roomId: string, mute: ModeratorMute | null): void;
+  /** Closes every socket of a person on every node (their account was disabled, or their sessions ended). */
+  disconnectUser(userId: string): void;
 }
+
+export const toAdminUser = (u: UserRecord): AdminUser => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  instanceRole: u.instanceRole,
+  createdAt: u.createdAt.toISOString(),
+  lastSeenAt: u.lastSeenAt?.toISOString() ?? null,
+  disabledAt: u.disabledAt?.toISOString() ?? null,
+  disabledReason: u.disabledReason ?? null,
+});
 
 export const toAuditEntry = (r: AuditRecord): AuditEntry => ({
   id: r.id,
@@ -135,6 +149,52 @@ export class ModerationService {
     if (actorId !== null) await this.authorise('user.grant-role', actorId, null, targetId);
     const done = await this.store.setInstanceRole(targetId, role, { actorId, action: 'user.grant-role', targetUserId: targetId, reason });
     if (!done) throw AppError.notFound('user');
+  }
+
+  /**
+   * Disables an account: sign-in refused (ACCOUNT_DISABLED), every session ended and every
+   * socket closed at once, its access tokens refused from the next request. Enabled again by
+   * `enableAccount`. Staff accounts are out of reach of anyone not above them (the policy).
+   */
+  async disableAccount(actorId: string, targetId: string, reason: string): Promise<void> {
+    await this.authorise('user.disable', actorId, null, targetId);
+    const done = await this.store.setDisabled(
+      targetId,
+      { at: this.now(), reason },
+      { actorId, action: 'user.disable', targetUserId: targetId, reason },
+    );
+    if (!done) throw await this.noChange(targetId, 'already disabled');
+    this.effects.disconnectUser(targetId);
+  }
+
+  async enableAccount(actorId: string, targetId: string, reason: string): Promise<void> {
+    await this.authorise('user.enable', actorId, null, targetId);
+    const done = await this.store.setDisabled(targetId, null, { actorId, action: 'user.enable', targetUserId: targetId, reason });
+    if (!done) throw await this.noChange(targetId, 'not disabled');
+  }
+
+  /** Signs a person out everywhere (a stolen laptop, a shared computer): every session and socket ends; they can sign in again. */
+  async endSessions(actorId: string, targetId: string, reason: string): Promise<void> {
+    await this.authorise('user.end-sessions', actorId, null, targetId);
+    const done = await this.store.endSessions(targetId, this.now(), {
+      actorId,
+      action: 'user.end-sessions',
+      targetUserId: targetId,
+      reason,
+    });
+    if (!done) throw AppError.notFound('user');
+    this.effects.disconnectUser(targetId);
+  }
+
+  /** People for the dashboard, by username or display name prefix. */
+  async listUsers(actorId: string, q: string): Promise<AdminUser[]> {
+    await this.requireStaff(actorId);
+    return (await this.meta.searchUsers(q, 50)).map(toAdminUser);
+  }
+
+  private async noChange(userId: string, state: string): Promise<AppError> {
+    const user = await this.meta.findUserById(userId);
+    return !user || user.deletedAt ? AppError.notFound('user') : AppError.conflict(`this account is ${state}`);
   }
 
   /** The audit log, newest first, for the instance's staff. */

@@ -16,6 +16,11 @@ export interface UserRecord {
   timeZone: string | null;
   /** The instance's staff (admin, moderator); null for everyone else. */
   instanceRole: InstanceRole | null;
+  /** Set while the instance's staff have the account disabled: sign-in refused, sessions ended. */
+  disabledAt?: Date | null;
+  disabledReason?: string | null;
+  /** Access tokens issued before this (to the second) are refused: their sessions were ended. */
+  sessionsEndedAt?: Date | null;
 }
 
 export interface RoomRecord {

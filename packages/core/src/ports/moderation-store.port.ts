@@ -67,6 +67,13 @@ export interface ModerationStore {
   /** Makes someone instance staff, or not (null); false when there is no such living account. */
   setInstanceRole(userId: string, role: InstanceRole | null, audit: NewAuditEntry): Promise<boolean>;
   appendAudit(entry: NewAuditEntry): Promise<AuditRecord>;
+  /**
+   * Disables an account (every refresh token of it deleted in the same transaction) or, with
+   * null, enables it; false when there is no such living account or it is already so.
+   */
+  setDisabled(userId: string, disabled: { at: Date; reason: string } | null, audit: NewAuditEntry): Promise<boolean>;
+  /** Ends every session (deletes every refresh token) of an account; false when there is no such account. */
+  endSessions(userId: string, at: Date, audit: NewAuditEntry): Promise<boolean>;
   /** Every word rule, the instance's and every room's (they are all held in memory). */
   listRules(): Promise<WordRule[]>;
   createRule(rule: Omit<WordRule, 'createdAt'>, audit: NewAuditEntry): Promise<WordRule>;

@@ -23,6 +23,8 @@ export interface IssuedSession extends AuthResponse {
 
 export interface AccessClaims {
   userId: string;
+  /** When it was issued (to the second). */
+  issuedAt: Date;
   /** When the token stops being valid. */
   expiresAt: Date;
 }
@@ -112,6 +114,13 @@ export class AuthService {
       throw AppError.unauthenticated('wrong username or password');
     }
     await this.throttle?.loginSucceeded(username);
+    // Told only to whoever knows the password: a guesser learns nothing about the account.
+    if (user.disabledAt) {
+      throw new AppError(
+        'ACCOUNT_DISABLED',
+        `this account was disabled by the instance's staff${user.disabledReason ? ` (${user.disabledReason})` : ''}: ask an admin to enable it`,
+      );
+    }
     return this.issue(user.id, uuidv7());
   }
 
@@ -148,14 +157,28 @@ export class AuthService {
     const user = await this.meta.findUserById(userId);
     if (!user) throw AppError.unauthenticated('account no longer exists');
     if (user.deletedAt) throw AppError.unauthenticated('this account was deleted');
+    if (user.disabledAt) throw AppError.unauthenticated("this account was disabled by the instance's staff");
     return user;
   }
 
   /** verifyAccessToken, then requireActiveAccount: what the REST guard and the socket handshake check. */
   async authenticate(token: unknown): Promise<AccessClaims> {
     const claims = this.verifyAccessToken(token);
-    await this.requireActiveAccount(claims.userId);
+    await this.requireLiveSession(claims);
     return claims;
+  }
+
+  /**
+   * requireActiveAccount, and the token not older than the last "end all sessions" (or the
+   * account's disabling): tokens issued before that second no longer count (one issued within
+   * that same second lives out its 15 minutes: JWTs carry whole seconds).
+   */
+  async requireLiveSession(claims: Pick<AccessClaims, 'userId' | 'issuedAt'>): Promise<UserRecord> {
+    const user = await this.requireActiveAccount(claims.userId);
+    if (user.sessionsEndedAt && claims.issuedAt.getTime() < Math.floor(user.sessionsEndedAt.getTime() / 1000) * 1000) {
+      throw AppError.unauthenticated('you were signed out everywhere: sign in again');
+    }
+    return user;
   }
 
   /**
@@ -195,7 +218,8 @@ export class AuthService {
       ) {
         throw new Error('not an access token');
       }
-      return { userId: claims.sub, expiresAt: new Date(claims.exp * 1000) };
+      const iat = typeof claims.iat === 'number' ? claims.iat : claims.exp - this.accessTtl;
+      return { userId: claims.sub, issuedAt: new Date(iat * 1000), expiresAt: new Date(claims.exp * 1000) };
     } catch (e) {
       if (e instanceof jwt.TokenExpiredError) throw AppError.unauthenticated('access token expired: refresh it');
       throw AppError.unauthenticated('invalid access token');

@@ -81,7 +81,7 @@ export class SocketSessionGateway implements OnGatewayInit, OnGatewayConnection,
       throw AppError.forbidden(`origin ${origin} is not allowed to connect`);
     }
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    const { userId, expiresAt } = this.auth.verifyAccessToken(auth?.token);
+    const { userId, issuedAt, expiresAt } = this.auth.verifyAccessToken(auth?.token);
     // The token is not needed past this point, and an idle socket would otherwise hold it (a
     // credential, ~0.2 KiB) for its whole life.
     socket.handshake.auth = {};
@@ -89,8 +89,9 @@ export class SocketSessionGateway implements OnGatewayInit, OnGatewayConnection,
     socket.data.tokenExpiresAt = expiresAt.getTime();
     // Ids only: the full list counts every room's members, per handshake (a reconnect storm
     // of members of a large channel counted its members once per socket). Beside it, the
-    // account is checked: an erased one's access token, still unexpired, must not reconnect.
-    const [roomIds] = await Promise.all([this.meta.listRoomIdsOfUser(userId), this.auth.requireActiveAccount(userId)]);
+    // account is checked: an erased or disabled one's access token, still unexpired, must not
+    // reconnect, nor one issued before its sessions were ended.
+    const [roomIds] = await Promise.all([this.meta.listRoomIdsOfUser(userId), this.auth.requireLiveSession({ userId, issuedAt })]);
     await socket.join([userChannel(userId), ...roomIds.map(roomChannel)]);
     await this.admit(socket);
   }

@@ -3,6 +3,8 @@ import type { Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import {
+  adminUserQuery,
+  type AdminUser,
   auditQuery,
   INSTANCE_ROLES,
   moderationReason,
@@ -24,6 +26,7 @@ import { ZodPipe } from '../../common/http/zod.pipe';
 /** `PUT /admin/users/:userId/role`: make someone an admin or moderator, or neither (null). */
 const roleBody = z.object({ role: z.enum(INSTANCE_ROLES).nullable(), reason: moderationReason }).strict();
 const userIdParam = z.object({ userId: uuid }).strict();
+const reasonBody = z.object({ reason: moderationReason }).strict();
 const ruleIdParam = z.object({ ruleId: uuid }).strict();
 
 /** Most entries one export holds; narrow the filters for more. */
@@ -105,6 +108,44 @@ export class AdminController {
     @Body(new ZodPipe(roleBody)) body: z.infer<typeof roleBody>,
   ) {
     await this.moderation.setInstanceRole(actorId, p.userId, body.role, body.reason);
+  }
+
+  /** People, by username or display name (the dashboard's People page). */
+  @Get('users')
+  users(@CurrentUserId() actorId: string, @Query(new ZodPipe(adminUserQuery)) q: { q: string }): Promise<AdminUser[]> {
+    return this.moderation.listUsers(actorId, q.q);
+  }
+
+  /** Disabled: sign-in refused, every session and socket ended at once. */
+  @Post('users/:userId/disable')
+  @HttpCode(204)
+  async disable(
+    @CurrentUserId() actorId: string,
+    @Param(new ZodPipe(userIdParam)) p: { userId: string },
+    @Body(new ZodPipe(reasonBody)) body: { reason: string },
+  ) {
+    await this.moderation.disableAccount(actorId, p.userId, body.reason);
+  }
+
+  @Post('users/:userId/enable')
+  @HttpCode(204)
+  async enable(
+    @CurrentUserId() actorId: string,
+    @Param(new ZodPipe(userIdParam)) p: { userId: string },
+    @Body(new ZodPipe(reasonBody)) body: { reason: string },
+  ) {
+    await this.moderation.enableAccount(actorId, p.userId, body.reason);
+  }
+
+  /** Signed out everywhere; they may sign in again. */
+  @Post('users/:userId/end-sessions')
+  @HttpCode(204)
+  async endSessions(
+    @CurrentUserId() actorId: string,
+    @Param(new ZodPipe(userIdParam)) p: { userId: string },
+    @Body(new ZodPipe(reasonBody)) body: { reason: string },
+  ) {
+    await this.moderation.endSessions(actorId, p.userId, body.reason);
   }
 
   /** The instance's word rules (each room's are at /rooms/:roomId/rules). */

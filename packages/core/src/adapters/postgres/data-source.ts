@@ -19,6 +19,7 @@ import { UploadOrder1796610000000 } from './migrations/1796610000000-upload-orde
 import { Moderation1796700000000 } from './migrations/1796700000000-moderation';
 import { WordRules1796710000000 } from './migrations/1796710000000-word-rules';
 import { Cases1796720000000 } from './migrations/1796720000000-cases';
+import { AccountDisable1796730000000 } from './migrations/1796730000000-account-disable';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   Moderation1796700000000,
   WordRules1796710000000,
   Cases1796720000000,
+  AccountDisable1796730000000,
 ];
 
 export interface DataSourceOptions {

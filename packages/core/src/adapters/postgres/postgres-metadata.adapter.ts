@@ -27,6 +27,9 @@ interface UserRow {
   deleted_at: Date | null;
   time_zone: string | null;
   instance_role: InstanceRole | null;
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  sessions_ended_at: Date | null;
 }
 interface RoomRow {
   id: string;
@@ -64,6 +67,9 @@ const toUser = (r: UserRow): UserRecord => ({
   deletedAt: r.deleted_at,
   timeZone: r.time_zone,
   instanceRole: r.instance_role,
+  disabledAt: r.disabled_at ?? null,
+  disabledReason: r.disabled_reason ?? null,
+  sessionsEndedAt: r.sessions_ended_at ?? null,
 });
 const toRoom = (r: RoomRow): RoomRecord => ({
   id: r.id,

@@ -225,6 +225,41 @@ export class PostgresModerationStore implements ModerationStore {
     });
   }
 
+  setDisabled(userId: string, disabled: { at: Date; reason: string } | null, audit: NewAuditEntry): Promise<boolean> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const changed = await queryRows<{ id: string }>(
+        tx,
+        `UPDATE users SET disabled_at = $2, disabled_reason = $3, sessions_ended_at = coalesce($2, sessions_ended_at)
+          WHERE id = $1 AND deleted_at IS NULL AND (disabled_at IS NULL) = ($2::timestamptz IS NOT NULL) RETURNING id`,
+        [userId, disabled?.at ?? null, disabled?.reason ?? null],
+      );
+      if (changed.length === 0) return false;
+      // Deleted, not revoked: a revoked token shown again reads as a stolen copy; an unknown one just asks to sign in.
+      if (disabled) await tx.query(`DELETE FROM refresh_tokens WHERE user_id = $1`, [userId]);
+      await insertAudit(tx, { ...audit, before: { disabled: !disabled }, after: { disabled: !!disabled } });
+      return true;
+    });
+  }
+
+  endSessions(userId: string, at: Date, audit: NewAuditEntry): Promise<boolean> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const found = await queryRows<{ id: string }>(
+        tx,
+        `UPDATE users SET sessions_ended_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
+        [userId, at],
+      );
+      if (found.length === 0) return false;
+      const ended = await queryRows<{ id: string }>(
+        tx,
+        `DELETE FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING id`,
+        [userId, at],
+      );
+      await tx.query(`DELETE FROM refresh_tokens WHERE user_id = $1`, [userId]);
+      await insertAudit(tx, { ...audit, after: { sessionsEnded: ended.length } });
+      return true;
+    });
+  }
+
   appendAudit(entry: NewAuditEntry): Promise<AuditRecord> {
     return insertAudit(this.ds, entry);
   }
