@@ -121,3 +121,48 @@ test('a member reports a message; a moderator opens the case, sees the evidence 
   await expect(mute).toContainText('insulting the channel');
   await shot(mod.page, 'admin-audit-after-case');
 });
+
+test('a moderator disables an account from People: the person is signed out at once and told why on sign-in; enabled, they are back', async ({
+  bob,
+  signUpPerson,
+}) => {
+  const mod = await signUpPerson('mod', 'Morgan');
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/admin.mjs'), 'grant', mod.username, 'moderator'], {
+    env: { ...process.env, QC_DATA_DIR: process.env.QC_E2E_DATA_DIR! },
+    stdio: 'pipe',
+  });
+  await mod.page.goto('/admin');
+  await mod.page.getByRole('button', { name: 'People' }).click();
+  await mod.page.getByRole('textbox', { name: 'Username or name' }).fill(bob.username);
+  await mod.page.getByRole('button', { name: 'Find' }).click();
+  const row = mod.page.getByTestId('person-row').filter({ hasText: `@${bob.username}` });
+  await expect(row).toContainText('Active');
+  for (const scheme of COLOUR_SCHEMES) {
+    await mod.page.emulateMedia({ colorScheme: scheme });
+    await expectNoAxeViolations(mod.page, `/admin people (${scheme})`);
+  }
+  await shot(mod.page, 'admin-people');
+
+  await row.getByRole('button', { name: 'Disable Bob' }).click();
+  const dialog = mod.page.getByRole('dialog', { name: /Disable account/ });
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('spam wave');
+  await dialog.getByRole('button', { name: 'Disable' }).click();
+  await expect(row).toContainText('Disabled: spam wave');
+
+  // Bob's open app loses its session at once and lands on sign-in; signing in says why.
+  await bob.page.waitForURL('**/login**', { timeout: 15_000 });
+  await bob.page.getByRole('textbox', { name: 'Username' }).fill(bob.username);
+  await bob.page.getByLabel('Password').fill(bob.password);
+  await bob.page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(bob.page.getByRole('alert').filter({ hasText: 'disabled' })).toContainText(
+    "this account was disabled by the instance's staff (spam wave)",
+  );
+
+  await row.getByRole('button', { name: 'Enable Bob' }).click();
+  const enable = mod.page.getByRole('dialog', { name: /Enable account/ });
+  await enable.getByRole('textbox', { name: 'Reason' }).fill('appeal accepted');
+  await enable.getByRole('button', { name: 'Enable' }).click();
+  await expect(row).toContainText('Active');
+  await bob.page.getByRole('button', { name: 'Sign in' }).click();
+  await bob.page.waitForURL('**/chat');
+});

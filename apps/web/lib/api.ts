@@ -1,4 +1,5 @@
 import type {
+  AdminUser,
   CaseActionBody,
   CaseDetail,
   CasePage,
@@ -131,6 +132,9 @@ export const api = {
   // The admin dashboard (instance staff only; the server checks every call).
   cases: (status: CaseStatus | 'queue' | 'all', cursor?: string) =>
     authed<CasePage>('GET', `/api/v1/admin/cases?status=${enc(status)}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+  adminUsers: (q: string) => authed<AdminUser[]>('GET', `/api/v1/admin/users?q=${enc(q)}`),
+  accountAction: (userId: string, action: 'disable' | 'enable' | 'end-sessions', reason: string) =>
+    authed<void>('POST', `/api/v1/admin/users/${enc(userId)}/${action}`, { reason }),
   getCase: (caseId: string) => authed<CaseDetail>('GET', `/api/v1/admin/cases/${enc(caseId)}`),
   assignCase: (caseId: string, assigneeId: string | null) =>
     authed<CaseDetail>('PUT', `/api/v1/admin/cases/${enc(caseId)}/assignee`, { assigneeId }),

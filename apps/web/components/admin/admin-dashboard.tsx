@@ -6,10 +6,12 @@ import { useSession } from '@/lib/session';
 import { ArrowLeftIcon } from '../icons';
 import { AuditLogPanel } from './audit-log-panel';
 import { CasesPanel } from './cases-panel';
+import { PeoplePanel } from './people-panel';
 import { WordRulesPanel } from './word-rules-panel';
 
 const SECTIONS = [
   ['cases', 'Cases'],
+  ['people', 'People'],
   ['audit', 'Audit log'],
   ['rules', 'Word rules'],
 ] as const;
@@ -56,7 +58,10 @@ export function AdminDashboard() {
           </button>
         ))}
       </nav>
-      {section === 'cases' ? <CasesPanel /> : section === 'audit' ? <AuditLogPanel /> : <WordRulesPanel />}
+      {section === 'cases' && <CasesPanel />}
+      {section === 'people' && <PeoplePanel />}
+      {section === 'audit' && <AuditLogPanel />}
+      {section === 'rules' && <WordRulesPanel />}
     </main>
   );
 }
