@@ -60,3 +60,47 @@ test("an owner mutes a member for 10 minutes and removes their message; the memb
   await alice.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
   for (const page of [alice.page, bob.page]) await expect(messageTexts(page)).toHaveText(['Removed by a moderator']);
 });
+
+test('an owner slows a channel down, then locks it read-only: the member is told under and over the composer, and a second quick message waits', async ({
+  alice,
+  bob,
+}) => {
+  const name = `pace-${Date.now().toString(36)}`;
+  await alice.page.getByRole('button', { name: 'New channel' }).click();
+  const create = alice.page.getByRole('dialog', { name: 'New channel' });
+  await create.getByRole('textbox', { name: 'Channel name' }).fill(name);
+  await create.getByRole('button', { name: 'Create channel' }).click();
+  await expect(alice.page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Browse channels' }).click();
+  const browse = bob.page.getByRole('dialog', { name: 'Browse channels' });
+  await browse.getByRole('textbox', { name: 'Search channels' }).fill(name);
+  await browse.getByRole('button', { name: `Join ${name}` }).click();
+  await expect(bob.page.getByRole('heading', { level: 1, name })).toBeVisible();
+
+  // Slow mode from the channel's edit dialog, with a reason.
+  await alice.page.getByRole('button', { name: 'Add a topic' }).click();
+  const edit = alice.page.getByRole('dialog', { name: 'Edit channel' });
+  await edit.getByRole('combobox', { name: 'Slow mode' }).selectOption({ label: 'One message every 30 s' });
+  await edit.getByRole('textbox', { name: 'Why the pace changes' }).fill('heated debate');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toBeHidden();
+
+  // Bob is told live; his first message goes, the next quick one is refused and says so.
+  await expect(bob.page.getByTestId('slow-mode')).toHaveText('Slow mode is on: one message every 30 s.');
+  await sendMessage(bob.page, 'first thought');
+  await expect(messageTexts(alice.page)).toContainText(['first thought']);
+  await sendMessage(bob.page, 'second thought');
+  await expect(bob.page.locator('.message--failed')).toContainText('slow mode is on in this room');
+  // The owner is not held.
+  await sendMessage(alice.page, 'owner one');
+  await sendMessage(alice.page, 'owner two');
+  await expect(messageTexts(bob.page)).toContainText(['first thought', 'owner one', 'owner two']);
+
+  // Locked read-only: Bob's composer says so and will not send.
+  await alice.page.getByRole('button', { name: 'Add a topic' }).click();
+  await edit.getByRole('checkbox', { name: /Read-only/ }).check();
+  await edit.getByRole('textbox', { name: 'Why the pace changes' }).fill('announcements only');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(bob.page.getByTestId('room-locked')).toHaveText('This room is read-only: only its moderators can post.');
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).not.toBeEditable();
+});

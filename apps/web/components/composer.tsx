@@ -15,10 +15,11 @@ import { LIMITS, type Message, type RoomKind } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { snippetOf, usePlainTextReady } from '@/lib/quote';
 import { useActiveModeratorMute } from '@/lib/moderation/moderator-mute';
+import { paceForMe, slowModeLabel } from '@/lib/moderation/room-pace';
 import { ModeratorMuteNotice } from './moderator-mute-notice';
 import { draftKey } from '@/lib/stores/draft-store';
 import { inMainTimeline } from '@/lib/stores/thread-store';
-import { useChatClient, useStore, useTimeline } from '@/lib/use-chat';
+import { useChatClient, useRoom, useStore, useTimeline } from '@/lib/use-chat';
 import { CloseIcon, PaperclipIcon, SendIcon } from './icons';
 import { AttachmentTray } from './attachment-tray';
 import { UploadTray } from '@/lib/uploads/upload-tray';
@@ -66,6 +67,8 @@ export function Composer({
   const role = useStore(client.rooms, (s) => s.rooms.find((r) => r.id === roomId)?.role);
   // Muted by a moderator: the draft is kept as it is, and nothing is sent until the mute ends.
   const muted = useActiveModeratorMute(roomId);
+  // Locked read-only (I am not one of its moderators): said over the composer, nothing sent; slow mode: said under it.
+  const pace = paceForMe(useRoom(roomId));
   const mentions = useMentionAutocomplete({
     roomId,
     draftKey: draft,
@@ -86,7 +89,7 @@ export function Composer({
   const tooLong = text.length > LIMITS.messageContentMax;
   const filesReady = trayItems.some((i) => i.status === 'done');
   const uploading = trayItems.some((i) => i.status === 'uploading');
-  const canSend = (trimmed.length > 0 || filesReady) && !tooLong && !uploading && !muted;
+  const canSend = (trimmed.length > 0 || filesReady) && !tooLong && !uploading && !muted && !pace.lockedForMe;
 
   function addFiles(files: readonly File[]) {
     if (files.length === 0) return;
@@ -224,6 +227,11 @@ export function Composer({
       )}
       <AttachmentTray tray={tray} />
       {muted && <ModeratorMuteNotice mute={muted} />}
+      {!muted && pace.lockedForMe && (
+        <div className="moderator-mute" role="status" data-testid="room-locked">
+          <p>This room is read-only: only its moderators can post.</p>
+        </div>
+      )}
       <form
         className={`composer${dragging ? ' composer--dragging' : ''}`}
         onSubmit={onSubmit}
@@ -246,7 +254,7 @@ export function Composer({
         <button
           type="button"
           className="composer__attach"
-          disabled={!!muted}
+          disabled={!!muted || pace.lockedForMe}
           aria-label="Attach files"
           title="Attach files (or paste, or drop them here)"
           onClick={() => fileInputRef.current?.click()}
@@ -265,7 +273,7 @@ export function Composer({
           placeholder={placeholder}
           value={text}
           onChange={(e) => update(e.target.value)}
-          readOnly={!!muted}
+          readOnly={!!muted || pace.lockedForMe}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           onSelect={() => mentions.refresh(text)}
@@ -291,6 +299,11 @@ export function Composer({
           <SendIcon size={18} />
         </button>
       </form>
+      {!muted && !pace.lockedForMe && pace.slowModeSeconds !== null && (
+        <p className="composer__slow-mode muted" data-testid="slow-mode">
+          Slow mode is on: one message every {slowModeLabel(pace.slowModeSeconds)}.
+        </p>
+      )}
     </>
   );
 }

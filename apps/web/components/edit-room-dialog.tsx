@@ -1,14 +1,24 @@
 'use client';
 
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { patchRoomBody, type MyRoom } from '@qc/shared';
+import { moderationReason, patchRoomBody, type MyRoom } from '@qc/shared';
 import { api } from '@/lib/api';
 import { channelNameError, kindNoun } from '@/lib/room-display';
 import { useChatClient } from '@/lib/use-chat';
 import { Dialog } from './dialog';
 import { TextField } from './text-field';
 
-/** Owners and admins rename a group or channel and set its topic. */
+const SLOW_MODE_CHOICES: [number, string][] = [
+  [0, 'Off'],
+  [10, 'One message every 10 s'],
+  [30, 'One message every 30 s'],
+  [60, 'One message a minute'],
+  [300, 'One message every 5 min'],
+  [900, 'One message every 15 min'],
+  [3600, 'One message an hour'],
+];
+
+/** Owners and admins rename a group or channel, set its topic, and its pace (slow mode, read-only). */
 export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () => void }) {
   const client = useChatClient();
   const id = useId();
@@ -18,6 +28,10 @@ export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () =>
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
+  const [slowMode, setSlowMode] = useState(room.slowModeSeconds ?? 0);
+  const [readOnly, setReadOnly] = useState(room.readOnly === true);
+  const [paceReason, setPaceReason] = useState('');
+  const paceChanged = slowMode !== (room.slowModeSeconds ?? 0) || readOnly !== (room.readOnly === true);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -28,13 +42,21 @@ export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () =>
       else setError(issue?.message ?? 'Check the details.');
       return;
     }
+    const reason = moderationReason.safeParse(paceReason);
+    if (paceChanged && !reason.success) return setError('Say why the pace changes (members see the change; the audit log keeps why).');
     setBusy(true);
     setError(null);
     setNameError(null);
     try {
+      if (paceChanged && reason.success) {
+        if (slowMode !== (room.slowModeSeconds ?? 0)) await api.setSlowMode(room.id, slowMode, reason.data);
+        if (readOnly !== (room.readOnly === true)) await api.setReadOnly(room.id, readOnly, reason.data);
+      }
       const updated = await api.updateRoom(room.id, parsed.data);
       // Keep my own view of the room (role, unread) whatever shape the answer has.
-      client.upsertRoom({ ...room, ...updated });
+      // The pace comes from the answer (a field left out is off), not from the room as it was.
+      const { slowModeSeconds: _slow, readOnly: _locked, ...was } = room;
+      client.upsertRoom({ ...was, ...updated });
       onClose();
     } catch (err) {
       setBusy(false);
@@ -68,6 +90,32 @@ export function EditRoomDialog({ room, onClose }: { room: MyRoom; onClose: () =>
           }}
         />
         <TextField id={`${id}-topic`} label="Topic" maxLength={250} value={topic} onChange={(e) => setTopic(e.target.value)} />
+        <fieldset className="edit-room__pace">
+          <legend>Pace</legend>
+          <div className="field">
+            <label htmlFor={`${id}-slow`}>Slow mode</label>
+            <select id={`${id}-slow`} className="input" value={slowMode} onChange={(e) => setSlowMode(Number(e.target.value))}>
+              {SLOW_MODE_CHOICES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="moderate__action">
+            <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} />
+            <span>Read-only: only moderators, admins and the owner can post</span>
+          </label>
+          {paceChanged && (
+            <TextField
+              id={`${id}-pace-reason`}
+              label="Why the pace changes"
+              maxLength={500}
+              value={paceReason}
+              onChange={(e) => setPaceReason(e.target.value)}
+            />
+          )}
+        </fieldset>
         <div className="form__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -1,4 +1,5 @@
 import type {
+  RoomPace,
   AdminUser,
   CaseActionBody,
   CaseDetail,
@@ -119,6 +120,10 @@ export const api = {
     authed<MemberSanction>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/mute`, body),
   unmuteMember: (roomId: string, userId: string, body: LiftBody) =>
     authed<void>('DELETE', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/mute`, body),
+  setSlowMode: (roomId: string, seconds: number, reason: string) =>
+    authed<RoomPace>('PUT', `/api/v1/rooms/${enc(roomId)}/slow-mode`, { seconds, reason }),
+  setReadOnly: (roomId: string, readOnly: boolean, reason: string) =>
+    authed<RoomPace>('PUT', `/api/v1/rooms/${enc(roomId)}/read-only`, { readOnly, reason }),
   kickMember: (roomId: string, userId: string, body: LiftBody) =>
     authed<void>('POST', `/api/v1/rooms/${enc(roomId)}/members/${enc(userId)}/kick`, body),
   banMember: (roomId: string, userId: string, body: BanBody) =>

@@ -181,6 +181,7 @@ export class ChatClient {
     });
     socket.on('room:notifications', ({ roomId, ...settings }) => this.rooms.setNotifications(roomId, settings));
     socket.on('room:moderator-mute', ({ roomId, mute }) => this.rooms.setModeratorMute(roomId, mute));
+    socket.on('room:pace', (pace) => this.rooms.setPace(pace));
     socket.on('report:outcome', (report) => this.connection.showNotice(reportOutcomeNotice(report)));
     socket.on('message:updated', (u) => this.receiveUpdate(u));
     socket.on('room:activity', (a) => this.roomActivity(a));

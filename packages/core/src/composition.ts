@@ -542,7 +542,14 @@ export function createCoreServices(
   const presenceWarn = throttledWarn(logger, 'presence not broadcast');
   const roomSizes = createRoomSizes(config, meta, logger);
   // The hot path's room state: members read once per room, dropped by a membership change on any node.
-  const roomStates = new RoomStates((roomId) => meta.listMembers(roomId));
+  const roomStates = new RoomStates(
+    (roomId) => meta.listMembers(roomId),
+    undefined,
+    async (roomId) => {
+      const room = await meta.findRoomById(roomId);
+      return { slowModeSeconds: room?.slowModeSeconds ?? 0, readOnly: room?.readOnly ?? false };
+    },
+  );
   adapters.roomEvents.onChanged((roomId) => {
     roomSizes.forget(roomId);
     roomStates.changed(roomId);
@@ -573,9 +580,14 @@ export function createCoreServices(
     adapters.moderationStore,
   );
   const moderation = new ModerationService(meta, adapters.moderationStore, rooms, {
-    roomChanged: (roomId) => membership.forget(roomId),
+    // This node at once (the next send here sees it), every node through the room event bus.
+    roomChanged: (roomId) => {
+      roomStates.changed(roomId);
+      membership.forget(roomId);
+    },
     tellMuted: (userId, roomId, mute) => broadcaster.toUser(userId, 'room:moderator-mute', { roomId, mute }),
     disconnectUser: (userId) => broadcaster.disconnectUser(userId),
+    tellPace: (pace) => broadcaster.toRoom(pace.roomId, 'room:pace', pace),
   });
   const rulesWarn = throttledWarn(logger, 'word rules: a flag was not written down, or a reload failed (the next change reloads)');
   const wordRules = new WordRulesService(

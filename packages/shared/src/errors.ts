@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'BLOCKED',
   /** Sign-in refused: the instance's staff disabled this account (its message says so and who to ask). */
   'ACCOUNT_DISABLED',
+  /** Slow mode: one message per member every so often in this room; `retryAfterMs` says when the next may go. */
+  'SLOW_MODE',
+  /** The room is locked read-only: only its moderators and up may post. */
+  'READ_ONLY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -61,4 +65,6 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   MUTED: 403,
   BLOCKED: 422,
   ACCOUNT_DISABLED: 403,
+  SLOW_MODE: 429,
+  READ_ONLY: 403,
 };

@@ -11,6 +11,7 @@ import type {
   RoomActivity,
   RoomOpenPayload,
   RoomOpenResult,
+  RoomPace,
   RoomReadPayload,
   RoomSyncPayload,
   TypingPayload,
@@ -65,6 +66,8 @@ export interface ServerToClientEvents {
   'room:notifications': (event: { roomId: string } & RoomNotifications) => void;
   /** A moderator muted me in a room (`mute`), or the mute was lifted (null). */
   'room:moderator-mute': (event: { roomId: string; mute: ModeratorMute | null }) => void;
+  /** A room's staff changed its slow mode or read-only lock. */
+  'room:pace': (event: RoomPace) => void;
   /** A report I made was decided (a moderator acted on it, or dismissed it). */
   'report:outcome': (report: MyReport) => void;
   /** I was added to a room (created, invited, joined from another device). */

@@ -24,6 +24,17 @@ export type MuteBody = z.infer<typeof muteBody>;
 export const banBody = z.object({ reason: moderationReason, minutes: z.number().int().min(1).max(MUTE_MINUTES_MAX).optional() }).strict();
 export type BanBody = z.infer<typeof banBody>;
 
+/** Six hours at most between one member's messages. */
+export const SLOW_MODE_SECONDS_MAX = 6 * 60 * 60;
+
+/** `PUT /rooms/:roomId/slow-mode`: 0 turns it off. */
+export const slowModeBody = z.object({ seconds: z.number().int().min(0).max(SLOW_MODE_SECONDS_MAX), reason: moderationReason }).strict();
+export type SlowModeBody = z.infer<typeof slowModeBody>;
+
+/** `PUT /rooms/:roomId/read-only`: lock (only moderators and up may post) or unlock. */
+export const readOnlyBody = z.object({ readOnly: z.boolean(), reason: moderationReason }).strict();
+export type ReadOnlyBody = z.infer<typeof readOnlyBody>;
+
 /** `DELETE …/mute`, `DELETE …/ban`, and a kick (`POST …/kick`): why. */
 export const liftBody = z.object({ reason: moderationReason }).strict();
 export type LiftBody = z.infer<typeof liftBody>;
@@ -64,6 +75,8 @@ export const AUDIT_ACTIONS = [
   'user.grant-role',
   'rule.create',
   'rule.delete',
+  'room.slow-mode',
+  'room.lock',
   'user.disable',
   'user.enable',
   'user.end-sessions',

@@ -163,6 +163,17 @@ export interface Room {
   /** Highest seq in the room: a client that has seen less has something to catch up. */
   lastSeq: number;
   memberCount: number;
+  /** Slow mode: each member (moderators and up aside) may send one message every this many seconds; absent when off. */
+  slowModeSeconds?: number;
+  /** Locked read-only: only its moderators and up may post; absent when not. */
+  readOnly?: boolean;
+}
+
+/** A room's pace, as its staff set it and its members are told (`room:pace`). */
+export interface RoomPace {
+  roomId: string;
+  slowModeSeconds: number;
+  readOnly: boolean;
 }
 
 /** A moderator's mute of me in a room, as my room list shows it. */

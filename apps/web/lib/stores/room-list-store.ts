@@ -1,4 +1,4 @@
-import type { Message, ModeratorMute, MyRoom, RoomNotifications } from '@qc/shared';
+import type { Message, ModeratorMute, MyRoom, RoomNotifications, RoomPace } from '@qc/shared';
 import { mentionsMe } from '../notify/notification-decision';
 import { Observable } from './observable';
 
@@ -186,6 +186,15 @@ export class RoomListStore extends Observable<RoomListState> {
   /** A moderator muted me in this room (or lifted it: null). */
   setModeratorMute(roomId: string, mute: ModeratorMute | null): void {
     this.updateRoom(roomId, ({ mutedByModerator: _was, ...r }) => (mute ? { ...r, mutedByModerator: mute } : r));
+  }
+
+  /** The room's staff changed its slow mode or lock (`room:pace`). */
+  setPace(pace: RoomPace): void {
+    this.updateRoom(pace.roomId, ({ slowModeSeconds: _s, readOnly: _r, ...r }) => ({
+      ...r,
+      ...(pace.slowModeSeconds ? { slowModeSeconds: pace.slowModeSeconds } : {}),
+      ...(pace.readOnly ? { readOnly: true } : {}),
+    }));
   }
 
   setMemberCount(roomId: string, count: number): void {

@@ -10,6 +10,7 @@ import type {
   Message,
   ModeratorMute,
   MuteBody,
+  RoomPace,
 } from '@qc/shared';
 import { AppError } from '../errors';
 import type { MetadataStore, UserRecord } from '../ports/metadata.port';
@@ -23,6 +24,8 @@ export interface ModerationEffects {
   roomChanged(roomId: string): void;
   /** Tells a person's devices they were muted in a room, or that it was lifted (null). */
   tellMuted(userId: string, roomId: string, mute: ModeratorMute | null): void;
+  /** Tells a room's members its new pace (slow mode, lock). */
+  tellPace(pace: RoomPace): void;
   /** Closes every socket of a person on every node (their account was disabled, or their sessions ended). */
   disconnectUser(userId: string): void;
 }
@@ -149,6 +152,35 @@ export class ModerationService {
     if (actorId !== null) await this.authorise('user.grant-role', actorId, null, targetId);
     const done = await this.store.setInstanceRole(targetId, role, { actorId, action: 'user.grant-role', targetUserId: targetId, reason });
     if (!done) throw AppError.notFound('user');
+  }
+
+  /** Slow mode: each member (moderators and up aside) may send one message every `seconds` (0: off). Channels and groups. */
+  async setSlowMode(actorId: string, roomId: string, seconds: number, reason: string): Promise<RoomPace> {
+    return this.setPace(actorId, roomId, 'room.slow-mode', { slowModeSeconds: seconds }, reason);
+  }
+
+  /** Locks a channel or group read-only (only moderators and up post), or unlocks it. */
+  async setReadOnly(actorId: string, roomId: string, readOnly: boolean, reason: string): Promise<RoomPace> {
+    return this.setPace(actorId, roomId, 'room.lock', { readOnly }, reason);
+  }
+
+  private async setPace(
+    actorId: string,
+    roomId: string,
+    action: 'room.slow-mode' | 'room.lock',
+    pace: { slowModeSeconds?: number; readOnly?: boolean },
+    reason: string,
+  ): Promise<RoomPace> {
+    await this.authorise(action, actorId, roomId, null);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room) throw AppError.notFound('room');
+    if (room.kind === 'direct') throw AppError.validation('a direct message has no slow mode or lock: those are for groups and channels');
+    const now = await this.store.setRoomPace(roomId, pace, { actorId, action, roomId, reason });
+    if (!now) throw AppError.notFound('room');
+    this.effects.roomChanged(roomId);
+    const told: RoomPace = { roomId, ...now };
+    this.effects.tellPace(told);
+    return told;
   }
 
   /**

@@ -35,6 +35,10 @@ export interface RoomRecord {
   lastSeq: number;
   lastMessageAt: Date | null;
   memberCount: number;
+  /** Seconds between one member's messages (0: off); moderators and up are not held to it. */
+  slowModeSeconds?: number;
+  /** Only moderators and up may post. */
+  readOnly?: boolean;
 }
 
 export interface MembershipRecord {

@@ -72,6 +72,12 @@ export interface ModerationStore {
    * null, enables it; false when there is no such living account or it is already so.
    */
   setDisabled(userId: string, disabled: { at: Date; reason: string } | null, audit: NewAuditEntry): Promise<boolean>;
+  /** Sets a room's slow mode and/or read-only lock; null when there is no such room. */
+  setRoomPace(
+    roomId: string,
+    pace: { slowModeSeconds?: number; readOnly?: boolean },
+    audit: NewAuditEntry,
+  ): Promise<{ slowModeSeconds: number; readOnly: boolean } | null>;
   /** Ends every session (deletes every refresh token) of an account; false when there is no such account. */
   endSessions(userId: string, at: Date, audit: NewAuditEntry): Promise<boolean>;
   /** Every word rule, the instance's and every room's (they are all held in memory). */

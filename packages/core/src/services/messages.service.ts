@@ -141,6 +141,15 @@ export class MessagesService {
     // Muted by a moderator: refused at once, from memory (a repeat of a send made before the mute is still answered above).
     if (known?.member && known.mutedUntil !== null)
       throw AppError.muted(new Date(known.mutedUntil), await this.muteReason(p.roomId, senderId));
+    if (known?.member && known.readOnly) throw new AppError('READ_ONLY', 'this room is read-only: only its moderators can post');
+    if (known?.member && known.slowModeWaitMs !== null) {
+      throw new AppError(
+        'SLOW_MODE',
+        `slow mode is on in this room: your next message can go in ${Math.ceil(known.slowModeWaitMs / 1000)} s`,
+        undefined,
+        known.slowModeWaitMs,
+      );
+    }
     let root: Message | null = null;
     if (p.replyTo || p.threadRootId) {
       // What a reply points at is looked up as a member: otherwise its answer would tell a

@@ -51,14 +51,14 @@ test("a room's members are read once, by one read shared by concurrent sends; af
   assert.deepEqual(
     [a, b],
     [
-      { member: true, repeat: null, mutedUntil: null },
-      { member: true, repeat: null, mutedUntil: null },
+      { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+      { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
     ],
   );
   assert.deepEqual(m.reads, ['r']);
   const held = s.check('r', 'bob', 'c3');
   assert.ok(!(held instanceof Promise), 'answered synchronously: no read, no wait');
-  assert.deepEqual(held, { member: true, repeat: null, mutedUntil: null });
+  assert.deepEqual(held, { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null });
   assert.equal(s.role('r', 'ann'), 'owner');
   assert.deepEqual(m.reads, ['r']);
 });
@@ -70,10 +70,16 @@ test('a repeat of a committed send is answered from memory; the room keeps its l
   s.committed(message('r', 'ann', 'c1', 1));
   s.committed(message('r', 'ann', 'c2', 2));
   s.committed(message('r', 'ann', 'c3', 3));
-  assert.deepEqual(s.check('r', 'ann', 'c3'), { member: true, repeat: message('r', 'ann', 'c3', 3), mutedUntil: null });
+  assert.deepEqual(s.check('r', 'ann', 'c3'), {
+    member: true,
+    repeat: message('r', 'ann', 'c3', 3),
+    mutedUntil: null,
+    readOnly: false,
+    slowModeWaitMs: null,
+  });
   assert.deepEqual(
     s.check('r', 'ann', 'c1'),
-    { member: true, repeat: null, mutedUntil: null },
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
     'the oldest id left memory (the store still answers it)',
   );
   assert.deepEqual(s.check('r', 'bob', 'c3') instanceof Promise, true, 'another sender is not answered with ann’s message');
@@ -94,7 +100,7 @@ test('a non-member is read again before being refused, then refused from memory 
   m.rooms.get('r')!.set('eve', 'member'); // added on another node, no event heard
   assert.deepEqual(
     await s.check('r', 'eve', 'e3'),
-    { member: true, repeat: null, mutedUntil: null },
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
     'past the hold: read again, and let in',
   );
   assert.deepEqual(m.reads, ['r', 'r', 'r']);
@@ -106,7 +112,13 @@ test('a membership change drops the members held; a read that was under way when
   await s.check('r', 'ann', 'a');
   m.rooms.get('r')!.set('joe', 'member');
   s.changed('r');
-  assert.deepEqual(await s.check('r', 'joe', 'j1'), { member: true, repeat: null, mutedUntil: null });
+  assert.deepEqual(await s.check('r', 'joe', 'j1'), {
+    member: true,
+    repeat: null,
+    mutedUntil: null,
+    readOnly: false,
+    slowModeWaitMs: null,
+  });
 
   // A read lists the members, then someone is added and the change is heard before the read returns.
   s.changed('r');
@@ -115,7 +127,11 @@ test('a membership change drops the members held; a read that was under way when
   m.rooms.get('r')!.set('kim', 'member');
   s.changed('r');
   release();
-  assert.deepEqual(await pending, { member: true, repeat: null, mutedUntil: null }, 'the list from before the change did not refuse kim');
+  assert.deepEqual(
+    await pending,
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+    'the list from before the change did not refuse kim',
+  );
 });
 
 test('refused at commit: memory stops counting the sender as a member', async () => {
@@ -148,8 +164,61 @@ test("a member muted by a moderator is answered with the mute's end while it run
     ],
     { ...DEFAULT_ROOM_STATES_OPTIONS, now: () => now },
   );
-  assert.deepEqual(await s.check('r', 'ann', 'a1'), { member: true, repeat: null, mutedUntil: now + 60_000 });
-  assert.deepEqual(await s.check('r', 'bob', 'b1'), { member: true, repeat: null, mutedUntil: null });
+  assert.deepEqual(await s.check('r', 'ann', 'a1'), {
+    member: true,
+    repeat: null,
+    mutedUntil: now + 60_000,
+    readOnly: false,
+    slowModeWaitMs: null,
+  });
+  assert.deepEqual(await s.check('r', 'bob', 'b1'), {
+    member: true,
+    repeat: null,
+    mutedUntil: null,
+    readOnly: false,
+    slowModeWaitMs: null,
+  });
   now += 60_001;
-  assert.deepEqual(await s.check('r', 'ann', 'a2'), { member: true, repeat: null, mutedUntil: null }, 'it lifted by itself');
+  assert.deepEqual(
+    await s.check('r', 'ann', 'a2'),
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+    'it lifted by itself',
+  );
+});
+
+test('slow mode holds a member to one committed send per N seconds and a lock keeps them from posting; moderators and up are not held; a change is read again', async () => {
+  let now = 1_000_000;
+  let pace = { slowModeSeconds: 30, readOnly: false };
+  const s = new RoomStates(
+    async () => [
+      { userId: 'ann', role: 'member' },
+      { userId: 'mo', role: 'moderator' },
+    ],
+    { ...DEFAULT_ROOM_STATES_OPTIONS, now: () => now },
+    async () => pace,
+  );
+  const check = async (who: string, id: string) => {
+    const c = await s.check('r', who, id);
+    assert.ok(c.member);
+    return { readOnly: c.readOnly, wait: c.slowModeWaitMs, repeat: c.repeat !== null };
+  };
+  assert.deepEqual(await check('ann', 'a1'), { readOnly: false, wait: null, repeat: false }, 'the first send goes');
+  s.committed(message('r', 'ann', 'a1', 1));
+  now += 10_000;
+  assert.deepEqual(await check('ann', 'a2'), { readOnly: false, wait: 20_000, repeat: false }, '20 s to wait');
+  assert.deepEqual(
+    await check('ann', 'a1'),
+    { readOnly: false, wait: 20_000, repeat: true },
+    'a repeat is answered (the service answers repeats first)',
+  );
+  s.committed(message('r', 'mo', 'm1', 2));
+  assert.deepEqual(await check('mo', 'm2'), { readOnly: false, wait: null, repeat: false }, 'a moderator is not held');
+  now += 20_000;
+  assert.deepEqual(await check('ann', 'a2'), { readOnly: false, wait: null, repeat: false }, 'after 30 s, the next goes');
+
+  pace = { slowModeSeconds: 0, readOnly: true };
+  assert.equal((await check('ann', 'a3')).readOnly, false, 'held in memory until the room is said to have changed');
+  s.changed('r');
+  assert.deepEqual(await check('ann', 'a3'), { readOnly: true, wait: null, repeat: false });
+  assert.deepEqual(await check('mo', 'm3'), { readOnly: false, wait: null, repeat: false });
 });

@@ -12,14 +12,32 @@ export interface RoomStatesOptions {
 
 export const DEFAULT_ROOM_STATES_OPTIONS: RoomStatesOptions = { maxRooms: 50_000, recentPerRoom: 256, refusalHoldMs: 1_000 };
 
-/** What memory says of a send before it is queued; `mutedUntil`: a moderator's mute still running (ms since 1970). */
-export type SendCheck = { member: true; repeat: Message | null; mutedUntil: number | null } | { member: false };
+/**
+ * What memory says of a send before it is queued: `mutedUntil`, a moderator's mute still
+ * running (ms since 1970); `readOnly`, the room is locked to this sender; `slowModeWaitMs`,
+ * how long until slow mode lets this sender send again (null: now).
+ */
+export type SendCheck =
+  { member: true; repeat: Message | null; mutedUntil: number | null; readOnly: boolean; slowModeWaitMs: number | null } | { member: false };
+
+/** A room's pace as its staff set it (RoomRecord's slowModeSeconds and readOnly). */
+export interface RoomPaceSettings {
+  slowModeSeconds: number;
+  readOnly: boolean;
+}
+
+/** The room roles slow mode and the read-only lock do not hold back. */
+const PACE_EXEMPT: ReadonlySet<Role> = new Set(['moderator', 'admin', 'owner']);
 
 interface RoomState {
   /** Members and their roles, as read from metadata; null when not read or dropped by a change. */
   members: Map<string, Role> | null;
   /** Members muted by a moderator, and until when (ms); read with the members, dropped with them. */
   silenced: Map<string, number>;
+  /** Slow mode and the lock, read with the members. */
+  pace: RoomPaceSettings;
+  /** When each member's last send here was committed (ms), for slow mode. */
+  lastSendAt: Map<string, number>;
   /** Who was refused, and when the refusal was read from the database. */
   refusedAt: Map<string, number>;
   lastSeq: number;
@@ -54,6 +72,8 @@ export class RoomStates {
     /** The room's members and roles from metadata (an empty list for a room that is gone). */
     private readonly readMembers: (roomId: string) => Promise<{ userId: string; role: Role; silencedUntil?: Date | null }[]>,
     private readonly opts: RoomStatesOptions = DEFAULT_ROOM_STATES_OPTIONS,
+    /** The room's slow mode and lock (off when not given). */
+    private readonly readPace: (roomId: string) => Promise<RoomPaceSettings> = async () => ({ slowModeSeconds: 0, readOnly: false }),
   ) {
     this.now = opts.now ?? Date.now;
   }
@@ -74,11 +94,18 @@ export class RoomStates {
 
   private memberCheck(state: RoomState, senderId: string, clientMsgId: string): SendCheck {
     const until = state.silenced.get(senderId);
+    const now = this.now();
+    const role = state.members?.get(senderId);
+    const held = role === undefined || !PACE_EXEMPT.has(role);
+    const last = state.lastSendAt.get(senderId);
+    const slowMs = state.pace.slowModeSeconds * 1000;
     return {
       member: true,
       repeat: state.recent.get(`${senderId} ${clientMsgId}`) ?? null,
       // A mute ends by itself: past its time it is simply no longer there.
-      mutedUntil: until !== undefined && until > this.now() ? until : null,
+      mutedUntil: until !== undefined && until > now ? until : null,
+      readOnly: held && state.pace.readOnly,
+      slowModeWaitMs: held && slowMs > 0 && last !== undefined && now - last < slowMs ? slowMs - (now - last) : null,
     };
   }
 
@@ -96,6 +123,8 @@ export class RoomStates {
   committed(message: Message): void {
     const state = this.use(message.roomId);
     state.lastSeq = Math.max(state.lastSeq, message.seq);
+    state.lastSendAt.set(message.senderId, this.now());
+    if (state.lastSendAt.size > this.opts.recentPerRoom * 4) state.lastSendAt.delete(state.lastSendAt.keys().next().value!);
     const key = `${message.senderId} ${message.clientMsgId}`;
     state.recent.delete(key);
     state.recent.set(key, message);
@@ -131,7 +160,15 @@ export class RoomStates {
       // Most recently used last, so the one used longest ago is the first to go past maxRooms.
       this.rooms.delete(roomId);
     } else {
-      state = { members: null, silenced: new Map(), refusedAt: new Map(), lastSeq: 0, recent: new Map() };
+      state = {
+        members: null,
+        silenced: new Map(),
+        pace: { slowModeSeconds: 0, readOnly: false },
+        lastSendAt: new Map(),
+        refusedAt: new Map(),
+        lastSeq: 0,
+        recent: new Map(),
+      };
       if (this.rooms.size >= this.opts.maxRooms) this.rooms.delete(this.rooms.keys().next().value!);
     }
     this.rooms.set(roomId, state);
@@ -146,14 +183,15 @@ export class RoomStates {
   private read(roomId: string, again = 1): Promise<Map<string, Role> | null> {
     const running = this.reading.get(roomId);
     if (running) return running;
-    const reading: Promise<Map<string, Role> | null> = this.readMembers(roomId).then(
-      (list) => {
+    const reading: Promise<Map<string, Role> | null> = Promise.all([this.readMembers(roomId), this.readPace(roomId)]).then(
+      ([list, pace]) => {
         const members = new Map(list.map((m) => [m.userId, m.role]));
         if (this.reading.get(roomId) !== reading) return again > 0 ? this.read(roomId, again - 1) : members;
         this.reading.delete(roomId);
         const state = this.use(roomId);
         state.members = members;
         state.silenced = new Map(list.flatMap((m) => (m.silencedUntil ? [[m.userId, m.silencedUntil.getTime()] as const] : [])));
+        state.pace = pace;
         return members;
       },
       (err: unknown) => {

@@ -409,5 +409,7 @@ function toRoom(r: RoomRecord, name: string): Room {
     createdBy: r.createdBy,
     lastSeq: r.lastSeq,
     memberCount: r.memberCount,
+    ...(r.slowModeSeconds ? { slowModeSeconds: r.slowModeSeconds } : {}),
+    ...(r.readOnly ? { readOnly: true } : {}),
   };
 }

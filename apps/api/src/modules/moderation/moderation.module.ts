@@ -3,6 +3,7 @@ import { AccessTokenGuard } from '../../common/http/auth.guard';
 import { AdminController } from './admin.controller';
 import { CasesController, ReportsController } from './cases.controller';
 import { ModerationController } from './moderation.controller';
+import { RoomPaceController } from './room-pace.controller';
 import { RoomRulesController } from './room-rules.controller';
 
 /**
@@ -10,7 +11,7 @@ import { RoomRulesController } from './room-rules.controller';
  * admin endpoints (audit log, roles, rules, cases); the decisions are core's.
  */
 @Module({
-  controllers: [ModerationController, RoomRulesController, AdminController, CasesController, ReportsController],
+  controllers: [ModerationController, RoomPaceController, RoomRulesController, AdminController, CasesController, ReportsController],
   providers: [AccessTokenGuard],
 })
 export class ModerationModule {}

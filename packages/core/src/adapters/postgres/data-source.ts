@@ -20,6 +20,7 @@ import { Moderation1796700000000 } from './migrations/1796700000000-moderation';
 import { WordRules1796710000000 } from './migrations/1796710000000-word-rules';
 import { Cases1796720000000 } from './migrations/1796720000000-cases';
 import { AccountDisable1796730000000 } from './migrations/1796730000000-account-disable';
+import { RoomPace1796740000000 } from './migrations/1796740000000-room-pace';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   WordRules1796710000000,
   Cases1796720000000,
   AccountDisable1796730000000,
+  RoomPace1796740000000,
 ];
 
 export interface DataSourceOptions {

@@ -42,6 +42,8 @@ interface RoomRow {
   last_seq: string;
   last_message_at: Date | null;
   member_count: string | number;
+  slow_mode_seconds?: number;
+  read_only?: boolean;
 }
 interface MemberRow {
   room_id: string;
@@ -82,6 +84,8 @@ const toRoom = (r: RoomRow): RoomRecord => ({
   lastSeq: Number(r.last_seq),
   lastMessageAt: r.last_message_at,
   memberCount: Number(r.member_count),
+  slowModeSeconds: r.slow_mode_seconds ?? 0,
+  readOnly: r.read_only ?? false,
 });
 const toMember = (r: MemberRow): MembershipRecord => ({
   roomId: r.room_id,
@@ -106,7 +110,7 @@ const receiptOf = (userId: string, delivered: string, read: string): ReceiptReco
   readSeq: Number(read),
 });
 
-const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.direct_key, r.last_seq, r.last_message_at,
+const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.direct_key, r.last_seq, r.last_message_at, r.slow_mode_seconds, r.read_only,
   (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count`;
 
 const UNIQUE_VIOLATION = '23505';

@@ -241,6 +241,25 @@ export class PostgresModerationStore implements ModerationStore {
     });
   }
 
+  setRoomPace(
+    roomId: string,
+    pace: { slowModeSeconds?: number; readOnly?: boolean },
+    audit: NewAuditEntry,
+  ): Promise<{ slowModeSeconds: number; readOnly: boolean } | null> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const [was] = await queryRows<{ slow_mode_seconds: number; read_only: boolean }>(
+        tx,
+        `SELECT slow_mode_seconds, read_only FROM rooms WHERE id = $1 FOR UPDATE`,
+        [roomId],
+      );
+      if (!was) return null;
+      const now = { slowModeSeconds: pace.slowModeSeconds ?? was.slow_mode_seconds, readOnly: pace.readOnly ?? was.read_only };
+      await tx.query(`UPDATE rooms SET slow_mode_seconds = $2, read_only = $3 WHERE id = $1`, [roomId, now.slowModeSeconds, now.readOnly]);
+      await insertAudit(tx, { ...audit, before: { slowModeSeconds: was.slow_mode_seconds, readOnly: was.read_only }, after: now });
+      return now;
+    });
+  }
+
   endSessions(userId: string, at: Date, audit: NewAuditEntry): Promise<boolean> {
     return this.ds.transaction(async (tx: EntityManager) => {
       const found = await queryRows<{ id: string }>(

@@ -1,0 +1,18 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { paceForMe, slowModeLabel } from './room-pace';
+
+describe("a room's pace, for me", () => {
+  test('a member is held by the lock and by slow mode; moderators, admins and the owner are not', () => {
+    assert.deepEqual(paceForMe({ role: 'member', slowModeSeconds: 30, readOnly: true }), { lockedForMe: true, slowModeSeconds: 30 });
+    for (const role of ['moderator', 'admin', 'owner'] as const) {
+      assert.deepEqual(paceForMe({ role, slowModeSeconds: 30, readOnly: true }), { lockedForMe: false, slowModeSeconds: null }, role);
+    }
+    assert.deepEqual(paceForMe({ role: 'member' }), { lockedForMe: false, slowModeSeconds: null });
+    assert.deepEqual(paceForMe(undefined), { lockedForMe: false, slowModeSeconds: null });
+  });
+
+  test('slow mode is said in seconds, minutes or hours', () => {
+    assert.deepEqual([5, 30, 60, 300, 3600, 21600].map(slowModeLabel), ['5 s', '30 s', '1 min', '5 min', '1 h', '6 h']);
+  });
+});
