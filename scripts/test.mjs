@@ -117,7 +117,9 @@ if (!args.has('--only-e2e')) {
     console.error('Compiling the web specs failed; fix the errors above and run "npm test" again.');
     process.exit(webSpecs);
   }
-  const dists = ['packages/shared', 'packages/core', 'apps/workers', 'apps/api', 'apps/web', 'apps/desktop'].map((w) => path.join(root, w, 'dist'));
+  const dists = ['packages/shared', 'packages/core', 'apps/workers', 'apps/api', 'apps/web', 'apps/desktop'].map((w) =>
+    path.join(root, w, 'dist'),
+  );
   // …and the scripts' own (the engine runner) and the bench's accounting, plain ESM with no build step.
   const scriptSpecs = ['scripts', 'bench/test'].flatMap((dir) =>
     readdirSync(path.join(root, dir))
@@ -134,6 +136,10 @@ if (!args.has('--only-e2e')) {
   const code = await run(process.execPath, [
     '--test',
     '--test-concurrency=1',
+    // A spec file that hangs (a synchronous loop included: the runner kills the file's process) is
+    // cancelled after 10 minutes and named, instead of holding the run until CI's own limit kills it
+    // with no word of where. The slowest file takes about a minute.
+    '--test-timeout=600000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

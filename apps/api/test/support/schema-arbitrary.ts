@@ -168,7 +168,12 @@ function validString(schema: JsonSchema, ctx: FuzzContext): fc.Arbitrary<string>
   const fits = (s: string) => s.length >= minLength && s.length <= maxLength;
   if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...ctx.realIds), fc.uuid());
   if (schema.format === 'uri') return fc.webUrl().filter(fits);
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
+  if (schema.pattern) {
+    // Only the schema's own bounds here: the default cap of 40 can never pass a pattern that fixes a longer
+    // length (a 50-character cursor), and a filter that never passes makes fc.sample loop forever.
+    const fitsSchema = (s: string) => s.length >= minLength && (schema.maxLength === undefined || s.length <= schema.maxLength);
+    return fc.stringMatching(new RegExp(schema.pattern)).filter(fitsSchema);
+  }
   const words = ['hello', 'team', '👍', '🎉', '❤️', '👨‍👩‍👧', 'é', 'שלום', 'correct horse battery'].filter(fits);
   return fc.oneof(
     fc.string({ minLength, maxLength }),
