@@ -88,6 +88,10 @@ import { PostgresModerationStore } from './adapters/postgres/postgres-moderation
 import type { ModerationStore } from './ports/moderation-store.port';
 import { ModerationService } from './moderation/moderation.service';
 import { WordRulesService } from './moderation/word-rules.service';
+import { SpamRulesService } from './moderation/spam-rules.service';
+import { MemoryRepeatCounter } from './adapters/memory/memory-repeat-counter.adapter';
+import { RedisRepeatCounter } from './adapters/redis/redis-repeat-counter.adapter';
+import type { RepeatCounter } from './ports/repeat-counter.port';
 import { CasesService } from './moderation/cases.service';
 import { PostgresCaseStore } from './adapters/postgres/postgres-case-store.adapter';
 import type { CaseStore } from './ports/case-store.port';
@@ -103,6 +107,8 @@ export interface Adapters {
   rateLimiter: RateLimiter;
   /** Sign-in failures, sign-ups and room creations counted per key (rate-limiter-flexible). */
   attemptLimiter: AttemptLimiter;
+  /** The spam rule's "same text in N rooms" count: one across nodes. */
+  repeatCounter: RepeatCounter;
   roomSequencer: RoomSequencer;
   searchIndex: SearchIndex;
   /** Uploaded files and thumbnails: the data folder's `media/`, or an S3 bucket (S3_BUCKET). */
@@ -235,6 +241,7 @@ export interface CoreServices extends Adapters {
   cases: CasesService;
   /** Word rules, held in memory and checked on every send and edit. */
   wordRules: WordRulesService;
+  spamRules: SpamRulesService;
   throttle: ThrottleService;
   /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
   roomSizes: RoomSizes;
@@ -323,6 +330,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       typingStore: new MemoryTypingStore(),
       rateLimiter: new MemoryRateLimiter(),
       attemptLimiter: new MemoryAttemptLimiter(),
+      repeatCounter: new MemoryRepeatCounter(),
       roomSequencer: new InProcessRoomSequencer(),
       socketBus: null,
       roomEvents: new InProcessRoomEvents(),
@@ -356,6 +364,9 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
       logger.warn({ err: String(err) }, 'rate limit check skipped: Redis unreachable'),
     ),
     attemptLimiter: new RedisAttemptLimiter(redis),
+    repeatCounter: new RedisRepeatCounter(redis, 'qc:', (err) =>
+      logger.warn({ err: String(err) }, 'spam rule "same text in many rooms" skipped: Redis unreachable'),
+    ),
     // Several nodes publish to one bus: a room's commit-and-publish must be exclusive across them.
     // Its lock wait is bounded at ten queries' worth: behind other nodes' sends, not stalled.
     roomSequencer: new PostgresRoomSequencer(ds, config.databaseTimeouts.queryMs * 10),
@@ -598,6 +609,9 @@ export function createCoreServices(
     // Late-bound: cases are built on the message actions, which are built on the rules.
     (message, matched) => cases.flagged(message, matched),
   );
+  const spamRules = new SpamRulesService(adapters.moderationStore, meta, adapters.repeatCounter, moderation, adapters.roomEvents, (err) =>
+    rulesWarn(err, 'spam rules'),
+  );
   const messages = new MessagesService(
     rooms,
     messageStore,
@@ -613,6 +627,7 @@ export function createCoreServices(
     roomStates,
     adapters.uploadStore,
     wordRules,
+    spamRules,
   );
   const uploads: UploadsService = new UploadsService(
     rooms,
@@ -653,17 +668,11 @@ export function createCoreServices(
       deleted: (actorId, original, caseId) => moderation.messageDeleted(actorId, original, caseId),
     },
     wordRules,
+    spamRules,
   );
-  const cases: CasesService = new CasesService(
-    meta,
-    adapters.caseStore,
-    messageStore,
-    messageStates,
-    rooms,
-    moderation,
-    messageActions,
-    { tellOutcome: (userId, report) => broadcaster.toUser(userId, 'report:outcome', report) },
-  );
+  const cases: CasesService = new CasesService(meta, adapters.caseStore, messageStore, messageStates, rooms, moderation, messageActions, {
+    tellOutcome: (userId, report) => broadcaster.toUser(userId, 'report:outcome', report),
+  });
   const warnFiles = throttledWarn(
     logger,
     "a deleted message's files were not removed yet (the daily sweep does not cover them: remove uploads/<id> by hand)",
@@ -692,6 +701,7 @@ export function createCoreServices(
     pushSink,
     moderation,
     wordRules,
+    spamRules,
     cases,
     throttle,
     roomSizes,
@@ -886,6 +896,7 @@ export async function openApiRuntime(
     commitQueue.of = core.messages.commitQueue;
     undo.push(() => core.pushSink.close());
     await core.wordRules.load();
+    await core.spamRules.load();
     for (const username of config.adminUsernames) {
       const user = await core.meta.findUserByUsername(username);
       if (user && !user.deletedAt && user.instanceRole !== 'admin') {
@@ -1062,7 +1073,8 @@ export async function setInstanceRoleFromCli(
   try {
     await openAndMigrate(ds);
     const user = await new PostgresMetadataStore(ds).findUserByUsername(username.toLowerCase());
-    if (!user || user.deletedAt) throw new Error(`there is no account "${username}": sign up first (or check the spelling), then run this again`);
+    if (!user || user.deletedAt)
+      throw new Error(`there is no account "${username}": sign up first (or check the spelling), then run this again`);
     const done = await new PostgresModerationStore(ds).setInstanceRole(user.id, role, {
       actorId: null,
       action: 'user.grant-role',

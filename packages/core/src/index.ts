@@ -32,4 +32,5 @@ export * from './uploads/upload-content';
 export * from './push/push.service';
 export * from './moderation/moderation.service';
 export * from './moderation/word-rules.service';
+export * from './moderation/spam-rules.service';
 export * from './moderation/cases.service';

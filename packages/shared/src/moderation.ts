@@ -77,6 +77,8 @@ export const AUDIT_ACTIONS = [
   'rule.delete',
   'room.slow-mode',
   'room.lock',
+  'spam.settings',
+  'spam.refused',
   'user.disable',
   'user.enable',
   'user.end-sessions',
@@ -167,4 +169,45 @@ export type RuleTestBody = z.infer<typeof ruleTestBody>;
 export interface RuleTestResult {
   /** The rules it meets, blocking ones first; empty when it passes. */
   matches: { ruleId: string; name: string; action: WordRuleAction; matched: string }[];
+}
+
+/*
+ * Spam rules: the instance's two simple checks beside the word rules, kept by its staff at
+ * /admin. The same text sent into several rooms within a window is refused from the room
+ * that reaches the limit on (a raid's copy-paste); a link from an account younger than a
+ * setting is refused (the new account that arrives only to post one). 0 turns either off.
+ */
+export const SPAM_REPEAT_ROOMS_MAX = 50;
+export const SPAM_WINDOW_SECONDS_MAX = 24 * 60 * 60;
+export const SPAM_LINK_AGE_MINUTES_MAX = 30 * 24 * 60;
+/** Texts shorter than this (after trimming) are not compared: "ok", "thanks!" are said everywhere. */
+export const SPAM_REPEAT_MIN_LENGTH = 12;
+
+export const spamSettingsBody = z
+  .object({
+    /** The same text in this many rooms within the window: refused from that room on (0: off; 2 or more). */
+    repeatRooms: z
+      .number()
+      .int()
+      .min(0)
+      .max(SPAM_REPEAT_ROOMS_MAX)
+      .refine((n) => n !== 1, 'repeatRooms is 0 (off) or at least 2: one room is not a repeat'),
+    repeatWindowSeconds: z.number().int().min(10).max(SPAM_WINDOW_SECONDS_MAX),
+    /** Accounts younger than this many minutes cannot post links (0: off). */
+    newAccountLinkMinutes: z.number().int().min(0).max(SPAM_LINK_AGE_MINUTES_MAX),
+  })
+  .strict();
+export type SpamSettings = z.infer<typeof spamSettingsBody>;
+
+/** `PUT /admin/spam-rules`: the settings and why they changed (audited with before and after). */
+export const spamSettingsUpdateBody = spamSettingsBody.extend({ reason: moderationReason }).strict();
+export type SpamSettingsUpdate = z.infer<typeof spamSettingsUpdateBody>;
+
+/** Until staff change them: a copy-paste into a third room within five minutes is refused; links are not held back. */
+export const DEFAULT_SPAM_SETTINGS: SpamSettings = { repeatRooms: 3, repeatWindowSeconds: 300, newAccountLinkMinutes: 0 };
+
+export interface SpamSettingsView extends SpamSettings {
+  /** When staff last changed them (null: the defaults). */
+  updatedAt: string | null;
+  updatedBy: string | null;
 }

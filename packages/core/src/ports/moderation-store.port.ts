@@ -85,6 +85,10 @@ export interface ModerationStore {
   createRule(rule: Omit<WordRule, 'createdAt'>, audit: NewAuditEntry): Promise<WordRule>;
   /** Removes a rule of this scope (roomId null: the instance's); null when there is none. */
   deleteRule(id: string, roomId: string | null, audit: NewAuditEntry): Promise<WordRule | null>;
+  /** An instance setting as staff last saved it (null: never saved, the default applies). */
+  getSetting<T>(key: string): Promise<{ value: T; updatedAt: Date; updatedBy: string | null } | null>;
+  /** Saves an instance setting with its audit entry (before: what it was, or null) in one transaction. */
+  setSetting<T extends object>(key: string, value: T, audit: NewAuditEntry): Promise<{ value: T; updatedAt: Date }>;
   /** Newest first. */
   listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
 }

@@ -1,5 +1,6 @@
 import { LIMITS, type Message, type MessageEditPayload, type MessageRef, type ReactionPayload } from '@qc/shared';
 import type { MessageRules } from '../moderation/word-rules.service';
+import type { SpamGuard } from '../moderation/spam-rules.service';
 import type { RuleMatch } from '../moderation/word-rules';
 import { AppError } from '../errors';
 import type { MessageLog } from '../ports/message-log.port';
@@ -46,11 +47,14 @@ export class MessageActionsService {
     private readonly moderation: MessageModeration | null = null,
     /** Word rules: an edit is held to them as a send is (null: no rules). */
     private readonly rules: MessageRules | null = null,
+    /** Spam rules: an edit that adds a link is held to the new-account rule (null: none). */
+    private readonly spam: SpamGuard | null = null,
   ) {}
 
   /** Only its author edits a message; the text follows the rules of a send (word rules included). */
   async edit(userId: string, p: MessageEditPayload): Promise<Message> {
     let flags: RuleMatch[] = [];
+    await this.spam?.check(userId, p.roomId, p.content, 'edit');
     const edited = await this.change(userId, p, { kind: 'edit', content: p.content }, (_, original) => {
       if (original.senderId !== userId) throw AppError.forbidden('only its author can edit a message');
       flags = this.rules?.enforce(p.roomId, p.content) ?? [];

@@ -27,6 +27,7 @@ import type { RoomStates } from './room-states';
 import type { RoomsService } from './rooms.service';
 import { toAttachment, type UploadStore } from '../ports/upload-store.port';
 import type { MessageRules } from '../moderation/word-rules.service';
+import type { SpamGuard } from '../moderation/spam-rules.service';
 
 export interface MessagesSettings {
   messagesPerSec: number;
@@ -122,6 +123,8 @@ export class MessagesService {
     private readonly uploads: Pick<UploadStore, 'findByIds' | 'attach'> | null = null,
     /** Word rules, from memory: a blocked text is refused BLOCKED before it is queued (null: no rules). */
     private readonly rules: MessageRules | null = null,
+    /** Spam rules (a text copied into many rooms, links from new accounts): refused BLOCKED before it is queued (null: none). */
+    private readonly spam: SpamGuard | null = null,
   ) {
     this.queue = queue ?? new RoomCommitQueue(sequencer, (roomId, sends, scope) => this.commit(roomId, sends, scope), queueLimits);
   }
@@ -162,6 +165,7 @@ export class MessagesService {
       root = p.threadRootId ? await this.threadRoot(p.roomId, p.threadRootId) : null;
     }
     const flags = this.rules?.enforce(p.roomId, p.content) ?? [];
+    await this.spam?.check(senderId, p.roomId, p.content, 'send');
     const contentType = p.attachmentIds ? await this.checkAttachments(senderId, p) : 'text';
     const message: NewMessage = {
       id: uuidv7(),

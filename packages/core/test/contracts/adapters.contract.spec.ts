@@ -27,6 +27,9 @@ import { roomEventsContract } from './room-events.contract';
 import { InProcessRoomEvents } from '../../src/adapters/memory/in-process-room-events.adapter';
 import { RedisRoomEvents } from '../../src/adapters/redis/redis-room-events.adapter';
 import { startTestRedis } from '../support/test-redis';
+import { repeatCounterContract } from './repeat-counter.contract';
+import { MemoryRepeatCounter } from '../../src/adapters/memory/memory-repeat-counter.adapter';
+import { RedisRepeatCounter } from '../../src/adapters/redis/redis-repeat-counter.adapter';
 import { typingStoreContract } from './typing-store.contract';
 import { createGroupRoom } from '../support/fixtures';
 
@@ -101,6 +104,26 @@ attemptLimiterContract('redis (two nodes)', async () => {
   return {
     a: new RedisAttemptLimiter(r.redis, r.prefix),
     b: new RedisAttemptLimiter(other, r.prefix),
+    close: async () => {
+      other.disconnect();
+      await r.stop();
+    },
+  };
+});
+
+repeatCounterContract('memory', async () => {
+  const one = new MemoryRepeatCounter();
+  return { a: one, b: one, close: async () => undefined };
+});
+repeatCounterContract('redis (two nodes)', async () => {
+  const r = await startTestRedis();
+  const other = r.redis.duplicate();
+  const fail = (err: unknown) => {
+    throw err;
+  };
+  return {
+    a: new RedisRepeatCounter(r.redis, r.prefix, fail),
+    b: new RedisRepeatCounter(other, r.prefix, fail),
     close: async () => {
       other.disconnect();
       await r.stop();

@@ -5,13 +5,22 @@ import { CasesController, ReportsController } from './cases.controller';
 import { ModerationController } from './moderation.controller';
 import { RoomPaceController } from './room-pace.controller';
 import { RoomRulesController } from './room-rules.controller';
+import { SpamRulesController } from './spam-rules.controller';
 
 /**
  * Moderation in rooms (mute, kick, ban, word rules), reports and the cases they open, and the
- * admin endpoints (audit log, roles, rules, cases); the decisions are core's.
+ * admin endpoints (audit log, roles, word and spam rules, cases); the decisions are core's.
  */
 @Module({
-  controllers: [ModerationController, RoomPaceController, RoomRulesController, AdminController, CasesController, ReportsController],
+  controllers: [
+    ModerationController,
+    RoomPaceController,
+    RoomRulesController,
+    AdminController,
+    SpamRulesController,
+    CasesController,
+    ReportsController,
+  ],
   providers: [AccessTokenGuard],
 })
 export class ModerationModule {}

@@ -21,6 +21,7 @@ import { WordRules1796710000000 } from './migrations/1796710000000-word-rules';
 import { Cases1796720000000 } from './migrations/1796720000000-cases';
 import { AccountDisable1796730000000 } from './migrations/1796730000000-account-disable';
 import { RoomPace1796740000000 } from './migrations/1796740000000-room-pace';
+import { InstanceSettings1796750000000 } from './migrations/1796750000000-instance-settings';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   Cases1796720000000,
   AccountDisable1796730000000,
   RoomPace1796740000000,
+  InstanceSettings1796750000000,
 ];
 
 export interface DataSourceOptions {

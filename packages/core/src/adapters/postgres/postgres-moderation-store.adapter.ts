@@ -279,6 +279,34 @@ export class PostgresModerationStore implements ModerationStore {
     });
   }
 
+  async getSetting<T>(key: string): Promise<{ value: T; updatedAt: Date; updatedBy: string | null } | null> {
+    const [row] = await queryRows<{ value: T; updated_at: Date; updated_by: string | null }>(
+      this.ds,
+      `SELECT value, updated_at, updated_by FROM instance_settings WHERE key = $1`,
+      [key],
+    );
+    return row ? { value: row.value, updatedAt: row.updated_at, updatedBy: row.updated_by } : null;
+  }
+
+  setSetting<T extends object>(key: string, value: T, audit: NewAuditEntry): Promise<{ value: T; updatedAt: Date }> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const [was] = await queryRows<{ value: Record<string, unknown> }>(
+        tx,
+        `SELECT value FROM instance_settings WHERE key = $1 FOR UPDATE`,
+        [key],
+      );
+      const [row] = await queryRows<{ updated_at: Date }>(
+        tx,
+        `INSERT INTO instance_settings (key, value, updated_at, updated_by) VALUES ($1, $2, now(), $3)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+         RETURNING updated_at`,
+        [key, JSON.stringify(value), audit.actorId],
+      );
+      await insertAudit(tx, { ...audit, before: audit.before ?? was?.value ?? null, after: value as Record<string, unknown> });
+      return { value, updatedAt: row!.updated_at };
+    });
+  }
+
   appendAudit(entry: NewAuditEntry): Promise<AuditRecord> {
     return insertAudit(this.ds, entry);
   }

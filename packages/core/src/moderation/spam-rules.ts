@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { LinkifyIt } from 'linkify-it';
+import { SPAM_REPEAT_MIN_LENGTH } from '@qc/shared';
+
+/*
+ * The pure parts of the spam rules: what counts as "the same text", and whether a text
+ * carries a link. Kept apart from the service so they are tested without any store.
+ */
+
+/**
+ * linkify-it (markdown-it's link finder): scheme links, www., e-mail addresses, and bare
+ * domains on the common and two-letter TLDs (fuzzyLink: "shop.io/deal" is what a spammer
+ * writes; it also takes "README.md" for a domain, a price only new accounts pay).
+ */
+const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true });
+
+export function hasLink(text: string): boolean {
+  return linkify.test(text);
+}
+
+/**
+ * The same text, as a spammer's copies differ: compatibility forms folded (full-width,
+ * ligatures), case folded, runs of whitespace made one space, trimmed. Null for a text
+ * too short to compare ("ok", "thanks!" are said in every room).
+ */
+export function repeatFingerprint(text: string): string | null {
+  const folded = text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+  if ([...folded].length < SPAM_REPEAT_MIN_LENGTH) return null;
+  return createHash('sha256').update(folded).digest('base64url').slice(0, 22);
+}
