@@ -71,6 +71,9 @@ describe('who may', () => {
       ['POST', '/admin/rules', { name: 'x', kind: 'words', pattern: 'x', action: 'block' }],
       ['DELETE', '/admin/rules/01a20792-8333-7000-85fe-754887c65700'],
       ['POST', '/admin/rules/test', { text: 'x' }],
+      ['GET', '/admin/overview'],
+      ['GET', '/admin/spam-rules'],
+      ['PUT', '/admin/spam-rules', { repeatRooms: 0, repeatWindowSeconds: 60, newAccountLinkMinutes: 0, reason: 'x' }],
       ['GET', `/rooms/${room.id}/rules`],
       ['POST', `/rooms/${room.id}/rules`, { name: 'x', kind: 'words', pattern: 'x', action: 'block' }],
     ];

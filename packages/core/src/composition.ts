@@ -89,6 +89,9 @@ import type { ModerationStore } from './ports/moderation-store.port';
 import { ModerationService } from './moderation/moderation.service';
 import { WordRulesService } from './moderation/word-rules.service';
 import { SpamRulesService } from './moderation/spam-rules.service';
+import { AdminOverviewService } from './moderation/admin-overview.service';
+import { PostgresInstanceStats } from './adapters/postgres/postgres-instance-stats.adapter';
+import type { InstanceStatsStore } from './ports/instance-stats.port';
 import { MemoryRepeatCounter } from './adapters/memory/memory-repeat-counter.adapter';
 import { RedisRepeatCounter } from './adapters/redis/redis-repeat-counter.adapter';
 import type { RepeatCounter } from './ports/repeat-counter.port';
@@ -122,6 +125,7 @@ export interface Adapters {
   /** Mutes, kicks, bans, instance roles and the append-only audit log: PostgreSQL in both profiles. */
   moderationStore: ModerationStore;
   caseStore: CaseStore;
+  instanceStats: InstanceStatsStore;
   /**
    * Whether the `indexer` log consumer must feed searchIndex. False for PostgreSQL
    * full-text search, whose index is the history table itself.
@@ -242,6 +246,7 @@ export interface CoreServices extends Adapters {
   /** Word rules, held in memory and checked on every send and edit. */
   wordRules: WordRulesService;
   spamRules: SpamRulesService;
+  adminOverview: AdminOverviewService;
   throttle: ThrottleService;
   /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
   roomSizes: RoomSizes;
@@ -316,6 +321,7 @@ export async function createAdapters(config: AppConfig, ds: DataSource, logger: 
     vapidKeys,
     moderationStore: new PostgresModerationStore(ds),
     caseStore: new PostgresCaseStore(ds),
+    instanceStats: new PostgresInstanceStats(ds),
     outboxAgeSeconds: history.outboxAgeSeconds,
   };
   const closeStores = async () => {
@@ -703,6 +709,7 @@ export function createCoreServices(
     wordRules,
     spamRules,
     cases,
+    adminOverview: new AdminOverviewService(moderation, presenceStore, adapters.caseStore, adapters.instanceStats),
     throttle,
     roomSizes,
   };

@@ -33,4 +33,5 @@ export * from './push/push.service';
 export * from './moderation/moderation.service';
 export * from './moderation/word-rules.service';
 export * from './moderation/spam-rules.service';
+export * from './moderation/admin-overview.service';
 export * from './moderation/cases.service';

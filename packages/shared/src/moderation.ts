@@ -211,3 +211,17 @@ export interface SpamSettingsView extends SpamSettings {
   updatedAt: string | null;
   updatedBy: string | null;
 }
+
+/** `GET /admin/overview`: the dashboard's first page (engine health and consumer lag come from `GET /health`). */
+export interface AdminOverview {
+  at: string;
+  /** People with at least one live connection (online or away), on every node. */
+  online: number;
+  /** The case queue: waiting for someone, and being worked. */
+  cases: { open: number; assigned: number };
+  /**
+   * Messages sent per minute over the last hour, oldest first: `counts[i]` is the minute
+   * starting i minutes after `since`; the last is the minute under way.
+   */
+  messagesPerMinute: { since: string; counts: number[] };
+}

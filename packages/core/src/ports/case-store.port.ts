@@ -43,6 +43,8 @@ export interface CaseStore {
    */
   report(open: CaseToOpen, report: NewReport | null): Promise<{ caseId: string; opened: boolean; duplicate: boolean }>;
   get(caseId: string): Promise<CaseRecord | null>;
+  /** The queue's size: cases waiting for someone (open) and being worked (assigned). */
+  countOpen(): Promise<{ open: number; assigned: number }>;
   list(filter: CaseListFilter): Promise<CaseSummary[]>;
   reports(caseId: string): Promise<CaseReport[]>;
   notes(caseId: string): Promise<CaseNote[]>;

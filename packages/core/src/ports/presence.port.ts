@@ -33,6 +33,8 @@ export interface PresenceStore {
   /** Extends the TTL of these connections (a node's heartbeat). */
   refresh(entries: { userId: string; connectionId: string }[], ttlMs: number): Promise<void>;
   get(userIds: string[]): Promise<Map<string, PresenceSnapshot>>;
+  /** How many people have at least one live connection (online or away), on every node: the dashboard's "online now". */
+  countOnline(): Promise<number>;
 }
 
 export const PRESENCE_STORE = Symbol('PresenceStore');

@@ -13,6 +13,29 @@ export function presenceStoreContract(name: string, open: () => Promise<{ store:
     before(async () => ({ store, close } = await open()));
     after(async () => close?.());
 
+    // First in the suite, so no other test's connections are in the count.
+    test('countOnline: people with a live connection, away included; each person once; gone when they leave or expire', async () => {
+      assert.equal(await store.countOnline(), 0);
+      const [a, b, c] = [user(), user(), user()];
+      await store.admitConnection(a, 'phone', 10_000, 10);
+      await store.admitConnection(a, 'laptop', 10_000, 10);
+      await store.setConnection(b, 'web', 'away', 10_000);
+      assert.equal(await store.countOnline(), 2, 'two devices are one person; away counts');
+      await store.removeConnection(a, 'phone');
+      assert.equal(await store.countOnline(), 2, 'one device left, still here');
+      await store.removeConnection(a, 'laptop');
+      assert.equal(await store.countOnline(), 1);
+      await store.setConnection(c, 'web', 'online', 300);
+      assert.equal(await store.countOnline(), 2);
+      await sleep(450);
+      assert.equal(await store.countOnline(), 1, 'a connection not refreshed runs out');
+      await store.refresh([{ userId: b, connectionId: 'web' }], 10_000);
+      await store.refresh([{ userId: a, connectionId: 'laptop' }], 10_000);
+      assert.equal(await store.countOnline(), 1, 'a refresh of a connection gone brings nobody back');
+      await store.removeConnection(b, 'web');
+      assert.equal(await store.countOnline(), 0);
+    });
+
     test('a first connection turns offline into online and reports the change', async () => {
       const u = user();
       assert.deepEqual(await store.setConnection(u, 'c1', 'online', 10_000), { before: 'offline', after: 'online' });

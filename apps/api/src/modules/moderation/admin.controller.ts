@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import {
   adminUserQuery,
+  type AdminOverview,
   type AdminUser,
   auditQuery,
   INSTANCE_ROLES,
@@ -19,7 +20,7 @@ import {
   type WordRule,
   type WordRuleBody,
 } from '@qc/shared';
-import { ModerationService, WordRulesService } from '@qc/core';
+import { AdminOverviewService, ModerationService, WordRulesService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
 import { ZodPipe } from '../../common/http/zod.pipe';
 
@@ -65,7 +66,14 @@ export class AdminController {
   constructor(
     private readonly moderation: ModerationService,
     private readonly rules: WordRulesService,
+    private readonly overviewService: AdminOverviewService,
   ) {}
+
+  /** The dashboard's first page: people online, messages per minute over the last hour, the case queue. */
+  @Get('overview')
+  overview(@CurrentUserId() actorId: string): Promise<AdminOverview> {
+    return this.overviewService.overview(actorId);
+  }
 
   /**
    * The audit log, newest first, filtered; a page at a time, or with `format=csv|json`

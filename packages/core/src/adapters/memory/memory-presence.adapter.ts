@@ -71,6 +71,12 @@ export class MemoryPresenceStore implements PresenceStore {
     }
   }
 
+  async countOnline(): Promise<number> {
+    let n = 0;
+    for (const userId of [...this.users.keys()]) if (this.aggregate(userId) !== 'offline') n++;
+    return n;
+  }
+
   async get(userIds: string[]): Promise<Map<string, PresenceSnapshot>> {
     const out = new Map<string, PresenceSnapshot>();
     for (const id of userIds) out.set(id, { status: this.aggregate(id), lastSeen: this.lastSeen.get(id) ?? null });

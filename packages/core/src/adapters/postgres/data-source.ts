@@ -22,6 +22,7 @@ import { Cases1796720000000 } from './migrations/1796720000000-cases';
 import { AccountDisable1796730000000 } from './migrations/1796730000000-account-disable';
 import { RoomPace1796740000000 } from './migrations/1796740000000-room-pace';
 import { InstanceSettings1796750000000 } from './migrations/1796750000000-instance-settings';
+import { MessageTimeBrin1796760000000 } from './migrations/1796760000000-message-time-brin';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   AccountDisable1796730000000,
   RoomPace1796740000000,
   InstanceSettings1796750000000,
+  MessageTimeBrin1796760000000,
 ];
 
 export interface DataSourceOptions {

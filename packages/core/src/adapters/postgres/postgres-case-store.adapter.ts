@@ -101,6 +101,16 @@ export class PostgresCaseStore implements CaseStore {
     return row ? toRecord(row) : null;
   }
 
+  async countOpen(): Promise<{ open: number; assigned: number }> {
+    const rows = await queryRows<{ status: 'open' | 'assigned'; n: string }>(
+      this.ds,
+      `SELECT status, count(*) AS n FROM moderation_cases WHERE status IN ('open', 'assigned') GROUP BY status`,
+      [],
+    );
+    const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+    return { open: n('open'), assigned: n('assigned') };
+  }
+
   async list(filter: CaseListFilter): Promise<CaseSummary[]> {
     const rows = await queryRows<CaseRow>(
       this.ds,

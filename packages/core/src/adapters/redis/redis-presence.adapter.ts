@@ -79,13 +79,41 @@ export class RedisPresenceStore implements PresenceStore {
     private readonly prefix = 'qc:',
   ) {}
 
+  /**
+   * Everyone with a live connection, scored by when their latest connection runs out (node
+   * clock): the index "online now" is counted from. Apart from the per-user keys (another
+   * hash slot), so it is written beside each script in the same round trip, not inside it.
+   */
+  private get onlineKey(): string {
+    return `${this.prefix}presence-online`;
+  }
+
+  private async withOnline<T>(script: Promise<T>, userId: string, expiresAt: number | null): Promise<T> {
+    if (expiresAt === null) return script;
+    const [r] = await Promise.all([script, this.redis.zadd(this.onlineKey, 'GT', expiresAt, userId)]);
+    return r;
+  }
+
+  async countOnline(): Promise<number> {
+    const [, count] = (await this.redis.multi().zremrangebyscore(this.onlineKey, '-inf', Date.now()).zcard(this.onlineKey).exec()) as [
+      [Error | null, number],
+      [Error | null, number],
+    ];
+    if (count[0]) throw count[0];
+    return count[1];
+  }
+
   private keys(userId: string): [string, string, string] {
     const base = `${this.prefix}presence:{${userId}}`;
     return [`${base}:conns`, `${base}:expiry`, `${base}:seen`];
   }
 
   async setConnection(userId: string, connectionId: string, status: 'online' | 'away', ttlMs: number) {
-    const r = (await this.redis.eval(SET_CONNECTION, 3, ...this.keys(userId), connectionId, status, String(ttlMs))) as Pair;
+    const r = (await this.withOnline(
+      this.redis.eval(SET_CONNECTION, 3, ...this.keys(userId), connectionId, status, String(ttlMs)),
+      userId,
+      Date.now() + ttlMs,
+    )) as Pair;
     return { before: asStatus(r[0]), after: asStatus(r[1]) };
   }
 
@@ -98,18 +126,25 @@ export class RedisPresenceStore implements PresenceStore {
       String(ttlMs),
       String(maxConnections),
     )) as [string, string, number, number];
+    if (admitted === 1) await this.redis.zadd(this.onlineKey, 'GT', Date.now() + ttlMs, userId);
     return { admitted: admitted === 1, open, before: asStatus(before), after: asStatus(after) };
   }
 
   async removeConnection(userId: string, connectionId: string) {
     const r = (await this.redis.eval(REMOVE_CONNECTION, 3, ...this.keys(userId), connectionId)) as Pair;
+    if (asStatus(r[1]) === 'offline') await this.redis.zrem(this.onlineKey, userId);
     return { before: asStatus(r[0]), after: asStatus(r[1]) };
   }
 
   async refresh(entries: { userId: string; connectionId: string }[], ttlMs: number) {
     if (entries.length === 0) return;
     const p = this.redis.pipeline();
-    for (const e of entries) p.eval(REFRESH, 3, ...this.keys(e.userId), e.connectionId, String(ttlMs));
+    const until = Date.now() + ttlMs;
+    for (const e of entries) {
+      p.eval(REFRESH, 3, ...this.keys(e.userId), e.connectionId, String(ttlMs));
+      // XX: only someone still in the index (a refresh never brings back a person who left).
+      p.zadd(this.onlineKey, 'XX', 'GT', until, e.userId);
+    }
     await p.exec();
   }
 
