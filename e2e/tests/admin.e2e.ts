@@ -5,7 +5,8 @@ import { COLOUR_SCHEMES, expect, expectNoAxeViolations, openDirectMessage, roomL
 /*
  * The admin dashboard in Chromium: the first admin made with `npm run admin` beside the running
  * server; /admin shows them the audit log and the word rules; a rule they add (checked first
- * in the test box) blocks a member's message, who is told which rule; a member who opens
+ * in the test box) blocks a member's message, who is told which rule; a spam rule they set
+ * keeps a new account's link out; a member who opens
  * /admin is told it is not for them (and the server refuses every call anyway).
  */
 
@@ -26,8 +27,8 @@ test("an admin made by npm run admin reads the audit log, adds a word rule that 
   await alice.page.getByRole('link', { name: 'Admin' }).click();
   await alice.page.waitForURL('**/admin');
   await expect(alice.page.getByRole('heading', { level: 1, name: 'Admin' })).toBeVisible();
-  // Cases open first (the work waiting); the audit log is one tab along.
-  await expect(alice.page.getByRole('heading', { level: 2, name: 'Cases' })).toBeVisible();
+  // The overview opens first; the audit log is a tab along.
+  await expect(alice.page.getByRole('heading', { level: 2, name: 'Overview' })).toBeVisible();
   await alice.page.getByRole('button', { name: 'Audit log' }).click();
   const grant = alice.page.getByTestId('audit-entry').filter({ hasText: 'user.grant-role' });
   await expect(grant).toContainText('the server');
@@ -40,7 +41,7 @@ test("an admin made by npm run admin reads the audit log, adds a word rule that 
   expect((await download).suggestedFilename()).toMatch(/^quantum-chat-audit-.*\.csv$/);
 
   // Word rules: test a text first, add the rule, test again.
-  await alice.page.getByRole('button', { name: 'Word rules' }).click();
+  await alice.page.getByRole('button', { name: 'Rules', exact: true }).click();
   const text = alice.page.getByRole('textbox', { name: 'Text' });
   await text.fill('casino night on friday');
   await alice.page.getByRole('button', { name: 'Test', exact: true }).click();
@@ -59,13 +60,23 @@ test("an admin made by npm run admin reads the audit log, adds a word rule that 
     await alice.page.getByRole('button', { name: 'Audit log' }).click();
     await expect(alice.page.getByTestId('audit-entry').first()).toBeVisible();
     await expectNoAxeViolations(alice.page, `/admin audit log (${scheme})`);
-    await alice.page.getByRole('button', { name: 'Word rules' }).click();
+    await alice.page.getByRole('button', { name: 'Rules', exact: true }).click();
   }
 
   // Bob's message meets it: refused, and he is told which rule.
   await roomLink(bob.page, 'Alice').click();
   await sendMessage(bob.page, 'anyone for CASINO night?');
   await expect(bob.page.locator('.message--failed')).toContainText('blocked by the rule "no gambling"');
+
+  // Spam rules: links only from accounts older than 10 minutes (Bob's is new), with a reason.
+  const spam = alice.page.getByTestId('spam-rules');
+  await spam.getByRole('textbox', { name: /post links after/ }).fill('10');
+  await spam.getByRole('textbox', { name: 'Reason for the change' }).fill('link spam from new accounts');
+  await spam.getByRole('button', { name: 'Save spam rules' }).click();
+  await expect(spam.getByRole('status')).toContainText('Saved');
+  await testInfo.attach('admin-spam-rules', { body: await spam.screenshot(), contentType: 'image/png' });
+  await sendMessage(bob.page, 'great deals at https://example.com/deal');
+  await expect(bob.page.locator('.message--failed').last()).toContainText('links from new accounts');
 
   // Bob is no admin: the page says so.
   await bob.page.goto('/admin');

@@ -68,6 +68,31 @@ test('a member reports a message; a moderator opens the case, sees the evidence 
   await mod.page.reload();
   await mod.page.getByRole('link', { name: 'Admin' }).click();
   await mod.page.waitForURL('**/admin');
+  // The overview first: people online, the last hour's messages (the channel's among them),
+  // the engines, and the open case, which leads to the queue.
+  await expect(mod.page.getByRole('heading', { level: 2, name: 'Overview' })).toBeVisible();
+  await expect(mod.page.getByTestId('stat-online').locator('dd')).toHaveText(/^[1-9]\d*$/);
+  await expect(mod.page.getByTestId('stat-messages').locator('dd')).toHaveText(/^[1-9]\d*$/);
+  await expect(mod.page.getByTestId('messages-chart')).toHaveAttribute('aria-label', /messages? in the last hour/);
+  await expect(mod.page.getByTestId('health-checks')).toContainText('database');
+  await expect(mod.page.getByTestId('health-status')).toContainText(/ok|degraded/);
+  await shot(mod.page, 'admin-overview');
+  for (const scheme of COLOUR_SCHEMES) {
+    await mod.page.emulateMedia({ colorScheme: scheme });
+    await expectNoAxeViolations(mod.page, `/admin overview (${scheme})`);
+  }
+  // At tablet width (iPad portrait) the page fits: nothing runs off the side.
+  const desktop = mod.page.viewportSize()!;
+  await mod.page.setViewportSize({ width: 768, height: 1024 });
+  for (const tab of ['Overview', 'Cases', 'People', 'Audit log', 'Rules']) {
+    await mod.page.getByRole('button', { name: tab, exact: true }).click();
+    const overflow = await mod.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${tab} at 768 px wide`).toBeLessThanOrEqual(0);
+  }
+  await mod.page.getByRole('button', { name: 'Overview', exact: true }).click();
+  await shot(mod.page, 'admin-overview-tablet');
+  await mod.page.setViewportSize(desktop);
+  await mod.page.getByTestId('stat-cases').getByRole('button').click();
   const row = mod.page.getByTestId('case-row').filter({ hasText: 'Bob' });
   await expect(row).toContainText('Harassment or bullying');
   await expect(row).toContainText(`#${name}`);

@@ -1,5 +1,9 @@
 import type {
   RoomPace,
+  AdminOverview,
+  HealthReport,
+  SpamSettingsUpdate,
+  SpamSettingsView,
   AdminUser,
   CaseActionBody,
   CaseDetail,
@@ -153,6 +157,15 @@ export const api = {
   createInstanceRule: (body: WordRuleBody) => authed<WordRule>('POST', '/api/v1/admin/rules', body),
   deleteInstanceRule: (ruleId: string) => authed<void>('DELETE', `/api/v1/admin/rules/${enc(ruleId)}`),
   testRules: (body: RuleTestBody) => authed<RuleTestResult>('POST', '/api/v1/admin/rules/test', body),
+  adminOverview: () => authed<AdminOverview>('GET', '/api/v1/admin/overview'),
+  /** Every engine and consumer as this node sees them; a node that is down still answers with the report (503). */
+  health: async (): Promise<HealthReport> => {
+    const res = await fetch('/api/v1/health', { cache: 'no-store' });
+    if (res.status !== 200 && res.status !== 503) throw new Error(`The health check answered ${res.status}.`);
+    return (await res.json()) as HealthReport;
+  },
+  spamRules: () => authed<SpamSettingsView>('GET', '/api/v1/admin/spam-rules'),
+  setSpamRules: (body: SpamSettingsUpdate) => authed<SpamSettingsView>('PUT', '/api/v1/admin/spam-rules', body),
 
   // Web Push: the key to subscribe with (public), and this person's devices.
   vapidPublicKey: () => requestJson<VapidPublicKey>('GET', '/api/v1/push/vapid-public-key'),

@@ -6,14 +6,16 @@ import { useSession } from '@/lib/session';
 import { ArrowLeftIcon } from '../icons';
 import { AuditLogPanel } from './audit-log-panel';
 import { CasesPanel } from './cases-panel';
+import { OverviewPanel } from './overview-panel';
 import { PeoplePanel } from './people-panel';
 import { WordRulesPanel } from './word-rules-panel';
 
 const SECTIONS = [
+  ['overview', 'Overview'],
   ['cases', 'Cases'],
   ['people', 'People'],
   ['audit', 'Audit log'],
-  ['rules', 'Word rules'],
+  ['rules', 'Rules'],
 ] as const;
 type Section = (typeof SECTIONS)[number][0];
 
@@ -24,7 +26,7 @@ type Section = (typeof SECTIONS)[number][0];
  */
 export function AdminDashboard() {
   const state = useSession();
-  const [section, setSection] = useState<Section>('cases');
+  const [section, setSection] = useState<Section>('overview');
   if (state.status !== 'authenticated') return null;
   const role = state.user.instanceRole;
   if (!role) {
@@ -58,6 +60,7 @@ export function AdminDashboard() {
           </button>
         ))}
       </nav>
+      {section === 'overview' && <OverviewPanel onOpenCases={() => setSection('cases')} />}
       {section === 'cases' && <CasesPanel />}
       {section === 'people' && <PeoplePanel />}
       {section === 'audit' && <AuditLogPanel />}

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { wordRuleBody, type RuleTestResult, type WordRule, type WordRuleAction, type WordRuleKind } from '@qc/shared';
 import { api } from '@/lib/api';
+import { SpamRulesForm } from './spam-rules-form';
 
 /** The instance's word rules: the list, a new rule, and "test this text" against them. */
 export function WordRulesPanel() {
@@ -51,7 +52,7 @@ export function WordRulesPanel() {
 
   return (
     <section className="admin__panel" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Word rules</h2>
+      <h2 id={`${id}-title`}>Word and spam rules</h2>
       <p className="muted">
         Every room follows these; a room&apos;s admins can add its own. Blocked messages are refused and the sender told which rule; flagged
         ones are delivered and noted in the audit log.
@@ -153,6 +154,8 @@ export function WordRulesPanel() {
           </p>
         )}
       </form>
+
+      <SpamRulesForm />
     </section>
   );
 }
