@@ -80,7 +80,7 @@ describe("a room's pace", () => {
       token: owner.accessToken,
       body: { seconds: 30, reason: 'heated' },
     });
-    assert.deepEqual(set.body, { roomId: room.id, slowModeSeconds: 30, readOnly: false });
+    assert.deepEqual(set.body, { roomId: room.id, slowModeSeconds: 30, readOnly: false, archived: false });
     assert.deepEqual(await told, set.body);
     const first = await send(memberSocket, 'one');
     // The member's previous message was a moment ago: they already wait.

@@ -564,7 +564,7 @@ export function createCoreServices(
     undefined,
     async (roomId) => {
       const room = await meta.findRoomById(roomId);
-      return { slowModeSeconds: room?.slowModeSeconds ?? 0, readOnly: room?.readOnly ?? false };
+      return { slowModeSeconds: room?.slowModeSeconds ?? 0, readOnly: room?.readOnly ?? false, archived: !!room?.archivedAt };
     },
   );
   adapters.roomEvents.onChanged((roomId) => {

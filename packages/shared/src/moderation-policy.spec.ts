@@ -77,6 +77,8 @@ const TABLE: Record<ModerationAction, Record<string, string>> = {
   'user.grant-role': ADMIN_ONLY,
   'admin.read': STAFF_ONLY,
   'rules.edit': STAFF_ONLY,
+  'room.archive': STAFF_ONLY,
+  'room.delete': ADMIN_ONLY,
 };
 
 test('the table names every action there is', () => {
@@ -105,6 +107,8 @@ test("with no target (the room itself, the dashboard), only the action's least r
   assert.deepEqual(none('room.slow-mode'), ['room admin', 'owner', 'instance moderator', 'instance admin']);
   assert.deepEqual(none('admin.read'), ['instance moderator', 'instance admin']);
   assert.deepEqual(none('user.grant-role'), ['instance admin']);
+  assert.deepEqual(none('room.archive'), ['instance moderator', 'instance admin']);
+  assert.deepEqual(none('room.delete'), ['instance admin']);
 });
 
 test('instance staff who are also members of a room keep their instance standing there', () => {

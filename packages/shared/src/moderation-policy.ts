@@ -28,6 +28,8 @@ export const INSTANCE_MODERATION_ACTIONS = [
   'user.grant-role',
   'admin.read',
   'rules.edit',
+  'room.archive',
+  'room.delete',
 ] as const;
 export type RoomModerationAction = (typeof ROOM_MODERATION_ACTIONS)[number];
 export type InstanceModerationAction = (typeof INSTANCE_MODERATION_ACTIONS)[number];
@@ -66,6 +68,9 @@ const LEAST_STAFF_ROLE: Record<InstanceModerationAction, InstanceRole> = {
   'user.grant-role': 'admin',
   'admin.read': 'moderator',
   'rules.edit': 'moderator',
+  // From the dashboard, on any group or channel: archiving is undone, deleting is not.
+  'room.archive': 'moderator',
+  'room.delete': 'admin',
 };
 
 const staffRank = (r: InstanceRole | null) => (r ? STAFF_RANK[r] : 0);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { userText, uuid } from './text';
+import type { Role } from './schemas';
 
 /*
  * Moderation: instance roles (admin, moderator) beside the room roles, timed mutes and bans
@@ -77,6 +78,8 @@ export const AUDIT_ACTIONS = [
   'rule.delete',
   'room.slow-mode',
   'room.lock',
+  'room.archive',
+  'room.delete',
   'spam.settings',
   'spam.refused',
   'user.disable',
@@ -225,3 +228,38 @@ export interface AdminOverview {
    */
   messagesPerMinute: { since: string; counts: number[] };
 }
+
+/** `GET /admin/rooms`: groups and channels (never direct messages) by name, newest activity first. */
+export const adminRoomQuery = z
+  .object({
+    q: z.string().trim().max(80).default(''),
+    kind: z.enum(['group', 'channel']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type AdminRoomQuery = z.infer<typeof adminRoomQuery>;
+
+/** A group or channel as the dashboard lists it. */
+export interface AdminRoom {
+  id: string;
+  kind: 'group' | 'channel';
+  name: string;
+  topic: string | null;
+  createdAt: string;
+  createdBy: string;
+  memberCount: number;
+  lastMessageAt: string | null;
+  slowModeSeconds: number;
+  readOnly: boolean;
+  archived: boolean;
+}
+
+/** `GET /admin/rooms/:roomId`: the room, its people with their roles, and its creator's name. */
+export interface AdminRoomDetail {
+  room: AdminRoom;
+  members: { userId: string; username: string; displayName: string; role: Role; joinedAt: string; mutedUntil: string | null }[];
+}
+
+/** `PUT /admin/rooms/:roomId/archived`: archive a group or channel (nobody posts, history kept), or bring it back. */
+export const archiveBody = z.object({ archived: z.boolean(), reason: moderationReason }).strict();
+export type ArchiveBody = z.infer<typeof archiveBody>;

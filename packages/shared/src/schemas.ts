@@ -167,6 +167,8 @@ export interface Room {
   slowModeSeconds?: number;
   /** Locked read-only: only its moderators and up may post; absent when not. */
   readOnly?: boolean;
+  /** Archived by the instance's staff: kept to read, nobody posts, not in the directory; absent when not. */
+  archived?: boolean;
 }
 
 /** A room's pace, as its staff set it and its members are told (`room:pace`). */
@@ -174,6 +176,8 @@ export interface RoomPace {
   roomId: string;
   slowModeSeconds: number;
   readOnly: boolean;
+  /** Archived: nobody posts, whatever their role. */
+  archived: boolean;
 }
 
 /** A moderator's mute of me in a room, as my room list shows it. */

@@ -1,4 +1,7 @@
 import type {
+  AdminRoom,
+  AdminRoomDetail,
+  AdminRoomQuery,
   AdminUser,
   AuditEntry,
   AuditPage,
@@ -13,7 +16,7 @@ import type {
   RoomPace,
 } from '@qc/shared';
 import { AppError } from '../errors';
-import type { MetadataStore, UserRecord } from '../ports/metadata.port';
+import type { MetadataStore, RoomRecord, UserRecord } from '../ports/metadata.port';
 import type { AuditRecord, ModerationStore } from '../ports/moderation-store.port';
 import type { RoomsService } from '../services/rooms.service';
 import { mayModerate, type ModerationAction, type Standing } from '@qc/shared';
@@ -64,7 +67,7 @@ export class ModerationService {
   constructor(
     private readonly meta: MetadataStore,
     private readonly store: ModerationStore,
-    private readonly rooms: Pick<RoomsService, 'membershipEnded'>,
+    private readonly rooms: Pick<RoomsService, 'membershipEnded' | 'destroyAsStaff'>,
     private readonly effects: ModerationEffects,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -178,9 +181,67 @@ export class ModerationService {
     const now = await this.store.setRoomPace(roomId, pace, { actorId, action, roomId, reason });
     if (!now) throw AppError.notFound('room');
     this.effects.roomChanged(roomId);
-    const told: RoomPace = { roomId, ...now };
+    const told: RoomPace = { roomId, ...now, archived: !!room.archivedAt };
     this.effects.tellPace(told);
     return told;
+  }
+
+  /**
+   * Archives a group or channel from the dashboard (nobody posts, whatever their role; kept
+   * for its members to read; gone from the directory), or brings it back. Its members are
+   * told at once (room:pace); every node reads the room again.
+   */
+  async setArchived(actorId: string, roomId: string, archived: boolean, reason: string): Promise<RoomPace> {
+    await this.authorise('room.archive', actorId, null, null);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room || room.kind === 'direct') throw AppError.notFound('room');
+    const changed = await this.store.setArchived(roomId, archived ? this.now() : null, { actorId, action: 'room.archive', roomId, reason });
+    if (!changed) throw AppError.conflict(archived ? 'this room is archived already' : 'this room is not archived');
+    this.effects.roomChanged(roomId);
+    const told: RoomPace = { roomId, slowModeSeconds: room.slowModeSeconds ?? 0, readOnly: room.readOnly ?? false, archived };
+    this.effects.tellPace(told);
+    return told;
+  }
+
+  /** Deletes a group or channel with its history from the dashboard (admins only), audited first. */
+  async deleteRoom(actorId: string, roomId: string, reason: string): Promise<void> {
+    await this.authorise('room.delete', actorId, null, null);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room || room.kind === 'direct') throw AppError.notFound('room');
+    await this.store.appendAudit({
+      actorId,
+      action: 'room.delete',
+      roomId,
+      reason,
+      before: { name: room.name, kind: room.kind, memberCount: room.memberCount, lastSeq: room.lastSeq },
+    });
+    await this.rooms.destroyAsStaff(roomId);
+  }
+
+  /** The dashboard's rooms: groups and channels by name (never direct messages). */
+  async listRooms(actorId: string, q: AdminRoomQuery): Promise<AdminRoom[]> {
+    await this.requireStaff(actorId);
+    return (await this.store.listRooms(q)).map(adminRoom);
+  }
+
+  /** One group or channel with its people and their roles. */
+  async roomDetail(actorId: string, roomId: string): Promise<AdminRoomDetail> {
+    await this.requireStaff(actorId);
+    const room = await this.meta.findRoomById(roomId);
+    if (!room || room.kind === 'direct') throw AppError.notFound('room');
+    const members = await this.meta.listMembers(roomId);
+    const users = new Map((await this.meta.findUsersByIds(members.map((m) => m.userId))).map((u) => [u.id, u]));
+    return {
+      room: adminRoom(room),
+      members: members.map((m) => ({
+        userId: m.userId,
+        username: users.get(m.userId)?.username ?? '',
+        displayName: users.get(m.userId)?.displayName ?? '',
+        role: m.role,
+        joinedAt: m.joinedAt.toISOString(),
+        mutedUntil: m.silencedUntil && m.silencedUntil.getTime() > this.now().getTime() ? m.silencedUntil.toISOString() : null,
+      })),
+    };
   }
 
   /**
@@ -296,4 +357,21 @@ export class ModerationService {
     ]);
     return { instanceRole: user && !user.deletedAt ? user.instanceRole : null, roomRole: membership?.role ?? null };
   }
+}
+
+/** A group or channel as the dashboard lists it. */
+function adminRoom(r: RoomRecord): AdminRoom {
+  return {
+    id: r.id,
+    kind: r.kind === 'channel' ? 'channel' : 'group',
+    name: r.name ?? '',
+    topic: r.topic,
+    createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdBy,
+    memberCount: r.memberCount,
+    lastMessageAt: r.lastMessageAt?.toISOString() ?? null,
+    slowModeSeconds: r.slowModeSeconds ?? 0,
+    readOnly: r.readOnly ?? false,
+    archived: !!r.archivedAt,
+  };
 }

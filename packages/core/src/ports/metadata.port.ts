@@ -39,6 +39,8 @@ export interface RoomRecord {
   slowModeSeconds?: number;
   /** Only moderators and up may post. */
   readOnly?: boolean;
+  /** Archived by the instance's staff (nobody posts; not in the directory); null when not. */
+  archivedAt?: Date | null;
 }
 
 export interface MembershipRecord {

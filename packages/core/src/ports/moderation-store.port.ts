@@ -1,4 +1,5 @@
 import type { AuditAction, InstanceRole, WordRule } from '@qc/shared';
+import type { RoomRecord } from './metadata.port';
 
 /** Someone kept out of a room until a time (null: until lifted). */
 export interface BanRecord {
@@ -78,6 +79,10 @@ export interface ModerationStore {
     pace: { slowModeSeconds?: number; readOnly?: boolean },
     audit: NewAuditEntry,
   ): Promise<{ slowModeSeconds: number; readOnly: boolean } | null>;
+  /** Archives a group or channel (at), or brings it back (null); false when there is no such room or it is already so. */
+  setArchived(roomId: string, at: Date | null, audit: NewAuditEntry): Promise<boolean>;
+  /** Groups and channels (never direct messages) whose name holds `q`, most recently active first. */
+  listRooms(filter: { q: string; kind?: 'group' | 'channel'; limit: number }): Promise<RoomRecord[]>;
   /** Ends every session (deletes every refresh token) of an account; false when there is no such account. */
   endSessions(userId: string, at: Date, audit: NewAuditEntry): Promise<boolean>;
   /** Every word rule, the instance's and every room's (they are all held in memory). */

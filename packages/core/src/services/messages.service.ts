@@ -144,6 +144,8 @@ export class MessagesService {
     // Muted by a moderator: refused at once, from memory (a repeat of a send made before the mute is still answered above).
     if (known?.member && known.mutedUntil !== null)
       throw AppError.muted(new Date(known.mutedUntil), await this.muteReason(p.roomId, senderId));
+    if (known?.member && known.archived)
+      throw new AppError('READ_ONLY', 'this room is archived: its history is kept to read, and nobody can post');
     if (known?.member && known.readOnly) throw new AppError('READ_ONLY', 'this room is read-only: only its moderators can post');
     if (known?.member && known.slowModeWaitMs !== null) {
       throw new AppError(

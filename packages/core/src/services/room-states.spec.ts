@@ -51,14 +51,14 @@ test("a room's members are read once, by one read shared by concurrent sends; af
   assert.deepEqual(
     [a, b],
     [
-      { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
-      { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+      { member: true, repeat: null, mutedUntil: null, readOnly: false, archived: false, slowModeWaitMs: null },
+      { member: true, repeat: null, mutedUntil: null, readOnly: false, archived: false, slowModeWaitMs: null },
     ],
   );
   assert.deepEqual(m.reads, ['r']);
   const held = s.check('r', 'bob', 'c3');
   assert.ok(!(held instanceof Promise), 'answered synchronously: no read, no wait');
-  assert.deepEqual(held, { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null });
+  assert.deepEqual(held, { member: true, repeat: null, mutedUntil: null, readOnly: false, archived: false, slowModeWaitMs: null });
   assert.equal(s.role('r', 'ann'), 'owner');
   assert.deepEqual(m.reads, ['r']);
 });
@@ -75,11 +75,12 @@ test('a repeat of a committed send is answered from memory; the room keeps its l
     repeat: message('r', 'ann', 'c3', 3),
     mutedUntil: null,
     readOnly: false,
+    archived: false,
     slowModeWaitMs: null,
   });
   assert.deepEqual(
     s.check('r', 'ann', 'c1'),
-    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, archived: false, slowModeWaitMs: null },
     'the oldest id left memory (the store still answers it)',
   );
   assert.deepEqual(s.check('r', 'bob', 'c3') instanceof Promise, true, 'another sender is not answered with ann’s message');
@@ -100,7 +101,7 @@ test('a non-member is read again before being refused, then refused from memory 
   m.rooms.get('r')!.set('eve', 'member'); // added on another node, no event heard
   assert.deepEqual(
     await s.check('r', 'eve', 'e3'),
-    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, archived: false, slowModeWaitMs: null },
     'past the hold: read again, and let in',
   );
   assert.deepEqual(m.reads, ['r', 'r', 'r']);
@@ -117,6 +118,7 @@ test('a membership change drops the members held; a read that was under way when
     repeat: null,
     mutedUntil: null,
     readOnly: false,
+    archived: false,
     slowModeWaitMs: null,
   });
 
@@ -129,7 +131,7 @@ test('a membership change drops the members held; a read that was under way when
   release();
   assert.deepEqual(
     await pending,
-    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, archived: false, slowModeWaitMs: null },
     'the list from before the change did not refuse kim',
   );
 });
@@ -169,6 +171,7 @@ test("a member muted by a moderator is answered with the mute's end while it run
     repeat: null,
     mutedUntil: now + 60_000,
     readOnly: false,
+    archived: false,
     slowModeWaitMs: null,
   });
   assert.deepEqual(await s.check('r', 'bob', 'b1'), {
@@ -176,19 +179,20 @@ test("a member muted by a moderator is answered with the mute's end while it run
     repeat: null,
     mutedUntil: null,
     readOnly: false,
+    archived: false,
     slowModeWaitMs: null,
   });
   now += 60_001;
   assert.deepEqual(
     await s.check('r', 'ann', 'a2'),
-    { member: true, repeat: null, mutedUntil: null, readOnly: false, slowModeWaitMs: null },
+    { member: true, repeat: null, mutedUntil: null, readOnly: false, archived: false, slowModeWaitMs: null },
     'it lifted by itself',
   );
 });
 
-test('slow mode holds a member to one committed send per N seconds and a lock keeps them from posting; moderators and up are not held; a change is read again', async () => {
+test('slow mode holds a member to one committed send per N seconds and a lock keeps them from posting; moderators and up are not held; a change is read again; archived, nobody posts', async () => {
   let now = 1_000_000;
-  let pace = { slowModeSeconds: 30, readOnly: false };
+  let pace = { slowModeSeconds: 30, readOnly: false, archived: false };
   const s = new RoomStates(
     async () => [
       { userId: 'ann', role: 'member' },
@@ -216,9 +220,18 @@ test('slow mode holds a member to one committed send per N seconds and a lock ke
   now += 20_000;
   assert.deepEqual(await check('ann', 'a2'), { readOnly: false, wait: null, repeat: false }, 'after 30 s, the next goes');
 
-  pace = { slowModeSeconds: 0, readOnly: true };
+  pace = { slowModeSeconds: 0, readOnly: true, archived: false };
   assert.equal((await check('ann', 'a3')).readOnly, false, 'held in memory until the room is said to have changed');
   s.changed('r');
   assert.deepEqual(await check('ann', 'a3'), { readOnly: true, wait: null, repeat: false });
   assert.deepEqual(await check('mo', 'm3'), { readOnly: false, wait: null, repeat: false });
+
+  // Archived: nobody posts, a moderator neither.
+  pace = { slowModeSeconds: 0, readOnly: false, archived: true };
+  s.changed('r');
+  for (const who of ['ann', 'mo']) {
+    const c = await s.check('r', who, `${who}-4`);
+    assert.ok(c.member);
+    assert.deepEqual([c.readOnly, c.archived], [true, true], who);
+  }
 });

@@ -18,12 +18,15 @@ export const DEFAULT_ROOM_STATES_OPTIONS: RoomStatesOptions = { maxRooms: 50_000
  * how long until slow mode lets this sender send again (null: now).
  */
 export type SendCheck =
-  { member: true; repeat: Message | null; mutedUntil: number | null; readOnly: boolean; slowModeWaitMs: number | null } | { member: false };
+  | { member: true; repeat: Message | null; mutedUntil: number | null; readOnly: boolean; archived: boolean; slowModeWaitMs: number | null }
+  | { member: false };
 
 /** A room's pace as its staff set it (RoomRecord's slowModeSeconds and readOnly). */
 export interface RoomPaceSettings {
   slowModeSeconds: number;
   readOnly: boolean;
+  /** Archived: nobody posts, whatever their role. */
+  archived: boolean;
 }
 
 /** The room roles slow mode and the read-only lock do not hold back. */
@@ -73,7 +76,11 @@ export class RoomStates {
     private readonly readMembers: (roomId: string) => Promise<{ userId: string; role: Role; silencedUntil?: Date | null }[]>,
     private readonly opts: RoomStatesOptions = DEFAULT_ROOM_STATES_OPTIONS,
     /** The room's slow mode and lock (off when not given). */
-    private readonly readPace: (roomId: string) => Promise<RoomPaceSettings> = async () => ({ slowModeSeconds: 0, readOnly: false }),
+    private readonly readPace: (roomId: string) => Promise<RoomPaceSettings> = async () => ({
+      slowModeSeconds: 0,
+      readOnly: false,
+      archived: false,
+    }),
   ) {
     this.now = opts.now ?? Date.now;
   }
@@ -104,7 +111,8 @@ export class RoomStates {
       repeat: state.recent.get(`${senderId} ${clientMsgId}`) ?? null,
       // A mute ends by itself: past its time it is simply no longer there.
       mutedUntil: until !== undefined && until > now ? until : null,
-      readOnly: held && state.pace.readOnly,
+      readOnly: state.pace.archived || (held && state.pace.readOnly),
+      archived: state.pace.archived,
       slowModeWaitMs: held && slowMs > 0 && last !== undefined && now - last < slowMs ? slowMs - (now - last) : null,
     };
   }
@@ -163,7 +171,7 @@ export class RoomStates {
       state = {
         members: null,
         silenced: new Map(),
-        pace: { slowModeSeconds: 0, readOnly: false },
+        pace: { slowModeSeconds: 0, readOnly: false, archived: false },
         lastSendAt: new Map(),
         refusedAt: new Map(),
         lastSeq: 0,

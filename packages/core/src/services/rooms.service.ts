@@ -177,6 +177,11 @@ export class RoomsService {
     await this.destroy(roomId, await this.meta.listMembers(roomId));
   }
 
+  /** Deletes a room for the instance's staff (ModerationService decided and audited it): its history goes, its members are told. */
+  async destroyAsStaff(roomId: string): Promise<void> {
+    await this.destroy(roomId, await this.meta.listMembers(roomId));
+  }
+
   /** Deletes the room with its history, and tells its members. */
   private async destroy(roomId: string, members: readonly MembershipRecord[]): Promise<void> {
     const files = (await this.files?.list(roomId)) ?? [];
@@ -411,5 +416,6 @@ function toRoom(r: RoomRecord, name: string): Room {
     memberCount: r.memberCount,
     ...(r.slowModeSeconds ? { slowModeSeconds: r.slowModeSeconds } : {}),
     ...(r.readOnly ? { readOnly: true } : {}),
+    ...(r.archivedAt ? { archived: true } : {}),
   };
 }

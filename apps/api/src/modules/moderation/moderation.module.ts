@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessTokenGuard } from '../../common/http/auth.guard';
 import { AdminController } from './admin.controller';
+import { AdminRoomsController } from './admin-rooms.controller';
 import { CasesController, ReportsController } from './cases.controller';
 import { ModerationController } from './moderation.controller';
 import { RoomPaceController } from './room-pace.controller';
@@ -17,6 +18,7 @@ import { SpamRulesController } from './spam-rules.controller';
     RoomPaceController,
     RoomRulesController,
     AdminController,
+    AdminRoomsController,
     SpamRulesController,
     CasesController,
     ReportsController,

@@ -23,6 +23,7 @@ import { AccountDisable1796730000000 } from './migrations/1796730000000-account-
 import { RoomPace1796740000000 } from './migrations/1796740000000-room-pace';
 import { InstanceSettings1796750000000 } from './migrations/1796750000000-instance-settings';
 import { MessageTimeBrin1796760000000 } from './migrations/1796760000000-message-time-brin';
+import { RoomArchive1796770000000 } from './migrations/1796770000000-room-archive';
 
 export const MIGRATIONS = [
   InitialSchema1732350000000,
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   RoomPace1796740000000,
   InstanceSettings1796750000000,
   MessageTimeBrin1796760000000,
+  RoomArchive1796770000000,
 ];
 
 export interface DataSourceOptions {

@@ -44,6 +44,7 @@ interface RoomRow {
   member_count: string | number;
   slow_mode_seconds?: number;
   read_only?: boolean;
+  archived_at?: Date | null;
 }
 interface MemberRow {
   room_id: string;
@@ -86,6 +87,7 @@ const toRoom = (r: RoomRow): RoomRecord => ({
   memberCount: Number(r.member_count),
   slowModeSeconds: r.slow_mode_seconds ?? 0,
   readOnly: r.read_only ?? false,
+  archivedAt: r.archived_at ?? null,
 });
 const toMember = (r: MemberRow): MembershipRecord => ({
   roomId: r.room_id,
@@ -110,7 +112,7 @@ const receiptOf = (userId: string, delivered: string, read: string): ReceiptReco
   readSeq: Number(read),
 });
 
-const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.direct_key, r.last_seq, r.last_message_at, r.slow_mode_seconds, r.read_only,
+const ROOM_COLS = `r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.direct_key, r.last_seq, r.last_message_at, r.slow_mode_seconds, r.read_only, r.archived_at,
   (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count`;
 
 const UNIQUE_VIOLATION = '23505';
@@ -379,7 +381,8 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async listChannels(query: string | undefined, limit: number) {
     const params: unknown[] = [limit];
-    let where = `r.kind = 'channel'`;
+    // An archived channel is kept for its members to read; nobody new finds it.
+    let where = `r.kind = 'channel' AND r.archived_at IS NULL`;
     if (query) {
       params.push('%' + query.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%');
       where += ` AND lower(r.name) LIKE $2`;

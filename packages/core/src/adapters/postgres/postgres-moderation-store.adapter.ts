@@ -1,7 +1,8 @@
-import type { AuditAction, InstanceRole, WordRule } from '@qc/shared';
+import type { AuditAction, InstanceRole, RoomKind, WordRule } from '@qc/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditFilter, AuditRecord, BanRecord, ModerationStore, NewAuditEntry, SilenceChange } from '../../ports/moderation-store.port';
 import { queryRows, type Queryable } from './pg-rows';
+import type { RoomRecord } from '../../ports/metadata.port';
 
 export interface AuditRow {
   id: string;
@@ -258,6 +259,61 @@ export class PostgresModerationStore implements ModerationStore {
       await insertAudit(tx, { ...audit, before: { slowModeSeconds: was.slow_mode_seconds, readOnly: was.read_only }, after: now });
       return now;
     });
+  }
+
+  setArchived(roomId: string, at: Date | null, audit: NewAuditEntry): Promise<boolean> {
+    return this.ds.transaction(async (tx: EntityManager) => {
+      const changed = await queryRows<{ id: string }>(
+        tx,
+        `UPDATE rooms SET archived_at = $2 WHERE id = $1 AND kind <> 'direct' AND (archived_at IS NULL) = ($2::timestamptz IS NOT NULL) RETURNING id`,
+        [roomId, at],
+      );
+      if (changed.length === 0) return false;
+      await insertAudit(tx, { ...audit, before: { archived: at === null }, after: { archived: at !== null } });
+      return true;
+    });
+  }
+
+  async listRooms(filter: { q: string; kind?: 'group' | 'channel'; limit: number }): Promise<RoomRecord[]> {
+    const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const rows = await queryRows<{
+      id: string;
+      kind: RoomKind;
+      name: string | null;
+      topic: string | null;
+      created_by: string;
+      created_at: Date;
+      last_seq: string;
+      last_message_at: Date | null;
+      slow_mode_seconds: number;
+      read_only: boolean;
+      archived_at: Date | null;
+      member_count: string;
+    }>(
+      this.ds,
+      `SELECT r.id, r.kind, r.name, r.topic, r.created_by, r.created_at, r.last_seq, r.last_message_at, r.slow_mode_seconds,
+              r.read_only, r.archived_at, (SELECT count(*) FROM room_members m WHERE m.room_id = r.id) AS member_count
+         FROM rooms r
+        WHERE r.kind <> 'direct' AND ($2::text IS NULL OR r.kind = $2) AND lower(coalesce(r.name, '')) LIKE $1
+        ORDER BY r.last_message_at DESC NULLS LAST, r.created_at DESC
+        LIMIT $3`,
+      [like, filter.kind ?? null, filter.limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      topic: r.topic,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      directKey: null,
+      lastSeq: Number(r.last_seq),
+      lastMessageAt: r.last_message_at,
+      memberCount: Number(r.member_count),
+      slowModeSeconds: r.slow_mode_seconds,
+      readOnly: r.read_only,
+      archivedAt: r.archived_at,
+    }));
   }
 
   endSessions(userId: string, at: Date, audit: NewAuditEntry): Promise<boolean> {
