@@ -82,3 +82,66 @@ test("an admin made by npm run admin reads the audit log, adds a word rule that 
   await bob.page.goto('/admin');
   await expect(bob.page.getByText("This page is for the instance's admins and moderators.")).toBeVisible();
 });
+
+test('an admin finds a channel on Rooms, sees its people, archives it (the member is told at once), brings it back and deletes it', async ({
+  alice,
+  bob,
+}, testInfo) => {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/admin.mjs'), 'grant', alice.username, 'admin'], {
+    env: { ...process.env, QC_DATA_DIR: process.env.QC_E2E_DATA_DIR! },
+    stdio: 'pipe',
+  });
+  const name = `plaza-${Date.now().toString(36)}`;
+  await alice.page.reload();
+  await alice.page.getByRole('button', { name: 'New channel' }).click();
+  const create = alice.page.getByRole('dialog', { name: 'New channel' });
+  await create.getByRole('textbox', { name: 'Channel name' }).fill(name);
+  await create.getByRole('button', { name: 'Create channel' }).click();
+  await expect(alice.page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Browse channels' }).click();
+  const browse = bob.page.getByRole('dialog', { name: 'Browse channels' });
+  await browse.getByRole('textbox', { name: 'Search channels' }).fill(name);
+  await browse.getByRole('button', { name: `Join ${name}` }).click();
+  await expect(bob.page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await sendMessage(bob.page, 'hello plaza');
+
+  await alice.page.getByRole('link', { name: 'Admin' }).click();
+  await alice.page.getByRole('button', { name: 'Rooms', exact: true }).click();
+  await alice.page.getByRole('textbox', { name: 'Room name' }).fill(name);
+  await alice.page.getByRole('button', { name: 'Find' }).click();
+  const row = alice.page.getByTestId('room-row').filter({ hasText: name });
+  await expect(row).toContainText('channel');
+  await expect(row).toContainText('open');
+  await row.getByRole('button').click();
+  const members = alice.page.getByTestId('room-members');
+  await expect(members.getByRole('row').filter({ hasText: `@${bob.username}` })).toContainText('member');
+  await expect(members.getByRole('row').filter({ hasText: `@${alice.username}` })).toContainText('owner');
+  for (const scheme of COLOUR_SCHEMES) {
+    await alice.page.emulateMedia({ colorScheme: scheme });
+    await expectNoAxeViolations(alice.page, `/admin room page (${scheme})`);
+  }
+
+  // Archived: Bob, with the channel open, is told at once and cannot post.
+  await alice.page.getByRole('button', { name: 'Archive' }).click();
+  const archive = alice.page.getByRole('dialog', { name: /^Archive #/ });
+  await archive.getByRole('textbox', { name: 'Reason' }).fill('the event is over');
+  await archive.getByRole('button', { name: 'Archive' }).click();
+  await expect(alice.page.getByTestId('room-summary')).toContainText('archived');
+  await expect(bob.page.getByTestId('room-locked')).toContainText('This room is archived');
+  await testInfo.attach('admin-room-page', { body: await alice.page.screenshot({ fullPage: true }), contentType: 'image/png' });
+
+  await alice.page.getByRole('button', { name: 'Bring back' }).click();
+  const back = alice.page.getByRole('dialog', { name: /^Bring back #/ });
+  await back.getByRole('textbox', { name: 'Reason' }).fill('by popular demand');
+  await back.getByRole('button', { name: 'Bring back' }).click();
+  await expect(bob.page.getByTestId('room-locked')).toHaveCount(0);
+  await sendMessage(bob.page, 'we are back');
+
+  // Deleted: gone from Bob's sidebar.
+  await alice.page.getByRole('button', { name: 'Delete room' }).click();
+  const del = alice.page.getByRole('dialog', { name: /^Delete #/ });
+  await del.getByRole('textbox', { name: 'Reason' }).fill('spam ring');
+  await del.getByRole('button', { name: 'Delete for everyone' }).click();
+  await expect(alice.page.getByRole('heading', { level: 2, name: 'Rooms' })).toBeVisible();
+  await expect(roomLink(bob.page, name)).toHaveCount(0);
+});

@@ -229,7 +229,11 @@ export function Composer({
       {muted && <ModeratorMuteNotice mute={muted} />}
       {!muted && pace.lockedForMe && (
         <div className="moderator-mute" role="status" data-testid="room-locked">
-          <p>This room is read-only: only its moderators can post.</p>
+          <p>
+            {pace.archived
+              ? 'This room is archived: its messages are kept to read, and nobody can post.'
+              : 'This room is read-only: only its moderators can post.'}
+          </p>
         </div>
       )}
       <form

@@ -1,6 +1,8 @@
 import type {
   RoomPace,
   AdminOverview,
+  AdminRoom,
+  AdminRoomDetail,
   HealthReport,
   SpamSettingsUpdate,
   SpamSettingsView,
@@ -158,6 +160,12 @@ export const api = {
   deleteInstanceRule: (ruleId: string) => authed<void>('DELETE', `/api/v1/admin/rules/${enc(ruleId)}`),
   testRules: (body: RuleTestBody) => authed<RuleTestResult>('POST', '/api/v1/admin/rules/test', body),
   adminOverview: () => authed<AdminOverview>('GET', '/api/v1/admin/overview'),
+  adminRooms: (q: string, kind?: 'group' | 'channel') =>
+    authed<{ rooms: AdminRoom[] }>('GET', `/api/v1/admin/rooms?q=${enc(q)}${kind ? `&kind=${kind}` : ''}`),
+  adminRoom: (roomId: string) => authed<AdminRoomDetail>('GET', `/api/v1/admin/rooms/${enc(roomId)}`),
+  archiveRoom: (roomId: string, archived: boolean, reason: string) =>
+    authed<RoomPace>('PUT', `/api/v1/admin/rooms/${enc(roomId)}/archived`, { archived, reason }),
+  deleteRoomAsStaff: (roomId: string, reason: string) => authed<void>('DELETE', `/api/v1/admin/rooms/${enc(roomId)}`, { reason }),
   /** Every engine and consumer as this node sees them; a node that is down still answers with the report (503). */
   health: async (): Promise<HealthReport> => {
     const res = await fetch('/api/v1/health', { cache: 'no-store' });

@@ -8,12 +8,14 @@ import { AuditLogPanel } from './audit-log-panel';
 import { CasesPanel } from './cases-panel';
 import { OverviewPanel } from './overview-panel';
 import { PeoplePanel } from './people-panel';
+import { RoomsPanel } from './rooms-panel';
 import { WordRulesPanel } from './word-rules-panel';
 
 const SECTIONS = [
   ['overview', 'Overview'],
   ['cases', 'Cases'],
   ['people', 'People'],
+  ['rooms', 'Rooms'],
   ['audit', 'Audit log'],
   ['rules', 'Rules'],
 ] as const;
@@ -63,6 +65,7 @@ export function AdminDashboard() {
       {section === 'overview' && <OverviewPanel onOpenCases={() => setSection('cases')} />}
       {section === 'cases' && <CasesPanel />}
       {section === 'people' && <PeoplePanel />}
+      {section === 'rooms' && <RoomsPanel />}
       {section === 'audit' && <AuditLogPanel />}
       {section === 'rules' && <WordRulesPanel />}
     </main>

@@ -1,10 +1,10 @@
 'use client';
 
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { moderationReason, type AdminUser } from '@qc/shared';
+import type { AdminUser } from '@qc/shared';
 import { api } from '@/lib/api';
 import { isolate } from '@/lib/bidi';
-import { Dialog } from '../dialog';
+import { ReasonDialog } from './reason-dialog';
 
 type AccountAction = 'disable' | 'enable' | 'end-sessions';
 
@@ -129,55 +129,18 @@ export function PeoplePanel() {
 }
 
 function AccountActionDialog({ user, action, onClose }: { user: AdminUser; action: AccountAction; onClose: (changed: boolean) => void }) {
-  const id = useId();
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const text = ACTION_TEXT[action];
-
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = moderationReason.safeParse(reason);
-    if (!parsed.success) return setError('Say why (the audit log keeps it).');
-    setBusy(true);
-    setError(null);
-    try {
-      await api.accountAction(user.id, action, parsed.data);
-      onClose(true);
-    } catch (err) {
-      setBusy(false);
-      setError(err instanceof Error ? err.message : 'Could not do that.');
-    }
-  };
-
   return (
-    <Dialog title={`${text.title}: ${isolate(user.displayName)}`} description={text.description} onClose={() => onClose(false)}>
-      <form className="form" onSubmit={onSubmit} noValidate>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="field">
-          <label htmlFor={`${id}-reason`}>Reason</label>
-          <textarea
-            id={`${id}-reason`}
-            className="input"
-            rows={3}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </div>
-        <div className="form__actions">
-          <button type="button" className="button" onClick={() => onClose(false)}>
-            Cancel
-          </button>
-          <button type="submit" className={action === 'enable' ? 'button button--primary' : 'button button--danger'} disabled={busy}>
-            {text.confirm}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <ReasonDialog
+      title={`${text.title}: ${isolate(user.displayName)}`}
+      description={text.description}
+      confirm={text.confirm}
+      danger={action !== 'enable'}
+      onConfirm={async (reason) => {
+        await api.accountAction(user.id, action, reason);
+        onClose(true);
+      }}
+      onClose={() => onClose(false)}
+    />
   );
 }

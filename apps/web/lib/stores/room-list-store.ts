@@ -188,12 +188,13 @@ export class RoomListStore extends Observable<RoomListState> {
     this.updateRoom(roomId, ({ mutedByModerator: _was, ...r }) => (mute ? { ...r, mutedByModerator: mute } : r));
   }
 
-  /** The room's staff changed its slow mode or lock (`room:pace`). */
+  /** The room's staff changed its slow mode or lock, or the instance's archived it (`room:pace`). */
   setPace(pace: RoomPace): void {
-    this.updateRoom(pace.roomId, ({ slowModeSeconds: _s, readOnly: _r, ...r }) => ({
+    this.updateRoom(pace.roomId, ({ slowModeSeconds: _s, readOnly: _r, archived: _a, ...r }) => ({
       ...r,
       ...(pace.slowModeSeconds ? { slowModeSeconds: pace.slowModeSeconds } : {}),
       ...(pace.readOnly ? { readOnly: true } : {}),
+      ...(pace.archived ? { archived: true } : {}),
     }));
   }
 
