@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AdminUser, AuditPage, AuthResponse } from '@qc/shared';
-import { ApiHarness, type ClientSocket, type TestUser } from './support/api-harness';
+import type { AdminPersonDetail, AdminUser, AuditPage, AuthResponse, Message } from '@qc/shared';
+import { ApiHarness, call, type ClientSocket, type TestUser } from './support/api-harness';
 
 /*
  * Accounts from the dashboard (issue #14 item 2) on the real api: the instance's staff
@@ -137,5 +137,56 @@ describe('disabling an account', () => {
     assert.equal(again.status, 200);
     const { accessToken } = (await again.json()) as AuthResponse;
     assert.equal((await h.http('GET', '/users/me', { token: accessToken })).status, 200);
+  });
+});
+
+describe("someone's page", () => {
+  test('profile, groups and channels with role and mute, latest messages there as they are now; direct conversations only counted', async () => {
+    const [subject, friend] = await Promise.all([h.user('subject'), h.user('friend')]);
+    const group = await h.group(friend, [subject], `study-${randomBytes(2).toString('hex')}`);
+    const dm = await h.http<{ id: string }>('POST', '/rooms', {
+      token: subject.accessToken,
+      body: { kind: 'direct', userId: friend.user.id },
+    });
+    const socket = await h.connect(subject.accessToken);
+    const sent: Message[] = [];
+    for (const content of ['first words', 'second words', 'third words']) {
+      const r = await call(socket, 'message:send', { roomId: group.id, clientMsgId: `p-${content.replace(/ /g, '-')}`, content });
+      assert.equal(r.ok, true, JSON.stringify(r));
+      sent.push((r as unknown as { message: Message }).message);
+    }
+    assert.equal((await call(socket, 'message:send', { roomId: dm.body.id, clientMsgId: 'p-dm', content: 'a private word' })).ok, true);
+    assert.equal(
+      (await call(socket, 'message:edit', { roomId: group.id, messageId: sent[1]!.id, content: 'second words, edited' })).ok,
+      true,
+    );
+    assert.equal((await call(socket, 'message:delete', { roomId: group.id, messageId: sent[0]!.id })).ok, true);
+    const muted = await h.http('POST', `/rooms/${group.id}/members/${subject.user.id}/mute`, {
+      token: staff.accessToken,
+      body: { minutes: 30, reason: 'cool off' },
+    });
+    assert.equal(muted.status, 200, JSON.stringify(muted.body));
+
+    const page = await h.http<AdminPersonDetail>('GET', `/admin/users/${subject.user.id}`, { token: staff.accessToken });
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    assert.equal(page.body.user.username, subject.user.username);
+    assert.deepEqual(
+      page.body.rooms.map((r) => [r.id, r.kind, r.role]),
+      [[group.id, 'group', 'member']],
+    );
+    assert.ok(page.body.rooms[0]!.mutedUntil && Date.parse(page.body.rooms[0]!.mutedUntil) > Date.now(), 'the mute shows');
+    assert.equal(page.body.directRooms, 1);
+    assert.deepEqual(
+      page.body.recentMessages.map((m) => [m.content, m.deletedAt !== null, m.roomName]),
+      [
+        ['third words', false, group.name],
+        ['second words, edited', false, group.name],
+        ['', true, group.name],
+      ],
+      'newest first, as they are now; the direct message is not there',
+    );
+    assert.equal((await h.http('GET', `/admin/users/${subject.user.id}`, { token: friend.accessToken })).status, 403, 'a member may not');
+    const missing = await h.http('GET', '/admin/users/01a20792-8333-7000-85fe-754887c65700', { token: staff.accessToken });
+    assert.equal(missing.status, 404);
   });
 });

@@ -72,6 +72,7 @@ describe('who may', () => {
       ['DELETE', '/admin/rules/01a20792-8333-7000-85fe-754887c65700'],
       ['POST', '/admin/rules/test', { text: 'x' }],
       ['GET', '/admin/overview'],
+      ['GET', `/admin/users/${target.user.id}`],
       ['GET', '/admin/rooms'],
       ['GET', `/admin/rooms/${room.id}`],
       ['PUT', `/admin/rooms/${room.id}/archived`, { archived: true, reason: 'x' }],

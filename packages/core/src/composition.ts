@@ -90,6 +90,7 @@ import { ModerationService } from './moderation/moderation.service';
 import { WordRulesService } from './moderation/word-rules.service';
 import { SpamRulesService } from './moderation/spam-rules.service';
 import { AdminOverviewService } from './moderation/admin-overview.service';
+import { PersonProfileService } from './moderation/person-profile.service';
 import { PostgresInstanceStats } from './adapters/postgres/postgres-instance-stats.adapter';
 import type { InstanceStatsStore } from './ports/instance-stats.port';
 import { MemoryRepeatCounter } from './adapters/memory/memory-repeat-counter.adapter';
@@ -247,6 +248,7 @@ export interface CoreServices extends Adapters {
   wordRules: WordRulesService;
   spamRules: SpamRulesService;
   adminOverview: AdminOverviewService;
+  personProfile: PersonProfileService;
   throttle: ThrottleService;
   /** Member counts for hybrid fan-out (large rooms are pulled), shared by rooms (which forgets them on changes) and fan-out. */
   roomSizes: RoomSizes;
@@ -710,6 +712,7 @@ export function createCoreServices(
     spamRules,
     cases,
     adminOverview: new AdminOverviewService(moderation, presenceStore, adapters.caseStore, adapters.instanceStats),
+    personProfile: new PersonProfileService(moderation, meta, rooms, adapters.instanceStats, messageStore, messageStates),
     throttle,
     roomSizes,
   };

@@ -34,4 +34,5 @@ export * from './moderation/moderation.service';
 export * from './moderation/word-rules.service';
 export * from './moderation/spam-rules.service';
 export * from './moderation/admin-overview.service';
+export * from './moderation/person-profile.service';
 export * from './moderation/cases.service';

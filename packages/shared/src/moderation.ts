@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { userText, uuid } from './text';
-import type { Role } from './schemas';
+import type { Message, Role } from './schemas';
 
 /*
  * Moderation: instance roles (admin, moderator) beside the room roles, timed mutes and bans
@@ -263,3 +263,25 @@ export interface AdminRoomDetail {
 /** `PUT /admin/rooms/:roomId/archived`: archive a group or channel (nobody posts, history kept), or bring it back. */
 export const archiveBody = z.object({ archived: z.boolean(), reason: moderationReason }).strict();
 export type ArchiveBody = z.infer<typeof archiveBody>;
+
+/** A group or channel someone is in, as their page on the dashboard lists it. */
+export interface AdminPersonRoom {
+  id: string;
+  kind: 'group' | 'channel';
+  name: string;
+  role: Role;
+  /** A moderator's mute of them there, running until then; null when none. */
+  mutedUntil: string | null;
+}
+
+/**
+ * `GET /admin/users/:userId`: someone's profile for the instance's staff, the groups and
+ * channels they are in, how many direct conversations they have (never their contents),
+ * and their latest messages in those groups and channels as they are now.
+ */
+export interface AdminPersonDetail {
+  user: AdminUser;
+  rooms: AdminPersonRoom[];
+  directRooms: number;
+  recentMessages: (Message & { roomName: string })[];
+}

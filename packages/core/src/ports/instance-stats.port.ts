@@ -5,4 +5,6 @@ export interface InstanceStatsStore {
    * counts the minute starting i minutes after `since`; minutes with none are 0.
    */
   messagesPerMinute(since: Date, now: Date): Promise<number[]>;
+  /** The latest messages one person sent in these rooms, newest first: where each is (read through the MessageStore). */
+  latestBySender(senderId: string, roomIds: string[], limit: number): Promise<{ roomId: string; id: string }[]>;
 }

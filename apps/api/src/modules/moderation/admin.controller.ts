@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   adminUserQuery,
   type AdminOverview,
+  type AdminPersonDetail,
   type AdminUser,
   auditQuery,
   INSTANCE_ROLES,
@@ -20,7 +21,7 @@ import {
   type WordRule,
   type WordRuleBody,
 } from '@qc/shared';
-import { AdminOverviewService, ModerationService, WordRulesService } from '@qc/core';
+import { AdminOverviewService, ModerationService, PersonProfileService, WordRulesService } from '@qc/core';
 import { AccessTokenGuard, CurrentUserId } from '../../common/http/auth.guard';
 import { ZodPipe } from '../../common/http/zod.pipe';
 
@@ -67,7 +68,14 @@ export class AdminController {
     private readonly moderation: ModerationService,
     private readonly rules: WordRulesService,
     private readonly overviewService: AdminOverviewService,
+    private readonly people: PersonProfileService,
   ) {}
+
+  /** Someone's page: profile, groups and channels with their role, latest messages there (never direct ones). */
+  @Get('users/:userId')
+  person(@CurrentUserId() actorId: string, @Param(new ZodPipe(userIdParam)) p: { userId: string }): Promise<AdminPersonDetail> {
+    return this.people.detail(actorId, p.userId);
+  }
 
   /** The dashboard's first page: people online, messages per minute over the last hour, the case queue. */
   @Get('overview')

@@ -26,4 +26,19 @@ export class PostgresInstanceStats implements InstanceStatsStore {
     for (const r of rows) if (r.minute >= 0 && r.minute < minutes) counts[r.minute] = Number(r.n);
     return counts;
   }
+
+  async latestBySender(senderId: string, roomIds: string[], limit: number): Promise<{ roomId: string; id: string }[]> {
+    if (roomIds.length === 0) return [];
+    // Each table through its (sender_id, room_id, seq) index: the newest per room, then the newest of those.
+    const rows = await queryRows<{ room_id: string; id: string }>(
+      this.ds,
+      `SELECT room_id, id FROM (
+         SELECT room_id, id, seq, created_at FROM messages WHERE sender_id = $1 AND room_id = ANY($2::uuid[])
+         UNION ALL
+         SELECT room_id, id, seq, created_at FROM message_keys WHERE sender_id = $1 AND room_id = ANY($2::uuid[])
+       ) m ORDER BY created_at DESC, seq DESC LIMIT $3`,
+      [senderId, roomIds, limit],
+    );
+    return rows.map((r) => ({ roomId: r.room_id, id: r.id }));
+  }
 }
