@@ -145,6 +145,26 @@ test('a member reports a message; a moderator opens the case, sees the evidence 
   const mute = mod.page.getByTestId('audit-entry').filter({ hasText: 'member.mute' });
   await expect(mute).toContainText('insulting the channel');
   await shot(mod.page, 'admin-audit-after-case');
+
+  // Bob's page: the channel with his mute, and his latest messages there.
+  await mod.page.getByRole('button', { name: 'People', exact: true }).click();
+  await mod.page.getByRole('textbox', { name: 'Username or name' }).fill(bob.username);
+  await mod.page.getByRole('button', { name: 'Find' }).click();
+  await mod.page
+    .getByTestId('person-row')
+    .filter({ hasText: `@${bob.username}` })
+    .getByRole('button', { name: 'Bob', exact: true })
+    .click();
+  await expect(mod.page.getByTestId('person-profile')).toContainText(`@${bob.username}`);
+  const inChannel = mod.page.getByTestId('person-rooms').getByRole('row').filter({ hasText: name });
+  await expect(inChannel).toContainText('member');
+  await expect(inChannel).not.toContainText('–');
+  await expect(mod.page.getByTestId('person-messages')).toContainText('you are all idiots');
+  for (const scheme of COLOUR_SCHEMES) {
+    await mod.page.emulateMedia({ colorScheme: scheme });
+    await expectNoAxeViolations(mod.page, `/admin person page (${scheme})`);
+  }
+  await shot(mod.page, 'admin-person-page');
 });
 
 test('a moderator disables an account from People: the person is signed out at once and told why on sign-in; enabled, they are back', async ({

@@ -1,6 +1,7 @@
 import type {
   RoomPace,
   AdminOverview,
+  AdminPersonDetail,
   AdminRoom,
   AdminRoomDetail,
   HealthReport,
@@ -144,6 +145,7 @@ export const api = {
   cases: (status: CaseStatus | 'queue' | 'all', cursor?: string) =>
     authed<CasePage>('GET', `/api/v1/admin/cases?status=${enc(status)}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
   adminUsers: (q: string) => authed<AdminUser[]>('GET', `/api/v1/admin/users?q=${enc(q)}`),
+  adminPerson: (userId: string) => authed<AdminPersonDetail>('GET', `/api/v1/admin/users/${enc(userId)}`),
   accountAction: (userId: string, action: 'disable' | 'enable' | 'end-sessions', reason: string) =>
     authed<void>('POST', `/api/v1/admin/users/${enc(userId)}/${action}`, { reason }),
   getCase: (caseId: string) => authed<CaseDetail>('GET', `/api/v1/admin/cases/${enc(caseId)}`),

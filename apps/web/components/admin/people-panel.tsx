@@ -5,6 +5,7 @@ import type { AdminUser } from '@qc/shared';
 import { api } from '@/lib/api';
 import { isolate } from '@/lib/bidi';
 import { ReasonDialog } from './reason-dialog';
+import { PersonPage } from './person-page';
 
 type AccountAction = 'disable' | 'enable' | 'end-sessions';
 
@@ -29,6 +30,9 @@ export function PeoplePanel() {
   const [people, setPeople] = useState<AdminUser[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [acting, setActing] = useState<{ user: AdminUser; action: AccountAction } | null>(null);
+  const [open, setOpen] = useState<AdminUser | null>(null);
+  /** Bumped after an account action, so an open page reads itself again. */
+  const [version, setVersion] = useState(0);
 
   const search = useCallback(async (q: string) => {
     try {
@@ -45,6 +49,52 @@ export function PeoplePanel() {
     e.preventDefault();
     void search(query.trim());
   };
+
+  const accountButtons = (u: AdminUser) =>
+    u.disabledAt ? (
+      <button type="button" className="button button--small" onClick={() => setActing({ user: u, action: 'enable' })}>
+        Enable <span className="sr-only">{u.displayName}</span>
+      </button>
+    ) : (
+      <>
+        <button type="button" className="button button--small" onClick={() => setActing({ user: u, action: 'end-sessions' })}>
+          End sessions <span className="sr-only">of {u.displayName}</span>
+        </button>
+        <button type="button" className="button button--small button--danger" onClick={() => setActing({ user: u, action: 'disable' })}>
+          Disable <span className="sr-only">{u.displayName}</span>
+        </button>
+      </>
+    );
+
+  const dialog = acting && (
+    <AccountActionDialog
+      user={acting.user}
+      action={acting.action}
+      onClose={(changed) => {
+        setActing(null);
+        if (!changed) return;
+        void search(query.trim());
+        if (open) {
+          setOpen({
+            ...open,
+            disabledAt: acting.action === 'disable' ? new Date().toISOString() : acting.action === 'enable' ? null : open.disabledAt,
+          });
+          setVersion((v) => v + 1);
+        }
+      }}
+    />
+  );
+
+  if (open) {
+    return (
+      <>
+        <PersonPage key={`${open.id}-${version}`} userId={open.id} onBack={() => setOpen(null)}>
+          <div className="admin__row-actions">{accountButtons(open)}</div>
+        </PersonPage>
+        {dialog}
+      </>
+    );
+  }
 
   return (
     <section className="admin__panel" aria-labelledby={`${id}-title`}>
@@ -81,49 +131,25 @@ export function PeoplePanel() {
           <tbody>
             {people.map((u) => (
               <tr key={u.id} data-testid="person-row">
-                <td>{u.displayName}</td>
+                <td>
+                  <button type="button" className="admin__stat-link" onClick={() => setOpen(u)}>
+                    {u.displayName}
+                  </button>
+                </td>
                 <td>@{u.username}</td>
                 <td>{u.instanceRole ?? 'member'}</td>
                 <td>
                   <time dateTime={u.createdAt}>{new Date(u.createdAt).toLocaleDateString()}</time>
                 </td>
                 <td>{u.disabledAt ? `Disabled${u.disabledReason ? `: ${u.disabledReason}` : ''}` : 'Active'}</td>
-                <td className="admin__row-actions">
-                  {u.disabledAt ? (
-                    <button type="button" className="button button--small" onClick={() => setActing({ user: u, action: 'enable' })}>
-                      Enable <span className="sr-only">{u.displayName}</span>
-                    </button>
-                  ) : (
-                    <>
-                      <button type="button" className="button button--small" onClick={() => setActing({ user: u, action: 'end-sessions' })}>
-                        End sessions <span className="sr-only">of {u.displayName}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="button button--small button--danger"
-                        onClick={() => setActing({ user: u, action: 'disable' })}
-                      >
-                        Disable <span className="sr-only">{u.displayName}</span>
-                      </button>
-                    </>
-                  )}
-                </td>
+                <td className="admin__row-actions">{accountButtons(u)} </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       {people.length === 0 && !error && <p className="muted">Nobody matches.</p>}
-      {acting && (
-        <AccountActionDialog
-          user={acting.user}
-          action={acting.action}
-          onClose={(changed) => {
-            setActing(null);
-            if (changed) void search(query.trim());
-          }}
-        />
-      )}
+      {dialog}
     </section>
   );
 }
