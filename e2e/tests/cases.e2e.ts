@@ -144,6 +144,10 @@ test('a member reports a message; a moderator opens the case, sees the evidence 
   await mod.page.getByRole('button', { name: 'Audit log' }).click();
   const mute = mod.page.getByTestId('audit-entry').filter({ hasText: 'member.mute' });
   await expect(mute).toContainText('insulting the channel');
+  // Names, not ids: who did it, to whom, where.
+  await expect(mute).toContainText(`Bob (@${bob.username})`);
+  await expect(mute).toContainText(`Morgan (@${mod.username})`);
+  await expect(mute).toContainText(`#${name}`);
   await shot(mod.page, 'admin-audit-after-case');
 
   // Bob's page: the channel with his mute, and his latest messages there.

@@ -178,6 +178,11 @@ describe('what it does', () => {
       page.body.entries.map((e) => e.action),
       ['member.unban', 'member.ban', 'member.unmute', 'member.mute'],
     );
+    // Every id the page names comes with its name.
+    for (const e of page.body.entries) {
+      for (const id of [e.actorId, e.targetUserId]) if (id) assert.ok(page.body.names.users[id]?.username, `a name for ${id}`);
+      assert.equal(page.body.names.rooms[e.roomId!]?.name, room.name);
+    }
     const csv = await fetch(`${h.base}/api/v1/admin/audit?format=csv&action=member.mute`, {
       headers: { authorization: `Bearer ${chief.accessToken}` },
     });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userText, uuid } from './text';
 import type { Message, Role } from './schemas';
+import type { CasePeople } from './cases';
 
 /*
  * Moderation: instance roles (admin, moderator) beside the room roles, timed mutes and bans
@@ -132,6 +133,8 @@ export interface AuditPage {
   entries: AuditEntry[];
   /** Pass as `cursor` for the next (older) page; null at the end. */
   nextCursor: string | null;
+  /** The names of the people and rooms the entries name (ids of ones since deleted are missing). */
+  names: CasePeople;
 }
 
 /*

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { AUDIT_ACTIONS, type AuditEntry } from '@qc/shared';
+import { AUDIT_ACTIONS, type AuditEntry, type CasePeople } from '@qc/shared';
 import { api } from '@/lib/api';
 import { fetchAuthedFile, saveFile } from '@/lib/my-data';
 
@@ -36,6 +36,7 @@ export function AuditLogPanel() {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [names, setNames] = useState<CasePeople>({ users: {}, rooms: {} });
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState<string | null>(null);
@@ -45,6 +46,9 @@ export function AuditLogPanel() {
     try {
       const page = await api.audit({ ...query(f), limit: PAGE, ...(after ? { cursor: after } : {}) });
       setEntries((was) => (after ? [...was, ...page.entries] : page.entries));
+      setNames((was) =>
+        after ? { users: { ...was.users, ...page.names.users }, rooms: { ...was.rooms, ...page.names.rooms } } : page.names,
+      );
       setCursor(page.nextCursor);
       setStatus('ready');
       setError(null);
@@ -149,9 +153,9 @@ export function AuditLogPanel() {
                   <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
                 </td>
                 <td>{e.action}</td>
-                <td className="admin__id">{e.actorId ?? 'the server'}</td>
-                <td className="admin__id">{e.targetUserId ?? '—'}</td>
-                <td className="admin__id">{e.roomId ?? '—'}</td>
+                <td>{e.actorId ? <Named id={e.actorId} name={personName(names, e.actorId)} /> : 'the server'}</td>
+                <td>{e.targetUserId ? <Named id={e.targetUserId} name={personName(names, e.targetUserId)} /> : '—'}</td>
+                <td>{e.roomId ? <Named id={e.roomId} name={roomName(names, e.roomId)} /> : '—'}</td>
                 <td>
                   <bdi>{e.reason ?? ''}</bdi>
                 </td>
@@ -171,5 +175,25 @@ export function AuditLogPanel() {
         </button>
       )}
     </section>
+  );
+}
+
+const personName = (names: CasePeople, id: string) => {
+  const u = names.users[id];
+  return u ? `${u.displayName} (@${u.username})` : null;
+};
+const roomName = (names: CasePeople, id: string) => {
+  const r = names.rooms[id];
+  return r ? `${r.kind === 'channel' ? '#' : ''}${r.name ?? 'direct message'}` : null;
+};
+
+/** A name where one is known (its id on hover, for the filters); the id where the person or room is gone. */
+function Named({ id, name }: { id: string; name: string | null }) {
+  return name ? (
+    <bdi title={id}>{name}</bdi>
+  ) : (
+    <span className="admin__id" title="deleted since">
+      {id}
+    </span>
   );
 }

@@ -11,6 +11,7 @@ import type {
   ReportBody,
 } from '@qc/shared';
 import { AppError } from '../errors';
+import { namesFor } from './names';
 import { uuidv7 } from '../lib/uuidv7';
 import type { CaseRecord, CaseStore } from '../ports/case-store.port';
 import type { MessageStateStore } from '../ports/message-state.port';
@@ -237,16 +238,12 @@ export class CasesService {
   }
 
   /** Names for the ids a page shows (people and rooms), looked up once. */
-  private async people(cases: CaseSummary[], more: (string | null)[] = []): Promise<CasePeople> {
-    const userIds = [...new Set([...cases.flatMap((c) => [c.reportedUserId, c.assigneeId]), ...more].filter((x): x is string => !!x))];
-    const roomIds = [...new Set(cases.map((c) => c.roomId))];
-    const [users, rooms] = await Promise.all([
-      userIds.length ? this.meta.findUsersByIds(userIds) : Promise.resolve([]),
-      Promise.all(roomIds.map((id) => this.meta.findRoomById(id))),
-    ]);
-    return {
-      users: Object.fromEntries(users.map((u) => [u.id, { username: u.username, displayName: u.displayName }])),
-      rooms: Object.fromEntries(rooms.flatMap((r) => (r ? [[r.id, { name: r.name, kind: r.kind }]] : []))),
-    };
+  private people(cases: CaseSummary[], more: (string | null)[] = []): Promise<CasePeople> {
+    return namesFor(
+      this.meta,
+      [...cases.flatMap((c) => [c.reportedUserId, c.assigneeId]), ...more],
+      cases.map((c) => c.roomId),
+    );
   }
+
 }

@@ -16,6 +16,7 @@ import type {
   RoomPace,
 } from '@qc/shared';
 import { AppError } from '../errors';
+import { namesFor } from './names';
 import type { MetadataStore, RoomRecord, UserRecord } from '../ports/metadata.port';
 import type { AuditRecord, ModerationStore } from '../ports/moderation-store.port';
 import type { RoomsService } from '../services/rooms.service';
@@ -304,7 +305,15 @@ export class ModerationService {
       limit: q.limit + 1,
     });
     const entries = rows.slice(0, q.limit).map(toAuditEntry);
-    return { entries, nextCursor: rows.length > q.limit ? entries.at(-1)!.id : null };
+    return {
+      entries,
+      nextCursor: rows.length > q.limit ? entries.at(-1)!.id : null,
+      names: await namesFor(
+        this.meta,
+        entries.flatMap((e) => [e.actorId, e.targetUserId]),
+        entries.map((e) => e.roomId),
+      ),
+    };
   }
 
   /** Whether the moderation policy lets `actorId` delete a message `authorId` wrote in this room. */
