@@ -245,5 +245,4 @@ export class CasesService {
       cases.map((c) => c.roomId),
     );
   }
-
 }
