@@ -19,6 +19,8 @@ const RATE_PER_SEC = 1;
 const BURST = 20;
 /** Low, so the cap spec counts across nodes; no other spec here opens more per person. */
 const SOCKETS_PER_PERSON = 4;
+/** The instance's admin (QC_ADMIN_USERNAMES), for the moderation specs across nodes. */
+const CHIEF = `chief_${process.pid}`;
 
 before(async () => {
   engines = await startSharedEngines();
@@ -29,6 +31,7 @@ before(async () => {
     SOCKETS_PER_PERSON: String(SOCKETS_PER_PERSON),
     // No growing delays: the lock spec below guesses straight through to the lock.
     LOGIN_FAILURE_DELAY_SEC: '0',
+    QC_ADMIN_USERNAMES: CHIEF,
   };
   // Both at once: migrations take turns under their advisory lock.
   [nodeA, nodeB] = await Promise.all([ApiNode.start('node-a', env), ApiNode.start('node-b', env)]);
@@ -189,6 +192,56 @@ describe('failures', () => {
       else await sleep(100);
     }
     assert.equal(refused?.code, 'MUTED', `node B still let the muted member send ${Date.now() - t0} ms after the mute on node A`);
+  });
+
+  test('word rules, spam rules, an archive, a ban and a disabled account set on node A hold on node B within a second', async () => {
+    const registered = await fetch(`${nodeA.base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: CHIEF, password: 'correct horse battery' }),
+    });
+    assert.equal(registered.status, 201);
+    const chief = ((await registered.json()) as { accessToken: string }).accessToken;
+    const [owner, talker] = await Promise.all([nodeA.user('keeper'), nodeB.user('talker')]);
+    const room = await nodeA.group(owner, [talker]);
+    const sb = await nodeB.connect(talker.accessToken);
+    let n = 0;
+    const send = (content: string) => call(sb, 'message:send', { roomId: room.id, clientMsgId: `x-${++n}`, content });
+    // Node B holds the room, the rules and the spam settings in memory from this send on.
+    assert.equal((await send('hello there')).ok, true);
+    /** Sends on node B until refused (within a second of the change on node A); the refusal's code. */
+    const refusedOnB = async (content: string, what: string) => {
+      const t0 = Date.now();
+      for (;;) {
+        const ack = await send(content);
+        if (!ack.ok) return ack.error?.code;
+        if (Date.now() - t0 > 1000) assert.fail(`node B still took "${content}" ${Date.now() - t0} ms after ${what} on node A`);
+        await sleep(100);
+      }
+    };
+    const onA = async (method: string, url: string, body: unknown, status: number) => {
+      const r = await nodeA.http(method, url, { token: chief, body });
+      assert.equal(r.status, status, `${method} ${url}: ${JSON.stringify(r.body)}`);
+    };
+
+    await onA('POST', '/admin/rules', { name: 'no zebras', kind: 'words', pattern: 'zebra', action: 'block' }, 201);
+    assert.equal(await refusedOnB('a zebra walks in', 'a word rule'), 'BLOCKED');
+
+    await onA('PUT', '/admin/spam-rules', { repeatRooms: 3, repeatWindowSeconds: 300, newAccountLinkMinutes: 60, reason: 'raid' }, 200);
+    assert.equal(await refusedOnB('see https://example.com/x', 'the spam rules'), 'BLOCKED');
+    await onA('PUT', '/admin/spam-rules', { repeatRooms: 3, repeatWindowSeconds: 300, newAccountLinkMinutes: 0, reason: 'over' }, 200);
+
+    await onA('PUT', `/admin/rooms/${room.id}/archived`, { archived: true, reason: 'cross-node' }, 200);
+    assert.equal(await refusedOnB('anyone?', 'an archive'), 'READ_ONLY');
+    await onA('PUT', `/admin/rooms/${room.id}/archived`, { archived: false, reason: 'back' }, 200);
+
+    await onA('POST', `/rooms/${room.id}/members/${talker.user.id}/ban`, { reason: 'cross-node' }, 200);
+    assert.equal(await refusedOnB('let me in', 'a ban'), 'FORBIDDEN');
+
+    const closed = new Promise<number>((resolve) => sb.once('disconnect', () => resolve(Date.now())));
+    const t0 = Date.now();
+    await onA('POST', `/admin/users/${talker.user.id}/disable`, { reason: 'cross-node' }, 204);
+    assert.ok((await closed) - t0 < 1000, "the disabled account's socket on node B closed within a second");
   });
 
   test('Redis goes away and comes back: nodes stay up, sends still commit, live delivery resumes, sync fills the gap', async () => {
