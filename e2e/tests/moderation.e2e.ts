@@ -27,6 +27,20 @@ test("an owner mutes a member for 10 minutes and removes their message; the memb
   await sendMessage(bob.page, 'SHOUTING IN ALL CAPS');
   await expect(messageTexts(alice.page)).toHaveText(['SHOUTING IN ALL CAPS']);
 
+  // On the message itself the owner finds "Moderate author" (the same dialog); Bob, on the owner's, does not.
+  const loud = messageLog(alice.page).getByTestId('message').filter({ hasText: 'SHOUTING IN ALL CAPS' });
+  await loud.hover();
+  await loud.getByRole('button', { name: 'Moderate author' }).click();
+  const fromMessage = alice.page.getByRole('dialog', { name: /Moderate .*Bob/ });
+  await expect(fromMessage.getByRole('radio', { name: 'Ban' })).toBeVisible();
+  await fromMessage.getByRole('button', { name: 'Cancel' }).click();
+  await expect(fromMessage).toBeHidden();
+  await sendMessage(alice.page, 'keep it down please');
+  const ownerSays = messageLog(bob.page).getByTestId('message').filter({ hasText: 'keep it down please' });
+  await ownerSays.hover();
+  await expect(ownerSays.getByRole('button', { name: 'Report message' })).toBeVisible();
+  await expect(ownerSays.getByRole('button', { name: 'Moderate author' })).toHaveCount(0);
+
   // The owner mutes Bob from the members panel, with a reason.
   await alice.page.getByRole('button', { name: /^Members/ }).click();
   await alice.page.getByRole('button', { name: 'Moderate Bob' }).click();
@@ -58,7 +72,7 @@ test("an owner mutes a member for 10 minutes and removes their message; the memb
   await shouted.hover();
   await shouted.getByRole('button', { name: 'Delete message' }).click();
   await alice.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
-  for (const page of [alice.page, bob.page]) await expect(messageTexts(page)).toHaveText(['Removed by a moderator']);
+  for (const page of [alice.page, bob.page]) await expect(messageTexts(page)).toHaveText(['Removed by a moderator', 'keep it down please']);
 });
 
 test('an owner slows a channel down, then locks it read-only: the member is told under and over the composer, and a second quick message waits', async ({

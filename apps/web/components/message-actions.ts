@@ -24,6 +24,8 @@ export interface MessageActions {
   togglePin?(message: Message): void;
   /** Opens "Report message" (someone else's message). */
   askReport?(message: Message): void;
+  /** Opens the moderation dialog (mute, remove, ban) on the message's author, for the room's or the instance's staff. */
+  moderateAuthor?(message: Message): void;
 }
 
 export const MessageActionsContext = createContext<MessageActions | null>(null);

@@ -19,7 +19,7 @@ import { MessageText } from './message-text';
 import { MessageAttachments } from './message-attachments';
 import { ProfileButton } from './profile-card';
 import { ReactionChips } from './reaction-chips';
-import { FlagIcon, PencilIcon, PinIcon, ReplyIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
+import { FlagIcon, PencilIcon, PinIcon, ReplyIcon, ShieldIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
@@ -99,6 +99,8 @@ interface StoredMessageProps {
   grouped: boolean;
   mine: boolean;
   canDelete: boolean;
+  /** I may mute, remove or ban its author here (the moderation policy): "Moderate author" is offered. */
+  canModerateAuthor?: boolean;
   editing: boolean;
   /** Direct rooms, my messages: how far the other person got. */
   tick?: Tick;
@@ -216,7 +218,7 @@ function ThreadSummary({ message, onOpen }: { message: Message; onOpen: (message
 
 /** A stored message: its text (or tombstone), "(edited)", reactions, receipts, and its actions. */
 export const MessageItem = memo(function MessageItem(props: StoredMessageProps) {
-  const { message, sender, grouped, mine, canDelete, editing, tick, seenBy, quoted, users, meId } = props;
+  const { message, sender, grouped, mine, canDelete, canModerateAuthor, editing, tick, seenBy, quoted, users, meId } = props;
   const actions = useMessageActions();
   const [actionsOpen, setActionsOpen] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -350,6 +352,11 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
             {canDelete && (
               <ToolbarButton label="Delete message" title="Delete" onClick={() => actions.askDelete(message)}>
                 <TrashIcon />
+              </ToolbarButton>
+            )}
+            {!mine && canModerateAuthor && actions.moderateAuthor && (
+              <ToolbarButton label="Moderate author" title="Moderate author" onClick={() => actions.moderateAuthor?.(message)}>
+                <ShieldIcon />
               </ToolbarButton>
             )}
             {!mine && actions.askReport && (

@@ -13,6 +13,7 @@ import { highlightMessage, messageElement } from '@/lib/jump-to-message';
 import { useChatClient, usePending, useReceipts, useRoom, useStore, useTimeline } from '@/lib/use-chat';
 import { DeleteMessageDialog } from './delete-message-dialog';
 import { ReportMessageDialog } from './report-message-dialog';
+import { ModerateMemberDialog, moderationActions } from './moderate-member-dialog';
 import { MessageActionsContext, type MessageActions } from './message-actions';
 import { MessageItem, PendingMessageItem } from './message-item';
 import { RoomIntro } from './room-intro';
@@ -102,6 +103,8 @@ export function MessageList({
   const receipts = useReceipts(roomId);
   const [deleting, setDeleting] = useState<Message | null>(null);
   const [reporting, setReporting] = useState<Message | null>(null);
+  const [moderatingAuthor, setModeratingAuthor] = useState<string | null>(null);
+  const members = useStore(client.people, (s) => s.members[roomId]);
 
   const scrollerRef = useRef<HTMLDivElement>(null);
   const pinnedRef = useRef(true);
@@ -236,6 +239,7 @@ export function MessageList({
       jumpTo: (messageId) => void client.jumpToMessage(roomId, { messageId }),
       togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
       askReport: (message) => setReporting(message),
+      moderateAuthor: (message) => setModeratingAuthor(message.senderId),
     }),
     [client, roomId, onEditingChange, onOpenThread, onReply],
   );
@@ -243,6 +247,15 @@ export function MessageList({
   const isDirect = room?.kind === 'direct';
   const isGroup = room?.kind === 'group';
   const mayDelete = useMayDelete(roomId);
+  /** What the policy lets me do to a message's author here (their role from the members list; not loaded: nothing offered). */
+  const authorActions = useCallback(
+    (senderId: string) => {
+      const author = members?.find((m) => m.userId === senderId);
+      return author && room ? moderationActions({ instanceRole: me.instanceRole ?? null, roomRole: room.role }, author) : [];
+    },
+    [members, room, me.instanceRole],
+  );
+  const moderatedMember = moderatingAuthor ? members?.find((m) => m.userId === moderatingAuthor) : undefined;
   const peerPointers = isDirect && room?.peer ? receipts?.[room.peer.id] : undefined;
   /** "Seen by" goes under my latest message only, the way group chats show it. */
   const myLatestSeq = useMemo(() => {
@@ -315,6 +328,7 @@ export function MessageList({
                     grouped={row.grouped}
                     mine={mine}
                     canDelete={mine || mayDelete(row.message)}
+                    canModerateAuthor={!mine && authorActions(row.message.senderId).length > 0}
                     editing={row.message.id === editingId}
                     tick={isDirect && mine ? tickFor(row.message.seq, peerPointers) : undefined}
                     seenBy={row.message.seq === myLatestSeq ? seenByNames : undefined}
@@ -347,6 +361,14 @@ export function MessageList({
       </div>
       {deleting && (
         <DeleteMessageDialog message={deleting} onDelete={(m) => client.deleteMessage(roomId, m.id)} onClose={() => setDeleting(null)} />
+      )}
+      {moderatedMember && room && (
+        <ModerateMemberDialog
+          room={room}
+          member={moderatedMember}
+          actions={authorActions(moderatedMember.userId)}
+          onClose={() => setModeratingAuthor(null)}
+        />
       )}
       {reporting && (
         <ReportMessageDialog message={reporting} authorName={nameOf(users, reporting.senderId)} onClose={() => setReporting(null)} />
