@@ -1,3 +1,5 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,4 +55,22 @@ mediaStoreContract('s3', async () => {
       client.destroy();
     },
   };
+});
+
+test('s3: api nodes starting together on a fresh bucket all start (the ones that lose the race to create it are told it is theirs)', async () => {
+  const bucket = `qc-test-${randomBytes(4).toString('hex')}`;
+  const clients = Array.from({ length: 4 }, () =>
+    createS3Client({ endpoint, region: 'us-east-1', bucket, accessKeyId: 'test', secretAccessKey: 'test' }),
+  );
+  try {
+    // Each finds no bucket first, then all create it at once: without the guard, all but one failed.
+    const results = await Promise.allSettled(clients.map((c) => new S3MediaStore(c, bucket, 'media').init()));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? 'started' : String(r.reason))),
+      ['started', 'started', 'started', 'started'],
+    );
+  } finally {
+    await clients[0]!.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
+    for (const c of clients) c.destroy();
+  }
 });

@@ -10,7 +10,13 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { ByteLimit } from '../../lib/byte-limit';
-import { assertMediaKey, MediaTooLargeError, type MediaObjectInfo, type MediaPutOptions, type MediaStore } from '../../ports/media-store.port';
+import {
+  assertMediaKey,
+  MediaTooLargeError,
+  type MediaObjectInfo,
+  type MediaPutOptions,
+  type MediaStore,
+} from '../../ports/media-store.port';
 
 export interface S3MediaSettings {
   /** An S3-compatible endpoint (MinIO, S3Mock, R2…); unset means AWS itself. */
@@ -67,7 +73,11 @@ export class S3MediaStore implements MediaStore {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      // Several api nodes starting at once may each find no bucket and each create it: the
+      // ones that lose the race are told it is theirs already, which is what they wanted.
+      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket })).catch((e: unknown) => {
+        if ((e as { name?: string } | null)?.name !== 'BucketAlreadyOwnedByYou') throw e;
+      });
     }
   }
 
