@@ -2,7 +2,21 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
-import type { HealthReport, HistoryPage, Message, UploadLinks, MessageUpdate, PresenceEvent, PushPayload, RoomSyncResult, SearchResult, TypingEvent, VapidPublicKey } from '@qc/shared';
+import type {
+  AdminOverview,
+  AdminPersonDetail,
+  HealthReport,
+  HistoryPage,
+  Message,
+  UploadLinks,
+  MessageUpdate,
+  PresenceEvent,
+  PushPayload,
+  RoomSyncResult,
+  SearchResult,
+  TypingEvent,
+  VapidPublicKey,
+} from '@qc/shared';
 import { startTestPushService, type TestPushService } from '@qc/core/testing';
 import { call, collect, sendUntilAcked, sleep, until, waitFor } from './support/chat-client';
 import { ApiNode, startSharedEngines } from './support/node-cluster';
@@ -28,6 +42,8 @@ let nodeA: ApiNode;
 let nodeB: ApiNode;
 let workers: ApiNode[] = [];
 let push: TestPushService;
+/** The instance's admin, for the dashboard in this profile. */
+const CHIEF = `chief_${process.pid}`;
 /** Fan-out in a process of its own: with the other consumers beside it on one event loop, its latency doubled here. */
 const startWorkers = (generation: number) =>
   Promise.all([
@@ -58,6 +74,7 @@ before(async () => {
     S3_ENDPOINT: s3Endpoint,
     S3_ACCESS_KEY_ID: 'test',
     S3_SECRET_ACCESS_KEY: 'test',
+    QC_ADMIN_USERNAMES: CHIEF,
   };
   [nodeA, nodeB] = await Promise.all([ApiNode.start('api-a', env), ApiNode.start('api-b', env)]);
   workers = await startWorkers(1);
@@ -187,21 +204,69 @@ describe('Kafka pipeline with apps/workers', () => {
     );
   });
 
+  test("the dashboard in this profile: the overview counts messages from message_keys and people on both nodes; someone's page reads their latest messages from Cassandra", async () => {
+    const registered = await fetch(`${nodeA.base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: CHIEF, password: 'correct horse battery' }),
+    });
+    assert.equal(registered.status, 201);
+    const chief = ((await registered.json()) as { accessToken: string }).accessToken;
+    const before = await nodeB.http<AdminOverview>('GET', '/admin/overview', { token: chief });
+    assert.equal(before.status, 200, JSON.stringify(before.body));
+    const [a, b] = await Promise.all([nodeA.user('counted'), nodeB.user('online')]);
+    const room = await nodeA.group(a, [b]);
+    const sa = await nodeA.connect(a.accessToken);
+    await nodeB.connect(b.accessToken);
+    for (const content of ['first of three', 'second of three', 'third of three']) {
+      const r = await call(sa, 'message:send', { roomId: room.id, clientMsgId: `dash-${content.split(' ')[0]}`, content });
+      assert.equal(r.ok, true, JSON.stringify(r));
+    }
+    const total = (o: AdminOverview) => o.messagesPerMinute.counts.reduce((x, y) => x + y, 0);
+    const after = await nodeB.http<AdminOverview>('GET', '/admin/overview', { token: chief });
+    // Everything this run sent is within the hour, so the later window holds what the earlier did and three more.
+    assert.ok(total(after.body) >= total(before.body) + 3, `the three sends are counted: ${total(before.body)} then ${total(after.body)}`);
+    assert.ok(after.body.online >= 2, `people on node A and node B are online: ${after.body.online}`);
+    let page: AdminPersonDetail | undefined;
+    await until(
+      () => page?.recentMessages.length === 3,
+      15_000,
+      "their three messages on their page, from Cassandra's history",
+      async () => void (page = (await nodeB.http<AdminPersonDetail>('GET', `/admin/users/${a.user.id}`, { token: chief })).body),
+    );
+    assert.deepEqual(
+      page!.recentMessages.map((m) => m.content),
+      ['third of three', 'second of three', 'first of three'],
+    );
+  });
+
   test('files in this profile: uploaded to S3 through node A, live through Kafka on node B, in Cassandra-backed history with their files, read through node B', async () => {
     const [a, b] = await Promise.all([nodeA.user('shooter'), nodeB.user('viewer')]);
     const room = await nodeA.group(a, [b]);
     const form = new FormData();
     const bytes = Buffer.from('quarterly numbers, pipeline edition\n');
     form.append('file', new Blob([bytes]), 'numbers.csv');
-    const up = await fetch(`${nodeA.base}/api/v1/uploads?roomId=${room.id}`, { method: 'POST', headers: { authorization: `Bearer ${a.accessToken}` }, body: form });
+    const up = await fetch(`${nodeA.base}/api/v1/uploads?roomId=${room.id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.accessToken}` },
+      body: form,
+    });
     assert.equal(up.status, 201, await up.clone().text());
     const file = (await up.json()) as { id: string; name: string };
     const sa = await nodeA.connect(a.accessToken);
     const sb = await nodeB.connect(b.accessToken);
     const live = waitFor<Message>(sb, 'message:new', (m) => m.roomId === room.id, 30_000);
-    const sent = await call(sa, 'message:send', { roomId: room.id, clientMsgId: 'with-file', content: 'numbers', attachmentIds: [file.id] });
+    const sent = await call(sa, 'message:send', {
+      roomId: room.id,
+      clientMsgId: 'with-file',
+      content: 'numbers',
+      attachmentIds: [file.id],
+    });
     assert.equal(sent.ok, true, JSON.stringify(sent));
-    assert.deepEqual((await live).attachments?.map((x) => x.id), [file.id]);
+    assert.deepEqual(
+      (await live).attachments?.map((x) => x.id),
+      [file.id],
+    );
     // History, once the workers wrote the message to Cassandra: its file comes from PostgreSQL beside it.
     let history: HistoryPage | null = null;
     await until(
@@ -224,13 +289,19 @@ describe('Kafka pipeline with apps/workers', () => {
     const { publicKey } = (await nodeB.http<VapidPublicKey>('GET', '/push/vapid-public-key')).body;
     assert.equal((await nodeA.http<VapidPublicKey>('GET', '/push/vapid-public-key')).body.publicKey, publicKey, 'one key for every node');
     const [awakeDevice, asleepDevice] = [push.device(publicKey), push.device(publicKey)];
-    for (const [who, device, node] of [[online, awakeDevice, nodeB], [offline, asleepDevice, nodeA]] as const) {
+    for (const [who, device, node] of [
+      [online, awakeDevice, nodeB],
+      [offline, asleepDevice, nodeA],
+    ] as const) {
       const r = await node.http('POST', '/push/subscriptions', { token: who.accessToken, body: device.subscription });
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
     // A group pushes what mentions a member unless they chose every message: both choose all.
     for (const who of [online, offline]) {
-      assert.equal((await nodeB.http('PUT', `/rooms/${room.id}/notifications`, { token: who.accessToken, body: { level: 'all' } })).status, 200);
+      assert.equal(
+        (await nodeB.http('PUT', `/rooms/${room.id}/notifications`, { token: who.accessToken, body: { level: 'all' } })).status,
+        200,
+      );
     }
     const ss = await nodeA.connect(sender.accessToken);
     await nodeB.connect(online.accessToken);
