@@ -21,12 +21,7 @@ let member: TestUser;
 
 before(async () => {
   h = await ApiHarness.start({ QC_ADMIN_USERNAMES: chiefName });
-  const res = await fetch(`${h.base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: chiefName, password: 'correct horse battery' }),
-  });
-  chief = (await res.json()) as AuthResponse;
+  chief = await h.registerAs(chiefName);
   [staff, otherStaff, target, member] = await Promise.all([h.user('staff'), h.user('otherstaff'), h.user('target'), h.user('member')]);
   for (const who of [staff, otherStaff]) {
     const r = await h.http('PUT', `/admin/users/${who.user.id}/role`, {

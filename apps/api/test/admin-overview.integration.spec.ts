@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AdminOverview, AuthResponse, Message } from '@qc/shared';
+import type { AdminOverview, Message } from '@qc/shared';
 import { ApiHarness, call, until } from './support/api-harness';
 
 /*
@@ -16,12 +16,7 @@ let h: ApiHarness;
 
 before(async () => {
   h = await ApiHarness.start({ QC_ADMIN_USERNAMES: chiefName });
-  const res = await fetch(`${h.base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: chiefName, password: 'correct horse battery' }),
-  });
-  chief = ((await res.json()) as AuthResponse).accessToken;
+  chief = (await h.registerAs(chiefName)).accessToken;
 });
 after(() => h?.stop());
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AdminRoom, AdminRoomDetail, AuditPage, AuthResponse, MyRoom, Room, RoomPace } from '@qc/shared';
+import type { AdminRoom, AdminRoomDetail, AuditPage, MyRoom, Room, RoomPace } from '@qc/shared';
 import { ApiHarness, call, waitFor, type ClientSocket, type TestUser } from './support/api-harness';
 
 /*
@@ -29,12 +29,7 @@ const send = (socket: ClientSocket, roomId: string, content: string) =>
 
 before(async () => {
   h = await ApiHarness.start({ QC_ADMIN_USERNAMES: chiefName });
-  const res = await fetch(`${h.base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: chiefName, password: 'correct horse battery' }),
-  });
-  chief = ((await res.json()) as AuthResponse).accessToken;
+  chief = (await h.registerAs(chiefName)).accessToken;
   [owner, member, staffMod] = await Promise.all([h.user('owner'), h.user('member'), h.user('staffmod')]);
   const granted = await h.http('PUT', `/admin/users/${staffMod.user.id}/role`, {
     token: chief,

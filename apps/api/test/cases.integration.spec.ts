@@ -45,12 +45,7 @@ async function send(socket: ClientSocket, content: string): Promise<Message> {
 
 before(async () => {
   h = await ApiHarness.start({ QC_ADMIN_USERNAMES: chiefName });
-  const res = await fetch(`${h.base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: chiefName, password: 'correct horse battery' }),
-  });
-  chief = (await res.json()) as AuthResponse;
+  chief = await h.registerAs(chiefName);
   [staff, owner, reporter, second, offender, stranger] = await Promise.all([
     h.user('staff'),
     h.user('owner'),

@@ -205,13 +205,7 @@ describe('Kafka pipeline with apps/workers', () => {
   });
 
   test("the dashboard in this profile: the overview counts messages from message_keys and people on both nodes; someone's page reads their latest messages from Cassandra", async () => {
-    const registered = await fetch(`${nodeA.base}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: CHIEF, password: 'correct horse battery' }),
-    });
-    assert.equal(registered.status, 201);
-    const chief = ((await registered.json()) as { accessToken: string }).accessToken;
+    const chief = (await nodeA.registerAs(CHIEF)).accessToken;
     const before = await nodeB.http<AdminOverview>('GET', '/admin/overview', { token: chief });
     assert.equal(before.status, 200, JSON.stringify(before.body));
     const [a, b] = await Promise.all([nodeA.user('counted'), nodeB.user('online')]);

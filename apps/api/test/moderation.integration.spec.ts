@@ -23,13 +23,7 @@ let room: MyRoom;
 
 before(async () => {
   h = await ApiHarness.start({ QC_ADMIN_USERNAMES: `nobody_yet,${chiefName}` });
-  const res = await fetch(`${h.base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: chiefName, password: 'correct horse battery' }),
-  });
-  assert.equal(res.status, 201);
-  chief = (await res.json()) as AuthResponse;
+  chief = await h.registerAs(chiefName);
   [owner, mod, member, target, stranger] = await Promise.all([
     h.user('owner'),
     h.user('mod'),

@@ -195,13 +195,7 @@ describe('failures', () => {
   });
 
   test('word rules, spam rules, an archive, a ban and a disabled account set on node A hold on node B within a second', async () => {
-    const registered = await fetch(`${nodeA.base}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: CHIEF, password: 'correct horse battery' }),
-    });
-    assert.equal(registered.status, 201);
-    const chief = ((await registered.json()) as { accessToken: string }).accessToken;
+    const chief = (await nodeA.registerAs(CHIEF)).accessToken;
     const [owner, talker] = await Promise.all([nodeA.user('keeper'), nodeB.user('talker')]);
     const room = await nodeA.group(owner, [talker]);
     const sb = await nodeB.connect(talker.accessToken);

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AuditPage, AuthResponse, MyRoom, RoomPace } from '@qc/shared';
+import type { AuditPage, MyRoom, RoomPace } from '@qc/shared';
 import { ApiHarness, call, waitFor, type ClientSocket, type TestUser } from './support/api-harness';
 
 /*
@@ -26,12 +26,7 @@ const send = (socket: ClientSocket, content: string) =>
 
 before(async () => {
   h = await ApiHarness.start({ QC_ADMIN_USERNAMES: chiefName });
-  const res = await fetch(`${h.base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: chiefName, password: 'correct horse battery' }),
-  });
-  chief = ((await res.json()) as AuthResponse).accessToken;
+  chief = (await h.registerAs(chiefName)).accessToken;
   [owner, mod, member] = await Promise.all([h.user('owner'), h.user('mod'), h.user('member')]);
   room = await h.group(owner, [member], 'paced');
   const added = await h.http('POST', `/rooms/${room.id}/members`, {

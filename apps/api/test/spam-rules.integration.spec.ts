@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_SPAM_SETTINGS, type AuditPage, type AuthResponse, type Message, type MyRoom, type SpamSettingsView } from '@qc/shared';
+import { DEFAULT_SPAM_SETTINGS, type AuditPage, type Message, type MyRoom, type SpamSettingsView } from '@qc/shared';
 import { ApiHarness, call, type ClientSocket, type TestUser } from './support/api-harness';
 
 /*
@@ -35,12 +35,7 @@ async function refusals(userId: string) {
 
 before(async () => {
   h = await ApiHarness.start({ QC_ADMIN_USERNAMES: chiefName });
-  const res = await fetch(`${h.base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: chiefName, password: 'correct horse battery' }),
-  });
-  const auth = (await res.json()) as AuthResponse;
+  const auth = await h.registerAs(chiefName);
   [chief, chiefId] = [auth.accessToken, auth.user.id];
   [owner, member] = await Promise.all([h.user('owner'), h.user('member')]);
   rooms = [];

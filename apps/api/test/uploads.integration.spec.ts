@@ -36,13 +36,22 @@ async function mediaFiles(): Promise<string[]> {
 async function upload(who: TestUser, bytes: Buffer, name: string, room = roomId) {
   const form = new FormData();
   form.append('file', new Blob([bytes]), name);
-  const res = await fetch(`${h.base}/api/v1/uploads?roomId=${room}`, { method: 'POST', headers: { authorization: `Bearer ${who.accessToken}` }, body: form });
+  const res = await fetch(`${h.base}/api/v1/uploads?roomId=${room}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${who.accessToken}` },
+    body: form,
+  });
   return { status: res.status, body: (await res.json()) as Attachment & { error?: { code: string; message: string } } };
 }
 
 async function sendWith(who: TestUser, ids: string[], content = '') {
   const socket = await h.connect(who.accessToken);
-  const ack = await call(socket, 'message:send', { roomId, clientMsgId: `m${Date.now()}${Math.random()}`.replace('.', ''), content, attachmentIds: ids });
+  const ack = await call(socket, 'message:send', {
+    roomId,
+    clientMsgId: `m${Date.now()}${Math.random()}`.replace('.', ''),
+    content,
+    attachmentIds: ids,
+  });
   socket.disconnect();
   assert.equal(ack.ok, true, JSON.stringify(ack.error));
   return ack.message as Message;
@@ -64,7 +73,10 @@ describe('uploads over REST', () => {
   test('a photo: uploaded, sent, seen live by a member, loaded by its link inline with its thumbnail, cached by ETag', async () => {
     const up = await upload(alice, await photo(), 'beach.jpg');
     assert.equal(up.status, 201);
-    assert.deepEqual([up.body.kind, up.body.mimeType, up.body.width, up.body.height, up.body.thumbnails], ['image', 'image/jpeg', 1600, 900, [480, 1280]]);
+    assert.deepEqual(
+      [up.body.kind, up.body.mimeType, up.body.width, up.body.height, up.body.thumbnails],
+      ['image', 'image/jpeg', 1600, 900, [480, 1280]],
+    );
 
     const bobSocket = await h.connect(bob.accessToken);
     const live = waitFor<Message>(bobSocket, 'message:new', (m) => m.roomId === roomId && m.contentType === 'image');
@@ -102,7 +114,11 @@ describe('uploads over REST', () => {
 
   test('an .html renamed .png and an SVG with a script are only ever downloads, as opaque bytes', async () => {
     const html = await upload(alice, Buffer.from('<html><body><script>alert(document.domain)</script></body></html>'), 'cute-cat.png');
-    const svg = await upload(alice, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'), 'logo.svg');
+    const svg = await upload(
+      alice,
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'),
+      'logo.svg',
+    );
     for (const [up, name] of [
       [html, 'cute-cat.png'],
       [svg, 'logo.svg'],
@@ -124,11 +140,15 @@ describe('uploads over REST', () => {
   test("a non-member gets 403 with a token and no link; a forged, someone else's or missing link gets 401", async () => {
     const up = await upload(alice, Buffer.from('secret plans'), 'plans.txt');
     await sendWith(alice, [up.body.id]);
-    const asMallory = await fetch(`${h.base}/api/v1/uploads/${up.body.id}`, { headers: { authorization: `Bearer ${mallory.accessToken}` } });
+    const asMallory = await fetch(`${h.base}/api/v1/uploads/${up.body.id}`, {
+      headers: { authorization: `Bearer ${mallory.accessToken}` },
+    });
     assert.equal(asMallory.status, 403);
     assert.equal(((await asMallory.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
     assert.deepEqual(await linksFor(mallory, [up.body.id]), {});
-    const thumb = await fetch(`${h.base}/api/v1/uploads/${up.body.id}/thumbnail`, { headers: { authorization: `Bearer ${mallory.accessToken}` } });
+    const thumb = await fetch(`${h.base}/api/v1/uploads/${up.body.id}/thumbnail`, {
+      headers: { authorization: `Bearer ${mallory.accessToken}` },
+    });
     assert.equal(thumb.status, 403);
 
     const bobs = (await linksFor(bob, [up.body.id]))[up.body.id]!.url;
@@ -152,7 +172,11 @@ describe('uploads over REST', () => {
     assert.deepEqual([plain.status, (plain.body as { error: { code: string } }).error.code], [400, 'VALIDATION']);
     const form = new FormData();
     form.append('other', 'value');
-    const noFile = await fetch(`${h.base}/api/v1/uploads?roomId=${roomId}`, { method: 'POST', headers: { authorization: `Bearer ${alice.accessToken}` }, body: form });
+    const noFile = await fetch(`${h.base}/api/v1/uploads?roomId=${roomId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.accessToken}` },
+      body: form,
+    });
     assert.equal(noFile.status, 400);
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(2000, 1)]);
     exe.writeUInt32LE(64, 60);
@@ -171,7 +195,9 @@ describe('uploads over REST', () => {
     const before = await mediaFiles();
     const [{ n: rowsBefore }] = (await h.api.dataSource.query('SELECT count(*)::int AS n FROM uploads')) as [{ n: number }];
     const boundary = 'qcboundary123';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\nContent-Type: image/png\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\nContent-Type: image/png\r\n\r\n`,
+    );
     const gigabyte = 1024 * 1024 * 1024;
     let written = 0;
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {

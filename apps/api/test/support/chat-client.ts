@@ -46,12 +46,19 @@ export class ChatClient {
   }
 
   /** A new account (unique username, from `name`), signed in. */
-  async user(name = 'user'): Promise<TestUser> {
-    const username = `${name}${process.pid}${++counter}${Math.floor(Math.random() * 1e6)}`.slice(0, 32);
+  user(name = 'user'): Promise<TestUser> {
+    return this.registerAs(`${name}${process.pid}${++counter}${Math.floor(Math.random() * 1e6)}`.slice(0, 32), name);
+  }
+
+  /**
+   * An account with exactly this username, signed in: the one a spec names in
+   * QC_ADMIN_USERNAMES, so it is the instance's admin from its first request.
+   */
+  async registerAs(username: string, displayName?: string): Promise<TestUser> {
     const res = await fetch(this.base + '/api/v1/auth/register', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'correct horse battery', displayName: name }),
+      body: JSON.stringify({ username, password: 'correct horse battery', ...(displayName ? { displayName } : {}) }),
     });
     if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
