@@ -5,6 +5,7 @@ import { mayModerate, moderationReason, type Member, type MyRoom, type Standing 
 import { api } from '@/lib/api';
 import { isolate } from '@/lib/bidi';
 import { Dialog } from './dialog';
+import { FormError } from './form-error';
 
 type Action = 'mute' | 'kick' | 'ban';
 
@@ -71,11 +72,7 @@ export function ModerateMemberDialog({
   return (
     <Dialog title={`Moderate ${isolate(name)}`} onClose={onClose}>
       <form className="form" onSubmit={onSubmit} noValidate>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <fieldset className="moderate__actions">
           <legend>Action</legend>
           {actions.map((a) => (

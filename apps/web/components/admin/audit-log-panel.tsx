@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { AUDIT_ACTIONS, type AuditEntry, type CasePeople } from '@qc/shared';
 import { api } from '@/lib/api';
 import { fetchAuthedFile, saveFile } from '@/lib/my-data';
+import { FormError } from '../form-error';
 
 interface Filters {
   action: string;
@@ -127,11 +128,7 @@ export function AuditLogPanel() {
           </button>
         </div>
       </form>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="admin__table-wrap">
         <table className="admin__table">
           <caption className="sr-only">Audit log entries, newest first</caption>

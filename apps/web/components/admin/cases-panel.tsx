@@ -14,6 +14,7 @@ import { api } from '@/lib/api';
 import { plainTextOf, usePlainTextReady } from '@/lib/markdown/preview';
 import { useSession } from '@/lib/session';
 import { REASON_LABELS } from '../report-message-dialog';
+import { FormError } from '../form-error';
 
 type Filter = CaseStatus | 'queue' | 'all';
 const FILTERS: [Filter, string][] = [
@@ -101,11 +102,7 @@ export function CasesPanel() {
           </button>
         ))}
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="admin__table-wrap">
         <table className="admin__table">
           <caption className="sr-only">Cases, oldest first</caption>
@@ -220,11 +217,7 @@ function CasePage({ caseId, onBack }: { caseId: string; onBack: () => void }) {
           ? `Case: ${c.source === 'rule' ? 'flagged by a word rule' : `reported ${c.reportCount} time${c.reportCount === 1 ? '' : 's'}`}`
           : 'Case'}
       </h2>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {c && (
         <>
           <p>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import type { AdminOverview, HealthReport } from '@qc/shared';
 import { api } from '@/lib/api';
 import { chartBars, chartSummary } from '@/lib/moderation/overview-chart';
+import { FormError } from '../form-error';
 
 /** How often the overview reads itself again while it is open. */
 const REFRESH_MS = 30_000;
@@ -45,11 +46,7 @@ export function OverviewPanel({ onOpenCases }: { onOpenCases: () => void }) {
           Refresh
         </button>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <dl className="admin__stats">
         <div className="admin__stat" data-testid="stat-online">
           <dt>Online now</dt>

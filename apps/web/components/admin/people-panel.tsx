@@ -6,6 +6,7 @@ import { api } from '@/lib/api';
 import { isolate } from '@/lib/bidi';
 import { ReasonDialog } from './reason-dialog';
 import { PersonPage } from './person-page';
+import { FormError } from '../form-error';
 
 type AccountAction = 'disable' | 'enable' | 'end-sessions';
 
@@ -110,11 +111,7 @@ export function PeoplePanel() {
           </button>
         </div>
       </form>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="admin__table-wrap">
         <table className="admin__table">
           <caption className="sr-only">People</caption>

@@ -6,6 +6,7 @@ import { api } from '@/lib/api';
 import { isolate } from '@/lib/bidi';
 import { useSession } from '@/lib/session';
 import { ModerateMemberDialog, moderationActions } from '../moderate-member-dialog';
+import { FormError } from '../form-error';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
@@ -60,11 +61,7 @@ export function PersonPage({ userId, onBack, children }: { userId: string; onBac
         ← All people
       </button>
       <h2 id={`${id}-title`}>{user ? isolate(user.displayName) : 'Person'}</h2>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {user && detail && (
         <>
           <dl className="admin__profile" data-testid="person-profile">

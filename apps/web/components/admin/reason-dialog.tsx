@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { moderationReason } from '@qc/shared';
 import { Dialog } from '../dialog';
+import { FormError } from '../form-error';
 
 /**
  * The dashboard's confirmation for an action that goes into the audit log: what it does,
@@ -46,11 +47,7 @@ export function ReasonDialog({
   return (
     <Dialog title={title} description={description} onClose={onClose}>
       <form className="form" onSubmit={onSubmit} noValidate>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="field">
           <label htmlFor={`${id}-reason`}>Reason</label>
           <textarea

@@ -7,6 +7,7 @@ import { isolate } from '@/lib/bidi';
 import { useSession } from '@/lib/session';
 import { slowModeLabel } from '@/lib/moderation/room-pace';
 import { ReasonDialog } from './reason-dialog';
+import { FormError } from '../form-error';
 
 const SLOW_MODE_CHOICES = [0, 10, 30, 60, 300, 900, 3600, SLOW_MODE_SECONDS_MAX];
 
@@ -89,11 +90,7 @@ export function RoomsPanel() {
           </button>
         </div>
       </form>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="admin__table-wrap">
         <table className="admin__table">
           <caption className="sr-only">Rooms, most recently active first</caption>
@@ -228,11 +225,7 @@ function RoomPage({ roomId, onBack }: { roomId: string; onBack: () => void }) {
         ← All rooms
       </button>
       <h2 id={`${id}-title`}>{room ? name : 'Room'}</h2>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {room && (
         <>
           <p className="muted" data-testid="room-summary">

@@ -3,6 +3,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { spamSettingsUpdateBody, type SpamSettingsView } from '@qc/shared';
 import { api } from '@/lib/api';
+import { FormError } from '../form-error';
 
 /**
  * The instance's spam rules beside its word rules: how many rooms the same text may go into
@@ -68,11 +69,7 @@ export function SpamRulesForm() {
         Staff are never held back by these.{' '}
         {saved?.updatedAt ? `Last changed ${new Date(saved.updatedAt).toLocaleString()}.` : 'These are the defaults.'}
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="field">
         <label htmlFor={`${id}-rooms`}>Refuse a message copied into this many rooms (0: off)</label>
         <input

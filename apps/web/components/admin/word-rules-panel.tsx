@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { wordRuleBody, type RuleTestResult, type WordRule, type WordRuleAction, type WordRuleKind } from '@qc/shared';
 import { api } from '@/lib/api';
 import { SpamRulesForm } from './spam-rules-form';
+import { FormError } from '../form-error';
 
 /** The instance's word rules: the list, a new rule, and "test this text" against them. */
 export function WordRulesPanel() {
@@ -57,11 +58,7 @@ export function WordRulesPanel() {
         Every room follows these; a room&apos;s admins can add its own. Blocked messages are refused and the sender told which rule; flagged
         ones are delivered and noted in the audit log.
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <ul className="admin__rules">
         {rules.map((r) => (
           <li key={r.id} className="admin__rule" data-testid="word-rule">
