@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { AdminRoom, AdminRoomDetail, AuditPage, MyRoom, Room, RoomPace } from '@qc/shared';
+import type { AdminRoom, AdminRoomDetail, AuditPage, Message, MyRoom, Room, RoomPace } from '@qc/shared';
 import { ApiHarness, call, waitFor, type ClientSocket, type TestUser } from './support/api-harness';
 
 /*
@@ -76,6 +76,9 @@ describe('rooms on the dashboard', () => {
   });
 
   test('archived by a moderator: nobody posts (the owner neither), members are told, the directory forgets it; brought back, talk goes on', async () => {
+    const said = await send(memberSocket, channel.id, 'before the archive');
+    const gone = await send(memberSocket, channel.id, 'this one I will delete');
+    const [kept, mine] = [said, gone].map((r) => (r as unknown as { message: Message }).message) as [Message, Message];
     const told = waitFor<RoomPace>(memberSocket, 'room:pace', (p) => p.roomId === channel.id && p.archived);
     const archived = await h.http<RoomPace>('PUT', `/admin/rooms/${channel.id}/archived`, {
       token: staffMod.accessToken,
@@ -92,6 +95,14 @@ describe('rooms on the dashboard', () => {
       assert.equal(r.error?.code, 'READ_ONLY', who);
       assert.match(r.error!.message, /archived/);
     }
+    // Its messages stay as they are: no edits, reactions or pins; a deletion still goes.
+    const edited = await call(memberSocket, 'message:edit', { roomId: channel.id, messageId: kept.id, content: 'rewritten' });
+    assert.equal(edited.error?.code, 'READ_ONLY');
+    const reacted = await call(ownerSocket, 'reaction:add', { roomId: channel.id, messageId: kept.id, emoji: '👍' });
+    assert.equal(reacted.error?.code, 'READ_ONLY');
+    const pinned = await call(ownerSocket, 'message:pin', { roomId: channel.id, messageId: kept.id, pinned: true });
+    assert.equal(pinned.error?.code, 'READ_ONLY');
+    assert.equal((await call(memberSocket, 'message:delete', { roomId: channel.id, messageId: mine.id })).ok, true);
     const room = await h.http<Room>('GET', `/rooms/${channel.id}`, { token: member.accessToken });
     assert.equal(room.body.archived, true, 'the room says so');
     const history = await h.http('GET', `/rooms/${channel.id}/messages`, { token: member.accessToken });
@@ -110,6 +121,7 @@ describe('rooms on the dashboard', () => {
     });
     assert.equal(back.body.archived, false);
     assert.equal((await send(memberSocket, channel.id, 'we are back')).ok, true);
+    assert.equal((await call(memberSocket, 'message:edit', { roomId: channel.id, messageId: kept.id, content: 'rewritten' })).ok, true);
     const audit = await h.http<AuditPage>('GET', `/admin/audit?action=room.archive&roomId=${channel.id}`, { token: chief });
     assert.deepEqual(
       audit.body.entries.map((e) => [e.reason, e.after]),

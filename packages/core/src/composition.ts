@@ -677,6 +677,7 @@ export function createCoreServices(
     },
     wordRules,
     spamRules,
+    (roomId) => roomStates.archived(roomId),
   );
   const cases: CasesService = new CasesService(meta, adapters.caseStore, messageStore, messageStates, rooms, moderation, messageActions, {
     tellOutcome: (userId, report) => broadcaster.toUser(userId, 'report:outcome', report),

@@ -49,6 +49,8 @@ export class MessageActionsService {
     private readonly rules: MessageRules | null = null,
     /** Spam rules: an edit that adds a link is held to the new-account rule (null: none). */
     private readonly spam: SpamGuard | null = null,
+    /** Whether a room is archived (RoomStates, from memory): its messages stay as they are, deletions aside. */
+    private readonly archived: (roomId: string) => Promise<boolean> = async () => false,
   ) {}
 
   /** Only its author edits a message; the text follows the rules of a send (word rules included). */
@@ -117,6 +119,11 @@ export class MessageActionsService {
     authorise: (membership: MembershipRecord, original: Message) => void | Promise<void>,
   ): Promise<Message> {
     const membership = await this.rooms.requireMember(ref.roomId, userId);
+    // An archived room is kept as it was: no edits, reactions or pins; a deletion (the
+    // author's own, or staff removing something harmful) still goes.
+    if (change.kind !== 'delete' && (await this.archived(ref.roomId))) {
+      throw new AppError('READ_ONLY', 'this room is archived: its messages are kept as they are');
+    }
     const [original] = await this.history.findByIds(ref.roomId, [ref.messageId]);
     if (!original) throw AppError.notFound('message');
     await authorise(membership, original);

@@ -85,6 +85,12 @@ export class RoomStates {
     this.now = opts.now ?? Date.now;
   }
 
+  /** Whether the room is archived (its messages stay as they are, deletions aside): from memory when the room is held. */
+  async archived(roomId: string): Promise<boolean> {
+    if (!this.use(roomId).members) await this.read(roomId);
+    return this.use(roomId).pace.archived;
+  }
+
   /** Is the sender a member, and did this sender already send this clientMsgId here? At once when the room is held. */
   check(roomId: string, senderId: string, clientMsgId: string): SendCheck | Promise<SendCheck> {
     const state = this.use(roomId);
