@@ -65,8 +65,9 @@ if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
   redis.call('ZADD', KEYS[2], 'XX', now + ttl, ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('PEXPIRE', KEYS[2], ttl)
+  return 1
 end
-return 1`;
+return 0`;
 
 const GET = `${AGGREGATE}
 return { aggregate(KEYS[1], KEYS[2], now_ms()), redis.call('GET', KEYS[3]) or '' }`;
@@ -140,12 +141,16 @@ export class RedisPresenceStore implements PresenceStore {
     if (entries.length === 0) return;
     const p = this.redis.pipeline();
     const until = Date.now() + ttlMs;
-    for (const e of entries) {
-      p.eval(REFRESH, 3, ...this.keys(e.userId), e.connectionId, String(ttlMs));
-      // XX: only someone still in the index (a refresh never brings back a person who left).
-      p.zadd(this.onlineKey, 'XX', 'GT', until, e.userId);
-    }
-    await p.exec();
+    for (const e of entries) p.eval(REFRESH, 3, ...this.keys(e.userId), e.connectionId, String(ttlMs));
+    const refreshed = (await p.exec()) ?? [];
+    // Into the index, each person whose connection is still there (a refresh never brings back
+    // one who left); this also puts back a person whose "offline" from another node crossed
+    // their coming back online (the index heals by the next heartbeat).
+    const live = entries.filter((_, i) => refreshed[i]?.[1] === 1);
+    if (live.length === 0) return;
+    const q = this.redis.pipeline();
+    for (const e of live) q.zadd(this.onlineKey, 'GT', until, e.userId);
+    await q.exec();
   }
 
   async get(userIds: string[]): Promise<Map<string, PresenceSnapshot>> {
