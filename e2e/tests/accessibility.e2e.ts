@@ -1,15 +1,10 @@
-import type { Page } from '@playwright/test';
-import { COLOUR_SCHEMES, composer, expect, expectAllSent, expectNoAxeViolations, messageLog, sendMessage, test } from './fixtures';
+import { COLOUR_SCHEMES, composer, expect, expectAllSent, expectNoAxeViolations, messageWith, sendMessage, test } from './fixtures';
 
 /*
  * Every page and dialog checked by axe-core (Deque's rules, not ours) against WCAG 2.1 A
  * and AA, in the light and the dark colour scheme. A page is checked once its content is
  * on screen, so the rules see what a person sees (contrast is computed on painted colours).
  */
-
-function messageWith(page: Page, text: string) {
-  return messageLog(page).getByTestId('message').filter({ hasText: text });
-}
 
 for (const scheme of COLOUR_SCHEMES) {
   test.describe(`${scheme} colour scheme`, () => {

@@ -108,6 +108,11 @@ export function messageLog(page: Page): Locator {
   return page.getByRole('log', { name: 'Messages' });
 }
 
+/** The stored message in the room's log whose text holds `text`. */
+export function messageWith(page: Page, text: string): Locator {
+  return messageLog(page).getByTestId('message').filter({ hasText: text });
+}
+
 export function messageTexts(page: Page): Locator {
   return messageLog(page).getByTestId('message').getByTestId('message-text');
 }

@@ -1,15 +1,21 @@
-import { composer, expect, expectAllSent, messageLog, messageTexts, openDirectMessage, roomLink, sendMessage, test } from './fixtures';
-import type { Page } from '@playwright/test';
+import {
+  composer,
+  expect,
+  expectAllSent,
+  messageLog,
+  messageWith,
+  messageTexts,
+  openDirectMessage,
+  roomLink,
+  sendMessage,
+  test,
+} from './fixtures';
 
 /*
  * Changes to messages travel the room's one ordered stream (message:updated) and show on both
  * screens: edit, delete, reactions, and the receipts that move the ticks on my messages.
  * Written before the server side landed: see the report on feat/web-stores.
  */
-
-function messageWith(page: Page, text: string) {
-  return messageLog(page).getByTestId('message').filter({ hasText: text });
-}
 
 test('two people edit, delete and react, and see the ticks move from delivered to read', async ({ alice, bob }) => {
   await openDirectMessage(alice, bob);
