@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { COLOUR_SCHEMES, expect, expectNoAxeViolations, messageLog, openDirectMessage, roomLink, sendMessage, test } from './fixtures';
+import {
+  COLOUR_SCHEMES,
+  expect,
+  expectNoAxeViolations,
+  messageLog,
+  messageWith,
+  openDirectMessage,
+  roomLink,
+  sendMessage,
+  test,
+} from './fixtures';
 
 /*
  * The admin dashboard in Chromium: the first admin made with `npm run admin` beside the running
@@ -135,6 +145,13 @@ test('an admin finds a channel on Rooms, sees its people, archives it (the membe
   await archive.getByRole('button', { name: 'Archive' }).click();
   await expect(alice.page.getByTestId('room-summary')).toContainText('archived');
   await expect(bob.page.getByTestId('room-locked')).toContainText('This room is archived');
+  // Its messages stay as they are: Bob's own can be deleted, not edited, reacted to or pinned.
+  const hello = messageWith(bob.page, 'hello plaza');
+  await hello.hover();
+  await expect(hello.getByRole('button', { name: 'Delete message' })).toBeVisible();
+  for (const kept of ['Edit message', 'Add reaction', 'Pin message', 'Reply']) {
+    await expect(hello.getByRole('button', { name: kept, exact: true })).toHaveCount(0);
+  }
   await testInfo.attach('admin-room-page', { body: await alice.page.screenshot({ fullPage: true }), contentType: 'image/png' });
 
   await alice.page.getByRole('button', { name: 'Bring back' }).click();
@@ -142,6 +159,8 @@ test('an admin finds a channel on Rooms, sees its people, archives it (the membe
   await back.getByRole('textbox', { name: 'Reason' }).fill('by popular demand');
   await back.getByRole('button', { name: 'Bring back' }).click();
   await expect(bob.page.getByTestId('room-locked')).toHaveCount(0);
+  await hello.hover();
+  await expect(hello.getByRole('button', { name: 'Edit message' })).toBeVisible();
   await sendMessage(bob.page, 'we are back');
 
   // Deleted: gone from Bob's sidebar.

@@ -8,6 +8,11 @@ import type { Message } from '@qc/shared';
  * message does not re-render when a new callback is made.
  */
 export interface MessageActions {
+  /**
+   * The room is archived: its messages are kept as they are, so edit, react, reply, thread
+   * and pin are not offered (the server refuses them READ_ONLY). Delete and report stay.
+   */
+  frozen?: boolean;
   startEdit(messageId: string): void;
   cancelEdit(): void;
   /** Resolves whether it was saved (the editor closes then, and stays open otherwise). */

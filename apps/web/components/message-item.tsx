@@ -226,6 +226,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
   const ref = useRef<HTMLDivElement>(null);
   const deleted = Boolean(message.deletedAt);
   const reactions = message.reactions ?? [];
+  const frozen = actions.frozen === true;
 
   const cancelPress = useCallback(() => {
     if (pressTimer.current) clearTimeout(pressTimer.current);
@@ -311,7 +312,12 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         )}
         {!deleted && message.attachments && message.attachments.length > 0 && <MessageAttachments attachments={message.attachments} />}
         {!deleted && (
-          <ReactionChips reactions={reactions} users={users} meId={meId} onToggle={(emoji) => actions.toggleReaction(message, emoji)} />
+          <ReactionChips
+            reactions={reactions}
+            users={users}
+            meId={meId}
+            onToggle={frozen ? undefined : (emoji) => actions.toggleReaction(message, emoji)}
+          />
         )}
         {actions.openThread && (message.replyCount ?? 0) > 0 && <ThreadSummary message={message} onOpen={actions.openThread} />}
         {seenBy && seenBy.length > 0 && (
@@ -322,20 +328,22 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
         )}
         {!deleted && !editing && (
           <div className="message-toolbar" role="toolbar" aria-label="Message actions">
-            <ToolbarButton label="Add reaction" title="React" expanded={picking} onClick={() => setPicking((v) => !v)}>
-              <SmileIcon />
-            </ToolbarButton>
-            {actions.replyTo && (
+            {!frozen && (
+              <ToolbarButton label="Add reaction" title="React" expanded={picking} onClick={() => setPicking((v) => !v)}>
+                <SmileIcon />
+              </ToolbarButton>
+            )}
+            {!frozen && actions.replyTo && (
               <ToolbarButton label="Reply" title="Reply" onClick={() => actions.replyTo?.(message)}>
                 <ReplyIcon />
               </ToolbarButton>
             )}
-            {actions.openThread && canHaveThread(message) && (
+            {!frozen && actions.openThread && canHaveThread(message) && (
               <ToolbarButton label="Reply in thread" title="Reply in thread" onClick={() => actions.openThread?.(message)}>
                 <ThreadIcon />
               </ToolbarButton>
             )}
-            {actions.togglePin && (
+            {!frozen && actions.togglePin && (
               <ToolbarButton
                 label={message.pinnedAt ? 'Unpin message' : 'Pin message'}
                 title={message.pinnedAt ? 'Unpin' : 'Pin'}
@@ -344,7 +352,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 <PinIcon />
               </ToolbarButton>
             )}
-            {mine && (
+            {mine && !frozen && (
               <ToolbarButton label="Edit message" title="Edit" onClick={() => actions.startEdit(message.id)}>
                 <PencilIcon />
               </ToolbarButton>
@@ -364,7 +372,7 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 <FlagIcon />
               </ToolbarButton>
             )}
-            {picking && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}
+            {picking && !frozen && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}
           </div>
         )}
       </div>

@@ -240,8 +240,9 @@ export function MessageList({
       togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
       askReport: (message) => setReporting(message),
       moderateAuthor: (message) => setModeratingAuthor(message.senderId),
+      frozen: room?.archived === true,
     }),
-    [client, roomId, onEditingChange, onOpenThread, onReply],
+    [client, roomId, onEditingChange, onOpenThread, onReply, room?.archived],
   );
 
   const isDirect = room?.kind === 'direct';

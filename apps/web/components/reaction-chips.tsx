@@ -14,7 +14,10 @@ export function reactorsText(reaction: Reaction, users: Readonly<Record<string, 
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** Under a message: one chip per emoji with its count; clicking one adds or takes back mine. */
+/**
+ * Under a message: one chip per emoji with its count; clicking one adds or takes back mine.
+ * Without `onToggle` (an archived room) the chips only show who reacted.
+ */
 export function ReactionChips({
   reactions,
   users,
@@ -24,7 +27,7 @@ export function ReactionChips({
   reactions: readonly Reaction[];
   users: Readonly<Record<string, User>>;
   meId: string;
-  onToggle: (emoji: string) => void;
+  onToggle?: (emoji: string) => void;
 }) {
   if (reactions.length === 0) return null;
   return (
@@ -34,17 +37,24 @@ export function ReactionChips({
         const who = reactorsText(r, users, meId);
         return (
           <li key={r.emoji}>
-            <button
-              type="button"
-              className={`reaction${mine ? ' reaction--mine' : ''}`}
-              aria-pressed={mine}
-              aria-label={`${r.emoji} ${r.count}: ${who}. ${mine ? 'Remove your reaction' : 'React too'}`}
-              title={`${isolate(who)} reacted with ${r.emoji}`}
-              data-testid="reaction"
-              onClick={() => onToggle(r.emoji)}
-            >
-              <span aria-hidden="true">{r.emoji}</span> <span className="reaction__count">{r.count}</span>
-            </button>
+            {onToggle ? (
+              <button
+                type="button"
+                className={`reaction${mine ? ' reaction--mine' : ''}`}
+                aria-pressed={mine}
+                aria-label={`${r.emoji} ${r.count}: ${who}. ${mine ? 'Remove your reaction' : 'React too'}`}
+                title={`${isolate(who)} reacted with ${r.emoji}`}
+                data-testid="reaction"
+                onClick={() => onToggle(r.emoji)}
+              >
+                <span aria-hidden="true">{r.emoji}</span> <span className="reaction__count">{r.count}</span>
+              </button>
+            ) : (
+              <span className="reaction reaction--static" title={`${isolate(who)} reacted with ${r.emoji}`} data-testid="reaction">
+                <span aria-hidden="true">{r.emoji}</span> <span className="reaction__count">{r.count}</span>
+                <span className="sr-only">{`${r.emoji} ${r.count}: ${who}`}</span>
+              </span>
+            )}
           </li>
         );
       })}

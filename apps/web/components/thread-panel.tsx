@@ -60,8 +60,9 @@ export function ThreadPanel({ root, onClose }: { root: Message; onClose: () => v
       askDelete: (message) => setDeleting(message),
       toggleReaction: (message, emoji) => void client.toggleReaction(message, emoji),
       togglePin: (message) => void client.pinMessage(message, !message.pinnedAt),
+      frozen: room?.archived === true,
     }),
-    [client, roomId],
+    [client, roomId, room?.archived],
   );
   const retry = useCallback((clientMsgId: string) => client.retry(roomId, clientMsgId), [client, roomId]);
   const discard = useCallback((clientMsgId: string) => client.discard(roomId, clientMsgId), [client, roomId]);
