@@ -109,6 +109,18 @@ describe('rooms on the dashboard', () => {
     assert.equal(history.status, 200, 'its history is still there to read');
     const found = await h.http<Room[]>('GET', `/rooms?browse=channels&q=plaza-${tag}`, { token: staffMod.accessToken });
     assert.deepEqual(found.body, [], 'nobody finds it in the directory');
+    // Nor joins it by its id, nor is added to it by its owner.
+    for (const [who, token] of [
+      ['a stranger joining', staffMod.accessToken],
+      ['the owner adding', owner.accessToken],
+    ] as const) {
+      const refused = await h.http<{ error: { code: string; message: string } }>('POST', `/rooms/${channel.id}/members`, {
+        token,
+        body: { userId: staffMod.user.id },
+      });
+      assert.deepEqual([refused.status, refused.body.error.code], [403, 'READ_ONLY'], who);
+      assert.match(refused.body.error.message, /archived/);
+    }
     const again = await h.http<{ error: { code: string } }>('PUT', `/admin/rooms/${channel.id}/archived`, {
       token: chief,
       body: { archived: true, reason: 'twice' },
@@ -121,6 +133,8 @@ describe('rooms on the dashboard', () => {
     });
     assert.equal(back.body.archived, false);
     assert.equal((await send(memberSocket, channel.id, 'we are back')).ok, true);
+    const joins = await h.http('POST', `/rooms/${channel.id}/members`, { token: staffMod.accessToken, body: { userId: staffMod.user.id } });
+    assert.equal(joins.status, 201, 'brought back, it is open to join again');
     assert.equal((await call(memberSocket, 'message:edit', { roomId: channel.id, messageId: kept.id, content: 'rewritten' })).ok, true);
     const audit = await h.http<AuditPage>('GET', `/admin/audit?action=room.archive&roomId=${channel.id}`, { token: chief });
     assert.deepEqual(

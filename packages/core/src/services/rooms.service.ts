@@ -231,6 +231,7 @@ export class RoomsService {
       // A room that does not exist answers as one you may not join: a 404 here would tell a stranger which ids are rooms.
       if (!room || !canSelfJoin(room.kind)) throw AppError.forbidden('this room is by invitation only');
       if (await this.meta.getMembership(roomId, actorId)) throw AppError.conflict('you are already a member');
+      refuseArchived(room);
       await this.refuseBanned(roomId, actorId, 'you are banned from this room');
       await this.meta.addMember(roomId, actorId, 'member');
     } else {
@@ -239,6 +240,7 @@ export class RoomsService {
       if (!canManageMembers(room.kind, actor.role)) throw AppError.forbidden('only owners and admins can add people');
       if (body.role === 'admin' && actor.role !== 'owner') throw AppError.forbidden('only the owner can make admins');
       if (!isActive(await this.meta.findUserById(body.userId))) throw AppError.notFound('user');
+      refuseArchived(room);
       await this.refuseBanned(roomId, body.userId, 'this person is banned from this room');
       const added = await this.meta.addMember(roomId, body.userId, body.role ?? 'member');
       if (!added) throw AppError.conflict('already a member');
@@ -385,6 +387,11 @@ export class RoomsService {
 }
 
 const isActive = (u: UserRecord | null): u is UserRecord => u !== null && u.deletedAt === null;
+
+/** An archived room is kept for the people who were in it: nobody new joins or is added until it is brought back. */
+function refuseArchived(room: RoomRecord | null): void {
+  if (room?.archivedAt) throw new AppError('READ_ONLY', 'this room is archived: nobody new joins it until it is brought back');
+}
 
 /**
  * What a member hears from a room. Unset, the kind decides, as in Slack: a busy channel tells
