@@ -6,6 +6,10 @@
 //
 //   npm run build && QC_DATA_DIR=$(mktemp -d) PORT=3240 npm start &   # the product
 //   npm run lighthouse                                               # QC_URL to point elsewhere
+//   npm run lighthouse -- --runs 5                                   # each page 5 times, and the median
+//
+// One run moves by ±10 points here (the product, Chromium and Lighthouse share two cores);
+// Lighthouse's own advice is the median of five, which is what `--runs` prints last.
 //
 // The open room needs a signed-in session. Puppeteer (Lighthouse's own driver) signs a
 // fresh person up through the api in the same browser, so the refresh cookie is in the
@@ -69,6 +73,10 @@ async function prepareRoom(page) {
   return url;
 }
 
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg === -1 ? 1 : Number(process.argv[runsArg + 1]);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number of runs, 1 or more (e.g. --runs 5)');
+
 const KIB = 1024;
 function summary(name, lhr) {
   const a = lhr.audits;
@@ -99,6 +107,14 @@ function summary(name, lhr) {
   return lines.join('\n');
 }
 
+/** The run whose performance score is the median, and every run's score, as Lighthouse advises reading several. */
+function median(name, lhrs) {
+  const byScore = [...lhrs].sort((x, y) => x.categories.performance.score - y.categories.performance.score);
+  const mid = byScore[Math.floor((byScore.length - 1) / 2)];
+  const scores = lhrs.map((l) => Math.round(l.categories.performance.score * 100)).join(', ');
+  return `${summary(`${name}: median of ${lhrs.length} runs (performance ${scores})`, mid)}`;
+}
+
 try {
   await mkdir(outDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -110,16 +126,21 @@ try {
     { name: 'open room', url: roomUrl, page },
   ];
   for (const t of targets) {
-    // Storage stays (it holds the session) but the HTTP cache goes, so every asset is fetched as on a first visit.
-    const cdp = await t.page.createCDPSession();
-    await cdp.send('Network.clearBrowserCache');
-    await cdp.detach();
-    const result = await lighthouse(t.url, { output: 'json', logLevel: 'error', disableStorageReset: true }, undefined, t.page);
-    if (!result) throw new Error(`Lighthouse returned nothing for ${t.url}`);
-    const file = path.join(outDir, `${stamp}-${t.name.replace(/\s+/g, '-')}.json`);
-    await writeFile(file, result.report);
-    console.log(summary(t.name, result.lhr));
-    console.log(`  report: ${path.relative(process.cwd(), file)}\n`);
+    const lhrs = [];
+    for (let run = 1; run <= runs; run += 1) {
+      // Storage stays (it holds the session) but the HTTP cache goes, so every asset is fetched as on a first visit.
+      const cdp = await t.page.createCDPSession();
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.detach();
+      const result = await lighthouse(t.url, { output: 'json', logLevel: 'error', disableStorageReset: true }, undefined, t.page);
+      if (!result) throw new Error(`Lighthouse returned nothing for ${t.url}`);
+      const file = path.join(outDir, `${stamp}-${t.name.replace(/\s+/g, '-')}${runs > 1 ? `-run${run}` : ''}.json`);
+      await writeFile(file, result.report);
+      console.log(summary(runs > 1 ? `${t.name}, run ${run} of ${runs}` : t.name, result.lhr));
+      console.log(`  report: ${path.relative(process.cwd(), file)}\n`);
+      lhrs.push(result.lhr);
+    }
+    if (runs > 1) console.log(`${median(t.name, lhrs)}\n`);
   }
 } finally {
   await browser.close();
