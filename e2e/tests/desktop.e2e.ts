@@ -13,6 +13,8 @@ declare global {
   interface Window {
     __desktop: { notified: unknown[]; counts: { unread: number; mentions: number }[]; listeners: ((t: unknown) => void)[] };
     __browserNotifications: number;
+    /** What apps/desktop's preload exposes; the web app reads it as unknown and checks its shape. */
+    quantumDesktop?: unknown;
   }
 }
 

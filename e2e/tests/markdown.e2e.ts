@@ -66,7 +66,8 @@ test('a long message is cut to a few lines with "Show more", and opens in full',
   await sendMessage(alice.page, 'short');
   await expectAllSent(alice.page, 2);
 
-  const [long, short] = [0, 1].map((i) => messageLog(alice.page).getByTestId('message').nth(i));
+  const long = messageLog(alice.page).getByTestId('message').nth(0);
+  const short = messageLog(alice.page).getByTestId('message').nth(1);
   const more = long.getByRole('button', { name: 'Show more' });
   await expect(more).toHaveAttribute('aria-expanded', 'false');
   await expect(short.getByRole('button', { name: /Show (more|less)/ })).toHaveCount(0);
