@@ -12,6 +12,7 @@ import { loadConfig, openApiRuntime, type AppConfig, type RuntimeMetrics } from 
 import { AppModule } from './app.module';
 import { ChatIoAdapter } from './common/socket/chat-io.adapter';
 import { createLogger, PinoNestLogger } from './common/logger';
+import { apiCompression } from './common/http/api-compression';
 import { setupOpenApi } from './common/http/openapi';
 import { inlineScriptHashes, securityHeaders } from './common/http/security-headers';
 import { precompressWebDir, webStatic } from './common/http/web-static';
@@ -71,6 +72,7 @@ export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi
     }),
   );
   app.use(cookieParser());
+  app.use('/api', apiCompression());
   app.use('/api', express.json({ limit: '256kb', strict: true }), bodyParseErrors(runtime.metrics));
   // Prometheus looks for /metrics at the root.
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
