@@ -75,6 +75,7 @@ import { RedisRoomEvents } from './adapters/redis/redis-room-events.adapter';
 import { TypingService } from './services/typing.service';
 import { UsersService } from './services/users.service';
 import { UploadsService } from './uploads/uploads.service';
+import { AvatarsService } from './uploads/avatars.service';
 import { PostgresUploadStore } from './adapters/postgres/postgres-upload-store.adapter';
 import type { UploadRecord, UploadStore } from './ports/upload-store.port';
 import { readFileSync } from 'node:fs';
@@ -236,6 +237,8 @@ export interface CoreServices extends Adapters {
   receipts: ReceiptsService;
   /** Files sent to rooms: kept, typed, thumbnailed, read back by members. */
   uploads: UploadsService;
+  /** People's pictures, uploaded and served here. */
+  avatars: AvatarsService;
   /** The devices people subscribed to Web Push (`/push/…`). */
   push: PushService;
   /** Web Push out to devices: the notify consumer's sink in this process (embedded profile). */
@@ -645,6 +648,7 @@ export function createCoreServices(
     undefined,
     throttle,
   );
+  const avatars = new AvatarsService(meta, adapters.mediaStore, throttle);
   const pushSink = createWebPushSink(config, adapters, metrics.pushed ? (metrics as PushMetrics) : undefined);
   const push = new PushService(
     adapters.pushStore,
@@ -693,7 +697,24 @@ export function createCoreServices(
     rooms,
     messages,
     messageActions,
-    myData: new MyDataService(meta, messageStore, messageStates, auth, rooms, messageActions, broadcaster, {}, uploads),
+    myData: new MyDataService(
+      meta,
+      messageStore,
+      messageStates,
+      auth,
+      rooms,
+      messageActions,
+      broadcaster,
+      {},
+      {
+        listMine: (userId) => uploads.listMine(userId),
+        // An erased account's picture goes with its files.
+        eraseMine: async (userId, which) => {
+          await uploads.eraseMine(userId, which);
+          await avatars.forget(userId);
+        },
+      },
+    ),
     presence: new PresenceService(meta, presenceStore, broadcaster, undefined, {
       broadcastEveryMs: config.presenceBroadcastEveryMs,
       largeRoomMembers: config.hybridFanout.largeRoomMembers,
@@ -706,6 +727,7 @@ export function createCoreServices(
     search: new SearchService(meta, searchIndex, messageStates),
     receipts: new ReceiptsService(rooms, meta, broadcaster, { onBroadcastError: throttledWarn(logger, 'receipts not broadcast') }),
     uploads,
+    avatars,
     push,
     pushSink,
     moderation,

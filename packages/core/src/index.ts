@@ -28,6 +28,7 @@ export * from './services/message-actions.service';
 export * from './services/my-data.service';
 export * from './lib/message-state';
 export * from './uploads/uploads.service';
+export * from './uploads/avatars.service';
 export * from './uploads/upload-content';
 export * from './push/push.service';
 export * from './moderation/moderation.service';

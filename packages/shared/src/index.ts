@@ -8,6 +8,7 @@ export * from './events';
 export * from './validation';
 export * from './my-data';
 export * from './uploads';
+export * from './avatars';
 export * from './notifications';
 export * from './push';
 export * from './moderation';

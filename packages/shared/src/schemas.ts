@@ -25,14 +25,6 @@ export const passwordSchema = z.string().min(8, 'at least 8 characters').max(128
 
 export const displayNameSchema = userText({ min: 1, max: 64, name: true });
 
-/** Only http(s) URLs: a `javascript:` avatar would be a script injection. */
-export const httpUrlSchema = z
-  .string()
-  .trim()
-  .max(2048)
-  .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http or https URL');
-
 export const registerBody = z
   .object({
     username: usernameSchema,
@@ -73,10 +65,10 @@ export const timeZoneSchema = z
   .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'must be an IANA time zone name such as "Europe/Paris"')
   .refine(isKnownTimeZone, 'unknown time zone (an IANA name such as "Europe/Paris")');
 
+/** A picture is not set here: it is uploaded with PUT /users/me/avatar and removed with DELETE (avatars.ts). */
 export const patchMeBody = z
   .object({
     displayName: displayNameSchema.optional(),
-    avatarUrl: httpUrlSchema.nullable().optional(),
     /** null clears it. */
     timeZone: timeZoneSchema.nullable().optional(),
   })
