@@ -80,3 +80,53 @@ test('a file the server refuses says why in the composer, and can be removed', a
   await chip.getByRole('button', { name: 'Remove photo.jpg' }).click();
   await expect(chip).toBeHidden();
 });
+
+test('a picture chosen in settings becomes my avatar for both people; a file that is no picture is refused with why; removed, the initials come back', async ({
+  alice,
+  bob,
+}) => {
+  await openDirectMessage(alice, bob);
+  await composer(alice.page).fill('my new look');
+  await composer(alice.page).press('Enter');
+  await expectAllSent(alice.page, 1);
+
+  await alice.page.getByRole('link', { name: 'Settings' }).click();
+  await alice.page.waitForURL('**/settings');
+  // A 600×400 picture made in the page (a canvas), as a phone's would be.
+  const png = Buffer.from(
+    await alice.page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 600;
+      canvas.height = 400;
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#cc3366';
+      ctx.fillRect(0, 0, 600, 400);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      return btoa(String.fromCharCode(...bytes));
+    }),
+    'base64',
+  );
+  const picture = alice.page.getByTestId('picture-input');
+  const refusal = alice.page.locator('.settings__picture').getByRole('alert');
+  await picture.setInputFiles({ name: 'notes.txt', mimeType: 'image/png', buffer: Buffer.from('these are notes, not a picture') });
+  await expect(refusal).toContainText('not a picture we can read');
+  await picture.setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+  const mine = alice.page.locator('.settings__identity img.avatar');
+  await expect(mine).toHaveAttribute('src', /^\/api\/v1\/avatars\/[0-9a-f-]{36}\?v=[0-9a-f]{16}$/);
+  await expect.poll(() => mine.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+  await expect(refusal).toHaveCount(0);
+  const src = await mine.getAttribute('src');
+
+  // Bob, opening the app again, sees it beside her message, loaded from here under the page's policy.
+  await bob.page.reload();
+  await roomLink(bob.page, alice.displayName).click();
+  const hers = messageLog(bob.page).locator(`img.avatar[src="${src}"]`).first();
+  await expect(hers).toBeVisible();
+  await expect.poll(() => hers.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+
+  await alice.page.getByRole('button', { name: 'Remove picture' }).click();
+  await expect(mine).toHaveCount(0);
+  await expect(alice.page.locator('.settings__identity .avatar--initials')).toBeVisible();
+  await expect(alice.page.getByRole('button', { name: 'Upload a picture' })).toBeVisible();
+});

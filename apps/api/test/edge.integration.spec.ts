@@ -68,6 +68,7 @@ describe('security headers', () => {
       assert.deepEqual(policy.get('script-src-attr'), ["'none'"]);
       assert.deepEqual(policy.get('style-src'), ["'self'"]);
       assert.deepEqual(policy.get('connect-src'), ["'self'"]);
+      assert.deepEqual(policy.get('img-src'), ["'self'", 'data:', 'blob:'], 'no image from another site');
       assert.deepEqual(policy.get('frame-ancestors'), ["'none'"]);
       assert.deepEqual(policy.get('object-src'), ["'none'"]);
       assert.equal(res.headers.get('x-frame-options'), 'DENY');

@@ -1,4 +1,4 @@
-import type { User } from '@qc/shared';
+import { isHostedAvatar, type User } from '@qc/shared';
 
 const HUES = [210, 260, 330, 20, 40, 150, 180, 290];
 
@@ -14,12 +14,16 @@ function initials(name: string): string {
   return letters.join('').toUpperCase();
 }
 
-/** The person's picture when it is an http(s) URL, else their initials on a stable colour. Decorative. */
+/**
+ * The person's picture when they uploaded one (served here), else their initials on a stable
+ * colour. Decorative. A profile from before pictures were uploaded may still name another
+ * site's: it is not loaded, so no reader's browser tells that site who is looking.
+ */
 export function Avatar({ user, size = 32 }: { user: Pick<User, 'id' | 'displayName' | 'avatarUrl'>; size?: number }) {
   const style = { width: size, height: size, fontSize: Math.round(size * 0.4) };
-  if (user.avatarUrl && /^https?:\/\//i.test(user.avatarUrl)) {
+  if (isHostedAvatar(user.avatarUrl)) {
     // A plain <img>: the static export has no image optimizer behind next/image.
-    return <img className="avatar" src={user.avatarUrl} alt="" style={style} referrerPolicy="no-referrer" />;
+    return <img className="avatar" src={user.avatarUrl} alt="" style={style} />;
   }
   // 30% lightness keeps white initials at 4.5:1 or more on every hue (teal and green at 45% fell to 2.6:1).
   return (

@@ -79,6 +79,13 @@ export const api = {
 
   me: () => authed<User>('GET', '/api/v1/users/me'),
   updateMe: (body: PatchMeBody) => authed<User>('PATCH', '/api/v1/users/me', body),
+  /** My picture: cropped square and re-encoded by the server; answers my profile with its new avatarUrl. */
+  setAvatar: (file: Blob) => {
+    const form = new FormData();
+    form.append('file', file);
+    return authed<User>('PUT', '/api/v1/users/me/avatar', form);
+  },
+  removeAvatar: () => authed<User>('DELETE', '/api/v1/users/me/avatar'),
   searchUsers: (q: string) => authed<User[]>('GET', `/api/v1/users?q=${enc(q)}`),
   userProfile: (userId: string) => authed<UserProfile>('GET', `/api/v1/users/${enc(userId)}`),
 

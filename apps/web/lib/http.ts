@@ -20,6 +20,7 @@ export class ApiError extends Error {
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestOptions {
+  /** JSON, or a FormData sent as multipart. */
   body?: unknown;
   token?: string | null;
   signal?: AbortSignal;
@@ -51,7 +52,9 @@ export function errorFromBody(status: number, body: unknown): ApiError {
  */
 export async function requestJson<T>(method: HttpMethod, path: string, { body, token, signal }: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A form (a file) goes as multipart, its boundary set by the browser; anything else as JSON.
+  const form = typeof FormData !== 'undefined' && body instanceof FormData ? body : null;
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
 
   let response: Response;
@@ -59,7 +62,7 @@ export async function requestJson<T>(method: HttpMethod, path: string, { body, t
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
       credentials: 'same-origin',
       cache: 'no-store',
       signal,

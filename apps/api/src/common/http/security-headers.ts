@@ -67,8 +67,9 @@ const HSTS = 'max-age=15552000; includeSubDomains';
  * own origin: scripts are our files and our inline scripts' hashes, styles our stylesheets
  * (the app sets no inline style attribute in its HTML; React sets styles through the CSSOM,
  * which CSP does not govern), and connections our origin, which in CSP Level 3 includes the
- * same host's ws:/wss: for Socket.IO. Images also come from `https:`/`http:`, since avatars are
- * URLs people choose (an image cannot run script). `upgrade-insecure-requests` is left out:
+ * same host's ws:/wss: for Socket.IO. Images come only from here too (and data:/blob: for
+ * previews): pictures are uploaded here, and markdown turns a remote image into a link, so no
+ * page makes a reader's browser tell another site it is there. `upgrade-insecure-requests` is left out:
  * it would break a plain-HTTP start on a LAN address, and over TLS everything is same-origin.
  */
 export function securityHeaders(opts: { scriptHashes: readonly string[] }): RequestHandler[] {
@@ -80,7 +81,7 @@ export function securityHeaders(opts: { scriptHashes: readonly string[] }): Requ
         scriptSrc: ["'self'", ...opts.scriptHashes],
         scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'],
+        imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         workerSrc: ["'self'"],
