@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { AVATAR_MAX_BYTES, AVATAR_SIZE_PX, type User } from '@qc/shared';
 import { ApiHarness, type TestUser } from './support/api-harness';
@@ -33,6 +35,9 @@ async function putAvatar(who: TestUser | null, bytes: Buffer, name = 'me.jpg'): 
   });
   return { status: res.status, body: (await res.json()) as Answer };
 }
+
+/** Where the embedded profile keeps a person's picture (DiskMediaStore: the key's path, its bytes in `.bin`). */
+const storedPicture = (userId: string) => path.join(h.api.config.dataDir, 'media', 'avatars', `${userId}.webp.bin`);
 
 const me = async (who: TestUser) => (await h.http<User>('GET', '/users/me', { token: who.accessToken })).body;
 
@@ -110,6 +115,18 @@ describe('avatars', () => {
     assert.equal((await fetch(h.base + before!)).status, 200);
   });
 
+  test('an erased account takes its picture with it: the bytes are gone from the store', async () => {
+    const carol = await h.user('carol');
+    assert.equal((await putAvatar(carol, await photo())).status, 200);
+    assert.ok(existsSync(storedPicture(carol.user.id)), 'kept while the account lives');
+    const erased = await h.http('DELETE', '/users/me', {
+      token: carol.accessToken,
+      body: { password: 'correct horse battery', messages: 'keep-as-deleted-user' },
+    });
+    assert.equal(erased.status, 204, JSON.stringify(erased.body));
+    assert.equal(existsSync(storedPicture(carol.user.id)), false, 'removed with the account');
+  });
+
   test('removed: the profile has none, and the last URL answers 404', async () => {
     const url = (await me(alice)).avatarUrl!;
     const removed = await h.http<User>('DELETE', '/users/me/avatar', { token: alice.accessToken });
@@ -117,5 +134,6 @@ describe('avatars', () => {
     assert.equal(removed.body.avatarUrl, null);
     assert.equal((await me(alice)).avatarUrl, null);
     assert.equal((await fetch(h.base + url)).status, 404);
+    assert.equal(existsSync(storedPicture(alice.user.id)), false, 'and its bytes are removed');
   });
 });
