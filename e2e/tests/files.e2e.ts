@@ -81,7 +81,7 @@ test('a file the server refuses says why in the composer, and can be removed', a
   await expect(chip).toBeHidden();
 });
 
-test('a picture chosen in settings becomes my avatar for both people; a file that is no picture is refused with why; removed, the initials come back', async ({
+test('a picture chosen in settings becomes my avatar for both people, live; a file that is no picture is refused with why; removed, the initials come back', async ({
   alice,
   bob,
 }) => {
@@ -89,6 +89,11 @@ test('a picture chosen in settings becomes my avatar for both people; a file tha
   await composer(alice.page).fill('my new look');
   await composer(alice.page).press('Enter');
   await expectAllSent(alice.page, 1);
+  // Bob has the conversation open while she changes her picture.
+  await roomLink(bob.page, alice.displayName).click();
+  await expect(messageLog(bob.page).getByText('my new look')).toBeVisible();
+  const hersInitials = messageLog(bob.page).locator('.message').first().locator('.avatar--initials');
+  await expect(hersInitials).toBeVisible();
 
   await alice.page.getByRole('link', { name: 'Settings' }).click();
   await alice.page.waitForURL('**/settings');
@@ -118,15 +123,19 @@ test('a picture chosen in settings becomes my avatar for both people; a file tha
   await expect(refusal).toHaveCount(0);
   const src = await mine.getAttribute('src');
 
-  // Bob, opening the app again, sees it beside her message, loaded from here under the page's policy.
-  await bob.page.reload();
-  await roomLink(bob.page, alice.displayName).click();
+  // Bob sees it beside her message at once (user:updated), loaded from here under the page's policy.
   const hers = messageLog(bob.page).locator(`img.avatar[src="${src}"]`).first();
   await expect(hers).toBeVisible();
   await expect.poll(() => hers.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+  await expect(hersInitials).toHaveCount(0);
+  // And on opening the app again (from the server, not only from the live event).
+  await bob.page.reload();
+  await expect(messageLog(bob.page).locator(`img.avatar[src="${src}"]`).first()).toBeVisible();
 
   await alice.page.getByRole('button', { name: 'Remove picture' }).click();
   await expect(mine).toHaveCount(0);
+  await expect(hersInitials).toBeVisible();
+  await expect(messageLog(bob.page).locator('img.avatar')).toHaveCount(0);
   await expect(alice.page.locator('.settings__identity .avatar--initials')).toBeVisible();
   await expect(alice.page.getByRole('button', { name: 'Upload a picture' })).toBeVisible();
 });

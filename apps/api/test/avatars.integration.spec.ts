@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { AVATAR_MAX_BYTES, AVATAR_SIZE_PX, type User } from '@qc/shared';
-import { ApiHarness, type TestUser } from './support/api-harness';
+import { ApiHarness, until, type ClientSocket, type TestUser } from './support/api-harness';
 
 /*
  * People's pictures on the real api: uploaded, cropped square and re-encoded without
@@ -135,5 +135,66 @@ describe('avatars', () => {
     assert.equal((await me(alice)).avatarUrl, null);
     assert.equal((await fetch(h.base + url)).status, 404);
     assert.equal(existsSync(storedPicture(alice.user.id)), false, 'and its bytes are removed');
+  });
+});
+
+describe('profile changes told live (user:updated)', () => {
+  /** Every `user:updated` this socket receives, in order. */
+  const updatesOn = (socket: ClientSocket) => {
+    const got: User[] = [];
+    socket.on('user:updated', (u) => got.push(u));
+    return got;
+  };
+
+  test('a new name and picture reach the people in a room with them and their other devices, and nobody else', async () => {
+    const [dana, eli, fay] = await Promise.all([h.user('dana'), h.user('eli'), h.user('fay')]);
+    await h.group(dana, [eli], 'dana and eli');
+    await h.group(eli, [fay], 'eli and fay');
+    const [toEli, toFay, toDanasPhone] = await Promise.all([
+      h.connect(eli.accessToken),
+      h.connect(fay.accessToken),
+      h.connect(dana.accessToken),
+    ]);
+    const [eliSaw, faySaw, phoneSaw] = [updatesOn(toEli), updatesOn(toFay), updatesOn(toDanasPhone)];
+
+    const renamed = await h.http<User>('PATCH', '/users/me', { token: dana.accessToken, body: { displayName: 'Dana Scully' } });
+    assert.equal(renamed.status, 200);
+    await until(() => eliSaw.length === 1 && phoneSaw.length === 1, 5_000, "the rename told to Eli and to Dana's phone");
+    assert.deepEqual(eliSaw[0], renamed.body, 'the whole public profile, as /users/me answers it');
+
+    const pictured = await putAvatar(dana, await photo());
+    assert.equal(pictured.status, 200);
+    await until(() => eliSaw.length === 2, 5_000, 'the new picture told to Eli');
+    assert.equal(eliSaw[1]!.avatarUrl, pictured.body.avatarUrl);
+    assert.equal(eliSaw[1]!.displayName, 'Dana Scully');
+
+    const removed = await h.http<User>('DELETE', '/users/me/avatar', { token: dana.accessToken });
+    assert.equal(removed.status, 200);
+    await until(() => eliSaw.length === 3, 5_000, 'the removal told to Eli');
+    assert.equal(eliSaw[2]!.avatarUrl, null);
+
+    // Fay shares no room with Dana: she hears of Eli's rename (sent after Dana's three changes, on the same path) and of nothing before it.
+    await h.http<User>('PATCH', '/users/me', { token: eli.accessToken, body: { displayName: 'Eli R' } });
+    await until(() => faySaw.length === 1, 5_000, "Eli's rename told to Fay");
+    assert.deepEqual(
+      faySaw.map((u) => [u.id, u.displayName]),
+      [[eli.user.id, 'Eli R']],
+      "Dana's changes were not told to someone who shares no room with her",
+    );
+
+    // A refused change is not told either.
+    const refused = await h.http('PATCH', '/users/me', { token: dana.accessToken, body: { displayName: '' } });
+    assert.equal(refused.status, 400);
+    const zoned = await h.http<User>('PATCH', '/users/me', { token: dana.accessToken, body: { timeZone: 'Europe/Dublin' } });
+    assert.equal(zoned.status, 200, JSON.stringify(zoned.body));
+    const ofDana = () => eliSaw.filter((u) => u.id === dana.user.id);
+    await until(() => ofDana().length === 4, 5_000, 'the time zone change told to Eli');
+    assert.equal(ofDana()[3]!.timeZone, 'Europe/Dublin', 'the next change, not the refused one');
+    assert.equal(ofDana()[3]!.displayName, 'Dana Scully');
+    assert.deepEqual(
+      eliSaw.map((u) => u.displayName),
+      ['Dana Scully', 'Dana Scully', 'Dana Scully', 'Eli R', 'Dana Scully'],
+      "Eli's own rename reached his own device too, in order with Dana's",
+    );
   });
 });

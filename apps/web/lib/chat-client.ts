@@ -188,6 +188,11 @@ export class ChatClient {
     socket.on('receipt', (r) => this.receipts.apply([r]));
     socket.on('typing', (e) => this.presence.typingEvent(e));
     socket.on('presence', (e) => this.presence.setPresence(e.userId, e.status));
+    socket.on('user:updated', (user) => {
+      this.people.changed(user);
+      // My own change from another device: settings and the session show it too.
+      if (user.id === this.meId) session.setUser(user);
+    });
     socket.on('room:read', (e) => this.rooms.markRead(e.roomId, e.readSeq));
     socket.on('room:added', (room) => this.upsertRoom(room));
     socket.on('room:removed', (e) => this.forgetRoom(e.roomId));

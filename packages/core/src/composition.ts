@@ -67,6 +67,7 @@ import { PostgresMessageStateStore } from './adapters/postgres/postgres-message-
 import type { MessageStateStore } from './ports/message-state.port';
 import { ReceiptsService } from './services/receipts.service';
 import { PresenceService } from './services/presence.service';
+import { ProfileAnnouncer } from './services/profile-announcer';
 import { RoomsService } from './services/rooms.service';
 import { RoomStates } from './services/room-states';
 import type { RoomEventBus } from './ports/room-events.port';
@@ -648,7 +649,12 @@ export function createCoreServices(
     undefined,
     throttle,
   );
-  const avatars = new AvatarsService(meta, adapters.mediaStore, throttle);
+  const warnProfile = throttledWarn(logger, 'a profile change was stored but not told to others (they see it on their next load)');
+  const profiles = new ProfileAnnouncer(meta, broadcaster, {
+    largeRoomMembers: config.hybridFanout.largeRoomMembers,
+    onError: (err) => warnProfile(err, 'user:updated'),
+  });
+  const avatars = new AvatarsService(meta, adapters.mediaStore, throttle, profiles);
   const pushSink = createWebPushSink(config, adapters, metrics.pushed ? (metrics as PushMetrics) : undefined);
   const push = new PushService(
     adapters.pushStore,
@@ -693,7 +699,7 @@ export function createCoreServices(
   return {
     ...adapters,
     auth,
-    users: new UsersService(meta, presenceStore),
+    users: new UsersService(meta, presenceStore, profiles),
     rooms,
     messages,
     messageActions,

@@ -10,6 +10,7 @@ export * from './lib/redact-url';
 export * from './lib/token-bucket';
 export * from './services/auth.service';
 export * from './services/users.service';
+export * from './services/profile-announcer';
 export * from './services/rooms.service';
 export * from './services/room-policy';
 export * from './services/messages.service';

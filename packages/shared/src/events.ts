@@ -10,6 +10,7 @@ import type {
   PresenceSetPayload,
   RoomActivity,
   RoomOpenPayload,
+  User,
   RoomOpenResult,
   RoomPace,
   RoomReadPayload,
@@ -76,6 +77,11 @@ export interface ServerToClientEvents {
   'room:removed': (event: { roomId: string }) => void;
   /** A large room I do not have open has more, up to lastSeq: fetch it with room:sync when it is opened. */
   'room:activity': (event: RoomActivity) => void;
+  /**
+   * Someone I share a room with (or I, on another device) changed their profile: name,
+   * picture or time zone. The whole public profile, to replace the one held.
+   */
+  'user:updated': (user: User) => void;
   /** Someone joined or left a room I am in. */
   'member:changed': (event: { roomId: string; userId: string; change: 'joined' | 'left' }) => void;
 }

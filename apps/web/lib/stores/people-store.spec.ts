@@ -12,7 +12,15 @@ const user = (id: string, displayName = id.toUpperCase()): User => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   timeZone: null,
 });
-const member = (u: User): Member => ({ roomId: ROOM, userId: u.id, role: 'member', joinedAt: '2026-01-01T00:00:00.000Z', readSeq: 0, user: u, presence: 'online' });
+const member = (u: User): Member => ({
+  roomId: ROOM,
+  userId: u.id,
+  role: 'member',
+  joinedAt: '2026-01-01T00:00:00.000Z',
+  readSeq: 0,
+  user: u,
+  presence: 'online',
+});
 
 describe('PeopleStore', () => {
   it('the same people and members fetched again (fresh objects) tell no one', () => {
@@ -37,5 +45,28 @@ describe('PeopleStore', () => {
     store.setMembers(ROOM, [member(user('me'))]);
     assert.equal(store.getState().members[ROOM]!.length, 1);
     assert.equal(told, 2);
+  });
+
+  it('a profile change replaces the person everywhere: the people held, every member list, and me', () => {
+    const store = new PeopleStore(user('me'));
+    store.setMembers(ROOM, [member(user('me')), member(user('bob'))]);
+    store.setMembers('other-room', [member(user('me'))]);
+    const otherRoom = store.getState().members['other-room'];
+    const pictured = { ...user('bob', 'Robert'), avatarUrl: '/api/v1/avatars/bob?v=0123456789abcdef' };
+    store.changed(pictured);
+    assert.equal(store.getState().users['bob'], pictured);
+    assert.equal(store.getState().members[ROOM]!.find((m) => m.userId === 'bob')!.user, pictured);
+    assert.equal(store.getState().members['other-room'], otherRoom, 'a list without him is the same list');
+
+    store.changed(user('me', 'Me Renamed'));
+    assert.equal(store.me.displayName, 'Me Renamed');
+    assert.equal(store.getState().members[ROOM]!.find((m) => m.userId === 'me')!.user.displayName, 'Me Renamed');
+  });
+
+  it('a change of someone never shown here is not kept (the audience is wider than the screen)', () => {
+    const store = new PeopleStore(user('me'));
+    const before = store.getState();
+    store.changed(user('stranger'));
+    assert.equal(store.getState(), before);
   });
 });

@@ -36,6 +36,24 @@ export class PeopleStore extends Observable<PeopleState> {
     this.setState({ ...this.getState(), users: next });
   }
 
+  /**
+   * Someone changed their profile (`user:updated`, or my own change from another device):
+   * their name and picture change everywhere they are shown, the member lists included.
+   */
+  changed(user: User): void {
+    const state = this.getState();
+    if (!state.users[user.id] && user.id !== state.me.id) return; // not someone shown here
+    const members: Record<string, readonly Member[]> = {};
+    for (const [roomId, list] of Object.entries(state.members)) {
+      members[roomId] = list.some((m) => m.userId === user.id) ? list.map((m) => (m.userId === user.id ? { ...m, user } : m)) : list;
+    }
+    this.setState({
+      me: user.id === state.me.id ? user : state.me,
+      users: { ...state.users, [user.id]: user },
+      members,
+    });
+  }
+
   setMembers(roomId: string, list: readonly Member[]): void {
     this.meet(list.map((m) => m.user));
     // The same members again (a catch-up refetch) change nothing on screen.

@@ -2,6 +2,7 @@ import type { PatchMeBody, User, UserProfile } from '@qc/shared';
 import { AppError } from '../errors';
 import type { MetadataStore, UserRecord } from '../ports/metadata.port';
 import type { PresenceStore } from '../ports/presence.port';
+import type { ProfileAnnouncer } from './profile-announcer';
 
 export const toPublicUser = (u: UserRecord): User => ({
   id: u.id,
@@ -17,6 +18,7 @@ export class UsersService {
   constructor(
     private readonly meta: MetadataStore,
     private readonly presence: PresenceStore,
+    private readonly announcer: Pick<ProfileAnnouncer, 'announce'> | null = null,
   ) {}
 
   async getMe(userId: string): Promise<User> {
@@ -28,7 +30,9 @@ export class UsersService {
   async patchMe(userId: string, patch: PatchMeBody): Promise<User> {
     const u = await this.meta.updateUser(userId, patch);
     if (!u) throw AppError.unauthenticated('account no longer exists');
-    return toPublicUser(u);
+    const user = toPublicUser(u);
+    await this.announcer?.announce(user);
+    return user;
   }
 
   async search(query: string): Promise<User[]> {

@@ -8,6 +8,7 @@ import { readHead } from '../lib/read-head';
 import { MediaTooLargeError, type MediaStore } from '../ports/media-store.port';
 import type { MetadataStore } from '../ports/metadata.port';
 import { toPublicUser } from '../services/users.service';
+import type { ProfileAnnouncer } from '../services/profile-announcer';
 import type { ThrottleService } from '../services/throttle.service';
 import { MAX_INPUT_PIXELS } from './image-variants';
 import { classifyUpload, SNIFF_BYTES, sniffMimeType } from './upload-content';
@@ -35,6 +36,8 @@ export class AvatarsService {
     private readonly media: MediaStore,
     /** Counted with uploads (UPLOADS_PER_PERSON), so pictures cannot fill the disk either. */
     private readonly throttle: Pick<ThrottleService, 'upload'> | null = null,
+    /** Others on screen see the new picture at once (`user:updated`). */
+    private readonly announcer: Pick<ProfileAnnouncer, 'announce'> | null = null,
   ) {}
 
   /**
@@ -78,7 +81,9 @@ export class AvatarsService {
       await this.media.delete(avatarKey(userId));
       throw AppError.unauthenticated('account no longer exists');
     }
-    return toPublicUser(updated);
+    const user = toPublicUser(updated);
+    await this.announcer?.announce(user);
+    return user;
   }
 
   /** No picture any more: the initials show again, and the bytes are removed. */
@@ -86,7 +91,9 @@ export class AvatarsService {
     const updated = await this.meta.updateUser(userId, { avatarUrl: null });
     if (!updated) throw AppError.unauthenticated('account no longer exists');
     await this.media.delete(avatarKey(userId));
-    return toPublicUser(updated);
+    const user = toPublicUser(updated);
+    await this.announcer?.announce(user);
+    return user;
   }
 
   /** The picture at this version, if it is still the person's current one (NOT_FOUND otherwise). */
