@@ -24,10 +24,23 @@ test('links: schemes, www., bare domains and e-mail addresses; not ordinary word
     'see example.com now',
     'mail me@example.com',
     'http://127.0.0.1:3000/',
+    'deals at shop.md/deal',
+    'www.readme.md',
+    'http://x.py',
+    'see README.md or evil.io',
   ]) {
     assert.equal(hasLink(t), true, t);
   }
-  for (const t of ['hello there', 'version 1.2.3 is out', 'end of sentence.Next one', 'a...b', 'file.txt']) {
+  for (const t of [
+    'hello there',
+    'version 1.2.3 is out',
+    'end of sentence.Next one',
+    'a...b',
+    'file.txt',
+    'see README.md',
+    'run setup.sh then main.py',
+    'lib.rs and notes.pl',
+  ]) {
     assert.equal(hasLink(t), false, t);
   }
 });

@@ -10,12 +10,26 @@ import { SPAM_REPEAT_MIN_LENGTH } from '@qc/shared';
 /**
  * linkify-it (markdown-it's link finder): scheme links, www., e-mail addresses, and bare
  * domains on the common and two-letter TLDs (fuzzyLink: "shop.io/deal" is what a spammer
- * writes; it also takes "README.md" for a domain, a price only new accounts pay).
+ * writes).
  */
 const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true });
 
+/**
+ * Country TLDs that are also everyday file extensions. A bare "README.md", "main.py" or
+ * "setup.sh" is a file people talk about, not a link; with a path ("shop.md/deal"), "www."
+ * or a scheme it is still a link.
+ */
+const FILE_EXTENSION_TLDS = new Set(['md', 'py', 'sh', 'rs', 'pl', 'rb', 'cc', 'hs', 'ml', 'mk', 'ps', 'so', 'am', 'in', 'ts', 'sc']);
+
+function isFileName(match: { schema: string; raw: string }): boolean {
+  if (match.schema !== '' || /[/:@]/.test(match.raw) || /^www\./i.test(match.raw)) return false;
+  const tld = match.raw.slice(match.raw.lastIndexOf('.') + 1).toLowerCase();
+  return FILE_EXTENSION_TLDS.has(tld);
+}
+
 export function hasLink(text: string): boolean {
-  return linkify.test(text);
+  if (!linkify.test(text)) return false;
+  return (linkify.match(text) ?? []).some((m) => !isFileName(m));
 }
 
 /**
