@@ -190,6 +190,7 @@ export class ChatClient {
     socket.on('presence', (e) => this.presence.setPresence(e.userId, e.status));
     socket.on('user:updated', (user) => {
       this.people.changed(user);
+      this.rooms.personChanged(user);
       // My own change from another device: settings and the session show it too.
       if (user.id === this.meId) session.setUser(user);
     });

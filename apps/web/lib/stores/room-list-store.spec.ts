@@ -153,6 +153,30 @@ describe('mentions in the room list', () => {
     store.replaceAll([room({ topic: 'new topic' }), { ...other }]);
     assert.equal(told, 1);
     assert.equal(store.byId(ROOM)!.topic, 'new topic');
-    assert.equal(store.byId('room-2'), before.rooms.find((r) => r.id === 'room-2'));
+    assert.equal(
+      store.byId('room-2'),
+      before.rooms.find((r) => r.id === 'room-2'),
+    );
+  });
+
+  it("a person's new name and picture replace the peer of a direct room with them, and nothing else", () => {
+    const store = makeStore();
+    const bob = {
+      id: 'u-bob',
+      username: 'bob',
+      displayName: 'Bob',
+      avatarUrl: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      timeZone: null,
+    };
+    store.replaceAll([room({ peer: bob }), room({ id: 'group-1', kind: 'group', name: 'team' })]);
+    const group = store.byId('group-1');
+    const renamed = { ...bob, displayName: 'Robert', avatarUrl: '/api/v1/avatars/u-bob?v=0123456789abcdef' };
+    store.personChanged(renamed);
+    assert.equal(store.byId(ROOM)!.peer, renamed);
+    assert.equal(store.byId('group-1'), group);
+    const before = store.getState();
+    store.personChanged({ ...bob, id: 'u-stranger' });
+    assert.equal(store.getState(), before, 'someone with no direct room here changes nothing');
   });
 });

@@ -1,4 +1,4 @@
-import type { Message, ModeratorMute, MyRoom, RoomNotifications, RoomPace } from '@qc/shared';
+import type { Message, ModeratorMute, MyRoom, RoomNotifications, RoomPace, User } from '@qc/shared';
 import { mentionsMe } from '../notify/notification-decision';
 import { Observable } from './observable';
 
@@ -91,6 +91,12 @@ export class RoomListStore extends Observable<RoomListState> {
 
   remove(roomId: string): void {
     this.setState({ ...this.getState(), rooms: this.rooms.filter((r) => r.id !== roomId), removedRoomId: roomId });
+  }
+
+  /** Someone changed their profile (`user:updated`): a direct room with them shows the new name and picture. */
+  personChanged(user: User): void {
+    if (!this.rooms.some((r) => r.peer?.id === user.id)) return;
+    this.setState({ ...this.getState(), rooms: this.rooms.map((r) => (r.peer?.id === user.id ? { ...r, peer: user } : r)) });
   }
 
   private updateRoom(roomId: string, fn: (room: MyRoom) => MyRoom): void {
