@@ -28,6 +28,8 @@ test('links: schemes, www., bare domains and e-mail addresses; not ordinary word
     'www.readme.md',
     'http://x.py',
     'see README.md or evil.io',
+    'cheap pills at pills.in',
+    'free followers on followers.ml and deals.cc',
   ]) {
     assert.equal(hasLink(t), true, t);
   }

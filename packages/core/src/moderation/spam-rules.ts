@@ -19,7 +19,8 @@ const linkify = new LinkifyIt({ fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true
  * "setup.sh" is a file people talk about, not a link; with a path ("shop.md/deal"), "www."
  * or a scheme it is still a link.
  */
-const FILE_EXTENSION_TLDS = new Set(['md', 'py', 'sh', 'rs', 'pl', 'rb', 'cc', 'hs', 'ml', 'mk', 'ps', 'so', 'am', 'in', 'ts', 'sc']);
+// Kept short on purpose: cheap TLDs spammers favour (.ml, .cc, .in, .so …) stay links even bare.
+const FILE_EXTENSION_TLDS = new Set(['md', 'py', 'sh', 'rs', 'pl', 'rb']);
 
 function isFileName(match: { schema: string; raw: string }): boolean {
   if (match.schema !== '' || /[/:@]/.test(match.raw) || /^www\./i.test(match.raw)) return false;
