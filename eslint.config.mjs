@@ -4,16 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/dist/**',
-      '**/.next/**',
-      '**/out/**',
-      '**/node_modules/**',
-      '**/.turbo/**',
-      '**/test-results/**',
-      '**/playwright-report/**',
-      '**/next-env.d.ts',
-    ],
+    ignores: ['**/dist/**', '**/out/**', '**/node_modules/**', '**/.turbo/**', '**/test-results/**', '**/playwright-report/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

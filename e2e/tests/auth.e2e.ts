@@ -28,10 +28,12 @@ test('a link into a room, opened signed out, comes back to that room after signi
   await expect(alice.page.getByRole('heading', { level: 1, name })).toBeVisible();
   const roomPath = new URL(alice.page.url()).pathname + new URL(alice.page.url()).search;
 
-  // The sign-in form is in the page's HTML itself, drawn before any script runs.
+  // Every page's HTML draws the splash before any script runs, and names the page's own
+  // code so the browser fetches it with the app's entry rather than after it.
   const html = await (await alice.page.request.get('/login')).text();
-  expect(html).toContain('<form class="auth__form"');
-  expect(html).toContain('New to Quantum Chat? ');
+  expect(html).toContain('<title>Sign in · Quantum Chat</title>');
+  expect(html).toContain('<div class="splash" role="status">');
+  expect(html).toMatch(/<link rel="modulepreload" crossorigin href="\/assets\/page-[\w-]+\.js">/);
 
   const stranger = await browser.newContext({ baseURL });
   const page = await stranger.newPage();

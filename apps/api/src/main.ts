@@ -32,7 +32,7 @@ export interface BootstrapOptions {
   progress?: (line: string) => void;
 }
 
-/** Where `next build` puts the static web app. */
+/** Where `vite build` puts the static web app. */
 const DEFAULT_WEB_DIR = path.resolve(__dirname, '../../../web/out');
 
 export async function bootstrap(opts: BootstrapOptions = {}): Promise<RunningApi> {

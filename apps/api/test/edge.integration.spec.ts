@@ -14,7 +14,7 @@ import { ApiHarness, call } from './support/api-harness';
  */
 
 const METRICS_TOKEN = 'metrics-token-for-the-spec-0123456789';
-const INLINE = ['self.__next_f=self.__next_f||[]', 'self.__next_f.push([1,"a \\u003c/b\\u003e é"])'];
+const INLINE = ['document.documentElement.dataset.theme="dark"', 'window.boot=[1,"a \\u003c/b\\u003e é"]'];
 const sha = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 let h: ApiHarness;
@@ -23,7 +23,7 @@ before(async () => {
   webDir = mkdtempSync(path.join(tmpdir(), 'qc-web-fixture-'));
   writeFileSync(
     path.join(webDir, 'index.html'),
-    `<!DOCTYPE html><html><head><script src="/_next/a.js" async=""></script></head><body><script>${INLINE[0]}</script></body></html>`,
+    `<!DOCTYPE html><html><head><script type="module" crossorigin src="/assets/a.js"></script></head><body><script>${INLINE[0]}</script></body></html>`,
   );
   mkdirSync(path.join(webDir, 'nested'));
   writeFileSync(path.join(webDir, 'nested', 'page.html'), `<html><body><SCRIPT type="text/javascript">${INLINE[1]}</SCRIPT></body></html>`);

@@ -1,7 +1,5 @@
-import Link from 'next/link';
+import { Link } from '@/lib/router/router';
 import { AuthShell } from '@/components/auth-shell';
-
-export const metadata = { title: 'Page not found · Quantum Chat' };
 
 /**
  * Our own 404 page: Next's built-in one carries inline `style` attributes and a `<style>`

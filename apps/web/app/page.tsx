@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
-import { useRouter } from 'next/navigation';
+import { useRouter } from '@/lib/router/router';
 import { useSession } from '@/lib/session';
 import { Splash } from '@/components/splash';
 

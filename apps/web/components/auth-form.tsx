@@ -1,7 +1,6 @@
 'use client';
 
-import Link from 'next/link';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { Link, useRouter, useSearchParams } from '@/lib/router/router';
 import { Suspense, useId, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { loginBody, registerBody, type AuthResponse } from '@qc/shared';
 import { api } from '@/lib/api';

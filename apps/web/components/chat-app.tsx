@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { useRouter, useSearchParams } from '@/lib/router/router';
 import type { User } from '@qc/shared';
 import { acquireChatClient } from '@/lib/chat-client';
 import { useSession } from '@/lib/session';

@@ -1,6 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
+import { useRouter } from '@/lib/router/router';
 import { useState } from 'react';
 import type { Member, Role, User } from '@qc/shared';
 import { isolate } from '@/lib/bidi';

@@ -1,8 +1,9 @@
 'use client';
 
 import { splitMentions } from '@qc/shared';
-import { lazy, memo, Suspense, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { whenIdle } from '@/lib/markdown/idle';
+import { inItsOwnTask } from '@/lib/markdown/one-per-task';
 import type { RenderMention } from '@/lib/markdown/mention';
 import { MentionChip } from './mention-chip';
 
@@ -10,14 +11,35 @@ import { MentionChip } from './mention-chip';
 const chatMention: RenderMention = (part) => <MentionChip part={part} />;
 
 /*
- * The markdown renderer (parser, GFM, sanitiser: about 50 kB compressed) is a chunk of its own,
+ * The markdown renderer (parser, GFM, sanitiser: about 20 kB compressed) is a chunk of its own,
  * so the chat's first load does not wait for it. It is fetched as soon as the page is idle
  * after its start (or by the first message, whichever comes first), alongside the room's first
- * sync, so it is normally there before the first message is.
+ * sync. Messages show as plain lines until it is there, then switch to markdown one message
+ * per task (see one-per-task.ts), so the switch never blocks the page for long.
  */
-const loadMarkdown = () => import('@/lib/markdown/markdown');
-const ChatMarkdown = lazy(() => loadMarkdown().then((m) => ({ default: m.ChatMarkdown })));
+type Renderer = typeof import('@/lib/markdown/markdown').ChatMarkdown;
+let renderer: Renderer | null = null;
+let loading: Promise<Renderer> | null = null;
+const loadMarkdown = (): Promise<Renderer> => (loading ??= import('@/lib/markdown/markdown').then((m) => (renderer = m.ChatMarkdown)));
 whenIdle(() => void loadMarkdown().catch(() => undefined));
+
+/** The markdown renderer once this message's turn to switch has come; null until then. */
+function useRenderer(): Renderer | null {
+  const [ready, setReady] = useState<Renderer | null>(() => renderer);
+  useEffect(() => {
+    if (ready) return;
+    let live = true;
+    loadMarkdown().then(
+      (r) => inItsOwnTask(() => live && setReady(() => r)),
+      // A chunk that fails to load (offline, a deploy in between) leaves the plain lines.
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [ready]);
+  return ready;
+}
 
 /**
  * The message as plain lines while the renderer loads: the same paragraph and per-line
@@ -64,14 +86,19 @@ export const MessageText = memo(function MessageText({
   const body = useRef<HTMLDivElement>(null);
   const [expanded, setExpanded] = useState(false);
   const [tooTall, setTooTall] = useState(false);
+  const ChatMarkdown = useRenderer();
 
-  // Measured only while collapsed: expanded, the body has no cap to overflow.
+  // Measured only while collapsed: expanded, the body has no cap to overflow. The observer's
+  // first report comes after the browser's own layout, before paint, so no layout is forced
+  // per message while a room's history renders.
   useLayoutEffect(() => {
     const el = body.current;
     if (!el || expanded) return;
     const measure = () => setTooTall(el.scrollHeight > el.clientHeight + 1);
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
+    if (typeof ResizeObserver === 'undefined') {
+      measure();
+      return;
+    }
     const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();
@@ -86,9 +113,11 @@ export const MessageText = memo(function MessageText({
         className={`message__text${expanded ? '' : ' message__text--capped'}${collapsed ? ' message__text--collapsed' : ''}`}
       >
         <div className="markdown" data-testid="message-text">
-          <Suspense fallback={<PlainText content={content} renderMention={renderMention} />}>
+          {ChatMarkdown ? (
             <ChatMarkdown content={content} renderMention={renderMention} />
-          </Suspense>
+          ) : (
+            <PlainText content={content} renderMention={renderMention} />
+          )}
         </div>
         {trailer}
       </div>

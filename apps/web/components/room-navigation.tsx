@@ -1,8 +1,7 @@
 'use client';
 
-import dynamic from 'next/dynamic';
-import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useRouter } from '@/lib/router/router';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { browserStorage, loadRecentRooms, saveRecentRooms, withRecent } from '@/lib/navigation/recent-rooms';
 import { adjacentRoom, adjacentUnreadRoom, hasUnreadToVisit, sidebarOrder } from '@/lib/navigation/room-order';
 import { describeFocusedField, isApplePlatform, leavesAltArrowsToField, shortcutOf } from '@/lib/navigation/shortcuts';
@@ -12,7 +11,7 @@ import { SearchIcon } from './icons';
 
 // Loaded when it is about to be used: the fuzzy matcher stays out of the chat screen's first load.
 const loadQuickSwitcher = () => import('./quick-switcher');
-const QuickSwitcher = dynamic(() => loadQuickSwitcher().then((m) => m.QuickSwitcher), { ssr: false });
+const QuickSwitcher = lazy(() => loadQuickSwitcher().then((m) => ({ default: m.QuickSwitcher })));
 
 const OPEN_SWITCHER_EVENT = 'qc:open-quick-switcher';
 
@@ -110,15 +109,17 @@ export function RoomNavigation({
         {announcement}
       </p>
       {open && (
-        <QuickSwitcher
-          recent={recent}
-          onClose={() => setOpen(false)}
-          onOpenRoom={(roomId) => {
-            setOpen(false);
-            go(roomId);
-          }}
-          onSearchMessages={onSearchMessages}
-        />
+        <Suspense fallback={null}>
+          <QuickSwitcher
+            recent={recent}
+            onClose={() => setOpen(false)}
+            onOpenRoom={(roomId) => {
+              setOpen(false);
+              go(roomId);
+            }}
+            onSearchMessages={onSearchMessages}
+          />
+        </Suspense>
       )}
     </>
   );
@@ -144,4 +145,3 @@ export function QuickSwitcherButton() {
     </button>
   );
 }
-

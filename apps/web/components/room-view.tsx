@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { Link } from '@/lib/router/router';
 import { useCallback, useState } from 'react';
 import type { Message } from '@qc/shared';
 import { useRoom, useTimeline } from '@/lib/use-chat';

@@ -1,6 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
+import { useRouter } from '@/lib/router/router';
 import { useEffect, useId, useMemo, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import type { SearchHit, User } from '@qc/shared';
@@ -18,7 +18,6 @@ import { CloseIcon, HashIcon, SearchIcon } from './icons';
  * person, days), shows hits grouped by room with the matched words marked, pages on, and a
  * chosen hit opens its room at that message, however far back.
  */
-
 
 /** Whether a key press is typing into something (where "/" is a character, not a shortcut). */
 function isTextEntry(target: EventTarget | null): boolean {

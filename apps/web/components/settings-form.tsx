@@ -1,7 +1,6 @@
 'use client';
 
-import Link from 'next/link';
-import { useRouter } from 'next/navigation';
+import { Link, useRouter } from '@/lib/router/router';
 import { useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { AVATAR_MAX_BYTES, patchMeBody, type User } from '@qc/shared';
 import { api } from '@/lib/api';

@@ -1,7 +1,6 @@
 'use client';
 
-import Link from 'next/link';
-import { useRouter } from 'next/navigation';
+import { Link, useRouter } from '@/lib/router/router';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { MyRoom } from '@qc/shared';
 import { roomsBySection } from '@/lib/navigation/room-order';
@@ -57,7 +56,7 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
           </span>
         </span>
         {me.instanceRole && (
-          <Link className="icon-button" href="/admin" aria-label="Admin" title="Admin: audit log and word rules" prefetch={false}>
+          <Link className="icon-button" href="/admin" aria-label="Admin" title="Admin: audit log and word rules">
             <ShieldIcon size={18} />
           </Link>
         )}
@@ -179,10 +178,6 @@ function RoomLink({ room, open }: { room: MyRoom; open: boolean }) {
   return (
     <Link
       href={`/chat?room=${encodeURIComponent(room.id)}`}
-      // Every room is the same static page (/chat) with another ?room=: prefetching each link
-      // fetched that one page's payload again per room, and a prefetch landing while
-      // "Browse channels" pushed the new room could leave the push unfinished.
-      prefetch={false}
       className={`room-link${open ? ' room-link--open' : ''}${unread > 0 && !muted ? ' room-link--unread' : ''}${muted ? ' room-link--muted' : ''}`}
       aria-current={open ? 'page' : undefined}
     >

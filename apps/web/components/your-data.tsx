@@ -1,7 +1,7 @@
 'use client';
 
 import { disablePush } from '@/lib/push/web-push';
-import { useRouter } from 'next/navigation';
+import { useRouter } from '@/lib/router/router';
 import { useId, useState, type FormEvent } from 'react';
 import { DELETED_USER_NAME, deleteAccountBody, type DeletedMessagesChoice, type User } from '@qc/shared';
 import { confirmationMatches, deleteMyAccount, fetchMyData, saveFile } from '@/lib/my-data';

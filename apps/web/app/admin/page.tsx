@@ -3,8 +3,6 @@ import { AdminDashboard } from '@/components/admin/admin-dashboard';
 import { RequireSession } from '@/components/require-session';
 import { Splash } from '@/components/splash';
 
-export const metadata = { title: 'Admin · Quantum Chat' };
-
 export default function AdminPage() {
   return (
     <Suspense fallback={<Splash />}>

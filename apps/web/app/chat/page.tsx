@@ -3,8 +3,6 @@ import { ChatApp } from '@/components/chat-app';
 import { RequireSession } from '@/components/require-session';
 import { Splash } from '@/components/splash';
 
-export const metadata = { title: 'Quantum Chat' };
-
 /** The open room is in the query string (`/chat?room=<id>`): a static export has no dynamic segments. */
 export default function ChatPage() {
   return (

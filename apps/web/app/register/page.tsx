@@ -1,8 +1,6 @@
 import { Suspense } from 'react';
 import { AuthForm } from '@/components/auth-form';
 
-export const metadata = { title: 'Create your account · Quantum Chat' };
-
 export default function RegisterPage() {
   return (
     <Suspense>

@@ -3,8 +3,6 @@ import { RequireSession } from '@/components/require-session';
 import { SettingsForm } from '@/components/settings-form';
 import { Splash } from '@/components/splash';
 
-export const metadata = { title: 'Settings · Quantum Chat' };
-
 export default function SettingsPage() {
   return (
     <Suspense fallback={<Splash />}>

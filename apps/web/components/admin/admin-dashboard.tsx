@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { Link } from '@/lib/router/router';
 import { useState } from 'react';
 import { useSession } from '@/lib/session';
 import { ArrowLeftIcon } from '../icons';

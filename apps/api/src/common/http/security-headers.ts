@@ -5,12 +5,11 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 /**
- * The static export of a Next.js app carries inline `<script>` tags (the React Server
- * Components payload, `self.__next_f.push(...)`), and a static export can have no per-request
- * nonce. Next's documentation leaves such sites with `'unsafe-inline'`; instead every inline
- * script of the built pages is allowed by its SHA-256 hash, so a script an attacker manages
- * to inject (whose text is not one of ours) does not run. The hashes are read once, when the
- * api starts: rebuild the web app, restart the api.
+ * The web app's pages carry an inline `<script>` (the colour scheme, set before the first
+ * paint), and static files can have no per-request nonce. Rather than `'unsafe-inline'`,
+ * every inline script of the built pages is allowed by its SHA-256 hash, so a script an
+ * attacker manages to inject (whose text is not one of ours) does not run. The hashes are
+ * read once, when the api starts: rebuild the web app, restart the api.
  *
  * Script data ends at the first `</script` (the HTML parser's rule, case-insensitive), and
  * the browser hashes the text between the tags exactly as served, so a plain scan finds

@@ -37,9 +37,9 @@ const VARIANTS = [
   { ext: '.gz', compress: (buf: Buffer) => gzip(buf, { level: zlib.constants.Z_BEST_COMPRESSION }) },
 ] as const;
 
-/** Hashed file names (`/_next/static/...`): a new build writes new names, so a copy never goes stale. */
+/** Hashed file names (`/assets/...`): a new build writes new names, so a copy never goes stale. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** Pages (and their RSC payloads) name the current build's assets: the browser asks again each time (a 304 when unchanged). */
+/** Pages name the current build's assets: the browser asks again each time (a 304 when unchanged). */
 export const REVALIDATE = 'no-cache';
 
 function filesUnder(dir: string): string[] {
@@ -85,12 +85,13 @@ export async function precompressWebDir(webDir: string): Promise<{ written: numb
   return { written, failed };
 }
 
-function cacheControlFor(res: ServerResponse, file: string) {
-  const served = file.replace(/\.(?:br|gz)$/, '');
-  if (served.includes(`${path.sep}_next${path.sep}static${path.sep}`)) res.setHeader('Cache-Control', IMMUTABLE);
+/** Judged by the path inside the web folder, so a checkout that happens to sit under some `assets/` folder changes nothing. */
+const cacheControlFor = (webDir: string) => (res: ServerResponse, file: string) => {
+  const served = path.relative(webDir, file.replace(/\.(?:br|gz)$/, ''));
+  if (served.startsWith(`assets${path.sep}`)) res.setHeader('Cache-Control', IMMUTABLE);
   // The service worker too: a browser should pick up a new one on its next visit, not an hour later.
-  else if (/\.(?:html|txt)$/.test(served) || path.basename(served) === 'sw.js') res.setHeader('Cache-Control', REVALIDATE);
-}
+  else if (/\.html$/.test(served) || path.basename(served) === 'sw.js') res.setHeader('Cache-Control', REVALIDATE);
+};
 
 /**
  * Serves the export: `/login` is `login.html`, `/` is `index.html`, each in the encoding the
@@ -125,7 +126,7 @@ export function webStatic(webDir: string): RequestHandler[] {
     enableBrotli: true,
     orderPreference: ['br', 'gzip'],
     index: 'index.html',
-    serveStatic: { extensions: ['html'], maxAge: '1h', setHeaders: cacheControlFor },
+    serveStatic: { extensions: ['html'], maxAge: '1h', setHeaders: cacheControlFor(webDir) },
   }) as RequestHandler;
   return [pageFile, serve];
 }
