@@ -3,7 +3,8 @@
 import { mentionsMe } from '@/lib/notify/notification-decision';
 import { fromWire, type PickedMention } from '@/lib/mentions/mention-text';
 import { nameOf } from '@/lib/stores/people-store';
-import { memo, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
+import { memo, Suspense, useCallback, useEffect, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
+import { lazyComponent } from '@/lib/lazy-component';
 import type { Attachment, Message, User } from '@qc/shared';
 import { isolate } from '@/lib/bidi';
 import { formatFull, formatTime } from '@/lib/format-time';
@@ -12,7 +13,6 @@ import type { Tick } from '@/lib/stores/receipts-store';
 import { canHaveThread } from '@/lib/stores/thread-store';
 import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
-import { EmojiPicker } from './emoji-picker';
 import { useMessageActions } from './message-actions';
 import { MessageEditor } from './message-editor';
 import { MessageText } from './message-text';
@@ -20,6 +20,9 @@ import { MessageAttachments } from './message-attachments';
 import { ProfileButton } from './profile-card';
 import { ReactionChips } from './reaction-chips';
 import { FlagIcon, PencilIcon, PinIcon, ReplyIcon, ShieldIcon, SmileIcon, ThreadIcon, TrashIcon } from './icons';
+
+// Opened on a click: fetched then, not with the chat (see lazy-component.ts).
+const EmojiPicker = lazyComponent(() => import('./emoji-picker').then((m) => m.EmojiPicker));
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
@@ -372,7 +375,9 @@ export const MessageItem = memo(function MessageItem(props: StoredMessageProps) 
                 <FlagIcon />
               </ToolbarButton>
             )}
-            {picking && !frozen && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}
+            <Suspense fallback={null}>
+              {picking && !frozen && <EmojiPicker label="Pick a reaction" onPick={pick} onClose={closePicker} />}
+            </Suspense>
           </div>
         )}
       </div>

@@ -1,14 +1,17 @@
 'use client';
 
 import { Link } from '@/lib/router/router';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
+import { lazyComponent } from '@/lib/lazy-component';
 import { roomTitle } from '@/lib/room-display';
 import { useChatClient, useRoom, useStore } from '@/lib/use-chat';
-import { EditRoomDialog } from './edit-room-dialog';
 import { ArrowLeftIcon, BellIcon, BellOffIcon, HashIcon, UsersIcon, PinIcon } from './icons';
-import { RoomNotificationsDialog } from './room-notifications-dialog';
 import { PresenceDot } from './presence-dot';
 import { SearchRoomButton } from './search-panel';
+
+// Opened on a click: fetched then, not with the chat (see lazy-component.ts).
+const EditRoomDialog = lazyComponent(() => import('./edit-room-dialog').then((m) => m.EditRoomDialog));
+const RoomNotificationsDialog = lazyComponent(() => import('./room-notifications-dialog').then((m) => m.RoomNotificationsDialog));
 
 export const MEMBERS_PANEL_ID = 'members-panel';
 /** The pinned list's id, for the header button's aria-controls (the panel imports it from here, as the members panel does). */
@@ -116,8 +119,10 @@ export function RoomHeader({
         <UsersIcon size={18} />
         <span>{count}</span>
       </button>
-      {editing && room && <EditRoomDialog room={room} onClose={() => setEditing(false)} />}
-      {notifying && room && <RoomNotificationsDialog room={room} onClose={() => setNotifying(false)} />}
+      <Suspense fallback={null}>
+        {editing && room && <EditRoomDialog room={room} onClose={() => setEditing(false)} />}
+        {notifying && room && <RoomNotificationsDialog room={room} onClose={() => setNotifying(false)} />}
+      </Suspense>
     </header>
   );
 }

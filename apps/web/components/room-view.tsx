@@ -1,17 +1,20 @@
 'use client';
 
 import { Link } from '@/lib/router/router';
-import { useCallback, useState } from 'react';
+import { Suspense, useCallback, useState } from 'react';
+import { lazyComponent } from '@/lib/lazy-component';
 import type { Message } from '@qc/shared';
 import { useRoom, useTimeline } from '@/lib/use-chat';
 import { roomTitle } from '@/lib/room-display';
 import { Composer } from './composer';
-import { MembersPanel } from './members-panel';
 import { MessageList } from './message-list';
-import { PinnedPanel } from './pinned-panel';
 import { RoomHeader } from './room-header';
-import { ThreadPanel } from './thread-panel';
 import { TypingIndicator } from './typing-indicator';
+
+// Opened on a click: fetched then, not with the chat (see lazy-component.ts).
+const MembersPanel = lazyComponent(() => import('./members-panel').then((m) => m.MembersPanel));
+const PinnedPanel = lazyComponent(() => import('./pinned-panel').then((m) => m.PinnedPanel));
+const ThreadPanel = lazyComponent(() => import('./thread-panel').then((m) => m.ThreadPanel));
 
 type SidePanel = { kind: 'members' } | { kind: 'pins' } | { kind: 'thread'; root: Message } | null;
 
@@ -69,9 +72,13 @@ export function RoomView({ roomId }: { roomId: string }) {
             onCancelReply={cancelReply}
           />
         </div>
-        {side?.kind === 'members' && room && <MembersPanel roomId={roomId} onClose={closeSide} />}
-        {side?.kind === 'pins' && <PinnedPanel roomId={roomId} onClose={closeSide} />}
-        {side?.kind === 'thread' && side.root.roomId === roomId && <ThreadPanel key={side.root.id} root={side.root} onClose={closeSide} />}
+        <Suspense fallback={null}>
+          {side?.kind === 'members' && room && <MembersPanel roomId={roomId} onClose={closeSide} />}
+          {side?.kind === 'pins' && <PinnedPanel roomId={roomId} onClose={closeSide} />}
+          {side?.kind === 'thread' && side.root.roomId === roomId && (
+            <ThreadPanel key={side.root.id} root={side.root} onClose={closeSide} />
+          )}
+        </Suspense>
       </div>
     </section>
   );

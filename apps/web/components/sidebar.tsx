@@ -1,22 +1,25 @@
 'use client';
 
 import { Link, useRouter } from '@/lib/router/router';
-import { useMemo, useState, type ReactNode } from 'react';
+import { Suspense, useMemo, useState, type ReactNode } from 'react';
+import { lazyComponent } from '@/lib/lazy-component';
 import type { MyRoom } from '@qc/shared';
 import { roomsBySection } from '@/lib/navigation/room-order';
 import { roomTitle } from '@/lib/room-display';
 import { isDraft } from '@/lib/stores/draft-store';
 import { useChatClient, useStore } from '@/lib/use-chat';
 import { Avatar } from './avatar';
-import { BrowseChannelsDialog } from './browse-channels-dialog';
 import { NotificationPrompt } from './notification-prompt';
 import { BellOffIcon, CompassIcon, GearIcon, HashIcon, PencilIcon, PlusIcon, UsersIcon, ShieldIcon } from './icons';
-import { NewChannelDialog } from './new-channel-dialog';
-import { NewDirectMessageDialog } from './new-direct-message-dialog';
-import { NewGroupDialog } from './new-group-dialog';
 import { PresenceDot } from './presence-dot';
 import { QuickSwitcherButton } from './room-navigation';
 import { SearchLauncher } from './search-panel';
+
+// Opened on a click: fetched then, not with the chat (see lazy-component.ts).
+const BrowseChannelsDialog = lazyComponent(() => import('./browse-channels-dialog').then((m) => m.BrowseChannelsDialog));
+const NewChannelDialog = lazyComponent(() => import('./new-channel-dialog').then((m) => m.NewChannelDialog));
+const NewDirectMessageDialog = lazyComponent(() => import('./new-direct-message-dialog').then((m) => m.NewDirectMessageDialog));
+const NewGroupDialog = lazyComponent(() => import('./new-group-dialog').then((m) => m.NewGroupDialog));
 
 type DialogName = 'direct' | 'group' | 'channel' | 'browse';
 
@@ -116,10 +119,12 @@ export function Sidebar({ openRoomId }: { openRoomId: string | null }) {
         />
       </nav>
 
-      {dialog === 'direct' && <NewDirectMessageDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
-      {dialog === 'group' && <NewGroupDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
-      {dialog === 'channel' && <NewChannelDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
-      {dialog === 'browse' && <BrowseChannelsDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+      <Suspense fallback={null}>
+        {dialog === 'direct' && <NewDirectMessageDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+        {dialog === 'group' && <NewGroupDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+        {dialog === 'channel' && <NewChannelDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+        {dialog === 'browse' && <BrowseChannelsDialog onClose={() => setDialog(null)} onOpenRoom={openRoom} />}
+      </Suspense>
     </aside>
   );
 }
