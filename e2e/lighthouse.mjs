@@ -132,8 +132,18 @@ try {
       const cdp = await t.page.createCDPSession();
       await cdp.send('Network.clearBrowserCache');
       await cdp.detach();
-      const result = await lighthouse(t.url, { output: 'json', logLevel: 'error', disableStorageReset: true }, undefined, t.page);
-      if (!result) throw new Error(`Lighthouse returned nothing for ${t.url}`);
+      let result;
+      // Lighthouse sometimes fails to record its own trace (NO_NAVSTART, NO_FCP): its report then
+      // scores 0, which says nothing about the page. Such a run is done again, at most twice.
+      for (let attempt = 1; attempt <= 3; attempt += 1) {
+        result = await lighthouse(t.url, { output: 'json', logLevel: 'error', disableStorageReset: true }, undefined, t.page);
+        if (!result) throw new Error(`Lighthouse returned nothing for ${t.url}`);
+        if (!result.lhr.runtimeError) break;
+        console.log(
+          `  ${t.name}, run ${run}: Lighthouse could not measure (${result.lhr.runtimeError.code}); ${attempt < 3 ? 'again' : 'giving up'}`,
+        );
+      }
+      if (result.lhr.runtimeError) throw new Error(`Lighthouse failed three times on ${t.url}: ${result.lhr.runtimeError.message}`);
       const file = path.join(outDir, `${stamp}-${t.name.replace(/\s+/g, '-')}${runs > 1 ? `-run${run}` : ''}.json`);
       await writeFile(file, result.report);
       console.log(summary(runs > 1 ? `${t.name}, run ${run} of ${runs}` : t.name, result.lhr));
