@@ -21,7 +21,7 @@ for (const scheme of COLOUR_SCHEMES) {
       await page.getByRole('textbox', { name: 'Username' }).fill('nobody_here');
       await page.getByLabel('Password').fill('not-the-password');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      // Inside main: Next's route announcer (role alert) can be in the page as well.
+      // Inside main: the alert that belongs to the form.
       await expect(page.getByRole('main').getByRole('alert')).toBeVisible();
       await expectNoAxeViolations(page, `sign-in with an error (${scheme})`);
 

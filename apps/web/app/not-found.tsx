@@ -1,11 +1,7 @@
 import { Link } from '@/lib/router/router';
 import { AuthShell } from '@/components/auth-shell';
 
-/**
- * Our own 404 page: Next's built-in one carries inline `style` attributes and a `<style>`
- * tag, which the Content-Security-Policy (no inline styles) would block. This one uses
- * the app's stylesheet.
- */
+/** Any address the app has no page for (the api answers such a request 404 with this page's HTML). */
 export default function NotFound() {
   return (
     <AuthShell>

@@ -61,8 +61,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     try {
       const auth = await request();
       session.signIn(auth);
-      // Read now, not while rendering: useSearchParams here would make Next drop the form
-      // from the static HTML and draw it only once the scripts have run.
+      // Read now, where the person is going after signing in, as the address says at this moment.
       router.replace(safeNextPath(new URLSearchParams(window.location.search).get('next')));
     } catch (err) {
       setBusy(false);

@@ -22,7 +22,7 @@ function initials(name: string): string {
 export function Avatar({ user, size = 32 }: { user: Pick<User, 'id' | 'displayName' | 'avatarUrl'>; size?: number }) {
   const style = { width: size, height: size, fontSize: Math.round(size * 0.4) };
   if (isHostedAvatar(user.avatarUrl)) {
-    // A plain <img>: the static export has no image optimizer behind next/image.
+    // A plain <img>: the picture is already sized and re-encoded when it was uploaded.
     return <img className="avatar" src={user.avatarUrl} alt="" style={style} />;
   }
   // 30% lightness keeps white initials at 4.5:1 or more on every hue (teal and green at 45% fell to 2.6:1).

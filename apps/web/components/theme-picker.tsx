@@ -8,7 +8,7 @@ const LABELS: Record<ThemeChoice, string> = { system: 'System', light: 'Light', 
 /** System / Light / Dark, remembered in this browser; it applies as soon as it is picked. */
 export function ThemePicker() {
   const id = useId();
-  // The static export is rendered without a browser: "System" until the page knows better.
+  // Without a browser (no storage to read), "System".
   const choice = useSyncExternalStore(
     subscribeThemeChoice,
     () => readThemeChoice(),
