@@ -24,7 +24,7 @@ import {
 } from './chat-socket';
 import { newClientMsgId } from './client-msg-id';
 import { ApiError } from './http';
-import { dialLiveSocket, type LiveSocket } from './live-socket';
+import type { LiveSocket } from './live-socket';
 import { isPageVisible, watchPageActivity } from './page-activity';
 import { desktopBridge, personIsElsewhere } from './desktop/desktop-bridge';
 import { reportOutcomeNotice } from './moderation/report-outcome';
@@ -161,6 +161,43 @@ export class ChatClient {
   // ---------- lifecycle ----------
 
   start(): void {
+    void this.dial();
+    this.cleanups.push(
+      watchPageActivity({
+        onStatus: (status) => {
+          if (this.connection.setMyStatus(status) && this.socket) setPresence(this.socket, { status });
+        },
+        onVisible: () => {
+          const open = this.rooms.getState().openRoomId;
+          if (open) this.markRead(open);
+        },
+      }),
+      session.subscribe(() => {
+        const user = session.user;
+        if (user && user.id === this.meId) this.people.setMe(user);
+      }),
+      this.flushDraftsWhenThePageGoes(),
+    );
+
+    void this.loadRooms();
+  }
+
+  /**
+   * The socket, dialled once its code is here: socket.io-client is a chunk of its own, fetched
+   * while the room list and the open room's history load over HTTP, so the first render does
+   * not wait for it. Until it connects, sends wait in the outbox as they do offline.
+   */
+  private async dial(): Promise<void> {
+    let dialLiveSocket: typeof import('./live-socket').dialLiveSocket;
+    try {
+      ({ dialLiveSocket } = await import('./live-socket'));
+    } catch {
+      // The chunk could not be fetched (offline at the first load, a deploy in between): the
+      // banner says so, and a reload is what brings the socket's code.
+      if (!this.stopped) this.connection.lost();
+      return;
+    }
+    if (this.stopped) return;
     this.live = dialLiveSocket({
       onConnect: () => void this.catchUp(this.connection.connected()),
       onLost: () => {
@@ -198,25 +235,6 @@ export class ChatClient {
     socket.on('room:added', (room) => this.upsertRoom(room));
     socket.on('room:removed', (e) => this.forgetRoom(e.roomId));
     socket.on('member:changed', (e) => this.memberChanged(e.roomId, e.userId, e.change));
-
-    this.cleanups.push(
-      watchPageActivity({
-        onStatus: (status) => {
-          if (this.connection.setMyStatus(status) && this.socket) setPresence(this.socket, { status });
-        },
-        onVisible: () => {
-          const open = this.rooms.getState().openRoomId;
-          if (open) this.markRead(open);
-        },
-      }),
-      session.subscribe(() => {
-        const user = session.user;
-        if (user && user.id === this.meId) this.people.setMe(user);
-      }),
-      this.flushDraftsWhenThePageGoes(),
-    );
-
-    void this.loadRooms();
   }
 
   stop(): void {

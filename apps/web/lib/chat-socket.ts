@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type {
   Ack,
   ClientToServerEvents,
@@ -20,6 +20,11 @@ import type {
   TypingPayload,
 } from '@qc/shared';
 
+/*
+ * Types and requests over the socket. The socket itself (socket.io-client, about a third of
+ * the chat's code) is made in live-socket.ts, a chunk the chat loads beside its first
+ * render rather than before it: only `import type` from socket.io-client here.
+ */
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Longest wait for an ack; after it a send is shown as failed with a Retry button. */
@@ -36,26 +41,6 @@ export class SocketRequestError extends Error {
     super(message);
     this.name = 'SocketRequestError';
   }
-}
-
-/**
- * The socket to the api at the same origin. `auth` is a function so that every connection
- * attempt, including automatic reconnects, presents the token we hold now rather than the
- * one we held when the socket was made.
- */
-export function createChatSocket(getToken: () => string | null): ChatSocket {
-  return io({
-    autoConnect: false,
-    transports: ['websocket', 'polling'],
-    // Without this a failed WebSocket is retried as a WebSocket forever; with it, a network
-    // that blocks WebSockets still gets a connection over long-polling.
-    tryAllTransports: true,
-    // A connection attempt that hangs (a half-open network) is given up after 5 s rather
-    // than socket.io's 20 s, so the next attempt, and the catch-up, come sooner.
-    timeout: 5_000,
-    reconnectionDelayMax: 5_000,
-    auth: (cb) => cb({ token: getToken() ?? '' }),
-  });
 }
 
 function settle<T extends object>(resolve: (value: T) => void, reject: (err: Error) => void) {

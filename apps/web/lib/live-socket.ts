@@ -1,4 +1,5 @@
-import { createChatSocket, type ChatSocket } from './chat-socket';
+import { io } from 'socket.io-client';
+import type { ChatSocket } from './chat-socket';
 import { browserSaysOnline, watchNetwork } from './network-status';
 import { session } from './session';
 
@@ -11,6 +12,26 @@ import { session } from './session';
  */
 
 const RECONNECT_RETRY_MS = 3_000;
+
+/**
+ * The socket to the api at the same origin. `auth` is a function so that every connection
+ * attempt, including automatic reconnects, presents the token we hold now rather than the
+ * one we held when the socket was made.
+ */
+function createChatSocket(getToken: () => string | null): ChatSocket {
+  return io({
+    autoConnect: false,
+    transports: ['websocket', 'polling'],
+    // Without this a failed WebSocket is retried as a WebSocket forever; with it, a network
+    // that blocks WebSockets still gets a connection over long-polling.
+    tryAllTransports: true,
+    // A connection attempt that hangs (a half-open network) is given up after 5 s rather
+    // than socket.io's 20 s, so the next attempt, and the catch-up, come sooner.
+    timeout: 5_000,
+    reconnectionDelayMax: 5_000,
+    auth: (cb) => cb({ token: getToken() ?? '' }),
+  });
+}
 
 export interface LiveSocket {
   socket: ChatSocket;
