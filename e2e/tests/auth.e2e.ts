@@ -28,15 +28,23 @@ test('a link into a room, opened signed out, comes back to that room after signi
   await expect(alice.page.getByRole('heading', { level: 1, name })).toBeVisible();
   const roomPath = new URL(alice.page.url()).pathname + new URL(alice.page.url()).search;
 
-  // Every page's HTML draws the splash before any script runs, and names the page's own
-  // code so the browser fetches it with the app's entry rather than after it.
+  // The sign-in form is in the page's HTML itself, drawn before any script runs, and the
+  // HTML names the page's own code so the browser fetches it with the app's entry.
   const html = await (await alice.page.request.get('/login')).text();
   expect(html).toContain('<title>Sign in · Quantum Chat</title>');
-  expect(html).toContain('<div class="splash" role="status">');
+  expect(html).toContain('<form novalidate class="auth__form"');
+  expect(html).toContain('New to Quantum Chat? ');
   expect(html).toMatch(/<link rel="modulepreload" crossorigin href="\/assets\/page-[\w-]+\.js">/);
+  // A page that depends on the person shows the splash until the app draws it.
+  const chatHtml = await (await alice.page.request.get('/chat')).text();
+  expect(chatHtml).toContain('<div class="splash" role="status">');
+  expect(chatHtml).not.toContain('data-prerendered');
 
   const stranger = await browser.newContext({ baseURL });
   const page = await stranger.newPage();
+  // Loaded as a page of its own (drawn in its HTML, then made live), the form keeps `?next=` too.
+  await page.goto('/login?next=%2Fsettings');
+  await expect(page.getByRole('link', { name: 'Create an account' })).toHaveAttribute('href', '/register?next=%2Fsettings');
   await page.goto(roomPath);
   await page.waitForURL(/\/login\?next=/);
   // "Create an account" keeps where the person was going, and back again.

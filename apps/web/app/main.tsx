@@ -1,10 +1,10 @@
-import { Suspense, useEffect, useMemo } from 'react';
-import { createRoot } from 'react-dom/client';
-import { Splash } from '@/components/splash';
+import { useEffect, useMemo, type ComponentType } from 'react';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { usePathname } from '@/lib/router/router';
 import { session } from '@/lib/session';
-import { pageFor } from './route-table';
-import { pageComponent } from './routes';
+import { PageRoot } from './page-root';
+import { pageFor, type PageEntry } from './route-table';
+import { loadPage, pageComponent } from './routes';
 import './styles/base.css';
 import './styles/theme.css';
 import './styles/auth.css';
@@ -18,19 +18,18 @@ import './styles/details.css';
 import './styles/attachments.css';
 import './styles/admin.css';
 
+/** Pages whose code is already here, drawn without suspending (a prerendered page's first draw). */
+const loaded = new Map<PageEntry, ComponentType>();
+
 /** The page for the address; moving between pages (the router) renders another. */
 function App() {
   const pathname = usePathname();
   const page = useMemo(() => pageFor(pathname), [pathname]);
-  const Page = pageComponent(page);
+  const Page = loaded.get(page) ?? pageComponent(page);
   useEffect(() => {
     document.title = page.title;
   }, [page]);
-  return (
-    <Suspense fallback={<Splash />}>
-      <Page />
-    </Suspense>
-  );
+  return <PageRoot Page={Page} />;
 }
 
 // A page behind a session starts restoring it (POST /auth/refresh) now, while the page's own
@@ -38,7 +37,17 @@ function App() {
 // wait on this answer.
 if (pageFor(location.pathname).signedIn) session.bootstrap();
 
-// The HTML shows the splash until the app draws (see index.html); the app draws from scratch.
 const root = document.getElementById('app')!;
-root.replaceChildren();
-createRoot(root).render(<App />);
+const first = pageFor(location.pathname);
+if (root.hasAttribute('data-prerendered')) {
+  // The page is already drawn in its HTML (app/prerender.tsx): once its code is here (the HTML
+  // preloads it), it is made live on that HTML, so what the person typed meanwhile stays.
+  void loadPage(first).then((Page) => {
+    loaded.set(first, Page);
+    hydrateRoot(root, <App />);
+  });
+} else {
+  // The HTML shows the splash until the app draws (see index.html); the app draws from scratch.
+  root.replaceChildren();
+  createRoot(root).render(<App />);
+}

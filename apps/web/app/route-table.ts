@@ -11,12 +11,14 @@ export interface PageEntry {
   source: string;
   /** Shown only to a signed-in person: the session is restored as the app starts. */
   signedIn: boolean;
+  /** Drawn into its HTML at build time (app/prerender.tsx), so it shows before any script runs. */
+  prerendered?: boolean;
 }
 
 export const PAGES: readonly PageEntry[] = [
   { path: '/', title: 'Quantum Chat', source: 'app/page.tsx', signedIn: true },
-  { path: '/login', title: 'Sign in · Quantum Chat', source: 'app/login/page.tsx', signedIn: false },
-  { path: '/register', title: 'Create your account · Quantum Chat', source: 'app/register/page.tsx', signedIn: false },
+  { path: '/login', title: 'Sign in · Quantum Chat', source: 'app/login/page.tsx', signedIn: false, prerendered: true },
+  { path: '/register', title: 'Create your account · Quantum Chat', source: 'app/register/page.tsx', signedIn: false, prerendered: true },
   { path: '/chat', title: 'Quantum Chat', source: 'app/chat/page.tsx', signedIn: true },
   { path: '/settings', title: 'Settings · Quantum Chat', source: 'app/settings/page.tsx', signedIn: true },
   { path: '/admin', title: 'Admin · Quantum Chat', source: 'app/admin/page.tsx', signedIn: true },
@@ -28,6 +30,7 @@ export const NOT_FOUND_PAGE: PageEntry = {
   title: 'Page not found · Quantum Chat',
   source: 'app/not-found.tsx',
   signedIn: false,
+  prerendered: true,
 };
 
 export function pageFor(pathname: string): PageEntry {

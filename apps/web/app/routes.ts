@@ -27,3 +27,8 @@ const components = new Map<PageEntry, LazyExoticComponent<ComponentType>>(
 export function pageComponent(page: PageEntry): LazyExoticComponent<ComponentType> {
   return components.get(page)!;
 }
+
+/** The page's component itself, once its module is here (for drawing it without suspending). */
+export async function loadPage(page: PageEntry): Promise<ComponentType> {
+  return (await loaders[page.path]!()).default;
+}

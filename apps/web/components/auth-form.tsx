@@ -1,7 +1,7 @@
 'use client';
 
 import { Link, useRouter, useSearchParams } from '@/lib/router/router';
-import { Suspense, useId, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useEffect, useId, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { loginBody, registerBody, type AuthResponse } from '@qc/shared';
 import { api } from '@/lib/api';
 import { ApiError } from '@/lib/http';
@@ -156,10 +156,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
 
       <p className="auth__switch">
         {isRegister ? 'Already have an account? ' : 'New to Quantum Chat? '}
-        {/* The static HTML has the plain link; the browser's adds `?next=` once it can read it. */}
-        <Suspense fallback={<Link href={isRegister ? '/login' : '/register'}>{switchLabel(mode)}</Link>}>
-          <SwitchLink mode={mode} />
-        </Suspense>
+        <SwitchLink mode={mode} />
       </p>
     </AuthShell>
   );
@@ -169,9 +166,18 @@ function switchLabel(mode: Mode): string {
   return mode === 'register' ? 'Sign in' : 'Create an account';
 }
 
-/** To the other form, keeping where the person was going (`?next=`). */
+/**
+ * To the other form, keeping where the person was going (`?next=`). The page's HTML, drawn at
+ * build time (app/prerender.tsx), has the plain link, and hydrating keeps the HTML's
+ * attributes: the address's `?next=` is added after, in an effect.
+ */
 function SwitchLink({ mode }: { mode: Mode }) {
-  const next = safeNextPath(useSearchParams().get('next'));
-  const href = `${mode === 'register' ? '/login' : '/register'}${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`;
+  const params = useSearchParams();
+  const other = mode === 'register' ? '/login' : '/register';
+  const [href, setHref] = useState(other);
+  useEffect(() => {
+    const next = safeNextPath(params.get('next'));
+    setHref(`${other}${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`);
+  }, [other, params]);
   return <Link href={href}>{switchLabel(mode)}</Link>;
 }
