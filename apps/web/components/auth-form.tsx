@@ -102,7 +102,9 @@ export function AuthForm({ mode }: { mode: Mode }) {
         </div>
       )}
 
-      <form className="auth__form" onSubmit={onSubmit} noValidate>
+      {/* POST, so a submit before the scripts have run (the form is in the page's HTML) never
+          puts the password in the address; the app's handler sends it as JSON instead. */}
+      <form className="auth__form" method="post" onSubmit={onSubmit} noValidate>
         <div className="field">
           <label htmlFor={`${id}-username`}>Username</label>
           <input
