@@ -35,10 +35,10 @@ function App() {
 // A page behind a session starts restoring it (POST /auth/refresh) now, while the page's own
 // code is still downloading, rather than once that code has run: the room's first messages
 // wait on this answer.
-if (pageFor(location.pathname).signedIn) session.bootstrap();
+const first = pageFor(location.pathname);
+if (first.signedIn) session.bootstrap();
 
 const root = document.getElementById('app')!;
-const first = pageFor(location.pathname);
 if (root.hasAttribute('data-prerendered')) {
   // The page is already drawn in its HTML (app/prerender.tsx): once its code is here (the HTML
   // preloads it), it is made live on that HTML, so what the person typed meanwhile stays.

@@ -1,7 +1,8 @@
 'use client';
 
 import { useRouter } from '@/lib/router/router';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazyComponent } from '@/lib/lazy-component';
 import { browserStorage, loadRecentRooms, saveRecentRooms, withRecent } from '@/lib/navigation/recent-rooms';
 import { adjacentRoom, adjacentUnreadRoom, hasUnreadToVisit, sidebarOrder } from '@/lib/navigation/room-order';
 import { describeFocusedField, isApplePlatform, leavesAltArrowsToField, shortcutOf } from '@/lib/navigation/shortcuts';
@@ -11,7 +12,7 @@ import { SearchIcon } from './icons';
 
 // Loaded when it is about to be used: the fuzzy matcher stays out of the chat screen's first load.
 const loadQuickSwitcher = () => import('./quick-switcher');
-const QuickSwitcher = lazy(() => loadQuickSwitcher().then((m) => ({ default: m.QuickSwitcher })));
+const QuickSwitcher = lazyComponent(() => loadQuickSwitcher().then((m) => m.QuickSwitcher));
 
 const OPEN_SWITCHER_EVENT = 'qc:open-quick-switcher';
 
